@@ -1,0 +1,408 @@
+#include "emulator/auth/verify.h"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "emulator/s3/xml.h"
+#include "sdk/sigv2.h"
+#include "sdk/sigv4.h"
+
+namespace bf {
+
+namespace {
+
+constexpr std::int64_t kMaxSkewSeconds = 15 * 60;
+constexpr std::int64_t kMaxPresignSeconds = 7 * 24 * 3600;
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string spaced_hex(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 3);
+  char buf[4];
+  for (unsigned char c : bytes) {
+    std::snprintf(buf, sizeof buf, "%02x ", c);
+    out += buf;
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  while (true) {
+    auto pos = s.find(sep);
+    out.emplace_back(s.substr(0, pos));
+    if (pos == std::string_view::npos) break;
+    s = s.substr(pos + 1);
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string iso_basic(std::int64_t epoch_seconds) {
+  std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+std::int64_t now_seconds(const Clock& clock) { return clock.now_ms() / 1000; }
+
+// The pieces of a SigV4 credential scope: AKID/date/region/service/aws4_request.
+struct Credential {
+  std::string access_key, date, region, service;
+};
+
+std::optional<Credential> parse_credential(std::string_view text) {
+  auto parts = split(text, '/');
+  if (parts.size() != 5 || parts[4] != "aws4_request") return std::nullopt;
+  return Credential{parts[0], parts[1], parts[2], parts[3]};
+}
+
+S3Error signature_mismatch(const std::string& access_key, const std::string& string_to_sign,
+                           const std::string& provided, const std::string& canonical_request) {
+  return s3_error("SignatureDoesNotMatch")
+      .with("AWSAccessKeyId", access_key)
+      .with("StringToSign", string_to_sign)
+      .with("SignatureProvided", provided)
+      .with("StringToSignBytes", spaced_hex(string_to_sign))
+      .with("CanonicalRequest", canonical_request)
+      .with("CanonicalRequestBytes", spaced_hex(canonical_request));
+}
+
+std::optional<S3Error> check_scope(const Credential& cred, const std::string& amz_date,
+                                   const AuthSettings& settings) {
+  if (cred.service != "s3")
+    return s3_error("AuthorizationHeaderMalformed", "The authorization header is malformed; "
+                                                    "incorrect service \"" + cred.service +
+                                                        "\". This endpoint belongs to \"s3\".");
+  if (cred.region != settings.region)
+    return s3_error("AuthorizationHeaderMalformed",
+                    "The authorization header is malformed; the region '" + cred.region +
+                        "' is wrong; expecting '" + settings.region + "'")
+        .with("Region", settings.region);
+  if (amz_date.size() < 8 || amz_date.substr(0, 8) != cred.date)
+    return s3_error("AuthorizationHeaderMalformed",
+                    "The authorization header is malformed; Invalid credential date. Date is "
+                    "not the same as X-Amz-Date.");
+  return std::nullopt;
+}
+
+// Verifies `provided` against the canonical request built with the strictly re-encoded path,
+// and, failing that, with the path exactly as the client sent it (some clients encode a few
+// characters differently; both are what the client could have signed).
+std::optional<S3Error> verify_v4_signature(sigv4::RequestToSign to_sign, const Endpoint& endpoint,
+                                           const Credentials& creds, const Credential& cred,
+                                           const std::string& amz_date,
+                                           const std::string& provided,
+                                           std::string& signing_key_out) {
+  const std::string scope = sigv4::scope(cred.date, cred.region, cred.service);
+  signing_key_out = sigv4::signing_key(creds.secret_key, cred.date, cred.region, cred.service);
+  to_sign.canonical_uri = sigv4::uri_encode(endpoint.path, false);
+  std::string canonical = sigv4::canonical_request(to_sign);
+  std::string sts = sigv4::string_to_sign(amz_date, scope, canonical);
+  if (constant_time_equal(sigv4::signature(signing_key_out, sts), provided)) return std::nullopt;
+  if (endpoint.raw_path != to_sign.canonical_uri) {
+    sigv4::RequestToSign raw = to_sign;
+    raw.canonical_uri = endpoint.raw_path;
+    std::string raw_canonical = sigv4::canonical_request(raw);
+    std::string raw_sts = sigv4::string_to_sign(amz_date, scope, raw_canonical);
+    if (constant_time_equal(sigv4::signature(signing_key_out, raw_sts), provided))
+      return std::nullopt;
+  }
+  return signature_mismatch(creds.access_key, sts, provided, canonical);
+}
+
+std::optional<S3Error> check_skew(std::int64_t request_time, const AuthSettings& settings) {
+  std::int64_t now = now_seconds(settings.clock);
+  if (std::llabs(now - request_time) > kMaxSkewSeconds)
+    return s3_error("RequestTimeTooSkewed")
+        .with("RequestTime", iso_basic(request_time))
+        .with("ServerTime", xml::iso8601_ms(now * 1000))
+        .with("MaxAllowedSkewMilliseconds", "900000");
+  return std::nullopt;
+}
+
+std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
+                                                 const Endpoint& endpoint,
+                                                 const AuthSettings& settings,
+                                                 std::string_view header) {
+  header.remove_prefix(sigv4::kAlgorithm.size());
+  std::string credential, signed_headers, signature;
+  for (const auto& raw_part : split(header, ',')) {
+    std::string part = trim(raw_part);
+    auto eq = part.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = part.substr(0, eq), value = part.substr(eq + 1);
+    if (name == "Credential") credential = value;
+    else if (name == "SignedHeaders") signed_headers = value;
+    else if (name == "Signature") signature = value;
+  }
+  auto cred = parse_credential(credential);
+  if (!cred || signed_headers.empty() || signature.empty())
+    return s3_error("AuthorizationHeaderMalformed",
+                    "The authorization header is malformed; the Credential is mal-formed; "
+                    "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+  const Credentials* creds = settings.credentials.find(cred->access_key);
+  if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
+
+  std::string amz_date;
+  if (auto* d = request.header("x-amz-date")) amz_date = *d;
+  std::int64_t request_time = 0;
+  if (!amz_date.empty()) {
+    if (!parse_amz_date(amz_date, request_time))
+      return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+  } else if (auto* date = request.header("Date")) {
+    std::int64_t ms = 0;
+    if (!xml::parse_http_date(*date, ms))
+      return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    request_time = ms / 1000;
+    amz_date = iso_basic(request_time);
+  } else {
+    return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+  }
+  if (auto err = check_scope(*cred, amz_date, settings)) return *err;
+  if (auto err = check_skew(request_time, settings)) return *err;
+
+  const std::string* content_sha = request.header("x-amz-content-sha256");
+  if (!content_sha)
+    return s3_error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
+
+  AuthResult result;
+  result.principal = creds;
+  const std::string& hash = *content_sha;
+  if (hash == "UNSIGNED-PAYLOAD") {
+    result.payload = PayloadMode::Unsigned;
+  } else if (hash == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD") {
+    result.payload = PayloadMode::StreamingSigned;
+  } else if (hash == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") {
+    result.payload = PayloadMode::StreamingSignedTrailer;
+  } else if (hash == "STREAMING-UNSIGNED-PAYLOAD-TRAILER") {
+    result.payload = PayloadMode::StreamingUnsignedTrailer;
+  } else if (hash.starts_with("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")) {
+    return s3_error("NotImplemented", "SigV4a streaming payloads are not implemented");
+  } else if (hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+             })) {
+    result.payload = PayloadMode::Sha256;
+    result.payload_sha256 = hash;
+  } else {
+    return s3_error("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                                       "STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
+                                       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                                       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid "
+                                       "sha256 value.")
+        .with("ArgumentName", "x-amz-content-sha256")
+        .with("ArgumentValue", hash);
+  }
+
+  sigv4::RequestToSign to_sign;
+  to_sign.method = request.method;
+  to_sign.query = endpoint.query;
+  to_sign.headers = request.headers;
+  to_sign.signed_headers = split(signed_headers, ';');
+  to_sign.payload_hash = hash;
+  std::string key;
+  if (auto err = verify_v4_signature(to_sign, endpoint, *creds, *cred, amz_date, signature, key))
+    return *err;
+  if (result.payload == PayloadMode::StreamingSigned ||
+      result.payload == PayloadMode::StreamingSignedTrailer) {
+    result.chunk_signing = ChunkSigning{key, amz_date,
+                                        sigv4::scope(cred->date, cred->region, cred->service),
+                                        signature};
+  }
+  return result;
+}
+
+std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
+                                                const Endpoint& endpoint,
+                                                const AuthSettings& settings) {
+  auto get = [&](std::string_view name) -> std::string {
+    const std::string* v = endpoint.query_param(name);
+    return v ? *v : std::string{};
+  };
+  if (get("X-Amz-Algorithm") != sigv4::kAlgorithm)
+    return s3_error("AuthorizationQueryParametersError",
+                    "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+  std::string credential = get("X-Amz-Credential"), amz_date = get("X-Amz-Date"),
+              expires = get("X-Amz-Expires"), signed_headers = get("X-Amz-SignedHeaders"),
+              signature = get("X-Amz-Signature");
+  auto cred = parse_credential(credential);
+  if (!cred || amz_date.empty() || expires.empty() || signed_headers.empty() || signature.empty())
+    return s3_error("AuthorizationQueryParametersError",
+                    "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+                    "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
+                    "X-Amz-Expires parameters.");
+  const Credentials* creds = settings.credentials.find(cred->access_key);
+  if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
+  std::int64_t start = 0;
+  if (!parse_amz_date(amz_date, start))
+    return s3_error("AuthorizationQueryParametersError",
+                    "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  std::int64_t lifetime = 0;
+  try {
+    lifetime = std::stoll(expires);
+  } catch (...) {
+    lifetime = -1;
+  }
+  if (lifetime < 0)
+    return s3_error("AuthorizationQueryParametersError",
+                    "X-Amz-Expires should be a number");
+  if (lifetime > kMaxPresignSeconds)
+    return s3_error("AuthorizationQueryParametersError",
+                    "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+                    "X-Amz-Expires must be less than 604800 seconds");
+  if (auto err = check_scope(*cred, amz_date, settings)) return *err;
+
+  sigv4::RequestToSign to_sign;
+  to_sign.method = request.method;
+  for (const auto& [k, v] : endpoint.query)
+    if (k != "X-Amz-Signature") to_sign.query.emplace_back(k, v);
+  to_sign.headers = request.headers;
+  to_sign.signed_headers = split(signed_headers, ';');
+  std::string payload = get("X-Amz-Content-Sha256");
+  to_sign.payload_hash = payload.empty() ? std::string(sigv4::kUnsignedPayload) : payload;
+  std::string key;
+  if (auto err = verify_v4_signature(to_sign, endpoint, *creds, *cred, amz_date, signature, key))
+    return *err;
+
+  // Expiry is checked after the signature, so a forged URL never learns about timing.
+  std::int64_t now = now_seconds(settings.clock);
+  if (now + kMaxSkewSeconds < start) return s3_error("AccessDenied", "Request is not valid yet");
+  if (now > start + lifetime)
+    return s3_error("AccessDenied", "Request has expired")
+        .with("X-Amz-Expires", expires)
+        .with("Expires", xml::iso8601_ms((start + lifetime) * 1000))
+        .with("ServerTime", xml::iso8601_ms(now * 1000));
+
+  AuthResult result;
+  result.principal = creds;
+  result.payload = PayloadMode::Unsigned;
+  return result;
+}
+
+// SigV2 signs the bucket as part of the path, whichever addressing style was used.
+std::string v2_resource(const Endpoint& endpoint) {
+  if (endpoint.virtual_hosted) return "/" + endpoint.bucket + endpoint.raw_path;
+  return endpoint.raw_path;
+}
+
+std::variant<AuthResult, S3Error> auth_v2(const HttpRequest& request, const Endpoint& endpoint,
+                                          const AuthSettings& settings,
+                                          const std::string& access_key,
+                                          const std::string& provided,
+                                          const std::string& date_or_expires) {
+  const Credentials* creds = settings.credentials.find(access_key);
+  if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", access_key);
+  auto header_or_empty = [&](std::string_view name) {
+    const std::string* v = request.header(name);
+    return v ? *v : std::string{};
+  };
+  std::string resource = sigv2::canonical_resource(v2_resource(endpoint), endpoint.query);
+  std::string sts = sigv2::string_to_sign(request.method, header_or_empty("Content-MD5"),
+                                          header_or_empty("Content-Type"), date_or_expires,
+                                          request.headers, resource);
+  if (!constant_time_equal(sigv2::signature(creds->secret_key, sts), provided)) {
+    return s3_error("SignatureDoesNotMatch")
+        .with("AWSAccessKeyId", access_key)
+        .with("StringToSign", sts)
+        .with("SignatureProvided", provided)
+        .with("StringToSignBytes", spaced_hex(sts));
+  }
+  AuthResult result;
+  result.principal = creds;
+  result.payload = PayloadMode::Unsigned;
+  return result;
+}
+
+}  // namespace
+
+bool parse_amz_date(std::string_view text, std::int64_t& epoch_seconds) {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return false;
+  std::tm tm{};
+  std::string s(text);
+  if (!strptime(s.c_str(), "%Y%m%dT%H%M%SZ", &tm)) return false;
+  epoch_seconds = static_cast<std::int64_t>(timegm(&tm));
+  return true;
+}
+
+std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
+                                               const Endpoint& endpoint,
+                                               const AuthSettings& settings) {
+  if (const std::string* auth = request.header("Authorization")) {
+    std::string_view header = *auth;
+    if (header.starts_with(sigv4::kAlgorithm)) return auth_v4_header(request, endpoint, settings, header);
+    if (header.starts_with("AWS ")) {
+      std::string_view rest = header.substr(4);
+      auto colon = rest.rfind(':');
+      if (colon == std::string_view::npos)
+        return s3_error("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature")
+            .with("ArgumentName", "Authorization")
+            .with("ArgumentValue", std::string(header));
+      std::string date;
+      std::int64_t request_time = 0, ms = 0;
+      if (auto* amz = request.header("x-amz-date")) {
+        if (!xml::parse_http_date(*amz, ms) && !parse_amz_date(*amz, request_time))
+          return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+        if (ms) request_time = ms / 1000;
+        // With x-amz-date, SigV2 signs it among the x-amz-* headers and leaves Date empty.
+      } else if (auto* d = request.header("Date")) {
+        if (!xml::parse_http_date(*d, ms))
+          return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+        request_time = ms / 1000;
+        date = *d;
+      } else {
+        return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+      }
+      if (auto err = check_skew(request_time, settings)) return *err;
+      return auth_v2(request, endpoint, settings, std::string(trim(rest.substr(0, colon))),
+                     std::string(rest.substr(colon + 1)), date);
+    }
+    return s3_error("InvalidArgument", "Unsupported Authorization Type")
+        .with("ArgumentName", "Authorization")
+        .with("ArgumentValue", std::string(header));
+  }
+  if (endpoint.has_query("X-Amz-Algorithm") || endpoint.has_query("X-Amz-Signature"))
+    return auth_v4_query(request, endpoint, settings);
+  if (endpoint.has_query("AWSAccessKeyId") || endpoint.has_query("Signature")) {
+    const std::string* key = endpoint.query_param("AWSAccessKeyId");
+    const std::string* sig = endpoint.query_param("Signature");
+    const std::string* expires = endpoint.query_param("Expires");
+    if (!key || !sig || !expires)
+      return s3_error("AccessDenied", "Query-string authentication requires the Signature, "
+                                      "Expires and AWSAccessKeyId parameters");
+    std::int64_t expiry = 0;
+    try {
+      expiry = std::stoll(*expires);
+    } catch (...) {
+      return s3_error("AccessDenied", "Invalid date (should be seconds since epoch): " + *expires);
+    }
+    // The V2 string to sign carries Expires where the Date would be; query auth parameters
+    // themselves are not sub-resources, so canonical_resource leaves them out.
+    auto result = auth_v2(request, endpoint, settings, *key, *sig, *expires);
+    if (std::holds_alternative<S3Error>(result)) return result;
+    std::int64_t now = now_seconds(settings.clock);
+    if (now > expiry)
+      return s3_error("AccessDenied", "Request has expired")
+          .with("Expires", xml::iso8601_ms(expiry * 1000))
+          .with("ServerTime", xml::iso8601_ms(now * 1000));
+    return result;
+  }
+  return s3_error("AccessDenied", "Access Denied");
+}
+
+}  // namespace bf

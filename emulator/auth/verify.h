@@ -1,0 +1,46 @@
+// Request authentication: SigV4 (header and presigned query) and legacy SigV2 (header and
+// presigned query). Reads the request head only; the body checks it asks for (payload hash,
+// chunk signatures) are carried out by the body pipeline as bytes stream through.
+#pragma once
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "emulator/auth/aws_chunked.h"
+#include "emulator/auth/credentials.h"
+#include "emulator/base/clock.h"
+#include "emulator/http/message.h"
+#include "emulator/s3/router.h"
+#include "emulator/s3/s3_error.h"
+
+namespace bf {
+
+enum class PayloadMode {
+  Unsigned,                 // UNSIGNED-PAYLOAD, SigV2, presigned
+  Sha256,                   // x-amz-content-sha256 is the hex digest of the body
+  StreamingSigned,          // STREAMING-AWS4-HMAC-SHA256-PAYLOAD
+  StreamingSignedTrailer,   // STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER
+  StreamingUnsignedTrailer  // STREAMING-UNSIGNED-PAYLOAD-TRAILER
+};
+
+struct AuthResult {
+  const Credentials* principal = nullptr;
+  PayloadMode payload = PayloadMode::Unsigned;
+  std::string payload_sha256;                // for PayloadMode::Sha256
+  std::optional<ChunkSigning> chunk_signing;  // for the signed streaming forms
+};
+
+struct AuthSettings {
+  const CredentialStore& credentials;
+  const Clock& clock;
+  std::string region;
+};
+
+std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
+                                               const Endpoint& endpoint,
+                                               const AuthSettings& settings);
+
+// "20130524T000000Z" -> epoch seconds; false when malformed.
+bool parse_amz_date(std::string_view text, std::int64_t& epoch_seconds);
+
+}  // namespace bf

@@ -1,0 +1,38 @@
+// Time as a seam: the server reads wall time only through a Clock, so tests and demos can
+// move it (presign expiry, skew, lifecycle) without sleeping.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace bf {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::system_clock::time_point now() const = 0;
+  std::int64_t now_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
+  }
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override {
+    return std::chrono::system_clock::now();
+  }
+};
+
+// Real time plus an offset that only moves forward when advanced.
+class VirtualClock final : public Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override {
+    return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_ms_.load());
+  }
+  void advance(std::chrono::milliseconds by) { offset_ms_ += by.count(); }
+
+ private:
+  std::atomic<std::int64_t> offset_ms_{0};
+};
+
+}  // namespace bf

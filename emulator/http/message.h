@@ -1,0 +1,87 @@
+// Plain request/response values exchanged between the HTTP layer and the services.
+// Nothing here depends on Boost.Beast, so services stay cheap to compile and easy to test.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace bf {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive lookup of the first header with this name.
+const std::string* find_header(const Headers& headers, std::string_view name);
+bool iequals(std::string_view a, std::string_view b);
+
+struct HttpRequest {
+  std::string method;  // "GET", "PUT", ...
+  std::string target;  // raw request target: path and query, still percent-encoded
+  Headers headers;
+  std::string remote_ip;
+  std::string request_id;  // assigned by the server for logs and x-amz-request-id
+  bool has_body = false;   // Content-Length > 0 or chunked transfer encoding
+  std::optional<std::uint64_t> content_length;
+
+  const std::string* header(std::string_view name) const { return find_header(headers, name); }
+};
+
+// An open file and a byte range of it; the HTTP layer streams it without buffering it whole.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  ~OpenFile();
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+struct FileRange {
+  std::shared_ptr<OpenFile> file;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+struct HttpResponse {
+  int status = 200;
+  Headers headers;
+  std::variant<std::string, FileRange> body;
+  // Content-Length to announce when the body is deliberately absent (HEAD).
+  std::optional<std::uint64_t> head_content_length;
+  std::string operation;  // AWS operation name, for the access log
+
+  void set_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  std::uint64_t body_size() const;
+};
+
+// Receives a request body as it streams in. The service may stop it early with an error
+// response (the connection is then closed, since the rest of the body is unread).
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual std::optional<HttpResponse> write(std::string_view bytes) = 0;
+  virtual HttpResponse finish() = 0;
+};
+
+// What a service decides after seeing only the request head: answer now, or take the body.
+struct Dispatch {
+  std::optional<HttpResponse> response;
+  std::unique_ptr<BodySink> sink;
+};
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual Dispatch begin(const HttpRequest& request) = 0;
+};
+
+}  // namespace bf

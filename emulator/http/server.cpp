@@ -1,0 +1,325 @@
+#include "emulator/http/server.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdio>
+#include <list>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace bf {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using net::awaitable;
+using net::use_awaitable;
+constexpr auto tuple_awaitable = net::as_tuple(use_awaitable);
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 64 * 1024;  // room for many x-amz-meta-* headers
+constexpr std::size_t kIoBufferSize = 256 * 1024;
+constexpr auto kIdleTimeout = std::chrono::seconds(120);
+constexpr auto kShutdownGrace = std::chrono::seconds(30);
+
+std::string make_request_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t prefix = std::random_device{}();
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llX",
+                static_cast<unsigned long long>((prefix << 32) ^ ++counter));
+  return buf;
+}
+
+HttpRequest to_request(const http::request_parser<http::buffer_body>& parser,
+                       const tcp::socket& socket) {
+  const auto& msg = parser.get();
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  for (const auto& field : msg) req.headers.emplace_back(field.name_string(), field.value());
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (!ec) req.remote_ip = endpoint.address().to_string();
+  req.request_id = make_request_id();
+  if (auto len = parser.content_length()) req.content_length = *len;
+  req.has_body = parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
+  return req;
+}
+
+}  // namespace
+
+// A connection's coroutine registers itself so shutdown can wake the idle ones.
+struct Connection {
+  beast::tcp_stream* stream = nullptr;
+  bool busy = false;
+};
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  Service& service;
+  AccessLog access_log;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::atomic<bool> stopping{false};
+  std::mutex connections_mutex;
+  std::list<std::shared_ptr<Connection>> connections;
+
+  Impl(ServerOptions o, Service& s, AccessLog log)
+      : options(std::move(o)), service(s), access_log(std::move(log)) {}
+
+  awaitable<void> accept_loop();
+  awaitable<void> session(tcp::socket socket);
+  awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, HttpResponse& res,
+                                          bool head, bool keep_alive, unsigned version);
+  void begin_shutdown();
+};
+
+HttpServer::HttpServer(ServerOptions options, Service& service, AccessLog access_log)
+    : impl_(std::make_unique<Impl>(std::move(options), service, std::move(access_log))) {}
+
+HttpServer::~HttpServer() = default;
+
+std::uint16_t HttpServer::listen() {
+  auto address = net::ip::make_address(impl_->options.bind_address);
+  tcp::endpoint endpoint{address, impl_->options.port};
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void HttpServer::run() {
+  Impl& s = *impl_;
+  s.signals.async_wait([&s](const boost::system::error_code& ec, int) {
+    if (!ec) s.begin_shutdown();
+  });
+  net::co_spawn(s.ioc, s.accept_loop(), net::detached);
+  int threads = s.options.threads > 0
+                    ? s.options.threads
+                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+void HttpServer::stop() {
+  net::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
+}
+
+void HttpServer::Impl::begin_shutdown() {
+  if (stopping.exchange(true)) return;
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  signals.cancel(ignored);
+  {
+    // Idle connections are waiting for a request that may never come: wake them so they end.
+    // Busy ones finish their request and then see `stopping`.
+    std::lock_guard lock(connections_mutex);
+    for (auto& c : connections) {
+      if (!c->busy && c->stream) {
+        auto conn = c;
+        net::post(c->stream->get_executor(), [conn] {
+          if (!conn->busy && conn->stream) conn->stream->cancel();
+        });
+      }
+    }
+  }
+  {
+    std::lock_guard lock(connections_mutex);
+    if (connections.empty()) {
+      ioc.stop();
+      return;
+    }
+  }
+  // A request that never ends must not hold the process forever.
+  auto timer = std::make_shared<net::steady_timer>(ioc, kShutdownGrace);
+  timer->async_wait([this, timer](const boost::system::error_code&) { ioc.stop(); });
+}
+
+awaitable<void> HttpServer::Impl::accept_loop() {
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), tuple_awaitable);
+    if (ec) {
+      if (stopping || ec == net::error::operation_aborted) break;
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    net::co_spawn(executor, session(std::move(socket)), net::detached);
+  }
+  // Nothing keeps the io_context alive past the last connection except the grace timer;
+  // let it return early when everything is done.
+  co_return;
+}
+
+awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& stream,
+                                                           HttpResponse& res, bool head,
+                                                           bool keep_alive, unsigned version) {
+  const bool no_body = head || res.status == 304 || res.status == 204 ||
+                       (res.status >= 100 && res.status < 200);
+  if (auto* text = std::get_if<std::string>(&res.body)) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+    for (auto& [k, v] : res.headers) out.insert(k, v);
+    out.keep_alive(keep_alive);
+    if (no_body) {
+      if (res.head_content_length && res.status != 304 && res.status != 204)
+        out.content_length(*res.head_content_length);
+      else if (head && res.status != 304 && res.status != 204)
+        out.content_length(text->size());
+    } else {
+      out.body() = std::move(*text);
+      out.prepare_payload();
+    }
+    http::response_serializer<http::string_body> sr{out};
+    if (no_body) {
+      sr.split(true);
+      auto [ec, n] = co_await http::async_write_header(stream, sr, tuple_awaitable);
+      if (ec) throw boost::system::system_error(ec);
+      co_return 0;
+    }
+    auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
+    if (ec) throw boost::system::system_error(ec);
+    co_return out.body().size();
+  }
+
+  FileRange& range = std::get<FileRange>(res.body);
+  http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
+  for (auto& [k, v] : res.headers) out.insert(k, v);
+  out.keep_alive(keep_alive);
+  out.content_length(range.length);
+  out.body().data = nullptr;
+  out.body().more = !head && range.length > 0;
+  http::response_serializer<http::buffer_body> sr{out};
+  auto [hec, hn] = co_await http::async_write_header(stream, sr, tuple_awaitable);
+  if (hec) throw boost::system::system_error(hec);
+  if (head) co_return 0;
+
+  std::vector<char> buf(kIoBufferSize);
+  std::uint64_t sent = 0;
+  while (sent < range.length) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), range.length - sent));
+    ssize_t got = ::pread(range.file->fd(), buf.data(), want, static_cast<off_t>(range.offset + sent));
+    if (got <= 0) throw std::runtime_error("short read from blob file");
+    out.body().data = buf.data();
+    out.body().size = static_cast<std::size_t>(got);
+    out.body().more = sent + got < range.length;
+    auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) throw boost::system::system_error(ec);
+    sent += static_cast<std::uint64_t>(got);
+  }
+  if (!sr.is_done()) {
+    out.body().data = nullptr;
+    out.body().more = false;
+    auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
+    if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+  }
+  co_return sent;
+}
+
+awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  auto conn = std::make_shared<Connection>();
+  conn->stream = &stream;
+  std::list<std::shared_ptr<Connection>>::iterator registered;
+  {
+    std::lock_guard lock(connections_mutex);
+    registered = connections.insert(connections.end(), conn);
+  }
+  beast::flat_buffer buffer;
+  std::vector<char> body_buf(kIoBufferSize);
+
+  try {
+    while (!stopping) {
+      http::request_parser<http::buffer_body> parser;
+      parser.header_limit(kHeaderLimit);
+      parser.body_limit(boost::none);  // S3 objects are large; the service decides limits
+      stream.expires_after(kIdleTimeout);
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
+      if (ec) break;
+      conn->busy = true;
+      stream.expires_never();
+      auto started = std::chrono::steady_clock::now();
+
+      HttpRequest req = to_request(parser, stream.socket());
+      const unsigned version = parser.get().version();
+      bool keep_alive = parser.get().keep_alive();
+      std::uint64_t bytes_in = 0;
+
+      Dispatch dispatch = service.begin(req);
+      HttpResponse response;
+      if (dispatch.sink) {
+        if (auto* expect = req.header("Expect"); expect && iequals(*expect, "100-continue")) {
+          http::response<http::empty_body> cont{http::status::continue_, version};
+          auto [cec, cn] = co_await http::async_write(stream, cont, tuple_awaitable);
+          if (cec) break;
+        }
+        std::optional<HttpResponse> early;
+        bool body_failed = false;
+        while (!parser.is_done()) {
+          parser.get().body().data = body_buf.data();
+          parser.get().body().size = body_buf.size();
+          stream.expires_after(kIdleTimeout);
+          auto [rec, rn] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+          if (rec == http::error::need_buffer) rec = {};
+          std::size_t got = body_buf.size() - parser.get().body().size;
+          bytes_in += got;
+          if (got > 0) {
+            early = dispatch.sink->write(std::string_view(body_buf.data(), got));
+            if (early) break;
+          }
+          if (rec) {
+            body_failed = true;
+            break;
+          }
+        }
+        stream.expires_never();
+        if (body_failed) break;  // the client went away mid-body: nothing is committed
+        if (early) {
+          response = std::move(*early);
+          keep_alive = false;  // the rest of the body is unread
+        } else {
+          response = dispatch.sink->finish();
+        }
+      } else {
+        response = std::move(*dispatch.response);
+        if (req.has_body && !parser.is_done()) keep_alive = false;
+      }
+      if (stopping) keep_alive = false;
+
+      std::uint64_t bytes_out =
+          co_await write_response(stream, response, req.method == "HEAD", keep_alive, version);
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            started)
+                      .count();
+      if (access_log) access_log(AccessLogEntry{req, response, bytes_in, bytes_out, ms});
+      conn->busy = false;
+      if (!keep_alive) break;
+    }
+  } catch (const std::exception&) {
+    // A broken connection ends this session only; the server keeps serving.
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  {
+    std::lock_guard lock(connections_mutex);
+    conn->stream = nullptr;
+    connections.erase(registered);
+    if (stopping && connections.empty()) ioc.stop();
+  }
+}
+
+}  // namespace bf

@@ -1,0 +1,45 @@
+// The HTTP/1.1 server: one listener, one coroutine per connection, bodies streamed both ways.
+// Boost.Beast/Asio stay behind this header.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "emulator/http/message.h"
+
+namespace bf {
+
+struct ServerOptions {
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port = 4566;
+  int threads = 0;  // 0: one per core, at least two
+};
+
+struct AccessLogEntry {
+  const HttpRequest& request;
+  const HttpResponse& response;
+  std::uint64_t bytes_in;
+  std::uint64_t bytes_out;
+  double milliseconds;
+};
+
+class HttpServer {
+ public:
+  using AccessLog = std::function<void(const AccessLogEntry&)>;
+
+  HttpServer(ServerOptions options, Service& service, AccessLog access_log);
+  ~HttpServer();
+
+  // Binds and listens; returns the bound port (useful with port 0). Throws on failure.
+  std::uint16_t listen();
+  // Serves until SIGINT/SIGTERM or stop(); then finishes in-flight requests and returns.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bf

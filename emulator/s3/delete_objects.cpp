@@ -1,0 +1,74 @@
+// DeleteObjects: up to 1000 keys in one POST /?delete, quiet or verbose.
+#include <pugixml.hpp>
+
+#include "emulator/s3/service.h"
+#include "emulator/s3/xml.h"
+
+namespace bf {
+
+namespace {
+
+constexpr std::size_t kMaxKeys = 1000;
+
+std::optional<S3Error> precheck(S3Context& ctx, const S3Request& req) {
+  if (auto err = require_bucket(ctx, req)) return err;
+  // AWS requires an integrity header here; since 2025 SDKs send a CRC32 instead of Content-MD5.
+  bool has_checksum = req.header("Content-MD5") != nullptr;
+  for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
+    has_checksum = has_checksum || req.header(checksum_header(alg)) || req.header("x-amz-trailer");
+  if (!has_checksum)
+    return s3_error("InvalidRequest", "Missing required header for this request: Content-MD5 "
+                                      "OR x-amz-checksum-*");
+  return std::nullopt;
+}
+
+S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body->text.data(), body->text.size())) return s3_error("MalformedXML");
+  auto root = doc.child("Delete");
+  if (!root) return s3_error("MalformedXML");
+  const bool quiet = std::string_view(root.child_value("Quiet")) == "true";
+  std::vector<std::pair<std::string, std::string>> targets;  // key, version id
+  for (auto obj : root.children("Object")) {
+    auto key = obj.child("Key");
+    if (!key) return s3_error("MalformedXML");
+    targets.emplace_back(key.text().get(), obj.child_value("VersionId"));
+  }
+  if (targets.empty() || targets.size() > kMaxKeys) return s3_error("MalformedXML");
+
+  std::string out = "<DeleteResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  for (const auto& [key, version] : targets) {
+    auto error = [&](const std::string& code, const std::string& message) {
+      out += "<Error>";
+      xml::element(out, "Key", key);
+      if (!version.empty()) xml::element(out, "VersionId", version);
+      xml::element(out, "Code", code);
+      xml::element(out, "Message", message);
+      out += "</Error>";
+    };
+    if (!version.empty() && version != "null") {
+      error("NoSuchVersion", "The specified version does not exist.");
+      continue;
+    }
+    Status s = ctx.store.delete_object(req.bucket(), key);
+    if (!s && !s.is_not_found()) {
+      error("InternalError", "We encountered an internal error. Please try again.");
+      continue;
+    }
+    if (quiet) continue;
+    out += "<Deleted>";
+    xml::element(out, "Key", key);
+    if (!version.empty()) xml::element(out, "VersionId", version);
+    out += "</Deleted>";
+  }
+  out += "</DeleteResult>";
+  return xml_response(req, std::move(out));
+}
+
+}  // namespace
+
+void register_delete_objects_operation(OperationTable& table) {
+  table["DeleteObjects"] = {BodyKind::Text, precheck, delete_objects};
+}
+
+}  // namespace bf

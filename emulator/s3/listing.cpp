@@ -1,0 +1,257 @@
+// Listing: ListObjects (v1), ListObjectsV2 and ListObjectVersions, over one walker that groups
+// keys into CommonPrefixes and pages in byte order.
+#include "emulator/s3/object_meta.h"
+#include "emulator/s3/owner.h"
+#include "emulator/s3/service.h"
+#include "emulator/s3/xml.h"
+#include "sdk/hash.h"
+#include "sdk/sigv4.h"
+
+namespace bf {
+
+namespace {
+
+constexpr std::size_t kMaxKeysLimit = 1000;
+constexpr std::size_t kStoreBatch = 1000;
+// Greater than any byte of valid UTF-8, so "P\xff" sorts after every key starting with P.
+constexpr char kAfterAll = '\xff';
+
+struct Entry {
+  bool is_prefix = false;
+  std::string prefix;
+  ObjectRecord object;
+  const std::string& name() const { return is_prefix ? prefix : object.key; }
+};
+
+struct Page {
+  std::vector<Entry> entries;
+  bool truncated = false;
+};
+
+Page walk(Store& store, const std::string& bucket, const std::string& prefix,
+          const std::string& delimiter, const std::string& after, std::size_t max_keys) {
+  Page page;
+  std::string marker = after;
+  std::string last_prefix;
+  while (true) {
+    auto batch = store.list_objects(bucket, prefix, marker, kStoreBatch);
+    for (auto& rec : batch) {
+      marker = rec.key;
+      std::string common;
+      if (!delimiter.empty()) {
+        auto pos = rec.key.find(delimiter, prefix.size());
+        if (pos != std::string::npos) common = rec.key.substr(0, pos + delimiter.size());
+      }
+      if (!common.empty()) {
+        // Skip the rest of this group: it is one entry, already returned or returned now.
+        marker = common + kAfterAll;
+        if (common <= after || common == last_prefix) break;
+        if (page.entries.size() == max_keys) {
+          page.truncated = true;
+          return page;
+        }
+        last_prefix = common;
+        page.entries.push_back({true, common, {}});
+        break;  // re-query from past the group
+      }
+      if (page.entries.size() == max_keys) {
+        page.truncated = true;
+        return page;
+      }
+      page.entries.push_back({false, {}, std::move(rec)});
+    }
+    if (batch.empty()) return page;
+    if (batch.size() < kStoreBatch && marker == batch.back().key) return page;
+  }
+}
+
+// The marker after which the next page starts.
+std::string next_marker(const Page& page) {
+  const Entry& last = page.entries.back();
+  return last.is_prefix ? last.prefix + kAfterAll : last.object.key;
+}
+
+struct ListParams {
+  std::string prefix, delimiter, encoding;
+  std::size_t max_keys = kMaxKeysLimit;
+  bool url = false;
+};
+
+std::optional<S3Error> read_params(const S3Request& req, ListParams& p, const char* max_name) {
+  auto get = [&](const char* name) {
+    const std::string* v = req.endpoint.query_param(name);
+    return v ? *v : std::string();
+  };
+  p.prefix = get("prefix");
+  p.delimiter = get("delimiter");
+  if (const std::string* enc = req.endpoint.query_param("encoding-type")) {
+    if (*enc != "url")
+      return s3_error("InvalidArgument", "Invalid Encoding Method specified in Request")
+          .with("ArgumentName", "encoding-type")
+          .with("ArgumentValue", *enc);
+    p.url = true;
+  }
+  if (const std::string* mk = req.endpoint.query_param(max_name)) {
+    bool ok = !mk->empty() && mk->size() < 10 && mk->find_first_not_of("0123456789") == std::string::npos;
+    if (!ok)
+      return s3_error("InvalidArgument", "Provided max-keys not an integer or within integer range")
+          .with("ArgumentName", max_name)
+          .with("ArgumentValue", *mk);
+    p.max_keys = std::min<std::size_t>(std::stoul(*mk), kMaxKeysLimit);
+  }
+  return std::nullopt;
+}
+
+std::string enc(const ListParams& p, const std::string& s) {
+  return p.url ? sigv4::uri_encode(s, false) : s;
+}
+
+void object_fields(std::string& out, const ObjectRecord& o, const ListParams& p, bool owner) {
+  xml::element(out, "Key", enc(p, o.key));
+  xml::element(out, "LastModified", xml::iso8601_ms(o.last_modified_ms));
+  xml::element(out, "ETag", "\"" + o.etag + "\"");
+  ObjectMeta meta = ObjectMeta::from_json(o.meta);
+  if (!meta.checksum_algorithm.empty()) {
+    xml::element(out, "ChecksumAlgorithm", meta.checksum_algorithm);
+    xml::element(out, "ChecksumType", meta.checksum_type);
+  }
+  xml::element(out, "Size", o.size);
+  if (owner) out += owner_xml("Owner", meta.owner.empty() ? "anonymous" : meta.owner);
+  xml::element(out, "StorageClass", o.storage_class);
+}
+
+void common_prefixes(std::string& out, const Page& page, const ListParams& p) {
+  for (const auto& e : page.entries) {
+    if (!e.is_prefix) continue;
+    out += "<CommonPrefixes>";
+    xml::element(out, "Prefix", enc(p, e.prefix));
+    out += "</CommonPrefixes>";
+  }
+}
+
+std::string open_tag(const char* name) {
+  return std::string("<") + name + " xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+}
+
+S3Result list_objects_v1(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  ListParams p;
+  if (auto err = read_params(req, p, "max-keys")) return *err;
+  const std::string* marker_param = req.endpoint.query_param("marker");
+  std::string marker = marker_param ? *marker_param : "";
+  Page page = walk(ctx.store, req.bucket(), p.prefix, p.delimiter, marker, p.max_keys);
+
+  std::string out = open_tag("ListBucketResult");
+  xml::element(out, "Name", req.bucket());
+  xml::element(out, "Prefix", enc(p, p.prefix));
+  xml::element(out, "Marker", enc(p, marker));
+  // NextMarker is only sent with a delimiter; without one, clients use the last key.
+  if (page.truncated && !p.delimiter.empty())
+    xml::element(out, "NextMarker", enc(p, page.entries.back().name()));
+  xml::element(out, "MaxKeys", static_cast<std::uint64_t>(p.max_keys));
+  if (!p.delimiter.empty()) xml::element(out, "Delimiter", enc(p, p.delimiter));
+  xml::element(out, "IsTruncated", page.truncated);
+  if (p.url) xml::element(out, "EncodingType", "url");
+  for (const auto& e : page.entries) {
+    if (e.is_prefix) continue;
+    out += "<Contents>";
+    object_fields(out, e.object, p, true);
+    out += "</Contents>";
+  }
+  common_prefixes(out, page, p);
+  out += "</ListBucketResult>";
+  return xml_response(req, std::move(out));
+}
+
+S3Result list_objects_v2(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  ListParams p;
+  if (auto err = read_params(req, p, "max-keys")) return *err;
+  const std::string* token = req.endpoint.query_param("continuation-token");
+  const std::string* start_after = req.endpoint.query_param("start-after");
+  std::string after = start_after ? *start_after : "";
+  if (token) {
+    auto decoded = base64_decode(*token);
+    if (!decoded || decoded->empty())
+      return s3_error("InvalidArgument", "The continuation token provided is incorrect")
+          .with("ArgumentName", "continuation-token");
+    after = *decoded;
+  }
+  const std::string* fetch_owner = req.endpoint.query_param("fetch-owner");
+  const bool owner = fetch_owner && *fetch_owner == "true";
+  Page page = walk(ctx.store, req.bucket(), p.prefix, p.delimiter, after, p.max_keys);
+
+  std::string out = open_tag("ListBucketResult");
+  xml::element(out, "Name", req.bucket());
+  xml::element(out, "Prefix", enc(p, p.prefix));
+  if (token) xml::element(out, "ContinuationToken", *token);
+  if (page.truncated) xml::element(out, "NextContinuationToken", base64_encode(next_marker(page)));
+  xml::element(out, "KeyCount", static_cast<std::uint64_t>(page.entries.size()));
+  xml::element(out, "MaxKeys", static_cast<std::uint64_t>(p.max_keys));
+  if (!p.delimiter.empty()) xml::element(out, "Delimiter", enc(p, p.delimiter));
+  xml::element(out, "IsTruncated", page.truncated);
+  if (start_after) xml::element(out, "StartAfter", enc(p, *start_after));
+  if (p.url) xml::element(out, "EncodingType", "url");
+  for (const auto& e : page.entries) {
+    if (e.is_prefix) continue;
+    out += "<Contents>";
+    object_fields(out, e.object, p, owner);
+    out += "</Contents>";
+  }
+  common_prefixes(out, page, p);
+  out += "</ListBucketResult>";
+  return xml_response(req, std::move(out));
+}
+
+// Every object of a bucket that has never been versioned is its one version, "null".
+S3Result list_object_versions(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  ListParams p;
+  if (auto err = read_params(req, p, "max-keys")) return *err;
+  const std::string* key_marker_param = req.endpoint.query_param("key-marker");
+  const std::string* version_marker_param = req.endpoint.query_param("version-id-marker");
+  std::string key_marker = key_marker_param ? *key_marker_param : "";
+  Page page = walk(ctx.store, req.bucket(), p.prefix, p.delimiter, key_marker, p.max_keys);
+
+  std::string out = open_tag("ListVersionsResult");
+  xml::element(out, "Name", req.bucket());
+  xml::element(out, "Prefix", enc(p, p.prefix));
+  xml::element(out, "KeyMarker", enc(p, key_marker));
+  xml::element(out, "VersionIdMarker", version_marker_param ? *version_marker_param : "");
+  if (page.truncated) {
+    xml::element(out, "NextKeyMarker", enc(p, page.entries.back().name()));
+    xml::element(out, "NextVersionIdMarker", "null");
+  }
+  xml::element(out, "MaxKeys", static_cast<std::uint64_t>(p.max_keys));
+  if (!p.delimiter.empty()) xml::element(out, "Delimiter", enc(p, p.delimiter));
+  xml::element(out, "IsTruncated", page.truncated);
+  if (p.url) xml::element(out, "EncodingType", "url");
+  for (const auto& e : page.entries) {
+    if (e.is_prefix) continue;
+    const ObjectRecord& o = e.object;
+    ObjectMeta meta = ObjectMeta::from_json(o.meta);
+    out += "<Version>";
+    xml::element(out, "Key", enc(p, o.key));
+    xml::element(out, "VersionId", "null");
+    xml::element(out, "IsLatest", true);
+    xml::element(out, "LastModified", xml::iso8601_ms(o.last_modified_ms));
+    xml::element(out, "ETag", "\"" + o.etag + "\"");
+    xml::element(out, "Size", o.size);
+    out += owner_xml("Owner", meta.owner.empty() ? "anonymous" : meta.owner);
+    xml::element(out, "StorageClass", o.storage_class);
+    out += "</Version>";
+  }
+  common_prefixes(out, page, p);
+  out += "</ListVersionsResult>";
+  return xml_response(req, std::move(out));
+}
+
+}  // namespace
+
+void register_listing_operations(OperationTable& table) {
+  table["ListObjects"] = {BodyKind::None, nullptr, list_objects_v1};
+  table["ListObjectsV2"] = {BodyKind::None, nullptr, list_objects_v2};
+  table["ListObjectVersions"] = {BodyKind::None, nullptr, list_object_versions};
+}
+
+}  // namespace bf

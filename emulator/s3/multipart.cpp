@@ -1,0 +1,514 @@
+// Multipart uploads: Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts,
+// ListMultipartUploads.
+#include <pugixml.hpp>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "emulator/s3/object_common.h"
+#include "emulator/s3/owner.h"
+#include "emulator/s3/preconditions.h"
+#include "emulator/s3/service.h"
+#include "emulator/s3/xml.h"
+#include "sdk/hash.h"
+
+namespace bf {
+
+namespace {
+
+constexpr std::uint64_t kMinPartSize = 5 * 1024 * 1024;
+constexpr int kMaxPartNumber = 10000;
+
+std::string new_upload_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string raw;
+  for (int i = 0; i < 6; ++i) {
+    std::uint64_t v = rng();
+    raw.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  // URL-safe, like AWS's opaque ids, so clients need not encode it.
+  std::string id = base64_encode(raw);
+  for (char& c : id) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return id;
+}
+
+// The upload's settings kept beside the object metadata until completion.
+struct UploadMeta {
+  ObjectMeta object;
+  std::string checksum_algorithm;  // from x-amz-checksum-algorithm
+  std::string checksum_type;       // COMPOSITE or FULL_OBJECT
+  std::string owner;
+
+  std::string to_json() const {
+    nlohmann::json j;
+    j["object"] = object.to_json();
+    j["checksum_algorithm"] = checksum_algorithm;
+    j["checksum_type"] = checksum_type;
+    j["owner"] = owner;
+    return j.dump();
+  }
+  static UploadMeta from_json(const std::string& text) {
+    UploadMeta m;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) return m;
+    m.object = ObjectMeta::from_json(j.value("object", "{}"));
+    m.checksum_algorithm = j.value("checksum_algorithm", "");
+    m.checksum_type = j.value("checksum_type", "");
+    m.owner = j.value("owner", "");
+    return m;
+  }
+};
+
+std::optional<S3Error> find_upload(S3Context& ctx, const S3Request& req, UploadRecord& out) {
+  const std::string* id = req.endpoint.query_param("uploadId");
+  auto upload = id ? ctx.store.find_upload(*id) : std::nullopt;
+  if (!upload || upload->bucket != req.bucket() || upload->key != req.key())
+    return s3_error("NoSuchUpload").with("UploadId", id ? *id : "");
+  out = std::move(*upload);
+  return std::nullopt;
+}
+
+std::optional<S3Error> read_part_number(const S3Request& req, int& number) {
+  const std::string* p = req.endpoint.query_param("partNumber");
+  bool ok = p && !p->empty() && p->size() <= 5 && p->find_first_not_of("0123456789") == std::string::npos;
+  number = ok ? std::stoi(*p) : 0;
+  if (number < 1 || number > kMaxPartNumber)
+    return s3_error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+        .with("ArgumentName", "partNumber")
+        .with("ArgumentValue", p ? *p : "");
+  return std::nullopt;
+}
+
+S3Result create_upload(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  UploadRecord upload;
+  UploadMeta meta;
+  if (auto err = read_write_headers(req, upload.storage_class, meta.object.tags)) return *err;
+  read_meta_headers(req.http.headers, meta.object);
+  meta.owner = req.owner();
+  if (const std::string* alg = req.header("x-amz-checksum-algorithm")) {
+    auto parsed = parse_checksum_algorithm(*alg);
+    if (!parsed)
+      return s3_error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try "
+                                        "again with any of the valid types: [CRC32, CRC32C, "
+                                        "CRC64NVME, SHA1, SHA256]");
+    meta.checksum_algorithm = checksum_name(*parsed);
+    const std::string* type = req.header("x-amz-checksum-type");
+    bool crc64 = *parsed == ChecksumAlgorithm::Crc64Nvme;
+    bool sha = *parsed == ChecksumAlgorithm::Sha1 || *parsed == ChecksumAlgorithm::Sha256;
+    meta.checksum_type = type ? *type : (crc64 ? "FULL_OBJECT" : "COMPOSITE");
+    if ((meta.checksum_type != "COMPOSITE" && meta.checksum_type != "FULL_OBJECT") ||
+        (crc64 && meta.checksum_type == "COMPOSITE") || (sha && meta.checksum_type == "FULL_OBJECT"))
+      return s3_error("InvalidRequest", "The " + meta.checksum_type + " checksum type cannot be used with the " +
+                                            meta.checksum_algorithm + " checksum algorithm.");
+  }
+  upload.upload_id = new_upload_id();
+  upload.bucket = req.bucket();
+  upload.key = req.key();
+  upload.initiated_ms = ctx.clock.now_ms();
+  upload.meta = meta.to_json();
+  if (Status s = ctx.store.create_upload(upload); !s) return internal_error(s);
+
+  std::string out = "<InitiateMultipartUploadResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  xml::element(out, "Bucket", upload.bucket);
+  xml::element(out, "Key", upload.key);
+  xml::element(out, "UploadId", upload.upload_id);
+  out += "</InitiateMultipartUploadResult>";
+  HttpResponse res = xml_response(req, std::move(out));
+  if (!meta.checksum_algorithm.empty()) {
+    res.set_header("x-amz-checksum-algorithm", meta.checksum_algorithm);
+    res.set_header("x-amz-checksum-type", meta.checksum_type);
+  }
+  return res;
+}
+
+std::optional<S3Error> precheck_upload_part(S3Context& ctx, const S3Request& req) {
+  if (auto err = require_bucket(ctx, req)) return err;
+  int number = 0;
+  if (auto err = read_part_number(req, number)) return err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) return err;
+  if (!req.http.content_length && !req.http.has_body) return s3_error("MissingContentLength");
+  return std::nullopt;
+}
+
+std::string part_checksums_json(const Body& body) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [alg, raw] : body.checksums) j[checksum_name(alg)] = base64_encode(raw);
+  return j.dump();
+}
+
+S3Result upload_part(S3Context& ctx, S3Request& req, Body* body) {
+  int number = 0;
+  if (auto err = read_part_number(req, number)) return *err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) return *err;
+  UploadMeta meta = UploadMeta::from_json(upload.meta);
+  if (!meta.checksum_algorithm.empty() && meta.checksum_type == "COMPOSITE" &&
+      body->client_checksum && checksum_name(*body->client_checksum) != meta.checksum_algorithm)
+    return s3_error("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: " +
+                                          meta.checksum_algorithm + ", actual checksum Type: " +
+                                          checksum_name(*body->client_checksum));
+  PartRecord part;
+  part.upload_id = upload.upload_id;
+  part.part_number = number;
+  part.blob_id = body->blob->id();
+  part.size = body->size;
+  part.etag = to_hex(body->md5);
+  part.last_modified_ms = ctx.clock.now_ms();
+  part.checksums = part_checksums_json(*body);
+  Status s = ctx.store.put_part(part, std::move(body->blob));
+  if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
+  if (!s) return internal_error(s);
+  HttpResponse res = make_response(req);
+  res.set_header("ETag", quote_etag(part.etag));
+  if (body->client_checksum)
+    res.set_header(checksum_header(*body->client_checksum),
+                   base64_encode(body->checksums[*body->client_checksum]));
+  return res;
+}
+
+S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  int number = 0;
+  if (auto err = read_part_number(req, number)) return *err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) return *err;
+  std::string src_bucket, src_key;
+  if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
+  if (!ctx.store.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
+  auto opened = ctx.store.open_object(src_bucket, src_key);
+  if (!opened) return no_such_key(src_key);
+  auto& [source, file] = *opened;
+  if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
+    return *err;
+
+  ByteRange range{0, source.size};
+  if (const std::string* r = req.header("x-amz-copy-source-range")) {
+    // Here only the explicit "bytes=first-last" form is allowed, within the object.
+    std::uint64_t first = 0, last = 0;
+    if (std::sscanf(r->c_str(), "bytes=%lu-%lu", &first, &last) != 2 || last < first)
+      return s3_error("InvalidArgument", "The x-amz-copy-source-range value must be of the form "
+                                         "bytes=first-last where first and last are the "
+                                         "zero-based offsets of the first and last bytes to copy")
+          .with("ArgumentName", "x-amz-copy-source-range")
+          .with("ArgumentValue", *r);
+    if (last >= source.size)
+      return s3_error("InvalidRange")
+          .with("RangeRequested", *r)
+          .with("ActualObjectSize", std::to_string(source.size));
+    range = {first, last - first + 1};
+  }
+
+  auto writer = ctx.store.create_blob();
+  if (!writer) return internal_error(writer.error());
+  std::unique_ptr<BlobWriter> blob = std::move(writer.value());
+  Digest md5(Digest::Kind::Md5);
+  std::vector<char> buf(256 * 1024);
+  std::uint64_t offset = range.first, left = range.length;
+  while (left > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), left));
+    ssize_t n = ::pread(file->fd(), buf.data(), want, static_cast<off_t>(offset));
+    if (n <= 0) return internal_error(Status::io_error("short read while copying a part"));
+    std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
+    md5.update(chunk);
+    if (Status s = blob->write(chunk); !s) return internal_error(s);
+    offset += static_cast<std::uint64_t>(n);
+    left -= static_cast<std::uint64_t>(n);
+  }
+  PartRecord part;
+  part.upload_id = upload.upload_id;
+  part.part_number = number;
+  part.blob_id = blob->id();
+  part.size = range.length;
+  part.etag = to_hex(md5.finish());
+  part.last_modified_ms = ctx.clock.now_ms();
+  part.checksums = "{}";
+  Status s = ctx.store.put_part(part, std::move(blob));
+  if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
+  if (!s) return internal_error(s);
+
+  std::string out = "<CopyPartResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  xml::element(out, "LastModified", xml::iso8601_ms(part.last_modified_ms));
+  xml::element(out, "ETag", quote_etag(part.etag));
+  out += "</CopyPartResult>";
+  return xml_response(req, std::move(out));
+}
+
+std::string strip_quotes(std::string s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
+  return s;
+}
+
+S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) return *err;
+  UploadMeta meta = UploadMeta::from_json(upload.meta);
+
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body->text.data(), body->text.size())) return s3_error("MalformedXML");
+  auto root = doc.child("CompleteMultipartUpload");
+  if (!root) return s3_error("MalformedXML");
+  struct Requested {
+    int number;
+    std::string etag;
+    std::map<std::string, std::string> checksums;  // algorithm name -> base64
+  };
+  std::vector<Requested> requested;
+  for (auto p : root.children("Part")) {
+    std::string number = p.child_value("PartNumber");
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos ||
+        number.size() > 5)
+      return s3_error("MalformedXML");
+    Requested r{std::stoi(number), strip_quotes(p.child_value("ETag")), {}};
+    for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
+      if (auto c = p.child(checksum_xml_element(alg).c_str())) r.checksums[checksum_name(alg)] = c.text().get();
+    requested.push_back(std::move(r));
+  }
+  if (requested.empty()) return s3_error("MalformedXML");
+
+  std::map<int, PartRecord> stored;
+  for (auto& p : ctx.store.list_parts(upload.upload_id)) stored.emplace(p.part_number, std::move(p));
+
+  auto invalid_part = [&](const Requested& r) {
+    return s3_error("InvalidPart")
+        .with("UploadId", upload.upload_id)
+        .with("PartNumber", std::to_string(r.number))
+        .with("ETag", r.etag);
+  };
+  std::vector<const PartRecord*> parts;
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    const Requested& r = requested[i];
+    if (i > 0 && r.number <= requested[i - 1].number) return s3_error("InvalidPartOrder").with("UploadId", upload.upload_id);
+    auto it = stored.find(r.number);
+    if (it == stored.end() || it->second.etag != r.etag) return invalid_part(r);
+    auto part_checksums = nlohmann::json::parse(it->second.checksums, nullptr, false);
+    for (const auto& [alg, value] : r.checksums)
+      if (!part_checksums.is_object() || part_checksums.value(alg, "") != value) return invalid_part(r);
+    parts.push_back(&it->second);
+  }
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+    if (parts[i]->size < kMinPartSize)
+      return s3_error("EntityTooSmall")
+          .with("ProposedSize", std::to_string(parts[i]->size))
+          .with("MinSizeAllowed", std::to_string(kMinPartSize))
+          .with("PartNumber", std::to_string(parts[i]->part_number))
+          .with("ETag", parts[i]->etag);
+
+  // Assemble the object: the kernel copies part bytes into one new blob.
+  auto writer = ctx.store.create_blob();
+  if (!writer) return internal_error(writer.error());
+  std::unique_ptr<BlobWriter> blob = std::move(writer.value());
+  std::string md5s;
+  std::optional<ChecksumAlgorithm> alg = parse_checksum_algorithm(meta.checksum_algorithm);
+  std::string composite_input;
+  for (const PartRecord* p : parts) {
+    auto file = ctx.store.open_blob(p->blob_id);
+    if (!file) return internal_error(file.error());
+    if (Status s = blob->append_from(file.value()->fd(), 0, p->size); !s) return internal_error(s);
+    auto hex_md5 = p->etag;
+    for (std::size_t i = 0; i + 1 < hex_md5.size(); i += 2)
+      md5s.push_back(static_cast<char>(std::stoi(hex_md5.substr(i, 2), nullptr, 16)));
+    if (alg && meta.checksum_type == "COMPOSITE") {
+      auto cs = nlohmann::json::parse(p->checksums, nullptr, false);
+      std::string value = cs.is_object() ? cs.value(meta.checksum_algorithm, "") : "";
+      auto raw = base64_decode(value);
+      if (!raw)
+        return s3_error("InvalidRequest", "The upload was created using a " + meta.checksum_algorithm +
+                                              " checksum. The complete request must include the "
+                                              "checksum for each part. It was missing for part " +
+                                              std::to_string(p->part_number) + " in the request.");
+      composite_input += *raw;
+    }
+  }
+
+  ObjectMeta object_meta = meta.object;
+  object_meta.owner = meta.owner;
+  object_meta.parts_count = static_cast<int>(parts.size());
+  if (alg) {
+    object_meta.checksum_algorithm = meta.checksum_algorithm;
+    object_meta.checksum_type = meta.checksum_type;
+    if (meta.checksum_type == "COMPOSITE") {
+      object_meta.checksum_value = base64_encode(checksum_of(*alg, composite_input)) + "-" +
+                                   std::to_string(parts.size());
+    } else {
+      // A full-object checksum needs the whole object's bytes once.
+      Checksummer sum(*alg);
+      std::vector<char> buf(256 * 1024);
+      for (const PartRecord* p : parts) {
+        auto f = ctx.store.open_blob(p->blob_id);
+        if (!f) return internal_error(f.error());
+        std::uint64_t off = 0;
+        while (off < p->size) {
+          ssize_t n = ::pread(f.value()->fd(), buf.data(), buf.size(), static_cast<off_t>(off));
+          if (n <= 0) return internal_error(Status::io_error("short part"));
+          sum.update(buf.data(), static_cast<std::size_t>(n));
+          off += static_cast<std::uint64_t>(n);
+        }
+      }
+      object_meta.checksum_value = sum.finish_base64();
+    }
+  }
+
+  ObjectRecord record;
+  record.bucket = upload.bucket;
+  record.key = upload.key;
+  record.blob_id = blob->id();
+  record.size = blob->size();
+  record.etag = to_hex(md5(md5s)) + "-" + std::to_string(parts.size());
+  record.last_modified_ms = ctx.clock.now_ms();
+  record.storage_class = upload.storage_class;
+  record.meta = object_meta.to_json();
+  Status s = ctx.store.complete_upload(upload.upload_id, record, std::move(blob));
+  if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
+  if (!s) return internal_error(s);
+
+  std::string out = "<CompleteMultipartUploadResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  std::string host = req.header("Host") ? *req.header("Host") : "localhost";
+  xml::element(out, "Location", "http://" + host + "/" + record.bucket + "/" + sigv4::uri_encode(record.key, false));
+  xml::element(out, "Bucket", record.bucket);
+  xml::element(out, "Key", record.key);
+  xml::element(out, "ETag", quote_etag(record.etag));
+  if (alg) {
+    xml::element(out, checksum_xml_element(*alg), object_meta.checksum_value);
+    xml::element(out, "ChecksumType", object_meta.checksum_type);
+  }
+  out += "</CompleteMultipartUploadResult>";
+  return xml_response(req, std::move(out));
+}
+
+S3Result abort_upload(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) return *err;
+  Status s = ctx.store.abort_upload(upload.upload_id);
+  if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
+  if (!s) return internal_error(s);
+  return make_response(req, 204);
+}
+
+S3Result list_parts(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) return *err;
+  UploadMeta meta = UploadMeta::from_json(upload.meta);
+  int marker = 0;
+  std::size_t max_parts = 1000;
+  if (const std::string* m = req.endpoint.query_param("part-number-marker"))
+    marker = std::atoi(m->c_str());
+  if (const std::string* m = req.endpoint.query_param("max-parts"))
+    max_parts = std::min<std::size_t>(std::max(0, std::atoi(m->c_str())), 1000);
+
+  std::vector<PartRecord> page;
+  bool truncated = false;
+  for (auto& p : ctx.store.list_parts(upload.upload_id)) {
+    if (p.part_number <= marker) continue;
+    if (page.size() == max_parts) {
+      truncated = true;
+      break;
+    }
+    page.push_back(std::move(p));
+  }
+  std::string out = "<ListPartsResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  xml::element(out, "Bucket", upload.bucket);
+  xml::element(out, "Key", upload.key);
+  xml::element(out, "UploadId", upload.upload_id);
+  out += owner_xml("Initiator", meta.owner);
+  out += owner_xml("Owner", meta.owner);
+  xml::element(out, "StorageClass", upload.storage_class);
+  xml::element(out, "PartNumberMarker", static_cast<std::uint64_t>(marker));
+  if (!page.empty())
+    xml::element(out, "NextPartNumberMarker", static_cast<std::uint64_t>(page.back().part_number));
+  xml::element(out, "MaxParts", static_cast<std::uint64_t>(max_parts));
+  xml::element(out, "IsTruncated", truncated);
+  if (!meta.checksum_algorithm.empty()) {
+    xml::element(out, "ChecksumAlgorithm", meta.checksum_algorithm);
+    xml::element(out, "ChecksumType", meta.checksum_type);
+  }
+  for (const auto& p : page) {
+    out += "<Part>";
+    xml::element(out, "PartNumber", static_cast<std::uint64_t>(p.part_number));
+    xml::element(out, "LastModified", xml::iso8601_ms(p.last_modified_ms));
+    xml::element(out, "ETag", quote_etag(p.etag));
+    xml::element(out, "Size", p.size);
+    auto cs = nlohmann::json::parse(p.checksums, nullptr, false);
+    if (cs.is_object())
+      for (auto& [name, value] : cs.items())
+        if (auto a = parse_checksum_algorithm(name)) xml::element(out, checksum_xml_element(*a), value.get<std::string>());
+    out += "</Part>";
+  }
+  out += "</ListPartsResult>";
+  return xml_response(req, std::move(out));
+}
+
+S3Result list_uploads(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  auto get = [&](const char* name) {
+    const std::string* v = req.endpoint.query_param(name);
+    return v ? *v : std::string();
+  };
+  std::string prefix = get("prefix"), key_marker = get("key-marker"),
+              id_marker = get("upload-id-marker");
+  std::size_t max_uploads = 1000;
+  if (const std::string* m = req.endpoint.query_param("max-uploads"))
+    max_uploads = std::min<std::size_t>(std::max(0, std::atoi(m->c_str())), 1000);
+
+  std::vector<UploadRecord> page;
+  bool truncated = false;
+  for (auto& u : ctx.store.list_uploads(req.bucket())) {
+    if (!u.key.starts_with(prefix)) continue;
+    if (!key_marker.empty() && (u.key < key_marker || (u.key == key_marker && (id_marker.empty() || u.upload_id <= id_marker))))
+      continue;
+    if (page.size() == max_uploads) {
+      truncated = true;
+      break;
+    }
+    page.push_back(std::move(u));
+  }
+  std::string out = "<ListMultipartUploadsResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  xml::element(out, "Bucket", req.bucket());
+  xml::element(out, "KeyMarker", key_marker);
+  xml::element(out, "UploadIdMarker", id_marker);
+  if (truncated && !page.empty()) {
+    xml::element(out, "NextKeyMarker", page.back().key);
+    xml::element(out, "NextUploadIdMarker", page.back().upload_id);
+  }
+  if (!prefix.empty()) xml::element(out, "Prefix", prefix);
+  xml::element(out, "MaxUploads", static_cast<std::uint64_t>(max_uploads));
+  xml::element(out, "IsTruncated", truncated);
+  for (const auto& u : page) {
+    UploadMeta meta = UploadMeta::from_json(u.meta);
+    out += "<Upload>";
+    xml::element(out, "Key", u.key);
+    xml::element(out, "UploadId", u.upload_id);
+    out += owner_xml("Initiator", meta.owner);
+    out += owner_xml("Owner", meta.owner);
+    xml::element(out, "StorageClass", u.storage_class);
+    xml::element(out, "Initiated", xml::iso8601_ms(u.initiated_ms));
+    if (!meta.checksum_algorithm.empty()) {
+      xml::element(out, "ChecksumAlgorithm", meta.checksum_algorithm);
+      xml::element(out, "ChecksumType", meta.checksum_type);
+    }
+    out += "</Upload>";
+  }
+  out += "</ListMultipartUploadsResult>";
+  return xml_response(req, std::move(out));
+}
+
+}  // namespace
+
+void register_multipart_operations(OperationTable& table) {
+  table["CreateMultipartUpload"] = {BodyKind::None, nullptr, create_upload};
+  table["UploadPart"] = {BodyKind::Blob, precheck_upload_part, upload_part};
+  table["UploadPartCopy"] = {BodyKind::None, nullptr, upload_part_copy};
+  table["CompleteMultipartUpload"] = {BodyKind::Text, nullptr, complete_upload};
+  table["AbortMultipartUpload"] = {BodyKind::None, nullptr, abort_upload};
+  table["ListParts"] = {BodyKind::None, nullptr, list_parts};
+  table["ListMultipartUploads"] = {BodyKind::None, nullptr, list_uploads};
+}
+
+}  // namespace bf

@@ -1,0 +1,65 @@
+#include "emulator/s3/object_common.h"
+
+#include "sdk/sigv4.h"
+
+namespace bf {
+
+std::string quote_etag(const std::string& etag) { return "\"" + etag + "\""; }
+
+std::optional<S3Error> validate_key(const std::string& key) {
+  if (key.size() > kMaxKeyBytes)
+    return s3_error("KeyTooLongError")
+        .with("MaxSizeAllowed", std::to_string(kMaxKeyBytes))
+        .with("Size", std::to_string(key.size()));
+  return std::nullopt;
+}
+
+std::optional<S3Error> read_write_headers(const S3Request& req, std::string& storage_class,
+                                          Pairs& tags) {
+  if (auto err = validate_key(req.key())) return err;
+  if (auto err = read_storage_class(req.http.headers, storage_class)) return err;
+  if (const std::string* tagging = req.header("x-amz-tagging"))
+    if (auto err = parse_tagging_header(*tagging, tags)) return err;
+  return std::nullopt;
+}
+
+void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res) {
+  if (meta.checksum_algorithm.empty()) return;
+  auto alg = parse_checksum_algorithm(meta.checksum_algorithm);
+  if (!alg) return;
+  res.set_header(checksum_header(*alg), meta.checksum_value);
+  res.set_header("x-amz-checksum-type", meta.checksum_type);
+}
+
+std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,
+                                         std::string& key) {
+  std::string_view raw = header;
+  std::string version;
+  if (auto q = raw.find('?'); q != std::string_view::npos) {
+    std::string_view query = raw.substr(q + 1);
+    raw = raw.substr(0, q);
+    if (query.starts_with("versionId=")) version = std::string(query.substr(10));
+  }
+  std::string decoded;
+  if (!sigv4::uri_decode(raw, decoded))
+    return s3_error("InvalidArgument", "Invalid copy source encoding")
+        .with("ArgumentName", "x-amz-copy-source")
+        .with("ArgumentValue", header);
+  std::string_view path = decoded;
+  if (path.starts_with("/")) path.remove_prefix(1);
+  auto slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == path.size())
+    return s3_error("InvalidArgument", "Copy Source must mention the source bucket and key: "
+                                       "sourcebucket/sourcekey")
+        .with("ArgumentName", "x-amz-copy-source")
+        .with("ArgumentValue", header);
+  bucket = std::string(path.substr(0, slash));
+  key = std::string(path.substr(slash + 1));
+  if (!version.empty() && version != "null")
+    return s3_error("NoSuchVersion", "The specified version does not exist.")
+        .with("Key", key)
+        .with("VersionId", version);
+  return std::nullopt;
+}
+
+}  // namespace bf

@@ -1,0 +1,29 @@
+// Pieces shared by the operations that write objects (PutObject, CopyObject, multipart).
+#pragma once
+#include <optional>
+#include <string>
+
+#include "emulator/s3/object_meta.h"
+#include "emulator/s3/operation.h"
+
+namespace bf {
+
+inline constexpr std::size_t kMaxKeyBytes = 1024;
+
+std::string quote_etag(const std::string& etag);
+std::optional<S3Error> validate_key(const std::string& key);
+
+// Checks of a new object's headers shared by PutObject, CopyObject and
+// CreateMultipartUpload: key length, storage class, x-amz-tagging.
+std::optional<S3Error> read_write_headers(const S3Request& req, std::string& storage_class,
+                                          Pairs& tags);
+
+// Adds x-amz-checksum-<alg> (and its type) for the object's stored checksum.
+void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res);
+
+// Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optional
+// ?versionId=null) into bucket and key.
+std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,
+                                         std::string& key);
+
+}  // namespace bf

@@ -1,0 +1,142 @@
+#include "emulator/s3/object_meta.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "emulator/s3/router.h"
+
+namespace bf {
+
+namespace {
+
+// The content headers S3 stores with an object and returns on GET/HEAD.
+const char* const kStoredHeaders[] = {"Content-Type",     "Content-Encoding", "Content-Disposition",
+                                      "Content-Language", "Cache-Control",    "Expires",
+                                      "x-amz-website-redirect-location"};
+
+nlohmann::json pairs_to_json(const Pairs& pairs) {
+  auto arr = nlohmann::json::array();
+  for (const auto& [k, v] : pairs) arr.push_back({k, v});
+  return arr;
+}
+
+Pairs pairs_from_json(const nlohmann::json& j) {
+  Pairs out;
+  if (j.is_array())
+    for (const auto& p : j) out.emplace_back(p.at(0).get<std::string>(), p.at(1).get<std::string>());
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string ObjectMeta::to_json() const {
+  nlohmann::json j;
+  j["headers"] = pairs_to_json(headers);
+  j["user"] = pairs_to_json(user);
+  j["tags"] = pairs_to_json(tags);
+  j["owner"] = owner;
+  if (!checksum_algorithm.empty()) {
+    j["checksum"] = {{"algorithm", checksum_algorithm}, {"value", checksum_value}, {"type", checksum_type}};
+  }
+  if (parts_count) j["parts"] = parts_count;
+  return j.dump();
+}
+
+ObjectMeta ObjectMeta::from_json(const std::string& text) {
+  ObjectMeta m;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return m;
+  m.headers = pairs_from_json(j.value("headers", nlohmann::json::array()));
+  m.user = pairs_from_json(j.value("user", nlohmann::json::array()));
+  m.tags = pairs_from_json(j.value("tags", nlohmann::json::array()));
+  m.owner = j.value("owner", "");
+  if (j.contains("checksum")) {
+    const auto& c = j["checksum"];
+    m.checksum_algorithm = c.value("algorithm", "");
+    m.checksum_value = c.value("value", "");
+    m.checksum_type = c.value("type", "");
+  }
+  m.parts_count = j.value("parts", 0);
+  return m;
+}
+
+void read_meta_headers(const Headers& headers, ObjectMeta& meta) {
+  meta.headers.clear();
+  meta.user.clear();
+  for (const char* name : kStoredHeaders) {
+    if (const std::string* v = find_header(headers, name)) {
+      std::string value = *v;
+      // aws-chunked is transfer framing, not a property of the object.
+      if (iequals(name, "Content-Encoding")) {
+        std::string kept;
+        std::size_t start = 0;
+        while (start <= value.size()) {
+          auto comma = value.find(',', start);
+          std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+          auto b = part.find_first_not_of(' ');
+          auto e = part.find_last_not_of(' ');
+          part = b == std::string::npos ? "" : part.substr(b, e - b + 1);
+          if (!part.empty() && !iequals(part, "aws-chunked")) kept += (kept.empty() ? "" : ",") + part;
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+        if (kept.empty()) continue;
+        value = kept;
+      }
+      meta.headers.emplace_back(name, value);
+    }
+  }
+  for (const auto& [k, v] : headers) {
+    if (k.size() > 11 && iequals(std::string_view(k).substr(0, 11), "x-amz-meta-"))
+      meta.user.emplace_back(lower(k.substr(11)), v);
+  }
+}
+
+void write_meta_headers(const ObjectMeta& meta, HttpResponse& res) {
+  bool has_type = false;
+  for (const auto& [k, v] : meta.headers) {
+    res.set_header(k, v);
+    if (k == "Content-Type") has_type = true;
+  }
+  if (!has_type) res.set_header("Content-Type", kDefaultContentType);
+  for (const auto& [k, v] : meta.user) res.set_header("x-amz-meta-" + k, v);
+}
+
+std::optional<S3Error> read_storage_class(const Headers& headers, std::string& storage_class) {
+  static const std::set<std::string> kClasses = {
+      "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+      "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE"};
+  storage_class = "STANDARD";
+  if (const std::string* v = find_header(headers, "x-amz-storage-class")) {
+    if (!kClasses.count(*v)) return s3_error("InvalidStorageClass");
+    storage_class = *v;
+  }
+  return std::nullopt;
+}
+
+std::optional<S3Error> validate_tags(const Pairs& tags) {
+  if (tags.size() > 10)
+    return s3_error("BadRequest", "Object tags cannot be greater than 10");
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (k.empty() || k.size() > 128) return s3_error("InvalidTag", "The TagKey you have provided is invalid");
+    if (v.size() > 256) return s3_error("InvalidTag", "The TagValue you have provided is invalid");
+    if (!seen.insert(k).second) return s3_error("InvalidTag", "Cannot provide multiple Tags with the same key");
+  }
+  return std::nullopt;
+}
+
+std::optional<S3Error> parse_tagging_header(const std::string& value, Pairs& tags) {
+  sigv4::Params params;
+  if (!parse_query(value, params)) return s3_error("InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
+  tags.assign(params.begin(), params.end());
+  return validate_tags(tags);
+}
+
+}  // namespace bf

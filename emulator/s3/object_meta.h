@@ -1,0 +1,46 @@
+// An object's metadata as S3 stores and reports it: the standard content headers, user
+// metadata, tags, storage class and checksum. Kept as JSON in the store's `meta` column.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emulator/http/message.h"
+#include "emulator/s3/s3_error.h"
+#include "sdk/checksum.h"
+
+namespace bf {
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+struct ObjectMeta {
+  Pairs headers;  // Content-Type, Content-Encoding, ... with their canonical names
+  Pairs user;     // x-amz-meta-* as sent (name lower-cased, without the prefix)
+  Pairs tags;
+  std::string owner;
+  std::string checksum_algorithm;  // "CRC32", ... or empty
+  std::string checksum_value;      // base64; "…-N" for composite multipart checksums
+  std::string checksum_type;       // FULL_OBJECT or COMPOSITE
+  int parts_count = 0;
+
+  std::string to_json() const;
+  static ObjectMeta from_json(const std::string& json);
+};
+
+inline const char* kDefaultContentType = "binary/octet-stream";
+
+// Reads Content-Type & co. and x-amz-meta-* from a request (PutObject, CopyObject REPLACE,
+// CreateMultipartUpload).
+void read_meta_headers(const Headers& headers, ObjectMeta& meta);
+// Writes them back as response headers (GET/HEAD).
+void write_meta_headers(const ObjectMeta& meta, HttpResponse& res);
+
+// Validates x-amz-storage-class; empty means STANDARD.
+std::optional<S3Error> read_storage_class(const Headers& headers, std::string& storage_class);
+
+// "k1=v1&k2=v2" (x-amz-tagging) -> pairs, validated as S3 does (≤ 10 tags, key ≤ 128, value ≤ 256).
+std::optional<S3Error> parse_tagging_header(const std::string& value, Pairs& tags);
+std::optional<S3Error> validate_tags(const Pairs& tags);
+
+}  // namespace bf

@@ -1,0 +1,256 @@
+// Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
+#include "emulator/s3/object_common.h"
+#include "emulator/s3/preconditions.h"
+#include "emulator/s3/service.h"
+#include "emulator/s3/xml.h"
+#include "sdk/hash.h"
+
+namespace bf {
+
+namespace {
+
+std::optional<S3Error> precheck_put(S3Context& ctx, const S3Request& req) {
+  if (auto err = require_bucket(ctx, req)) return err;
+  if (!req.http.content_length && !req.http.has_body) return s3_error("MissingContentLength");
+  std::string storage_class;
+  Pairs tags;
+  return read_write_headers(req, storage_class, tags);
+}
+
+// The checksum to keep with a new object: the one the client sent, verified by the pipeline.
+void set_client_checksum(const Body& body, ObjectMeta& meta) {
+  if (!body.client_checksum) return;
+  auto it = body.checksums.find(*body.client_checksum);
+  if (it == body.checksums.end()) return;
+  meta.checksum_algorithm = checksum_name(*body.client_checksum);
+  meta.checksum_value = base64_encode(it->second);
+  meta.checksum_type = "FULL_OBJECT";
+}
+
+S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
+  ObjectRecord record;
+  ObjectMeta meta;
+  if (auto err = read_write_headers(req, record.storage_class, meta.tags)) return *err;
+  read_meta_headers(req.http.headers, meta);
+  meta.owner = req.owner();
+  set_client_checksum(*body, meta);
+
+  record.bucket = req.bucket();
+  record.key = req.key();
+  record.blob_id = body->blob->id();
+  record.size = body->size;
+  record.etag = to_hex(body->md5);
+  record.last_modified_ms = ctx.clock.now_ms();
+  record.meta = meta.to_json();
+  Status s = ctx.store.put_object(record, std::move(body->blob));
+  if (!s) return internal_error(s);
+
+  HttpResponse res = make_response(req);
+  res.set_header("ETag", quote_etag(record.etag));
+  write_checksum_headers(meta, res);
+  return res;
+}
+
+// Headers common to GET and HEAD.
+void write_object_headers(const S3Request& req, const ObjectRecord& object,
+                          const ObjectMeta& meta, HttpResponse& res, bool whole) {
+  res.set_header("Last-Modified", xml::http_date(object.last_modified_ms));
+  res.set_header("ETag", quote_etag(object.etag));
+  res.set_header("Accept-Ranges", "bytes");
+  write_meta_headers(meta, res);
+  if (object.storage_class != "STANDARD") res.set_header("x-amz-storage-class", object.storage_class);
+  if (!meta.tags.empty()) res.set_header("x-amz-tagging-count", std::to_string(meta.tags.size()));
+  if (meta.parts_count) res.set_header("x-amz-mp-parts-count", std::to_string(meta.parts_count));
+  const std::string* mode = req.header("x-amz-checksum-mode");
+  if (whole && mode && iequals(*mode, "ENABLED")) write_checksum_headers(meta, res);
+
+  // response-* query parameters override the stored headers (signed requests only, as on AWS).
+  static const std::pair<const char*, const char*> kOverrides[] = {
+      {"response-content-type", "Content-Type"},
+      {"response-content-language", "Content-Language"},
+      {"response-expires", "Expires"},
+      {"response-cache-control", "Cache-Control"},
+      {"response-content-disposition", "Content-Disposition"},
+      {"response-content-encoding", "Content-Encoding"}};
+  for (const auto& [param, header] : kOverrides) {
+    if (const std::string* v = req.endpoint.query_param(param)) {
+      std::erase_if(res.headers, [&](const auto& h) { return iequals(h.first, header); });
+      res.set_header(header, *v);
+    }
+  }
+}
+
+S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  std::optional<ObjectRecord> object;
+  std::shared_ptr<OpenFile> file;
+  if (head) {
+    object = ctx.store.find_object(req.bucket(), req.key());
+  } else if (auto opened = ctx.store.open_object(req.bucket(), req.key())) {
+    object = std::move(opened->first);
+    file = std::move(opened->second);
+  }
+  if (!object) return no_such_key(req.key());
+  ObjectMeta meta = ObjectMeta::from_json(object->meta);
+
+  if (auto err = evaluate_preconditions(req.http.headers, *object, kGetConditions, false)) {
+    if (err->status == 304) {
+      HttpResponse res = make_response(req, 304);
+      res.set_header("ETag", quote_etag(object->etag));
+      res.set_header("Last-Modified", xml::http_date(object->last_modified_ms));
+      return res;
+    }
+    return *err;
+  }
+
+  ByteRange range{0, object->size};
+  RangeResult kind = RangeResult::Whole;
+  if (const std::string* range_header = req.header("Range")) {
+    kind = parse_range(*range_header, object->size, range);
+    if (kind == RangeResult::Unsatisfiable)
+      return s3_error("InvalidRange")
+          .with("RangeRequested", *range_header)
+          .with("ActualObjectSize", std::to_string(object->size));
+  }
+  if (const std::string* part = req.endpoint.query_param("partNumber")) {
+    // Only part 1 of a single-part object can be asked for this way.
+    if (*part != "1" || meta.parts_count > 1)
+      return s3_error("NotImplemented", "GetObject with partNumber is only supported for part 1 "
+                                        "of single-part objects.");
+  }
+
+  HttpResponse res = make_response(req, kind == RangeResult::Partial ? 206 : 200);
+  write_object_headers(req, *object, meta, res, kind == RangeResult::Whole);
+  if (kind == RangeResult::Partial)
+    res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                        std::to_string(range.first + range.length - 1) + "/" +
+                                        std::to_string(object->size));
+  if (head) {
+    res.head_content_length = range.length;
+    res.body = std::string();
+  } else {
+    res.body = FileRange{std::move(file), range.first, range.length};
+  }
+  return res;
+}
+
+S3Result get_object(S3Context& ctx, S3Request& req, Body*) { return get_or_head(ctx, req, false); }
+S3Result head_object(S3Context& ctx, S3Request& req, Body*) { return get_or_head(ctx, req, true); }
+
+S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  if (const std::string* v = req.endpoint.query_param("versionId"); v && *v != "null")
+    return s3_error("InvalidArgument", "Invalid version id specified")
+        .with("ArgumentName", "versionId")
+        .with("ArgumentValue", *v);
+  Status s = ctx.store.delete_object(req.bucket(), req.key());
+  if (!s && !s.is_not_found()) return internal_error(s);
+  return make_response(req, 204);  // deleting a missing key succeeds, as on AWS
+}
+
+// Copies `length` bytes of `source` from `offset` into `writer`, computing their MD5.
+Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,
+                     BlobWriter& writer, std::string& md5_raw) {
+  Digest md5(Digest::Kind::Md5);
+  std::vector<char> buf(256 * 1024);
+  while (length > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length));
+    ssize_t n = ::pread(source_fd, buf.data(), want, static_cast<off_t>(offset));
+    if (n <= 0) return Status::io_error("short read while copying");
+    std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
+    md5.update(chunk);
+    if (auto s = writer.write(chunk); !s) return s;
+    offset += static_cast<std::uint64_t>(n);
+    length -= static_cast<std::uint64_t>(n);
+  }
+  md5_raw = md5.finish();
+  return Status::ok();
+}
+
+S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
+  std::string src_bucket, src_key;
+  if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
+  if (auto err = require_bucket(ctx, req)) return *err;
+  if (!ctx.store.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
+
+  ObjectRecord record;
+  Pairs new_tags;
+  if (auto err = read_write_headers(req, record.storage_class, new_tags)) return *err;
+
+  auto opened = ctx.store.open_object(src_bucket, src_key);
+  if (!opened) return no_such_key(src_key);
+  auto& [source, file] = *opened;
+  if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
+    return *err;
+
+  const std::string* directive = req.header("x-amz-metadata-directive");
+  const bool replace = directive && *directive == "REPLACE";
+  if (directive && *directive != "REPLACE" && *directive != "COPY")
+    return s3_error("InvalidArgument", "Unknown metadata directive.")
+        .with("ArgumentName", "x-amz-metadata-directive")
+        .with("ArgumentValue", *directive);
+  const std::string* tagging_directive = req.header("x-amz-tagging-directive");
+  const bool replace_tags = tagging_directive && *tagging_directive == "REPLACE";
+
+  ObjectMeta source_meta = ObjectMeta::from_json(source.meta);
+  ObjectMeta meta = source_meta;
+  if (replace) read_meta_headers(req.http.headers, meta);
+  meta.tags = replace_tags ? new_tags : source_meta.tags;
+  meta.owner = req.owner();
+  meta.parts_count = 0;
+
+  const bool onto_itself = src_bucket == req.bucket() && src_key == req.key();
+  if (onto_itself && !replace && !req.header("x-amz-storage-class") && !replace_tags)
+    return s3_error("InvalidRequest",
+                    "This copy request is illegal because it is trying to copy an object to "
+                    "itself without changing the object's metadata, storage class, website "
+                    "redirect location or encryption attributes.");
+
+  record.bucket = req.bucket();
+  record.key = req.key();
+  record.size = source.size;
+  record.last_modified_ms = ctx.clock.now_ms();
+
+  auto writer = ctx.store.create_blob();
+  if (!writer) return internal_error(writer.error());
+  std::unique_ptr<BlobWriter> blob = std::move(writer.value());
+  if (source.etag.find('-') == std::string::npos) {
+    // A single-part source keeps its ETag; the kernel copies the bytes.
+    if (auto s = blob->append_from(file->fd(), 0, source.size); !s) return internal_error(s);
+    record.etag = source.etag;
+  } else {
+    // A multipart source becomes a single-part object whose ETag is the MD5 of its bytes.
+    std::string md5_raw;
+    if (auto s = copy_with_md5(file->fd(), 0, source.size, *blob, md5_raw); !s)
+      return internal_error(s);
+    record.etag = to_hex(md5_raw);
+    if (meta.checksum_type == "COMPOSITE") meta.checksum_algorithm.clear();
+  }
+  record.blob_id = blob->id();
+  record.meta = meta.to_json();
+  if (Status s = ctx.store.put_object(record, std::move(blob)); !s) return internal_error(s);
+
+  std::string body = "<CopyObjectResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  xml::element(body, "LastModified", xml::iso8601_ms(record.last_modified_ms));
+  xml::element(body, "ETag", quote_etag(record.etag));
+  if (!meta.checksum_algorithm.empty()) {
+    if (auto alg = parse_checksum_algorithm(meta.checksum_algorithm)) {
+      xml::element(body, "ChecksumType", meta.checksum_type);
+      xml::element(body, checksum_xml_element(*alg), meta.checksum_value);
+    }
+  }
+  body += "</CopyObjectResult>";
+  return xml_response(req, std::move(body));
+}
+
+}  // namespace
+
+void register_object_operations(OperationTable& table) {
+  table["PutObject"] = {BodyKind::Blob, precheck_put, put_object};
+  table["GetObject"] = {BodyKind::None, nullptr, get_object};
+  table["HeadObject"] = {BodyKind::None, nullptr, head_object};
+  table["DeleteObject"] = {BodyKind::None, nullptr, delete_object};
+  table["CopyObject"] = {BodyKind::None, nullptr, copy_object};
+}
+
+}  // namespace bf

@@ -1,0 +1,64 @@
+// What every S3 operation sees: the shared context, the parsed request, and (for operations
+// that take one) the verified body. Operations return a response or an S3Error.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "emulator/auth/verify.h"
+#include "emulator/base/clock.h"
+#include "emulator/base/status.h"
+#include "emulator/http/message.h"
+#include "emulator/s3/router.h"
+#include "emulator/s3/s3_error.h"
+#include "emulator/store/store.h"
+#include "sdk/checksum.h"
+
+namespace bf {
+
+struct S3Context {
+  Store& store;
+  const Clock& clock;
+  std::string region;
+};
+
+struct S3Request {
+  const HttpRequest& http;
+  Endpoint endpoint;
+  AuthResult auth;
+
+  const std::string* header(std::string_view name) const { return http.header(name); }
+  const std::string& bucket() const { return endpoint.bucket; }
+  const std::string& key() const { return endpoint.key; }
+  const std::string& request_id() const { return http.request_id; }
+  std::string owner() const { return auth.principal ? auth.principal->principal : "anonymous"; }
+};
+
+// A request body after decoding and verification: in a blob (objects, parts) or in memory
+// (small XML documents).
+struct Body {
+  std::unique_ptr<BlobWriter> blob;
+  std::string text;
+  std::uint64_t size = 0;
+  std::string md5;  // raw
+  // Every checksum computed while streaming, raw big-endian; includes the one the client sent.
+  std::map<ChecksumAlgorithm, std::string> checksums;
+  std::optional<ChecksumAlgorithm> client_checksum;  // the algorithm the client asked for
+};
+
+using S3Result = Result<HttpResponse, S3Error>;
+
+// Builds a response with the request id headers set.
+HttpResponse make_response(const S3Request& req, int status = 200);
+HttpResponse xml_response(const S3Request& req, std::string body, int status = 200);
+
+// Converts a store failure into the S3 error a client should see.
+S3Error internal_error(const Status& status);
+S3Error no_such_bucket(const std::string& bucket);
+S3Error no_such_key(const std::string& key);
+
+// Checks the bucket exists; NoSuchBucket otherwise.
+std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req);
+
+}  // namespace bf

@@ -1,0 +1,108 @@
+#include "emulator/s3/service.h"
+
+#include "emulator/s3/body_pipeline.h"
+#include "emulator/s3/xml.h"
+
+namespace bf {
+
+HttpResponse make_response(const S3Request& req, int status) {
+  HttpResponse res;
+  res.status = status;
+  res.set_header("x-amz-request-id", req.request_id());
+  res.set_header("x-amz-id-2", req.request_id());
+  res.set_header("Server", "AmazonS3");
+  return res;
+}
+
+HttpResponse xml_response(const S3Request& req, std::string body, int status) {
+  HttpResponse res = make_response(req, status);
+  res.set_header("Content-Type", "application/xml");
+  res.body = std::string(xml::kDeclaration) + body;
+  return res;
+}
+
+S3Error internal_error(const Status& status) {
+  return s3_error("InternalError", "We encountered an internal error. Please try again. (" +
+                                       status.message() + ")");
+}
+
+S3Error no_such_bucket(const std::string& bucket) {
+  return s3_error("NoSuchBucket").with("BucketName", bucket);
+}
+
+S3Error no_such_key(const std::string& key) { return s3_error("NoSuchKey").with("Key", key); }
+
+std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req) {
+  if (!ctx.store.find_bucket(req.bucket())) return no_such_bucket(req.bucket());
+  return std::nullopt;
+}
+
+S3Service::S3Service(S3Context context, const CredentialStore& credentials)
+    : context_(std::move(context)),
+      credentials_(credentials),
+      router_options_(default_router_options(context_.region)) {
+  register_bucket_operations(operations_);
+  register_object_operations(operations_);
+  register_listing_operations(operations_);
+  register_multipart_operations(operations_);
+  register_tagging_operations(operations_);
+  register_delete_objects_operation(operations_);
+}
+
+Dispatch S3Service::begin(const HttpRequest& request) {
+  auto answer = [&](const S3Error& error, std::string operation) {
+    Dispatch d;
+    d.response = error_response(error, request.request_id);
+    d.response->operation = std::move(operation);
+    return d;
+  };
+
+  auto routed = route_s3(request, router_options_);
+  if (auto* err = std::get_if<S3Error>(&routed)) return answer(*err, "-");
+  Endpoint endpoint = std::move(std::get<Endpoint>(routed));
+  const std::string operation = endpoint.operation;
+
+  auto spec_it = operations_.find(operation);
+  if (spec_it == operations_.end()) {
+    // Authenticate first anyway: an unsigned probe must not learn more than AccessDenied.
+    AuthSettings settings{credentials_, context_.clock, context_.region};
+    auto auth = authenticate(request, endpoint, settings);
+    if (auto* err = std::get_if<S3Error>(&auth)) return answer(*err, operation);
+    return answer(s3_error("NotImplemented", "The " + operation +
+                                                 " operation is not implemented by bucketfire yet."),
+                  operation);
+  }
+
+  AuthSettings settings{credentials_, context_.clock, context_.region};
+  auto auth = authenticate(request, endpoint, settings);
+  if (auto* err = std::get_if<S3Error>(&auth)) return answer(*err, operation);
+
+  const OperationSpec& spec = spec_it->second;
+  auto req = std::make_shared<S3Request>(
+      S3Request{request, std::move(endpoint), std::move(std::get<AuthResult>(auth))});
+
+  if (spec.precheck)
+    if (auto err = spec.precheck(context_, *req)) return answer(*err, operation);
+
+  if (spec.body == BodyKind::None) {
+    auto result = spec.handle(context_, *req, nullptr);
+    Dispatch d;
+    d.response = result ? std::move(result.value())
+                        : error_response(result.error(), request.request_id);
+    d.response->operation = operation;
+    return d;
+  }
+
+  auto plan = plan_body(*req, spec.body == BodyKind::Blob ? BodyDestination::Blob
+                                                          : BodyDestination::Text);
+  if (auto* err = std::get_if<S3Error>(&plan)) return answer(*err, operation);
+  Dispatch d;
+  d.sink = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.store,
+                              request.request_id, operation,
+                              [this, req, handle = spec.handle](Body& body) {
+                                return handle(context_, *req, &body);
+                              });
+  return d;
+}
+
+}  // namespace bf

@@ -1,0 +1,47 @@
+// The S3 service: route, authenticate, then hand the request (and its body, through the
+// body pipeline) to the operation registered under its AWS name.
+#pragma once
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "emulator/auth/credentials.h"
+#include "emulator/http/message.h"
+#include "emulator/s3/operation.h"
+#include "emulator/s3/router.h"
+
+namespace bf {
+
+enum class BodyKind { None, Blob, Text };
+
+struct OperationSpec {
+  BodyKind body = BodyKind::None;
+  // Checks that need no body (bucket exists, headers valid) so a doomed upload is refused
+  // before its bytes are read.
+  std::function<std::optional<S3Error>(S3Context&, const S3Request&)> precheck;
+  std::function<S3Result(S3Context&, S3Request&, Body*)> handle;
+};
+
+using OperationTable = std::map<std::string, OperationSpec, std::less<>>;
+
+void register_bucket_operations(OperationTable& table);
+void register_object_operations(OperationTable& table);
+void register_listing_operations(OperationTable& table);
+void register_multipart_operations(OperationTable& table);
+void register_tagging_operations(OperationTable& table);
+void register_delete_objects_operation(OperationTable& table);
+
+class S3Service final : public Service {
+ public:
+  S3Service(S3Context context, const CredentialStore& credentials);
+  Dispatch begin(const HttpRequest& request) override;
+
+ private:
+  S3Context context_;
+  const CredentialStore& credentials_;
+  RouterOptions router_options_;
+  OperationTable operations_;
+};
+
+}  // namespace bf

@@ -1,0 +1,26 @@
+// Small helpers for S3's XML: an escaping writer for responses, pugixml for request bodies.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bf::xml {
+
+inline constexpr std::string_view kDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+inline constexpr std::string_view kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+std::string escape(std::string_view text);
+
+// Appends <name>escaped value</name>.
+void element(std::string& out, std::string_view name, std::string_view value);
+void element(std::string& out, std::string_view name, std::uint64_t value);
+void element(std::string& out, std::string_view name, bool value);
+
+// "2025-01-02T03:04:05.000Z"
+std::string iso8601_ms(std::int64_t epoch_ms);
+// "Thu, 02 Jan 2025 03:04:05 GMT"
+std::string http_date(std::int64_t epoch_ms);
+// Parses RFC 1123 / RFC 850 / asctime dates; returns false if unparseable.
+bool parse_http_date(std::string_view text, std::int64_t& epoch_ms);
+
+}  // namespace bf::xml

@@ -1,0 +1,120 @@
+// The Store seam: bytes (blobs) and rows (buckets, objects, uploads). Narrow and byte-level on
+// purpose: S3 semantics (preconditions, ETags, which NotFound is NoSuchKey) live in s3/.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emulator/base/status.h"
+#include "emulator/http/message.h"
+
+namespace bf {
+
+struct BucketRecord {
+  std::string name;
+  std::string region;
+  std::int64_t created_ms = 0;
+  std::string owner;
+};
+
+struct ObjectRecord {
+  std::string bucket;
+  std::string key;
+  std::string blob_id;
+  std::uint64_t size = 0;
+  std::string etag;  // unquoted: hex MD5, or hex MD5 of part MD5s + "-N"
+  std::int64_t last_modified_ms = 0;
+  std::string storage_class;
+  std::string meta;  // JSON owned by the S3 layer (headers, user metadata, tags, checksums)
+};
+
+struct UploadRecord {
+  std::string upload_id;
+  std::string bucket;
+  std::string key;
+  std::int64_t initiated_ms = 0;
+  std::string storage_class;
+  std::string meta;  // JSON: the object metadata to apply on completion
+};
+
+struct PartRecord {
+  std::string upload_id;
+  int part_number = 0;
+  std::string blob_id;
+  std::uint64_t size = 0;
+  std::string etag;  // unquoted hex MD5
+  std::int64_t last_modified_ms = 0;
+  std::string checksums;  // JSON {"CRC32": "base64", ...}
+};
+
+// A new blob being written. Bytes go to a temp file; commit() (called by the store) makes
+// them durable and moves them into place. Dropping an uncommitted writer removes the temp.
+class BlobWriter {
+ public:
+  virtual ~BlobWriter() = default;
+  virtual const std::string& id() const = 0;
+  virtual Status write(std::string_view bytes) = 0;
+  // Appends `length` bytes of `source` starting at `offset` without passing them through
+  // user space where the kernel allows it.
+  virtual Status append_from(int source_fd, std::uint64_t offset, std::uint64_t length) = 0;
+  virtual std::uint64_t size() const = 0;
+};
+
+// Runs inside the store's transaction with the row that is about to be replaced (if any);
+// a non-ok status aborts the write with that status.
+using WriteCondition = std::function<Status(const std::optional<ObjectRecord>& current)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status create_bucket(const BucketRecord& bucket) = 0;  // AlreadyExists
+  virtual std::optional<BucketRecord> find_bucket(const std::string& name) = 0;
+  virtual std::vector<BucketRecord> list_buckets() = 0;
+  virtual Status delete_bucket(const std::string& name) = 0;  // NotFound, NotEmpty
+
+  virtual Result<std::unique_ptr<BlobWriter>> create_blob() = 0;
+
+  virtual std::optional<ObjectRecord> find_object(const std::string& bucket,
+                                                  const std::string& key) = 0;
+  // The row and its bytes, read together so a concurrent overwrite cannot remove the blob
+  // between the two.
+  virtual std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_object(
+      const std::string& bucket, const std::string& key) = 0;
+  // Makes the blob durable, then replaces the row in one transaction; the replaced blob is
+  // removed afterwards. `record.blob_id` must be the writer's id.
+  virtual Status put_object(const ObjectRecord& record, std::unique_ptr<BlobWriter> blob,
+                            const WriteCondition& condition = {}) = 0;
+  // Changes only the metadata columns of an existing row (same bytes).
+  virtual Status update_object(const ObjectRecord& record) = 0;
+  virtual Status delete_object(const std::string& bucket, const std::string& key) = 0;
+  // Keys > `after` (byte order) starting with `prefix`, at most `limit`.
+  virtual std::vector<ObjectRecord> list_objects(const std::string& bucket,
+                                                 const std::string& prefix,
+                                                 const std::string& after, std::size_t limit) = 0;
+
+  virtual Status create_upload(const UploadRecord& upload) = 0;
+  virtual std::optional<UploadRecord> find_upload(const std::string& upload_id) = 0;
+  virtual std::vector<UploadRecord> list_uploads(const std::string& bucket) = 0;
+  virtual Status put_part(const PartRecord& part, std::unique_ptr<BlobWriter> blob) = 0;
+  virtual std::vector<PartRecord> list_parts(const std::string& upload_id) = 0;
+  virtual Result<std::shared_ptr<OpenFile>> open_blob(const std::string& blob_id) = 0;
+  // Commits the assembled object and removes the upload and its parts in one transaction.
+  virtual Status complete_upload(const std::string& upload_id, const ObjectRecord& record,
+                                 std::unique_ptr<BlobWriter> blob,
+                                 const WriteCondition& condition = {}) = 0;
+  virtual Status abort_upload(const std::string& upload_id) = 0;
+};
+
+struct StoreOptions {
+  std::string data_dir;  // ":memory:" keeps rows in memory and blobs in a private temp dir
+  bool sync_blobs = true;  // fdatasync each blob before its row commits
+};
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const StoreOptions& options);
+
+}  // namespace bf
