@@ -312,11 +312,20 @@ std::variant<AuthResult, S3Error> auth_v2(const HttpRequest& request, const Endp
     const std::string* v = request.header(name);
     return v ? *v : std::string{};
   };
-  std::string resource = sigv2::canonical_resource(v2_resource(endpoint), endpoint.query);
-  std::string sts = sigv2::string_to_sign(request.method, header_or_empty("Content-MD5"),
-                                          header_or_empty("Content-Type"), date_or_expires,
-                                          request.headers, resource);
-  if (!constant_time_equal(sigv2::signature(creds->secret_key, sts), provided)) {
+  auto string_to_sign = [&](const std::string& path) {
+    return sigv2::string_to_sign(request.method, header_or_empty("Content-MD5"),
+                                 header_or_empty("Content-Type"), date_or_expires,
+                                 request.headers, sigv2::canonical_resource(path, endpoint.query));
+  };
+  std::string path = v2_resource(endpoint);
+  std::string sts = string_to_sign(path);
+  bool matched = constant_time_equal(sigv2::signature(creds->secret_key, sts), provided);
+  // Bucket-level requests are signed as "/bucket/" by some clients and "/bucket" by others.
+  if (!matched && endpoint.key.empty()) {
+    std::string other = path.ends_with("/") ? path.substr(0, path.size() - 1) : path + "/";
+    matched = constant_time_equal(sigv2::signature(creds->secret_key, string_to_sign(other)), provided);
+  }
+  if (!matched) {
     return s3_error("SignatureDoesNotMatch")
         .with("AWSAccessKeyId", access_key)
         .with("StringToSign", sts)

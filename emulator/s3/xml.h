@@ -13,6 +13,12 @@ std::string escape(std::string_view text);
 
 // Appends <name>escaped value</name>.
 void element(std::string& out, std::string_view name, std::string_view value);
+inline void element(std::string& out, std::string_view name, const char* value) {
+  element(out, name, std::string_view(value));
+}
+inline void element(std::string& out, std::string_view name, const std::string& value) {
+  element(out, name, std::string_view(value));
+}
 void element(std::string& out, std::string_view name, std::uint64_t value);
 void element(std::string& out, std::string_view name, bool value);
 

@@ -248,11 +248,12 @@ class SqliteStore final : public Store {
   std::vector<ObjectRecord> list_objects(const std::string& bucket, const std::string& prefix,
                                          const std::string& after, std::size_t limit) override {
     std::lock_guard lock(mu_);
-    // Keys compare as bytes (BINARY collation); `prefix` bounds the range from below, and
-    // substr() checks it exactly, which LIKE could not do for '%' and '_'.
+    // Keys compare as bytes (BINARY collation); `prefix` bounds the range from below, and a
+    // byte-wise substr() checks it exactly (LIKE would trip on '%' and '_', and substr() on
+    // TEXT counts characters, not bytes).
     std::string sql = std::string("SELECT ") + kObjectColumns +
                       " FROM objects WHERE bucket = ? AND key > ? AND key >= ? "
-                      "AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?";
+                      "AND substr(CAST(key AS BLOB), 1, ?) = CAST(? AS BLOB) ORDER BY key LIMIT ?";
     Statement s(db_, sql.c_str());
     s.bind(1, bucket).bind(2, after).bind(3, prefix);
     s.bind(4, static_cast<std::int64_t>(prefix.size())).bind(5, prefix);
