@@ -269,7 +269,32 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         }
         std::optional<HttpResponse> early;
         bool body_failed = false;
-        while (!parser.is_done()) {
+        if (!parser.chunked() && parser.content_length()) {
+          // Fixed-length body: read straight from the socket into one large buffer, skipping
+          // the parser's copy and its small reads. What arrived with the header comes first.
+          std::uint64_t remaining = *parser.content_length();
+          std::size_t buffered = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
+          if (buffered > 0) {
+            auto data = static_cast<const char*>(buffer.data().data());
+            early = dispatch.sink->write(std::string_view(data, buffered));
+            buffer.consume(buffered);
+            remaining -= buffered;
+            bytes_in += buffered;
+          }
+          while (remaining > 0 && !early) {
+            std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(body_buf.size(), remaining));
+            stream.expires_after(kIdleTimeout);
+            auto [rec, got] = co_await stream.async_read_some(net::buffer(body_buf.data(), want), tuple_awaitable);
+            if (rec) {
+              body_failed = true;
+              break;
+            }
+            remaining -= got;
+            bytes_in += got;
+            early = dispatch.sink->write(std::string_view(body_buf.data(), got));
+          }
+        }
+        while (!early && !body_failed && !parser.is_done() && parser.chunked()) {
           parser.get().body().data = body_buf.data();
           parser.get().body().size = body_buf.size();
           stream.expires_after(kIdleTimeout);
