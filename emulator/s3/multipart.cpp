@@ -363,7 +363,12 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   record.last_modified_ms = ctx.clock.now_ms();
   record.storage_class = upload.storage_class;
   record.meta = object_meta.to_json();
-  Status s = ctx.store.complete_upload(upload.upload_id, record, std::move(blob));
+  auto condition = write_condition(req);
+  if (auto* err = std::get_if<S3Error>(&condition)) return *err;
+  Status s = ctx.store.complete_upload(upload.upload_id, record, std::move(blob),
+                                       std::get<WriteCondition>(condition));
+  if (s.code() == Status::Code::Conflict || (s.is_not_found() && s.message() == "If-Match"))
+    return write_condition_error(s, req.key());
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
 

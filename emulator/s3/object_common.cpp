@@ -62,4 +62,29 @@ std::optional<S3Error> parse_copy_source(const std::string& header, std::string&
   return std::nullopt;
 }
 
+std::variant<WriteCondition, S3Error> write_condition(const S3Request& req) {
+  const std::string* if_none_match = req.header("If-None-Match");
+  const std::string* if_match = req.header("If-Match");
+  if (if_none_match && *if_none_match != "*")
+    return s3_error("NotImplemented", "If-None-Match on writes only supports '*'");
+  if (!if_none_match && !if_match) return WriteCondition{};
+  std::string expected = if_match ? *if_match : "";
+  bool create_only = if_none_match != nullptr;
+  return WriteCondition([create_only, expected](const std::optional<ObjectRecord>& current) {
+    if (create_only && current) return Status::conflict("If-None-Match");
+    if (!expected.empty()) {
+      if (!current) return Status::not_found("If-Match");
+      std::string etag = expected;
+      if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+      if (etag != "*" && etag != current->etag) return Status::conflict("If-Match");
+    }
+    return Status::ok();
+  });
+}
+
+S3Error write_condition_error(const Status& status, const std::string& key) {
+  if (status.is_not_found()) return s3_error("NoSuchKey").with("Key", key);
+  return s3_error("PreconditionFailed").with("Condition", status.message());
+}
+
 }  // namespace bf

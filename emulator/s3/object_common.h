@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/operation.h"
@@ -25,5 +26,11 @@ void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res);
 // ?versionId=null) into bucket and key.
 std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,
                                          std::string& key);
+
+// If-None-Match: * and If-Match: "<etag>" on PutObject and CompleteMultipartUpload, checked
+// inside the store's transaction so that of concurrent conditional writers exactly one wins.
+std::variant<WriteCondition, S3Error> write_condition(const S3Request& req);
+// The S3 error for a write refused by that condition.
+S3Error write_condition_error(const Status& status, const std::string& key);
 
 }  // namespace bf

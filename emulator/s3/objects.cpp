@@ -14,7 +14,16 @@ std::optional<S3Error> precheck_put(S3Context& ctx, const S3Request& req) {
   if (!req.http.content_length && !req.http.has_body) return s3_error("MissingContentLength");
   std::string storage_class;
   Pairs tags;
-  return read_write_headers(req, storage_class, tags);
+  if (auto err = read_write_headers(req, storage_class, tags)) return err;
+  // Refuse a doomed conditional write before its body is read; the store checks again at
+  // commit, where it counts.
+  auto condition = write_condition(req);
+  if (auto* err = std::get_if<S3Error>(&condition)) return *err;
+  if (auto& check = std::get<WriteCondition>(condition)) {
+    if (Status s = check(ctx.store.find_object(req.bucket(), req.key())); !s)
+      return write_condition_error(s, req.key());
+  }
+  return std::nullopt;
 }
 
 // The checksum to keep with a new object: the one the client sent, verified by the pipeline.
@@ -42,7 +51,10 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   record.etag = to_hex(body->md5);
   record.last_modified_ms = ctx.clock.now_ms();
   record.meta = meta.to_json();
-  Status s = ctx.store.put_object(record, std::move(body->blob));
+  auto condition = write_condition(req);
+  if (auto* err = std::get_if<S3Error>(&condition)) return *err;
+  Status s = ctx.store.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition));
+  if (s.code() == Status::Code::Conflict || s.is_not_found()) return write_condition_error(s, req.key());
   if (!s) return internal_error(s);
 
   HttpResponse res = make_response(req);
