@@ -5,13 +5,13 @@ ephemeral port bound to 127.0.0.1 and drives it with real clients: boto3, the aw
 and hand-built http.client requests.
 """
 
+import atexit
 import base64
 import collections
 import datetime
 import hashlib
 import hmac
 import http.client
-import itertools
 import json
 import os
 import re
@@ -30,7 +30,6 @@ import xml.etree.ElementTree as ET
 import zlib
 
 import boto3
-import botocore
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -46,6 +45,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _CONFIG_DIR = tempfile.mkdtemp(prefix="bf-awsconfig-")
 _EMPTY_CONFIG = os.path.join(_CONFIG_DIR, "config")
 _EMPTY_CREDENTIALS = os.path.join(_CONFIG_DIR, "credentials")
+atexit.register(shutil.rmtree, _CONFIG_DIR, True)
 for _p in (_EMPTY_CONFIG, _EMPTY_CREDENTIALS):
     open(_p, "w").close()
 for _name in list(os.environ):
@@ -74,6 +74,19 @@ class ServerError(RuntimeError):
 # --------------------------------------------------------------------------------------
 
 
+_live_servers = set()
+
+
+def _kill_leftovers():
+    for server in list(_live_servers):
+        if server.running():
+            server.proc.kill()
+            server.proc.wait()
+
+
+atexit.register(_kill_leftovers)
+
+
 class Server:
     """One bucketfire process on port 0; can be stopped, killed and restarted on its data dir."""
 
@@ -82,6 +95,8 @@ class Server:
         if data_dir is None:
             self._owned_root = tempfile.mkdtemp(prefix="bf-it-")
             data_dir = os.path.join(self._owned_root, "data")
+        if self._owned_root:
+            os.makedirs(data_dir)
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
         self.cwd = cwd
@@ -117,6 +132,7 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, cwd=self.cwd)
         proc = self.proc
+        _live_servers.add(self)
 
         def drain():
             for raw in iter(proc.stdout.readline, b""):
@@ -184,6 +200,7 @@ class Server:
             if self.running():
                 self.stop()
         finally:
+            _live_servers.discard(self)
             if self._owned_root:
                 shutil.rmtree(self._owned_root, ignore_errors=True)
 
@@ -351,26 +368,21 @@ _orig_getaddrinfo = socket.getaddrinfo
 _patched = False
 
 
-def localhost_subdomains_resolve():
-    try:
-        return subprocess.run(["getent", "hosts", "bf-probe.localhost"], capture_output=True,
-                              timeout=5).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def enable_localhost_subdomains():
-    """Makes *.localhost resolve to 127.0.0.1 inside this process (RFC 6761 semantics) when
-    the system resolver does not already do so."""
+    """Makes localhost and *.localhost resolve to 127.0.0.1 (RFC 6761) inside this process,
+    whatever the system resolver does, so virtual-hosted requests stay on 127.0.0.1 (never
+    ::1) even where the system resolver does not know bucket.localhost."""
     global _patched
     if _patched:
         return
-    if not localhost_subdomains_resolve():
-        def getaddrinfo(host, *args, **kwargs):
-            if isinstance(host, str) and host.lower().rstrip(".").endswith(".localhost"):
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str):
+            name = host.lower().rstrip(".")
+            if name == "localhost" or name.endswith(".localhost"):
                 host = "127.0.0.1"
-            return _orig_getaddrinfo(host, *args, **kwargs)
-        socket.getaddrinfo = getaddrinfo
+        return _orig_getaddrinfo(host, *args, **kwargs)
+    socket.getaddrinfo = getaddrinfo
     _patched = True
 
 
@@ -624,6 +636,13 @@ class ServerTestCase(unittest.TestCase):
         self.fail(f"expected error {code} ({status}) but the call succeeded: "
                   f"{_describe(result)}")
 
+    def assertNoProblems(self, problems, what, limit=20):
+        """Fails listing the first few entries of a list of problem descriptions."""
+        if problems:
+            shown = "\n  ".join(str(p) for p in problems[:limit])
+            more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
+            self.fail(f"{what}: {len(problems)} problem(s):\n  {shown}{more}")
+
     def assertRawError(self, resp, status, code):
         err = resp.error()
         self.assertEqual((resp.status, err.get("Code")), (status, code), repr(resp))
@@ -647,6 +666,7 @@ class _Result(unittest.TextTestResult):
         if not isinstance(server, Server):
             return ""
         mark = getattr(test, "_log_mark", 0)
+        time.sleep(0.2)  # the server logs a request after answering it
         return "\n--- server output during this test ---\n" + server.log_since(mark)
 
     def _with_log(self, bucket, test):

@@ -1,5 +1,6 @@
 """The aws CLI (v1) against bucketfire: `aws s3` high-level commands and `aws s3api`."""
 
+import base64
 import hashlib
 import json
 import os
@@ -9,7 +10,7 @@ import tempfile
 import unittest
 
 import harness
-from harness import etag_of, md5_hex, multipart_etag
+from harness import etag_of, multipart_etag
 
 MiB = 1024 * 1024
 ERROR_RE = re.compile(r"An error occurred \(([^)]+)\)")
@@ -173,6 +174,15 @@ class AwsS3HighLevel(CliTestCase):
         # The CLI splits above 8 MiB into 8 MiB parts: 7 parts for 50 MiB.
         parts = [data[i:i + 8 * MiB] for i in range(0, len(data), 8 * MiB)]
         self.assertEqual(head["ETag"], multipart_etag(parts))
+        # The CLI uploads with CRC32 part checksums; the object's checksum must be consistent
+        # with its declared type.
+        cks = self.s3.head_object(Bucket=bucket, Key="big.bin", ChecksumMode="ENABLED")
+        if cks.get("ChecksumType") == "FULL_OBJECT":
+            self.assertEqual(cks.get("ChecksumCRC32"), harness.crc32_b64(data))
+        else:
+            self.assertEqual(cks.get("ChecksumType"), "COMPOSITE", cks)
+            raw = b"".join(base64.b64decode(harness.crc32_b64(p)) for p in parts)
+            self.assertEqual(cks.get("ChecksumCRC32"), f"{harness.crc32_b64(raw)}-{len(parts)}")
         dst = self.path("big.down")
         self.server.aws("s3", "cp", "--no-progress", f"s3://{bucket}/big.bin", dst)
         self.assertEqual(os.path.getsize(dst), len(data))
