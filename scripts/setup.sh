@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what bucketfire needs from Debian 12 and builds it into build/.
+# Safe to run again: it installs only what is missing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake ninja-build ccache pkg-config curl
+          libboost1.81-dev libboost-url1.81-dev libssl-dev zlib1g-dev
+          nlohmann-json3-dev libpugixml-dev libsqlite3-dev libgtest-dev)
+# The integration tests drive the server with the real aws CLI and boto3.
+python3 -c 'import boto3' 2>/dev/null || packages+=(python3 python3-boto3)
+command -v aws >/dev/null 2>&1 || packages+=(awscli)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Two cores: two compile jobs, no more.
+cmake --build build -j 2
