@@ -24,7 +24,7 @@ serve options:
   --secret-key SECRET   its secret key (default test)
   --credentials FILE    more principals, from an AWS shared-credentials file
   --region REGION       the region this endpoint answers for (default us-east-1)
-  --threads N           I/O threads (default: one per core, at least two)
+  --threads N           server threads (default: four per core, at least eight)
   --no-access-log       do not print a line per request
 )";
 

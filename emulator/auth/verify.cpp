@@ -102,6 +102,17 @@ std::optional<S3Error> check_scope(const Credential& cred, const std::string& am
   return std::nullopt;
 }
 
+// The key changes once a day per principal; deriving it costs four HMACs per request.
+std::string cached_signing_key(const std::string& secret, const Credential& cred) {
+  thread_local std::string last_input, last_key;
+  std::string input = secret + '\n' + cred.date + '\n' + cred.region + '\n' + cred.service;
+  if (input != last_input) {
+    last_key = sigv4::signing_key(secret, cred.date, cred.region, cred.service);
+    last_input = std::move(input);
+  }
+  return last_key;
+}
+
 // Verifies `provided` against the canonical request built with the strictly re-encoded path,
 // and, failing that, with the path exactly as the client sent it (some clients encode a few
 // characters differently; both are what the client could have signed).
@@ -111,7 +122,7 @@ std::optional<S3Error> verify_v4_signature(sigv4::RequestToSign to_sign, const E
                                            const std::string& provided,
                                            std::string& signing_key_out) {
   const std::string scope = sigv4::scope(cred.date, cred.region, cred.service);
-  signing_key_out = sigv4::signing_key(creds.secret_key, cred.date, cred.region, cred.service);
+  signing_key_out = cached_signing_key(creds.secret_key, cred);
   to_sign.canonical_uri = sigv4::uri_encode(endpoint.path, false);
   std::string canonical = sigv4::canonical_request(to_sign);
   std::string sts = sigv4::string_to_sign(amz_date, scope, canonical);

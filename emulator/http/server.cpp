@@ -28,6 +28,7 @@ namespace {
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;  // room for many x-amz-meta-* headers
 constexpr std::size_t kIoBufferSize = 256 * 1024;
+constexpr std::uint64_t kSmallBody = 64 * 1024;  // sent with the header in one write
 constexpr auto kIdleTimeout = std::chrono::seconds(120);
 constexpr auto kShutdownGrace = std::chrono::seconds(30);
 
@@ -41,15 +42,13 @@ std::string make_request_id() {
 }
 
 HttpRequest to_request(const http::request_parser<http::buffer_body>& parser,
-                       const tcp::socket& socket) {
+                       const std::string& remote_ip) {
   const auto& msg = parser.get();
   HttpRequest req;
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
   for (const auto& field : msg) req.headers.emplace_back(field.name_string(), field.value());
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  if (!ec) req.remote_ip = endpoint.address().to_string();
+  req.remote_ip = remote_ip;
   req.request_id = make_request_id();
   if (auto len = parser.content_length()) req.content_length = *len;
   req.has_body = parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
@@ -68,7 +67,12 @@ struct HttpServer::Impl {
   ServerOptions options;
   Service& service;
   AccessLog access_log;
-  net::io_context ioc;
+  // One io_context per thread, each run by exactly one thread: a connection lives on one
+  // context for its whole life, so its handlers never contend for locks or need a strand.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+  std::size_t next_context = 0;
+  net::io_context& ioc;  // the first context: acceptor, signals, shutdown timer
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<bool> stopping{false};
@@ -76,12 +80,32 @@ struct HttpServer::Impl {
   std::list<std::shared_ptr<Connection>> connections;
 
   Impl(ServerOptions o, Service& s, AccessLog log)
-      : options(std::move(o)), service(s), access_log(std::move(log)) {}
+      : options(std::move(o)),
+        service(s),
+        access_log(std::move(log)),
+        contexts(make_contexts(options.threads)),
+        ioc(*contexts.front()) {
+    for (auto& c : contexts) keep_running.push_back(net::make_work_guard(*c));
+  }
+
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(int threads) {
+    // Requests block their thread on disk syncs and SQLite; a few threads per core keep the
+    // cores busy while some wait, and let concurrent syncs share the file system's commits.
+    if (threads <= 0) threads = std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (int i = 0; i < threads; ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
+
+  void stop_all() {
+    for (auto& c : contexts) c->stop();
+  }
 
   awaitable<void> accept_loop();
   awaitable<void> session(tcp::socket socket);
   awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, HttpResponse& res,
-                                          bool head, bool keep_alive, unsigned version);
+                                          bool head, bool keep_alive, unsigned version,
+                                          std::vector<char>& buf);
   void begin_shutdown();
 };
 
@@ -106,11 +130,9 @@ void HttpServer::run() {
     if (!ec) s.begin_shutdown();
   });
   net::co_spawn(s.ioc, s.accept_loop(), net::detached);
-  int threads = s.options.threads > 0
-                    ? s.options.threads
-                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  for (std::size_t i = 1; i < s.contexts.size(); ++i)
+    pool.emplace_back([&s, i] { s.contexts[i]->run(); });
   s.ioc.run();
   for (auto& t : pool) t.join();
 }
@@ -140,18 +162,19 @@ void HttpServer::Impl::begin_shutdown() {
   {
     std::lock_guard lock(connections_mutex);
     if (connections.empty()) {
-      ioc.stop();
+      stop_all();
       return;
     }
   }
   // A request that never ends must not hold the process forever.
   auto timer = std::make_shared<net::steady_timer>(ioc, kShutdownGrace);
-  timer->async_wait([this, timer](const boost::system::error_code&) { ioc.stop(); });
+  timer->async_wait([this, timer](const boost::system::error_code&) { stop_all(); });
 }
 
 awaitable<void> HttpServer::Impl::accept_loop() {
   while (!stopping) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), tuple_awaitable);
+    auto& context = *contexts[next_context++ % contexts.size()];
+    auto [ec, socket] = co_await acceptor.async_accept(context.get_executor(), tuple_awaitable);
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) break;
       continue;
@@ -165,9 +188,11 @@ awaitable<void> HttpServer::Impl::accept_loop() {
   co_return;
 }
 
+// `buf` is the connection's I/O buffer, reused so a response allocates nothing large.
 awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& stream,
                                                            HttpResponse& res, bool head,
-                                                           bool keep_alive, unsigned version) {
+                                                           bool keep_alive, unsigned version,
+                                                           std::vector<char>& buf) {
   const bool no_body = head || res.status == 304 || res.status == 204 ||
                        (res.status >= 100 && res.status < 200);
   if (auto* text = std::get_if<std::string>(&res.body)) {
@@ -196,6 +221,14 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   }
 
   FileRange& range = std::get<FileRange>(res.body);
+  if (!head && range.length <= kSmallBody) {
+    // A small object goes out with its header in one write.
+    std::string bytes(static_cast<std::size_t>(range.length), '\0');
+    ssize_t got = ::pread(range.file->fd(), bytes.data(), bytes.size(), static_cast<off_t>(range.offset));
+    if (got != static_cast<ssize_t>(bytes.size())) throw std::runtime_error("short read from blob file");
+    res.body = std::move(bytes);
+    co_return co_await write_response(stream, res, head, keep_alive, version, buf);
+  }
   http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
   for (auto& [k, v] : res.headers) out.insert(k, v);
   out.keep_alive(keep_alive);
@@ -207,7 +240,6 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   if (hec) throw boost::system::system_error(hec);
   if (head) co_return 0;
 
-  std::vector<char> buf(kIoBufferSize);
   std::uint64_t sent = 0;
   while (sent < range.length) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), range.length - sent));
@@ -241,6 +273,12 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
   }
   beast::flat_buffer buffer;
   std::vector<char> body_buf(kIoBufferSize);
+  std::string remote_ip;
+  {
+    boost::system::error_code ec;
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    if (!ec) remote_ip = endpoint.address().to_string();
+  }
 
   try {
     while (!stopping) {
@@ -254,7 +292,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       stream.expires_never();
       auto started = std::chrono::steady_clock::now();
 
-      HttpRequest req = to_request(parser, stream.socket());
+      HttpRequest req = to_request(parser, remote_ip);
       const unsigned version = parser.get().version();
       bool keep_alive = parser.get().keep_alive();
       std::uint64_t bytes_in = 0;
@@ -326,7 +364,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       if (stopping) keep_alive = false;
 
       std::uint64_t bytes_out =
-          co_await write_response(stream, response, req.method == "HEAD", keep_alive, version);
+          co_await write_response(stream, response, req.method == "HEAD", keep_alive, version, body_buf);
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                             started)
                       .count();
@@ -343,7 +381,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     std::lock_guard lock(connections_mutex);
     conn->stream = nullptr;
     connections.erase(registered);
-    if (stopping && connections.empty()) ioc.stop();
+    if (stopping && connections.empty()) stop_all();
   }
 }
 

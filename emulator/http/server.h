@@ -13,7 +13,7 @@ namespace bf {
 struct ServerOptions {
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 4566;
-  int threads = 0;  // 0: one per core, at least two
+  int threads = 0;  // 0: four per core, at least eight
 };
 
 struct AccessLogEntry {

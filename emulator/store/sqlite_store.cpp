@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <mutex>
+#include <unordered_map>
 
 #include "emulator/store/blob_files.h"
 #include "emulator/store/store.h"
@@ -15,15 +16,41 @@ namespace bf {
 
 namespace {
 
+// Prepared statements are compiled once per SQL text and reused (reset after each use);
+// callers hold the store's mutex, so one cached statement is never used twice at once.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3*& db) : db_(db) {}
+  ~StatementCache() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  }
+  sqlite3_stmt* get(const char* sql, std::string& error) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      error = sqlite3_errmsg(db_);
+      return nullptr;
+    }
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+ private:
+  sqlite3*& db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      error_ = sqlite3_errmsg(db);
-      stmt_ = nullptr;
+  Statement(StatementCache& cache, const char* sql) : stmt_(cache.get(sql, error_)) {}
+  Statement(StatementCache& cache, const std::string& sql) : Statement(cache, sql.c_str()) {}
+  ~Statement() {
+    if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
     }
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -45,8 +72,8 @@ class Statement {
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
  private:
-  sqlite3_stmt* stmt_ = nullptr;
   std::string error_;
+  sqlite3_stmt* stmt_ = nullptr;
 };
 
 constexpr const char* kSchema = R"sql(
@@ -108,7 +135,8 @@ class SqliteStore final : public Store {
       : blobs_(root, sync), root_(std::move(root)), memory_(memory) {}
 
   ~SqliteStore() override {
-    sqlite3_close(db_);
+    // close_v2 waits for the cached statements, finalized when the cache member goes.
+    sqlite3_close_v2(db_);
     if (memory_) {
       std::error_code ec;
       std::filesystem::remove_all(root_, ec);
@@ -116,23 +144,32 @@ class SqliteStore final : public Store {
   }
 
   Status open() {
-    if (auto s = blobs_.init(); !s) return s;
     std::string path = memory_ ? ":memory:" : root_ + "/meta.db";
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
+    // The store's own mutex serialises every call, so SQLite's is not needed.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK)
       return Status::io_error("open " + path + ": " + sqlite3_errmsg(db_));
-    sqlite3_busy_timeout(db_, 5000);
-    // WAL with NORMAL sync: a commit survives a process crash at once and a power loss after
-    // the next checkpoint; blob bytes are fdatasync'ed before their row commits.
-    if (auto s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
-        !s)
-      return s;
-    if (auto s = exec(kSchema); !s) return s;
+    // Exclusive locking: one server owns a data directory (a second one is refused), and no
+    // file lock is taken per transaction. WAL with NORMAL sync: a commit survives a process
+    // crash at once and a power loss after the next checkpoint; blob bytes are fdatasync'ed
+    // before their row commits.
+    for (const char* sql : {"PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; "
+                            "PRAGMA synchronous=NORMAL;",
+                            kSchema}) {
+      if (auto s = exec(sql); !s) {
+        if (sqlite3_errcode(db_) == SQLITE_BUSY)
+          return Status::io_error("it is in use by another bucketfire process");
+        return s;
+      }
+    }
+    // Only now, holding the database's exclusive lock, touch the blob folders.
+    if (auto s = blobs_.init(); !s) return s;
     return sweep_orphans();
   }
 
   Status create_bucket(const BucketRecord& b) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "INSERT INTO buckets (name, region, created_ms, owner) VALUES (?,?,?,?)");
+    Statement s(statements_, "INSERT INTO buckets (name, region, created_ms, owner) VALUES (?,?,?,?)");
     s.bind(1, b.name).bind(2, b.region).bind(3, b.created_ms).bind(4, b.owner);
     int rc = s.step();
     if (rc == SQLITE_CONSTRAINT) return Status::already_exists(b.name);
@@ -141,7 +178,7 @@ class SqliteStore final : public Store {
 
   std::optional<BucketRecord> find_bucket(const std::string& name) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "SELECT name, region, created_ms, owner FROM buckets WHERE name = ?");
+    Statement s(statements_, "SELECT name, region, created_ms, owner FROM buckets WHERE name = ?");
     s.bind(1, name);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return BucketRecord{s.text(0), s.text(1), s.integer(2), s.text(3)};
@@ -149,7 +186,7 @@ class SqliteStore final : public Store {
 
   std::vector<BucketRecord> list_buckets() override {
     std::lock_guard lock(mu_);
-    Statement s(db_, "SELECT name, region, created_ms, owner FROM buckets ORDER BY name");
+    Statement s(statements_, "SELECT name, region, created_ms, owner FROM buckets ORDER BY name");
     std::vector<BucketRecord> out;
     while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.integer(2), s.text(3)});
     return out;
@@ -158,16 +195,16 @@ class SqliteStore final : public Store {
   Status delete_bucket(const std::string& name) override {
     std::lock_guard lock(mu_);
     {
-      Statement s(db_, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1");
+      Statement s(statements_, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1");
       s.bind(1, name);
       if (s.step() == SQLITE_ROW) return Status::not_empty(name);
     }
     {
-      Statement s(db_, "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1");
+      Statement s(statements_, "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1");
       s.bind(1, name);
       if (s.step() == SQLITE_ROW) return Status::not_empty(name);
     }
-    Statement s(db_, "DELETE FROM buckets WHERE name = ?");
+    Statement s(statements_, "DELETE FROM buckets WHERE name = ?");
     s.bind(1, name);
     if (s.step() != SQLITE_DONE) return db_error("delete bucket");
     return sqlite3_changes(db_) ? Status::ok() : Status::not_found(name);
@@ -221,7 +258,7 @@ class SqliteStore final : public Store {
 
   Status update_object(const ObjectRecord& record) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "UPDATE objects SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ? "
                 "WHERE bucket = ? AND key = ? AND blob_id = ?");
     s.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
@@ -236,7 +273,7 @@ class SqliteStore final : public Store {
       std::lock_guard lock(mu_);
       auto current = find_object_locked(bucket, key);
       if (!current) return Status::not_found(key);
-      Statement s(db_, "DELETE FROM objects WHERE bucket = ? AND key = ?");
+      Statement s(statements_, "DELETE FROM objects WHERE bucket = ? AND key = ?");
       s.bind(1, bucket).bind(2, key);
       if (s.step() != SQLITE_DONE) return db_error("delete object");
       blob = current->blob_id;
@@ -254,7 +291,7 @@ class SqliteStore final : public Store {
     std::string sql = std::string("SELECT ") + kObjectColumns +
                       " FROM objects WHERE bucket = ? AND key > ? AND key >= ? "
                       "AND substr(CAST(key AS BLOB), 1, ?) = CAST(? AS BLOB) ORDER BY key LIMIT ?";
-    Statement s(db_, sql.c_str());
+    Statement s(statements_, sql.c_str());
     s.bind(1, bucket).bind(2, after).bind(3, prefix);
     s.bind(4, static_cast<std::int64_t>(prefix.size())).bind(5, prefix);
     s.bind(6, static_cast<std::int64_t>(limit));
@@ -265,7 +302,7 @@ class SqliteStore final : public Store {
 
   Status create_upload(const UploadRecord& u) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT INTO uploads (upload_id, bucket, key, initiated_ms, storage_class, meta) "
                 "VALUES (?,?,?,?,?,?)");
     s.bind(1, u.upload_id).bind(2, u.bucket).bind(3, u.key).bind(4, u.initiated_ms);
@@ -275,7 +312,7 @@ class SqliteStore final : public Store {
 
   std::optional<UploadRecord> find_upload(const std::string& upload_id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT upload_id, bucket, key, initiated_ms, storage_class, meta FROM uploads "
                 "WHERE upload_id = ?");
     s.bind(1, upload_id);
@@ -285,7 +322,7 @@ class SqliteStore final : public Store {
 
   std::vector<UploadRecord> list_uploads(const std::string& bucket) override {
     std::lock_guard lock(mu_);
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT upload_id, bucket, key, initiated_ms, storage_class, meta FROM uploads "
                 "WHERE bucket = ? ORDER BY key, initiated_ms");
     s.bind(1, bucket);
@@ -300,13 +337,13 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(mu_);
       auto status = in_transaction([&]() -> Status {
-        Statement u(db_, "SELECT 1 FROM uploads WHERE upload_id = ?");
+        Statement u(statements_, "SELECT 1 FROM uploads WHERE upload_id = ?");
         u.bind(1, part.upload_id);
         if (u.step() != SQLITE_ROW) return Status::not_found(part.upload_id);
-        Statement old(db_, "SELECT blob_id FROM parts WHERE upload_id = ? AND part_number = ?");
+        Statement old(statements_, "SELECT blob_id FROM parts WHERE upload_id = ? AND part_number = ?");
         old.bind(1, part.upload_id).bind(2, part.part_number);
         if (old.step() == SQLITE_ROW) replaced = old.text(0);
-        Statement s(db_,
+        Statement s(statements_,
                     "INSERT OR REPLACE INTO parts (upload_id, part_number, blob_id, size, etag, "
                     "last_modified_ms, checksums) VALUES (?,?,?,?,?,?,?)");
         s.bind(1, part.upload_id).bind(2, static_cast<std::int64_t>(part.part_number));
@@ -340,7 +377,7 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(mu_);
       auto status = in_transaction([&]() -> Status {
-        Statement u(db_, "SELECT 1 FROM uploads WHERE upload_id = ?");
+        Statement u(statements_, "SELECT 1 FROM uploads WHERE upload_id = ?");
         u.bind(1, upload_id);
         if (u.step() != SQLITE_ROW) return Status::not_found(upload_id);
         auto current = find_object_locked(record.bucket, record.key);
@@ -388,16 +425,21 @@ class SqliteStore final : public Store {
     return Status::io_error(what + ": " + sqlite3_errmsg(db_));
   }
 
+  Status step_once(const char* sql) {
+    Statement s(statements_, sql);
+    return s.step() == SQLITE_DONE ? Status::ok() : db_error(sql);
+  }
+
   template <typename F>
   Status in_transaction(F&& body) {
-    if (auto s = exec("BEGIN IMMEDIATE"); !s) return s;
+    if (auto s = step_once("BEGIN IMMEDIATE"); !s) return s;
     Status status = body();
     if (!status) {
-      exec("ROLLBACK");
+      step_once("ROLLBACK");
       return status;
     }
-    if (auto s = exec("COMMIT"); !s) {
-      exec("ROLLBACK");
+    if (auto s = step_once("COMMIT"); !s) {
+      step_once("ROLLBACK");
       return s;
     }
     return Status::ok();
@@ -407,14 +449,14 @@ class SqliteStore final : public Store {
                                                  const std::string& key) {
     std::string sql =
         std::string("SELECT ") + kObjectColumns + " FROM objects WHERE bucket = ? AND key = ?";
-    Statement s(db_, sql.c_str());
+    Statement s(statements_, sql.c_str());
     s.bind(1, bucket).bind(2, key);
     if (s.step() != SQLITE_ROW) return std::nullopt;
     return read_object(s);
   }
 
   Status upsert_object_locked(const ObjectRecord& r) {
-    Statement s(db_,
+    Statement s(statements_,
                 "INSERT OR REPLACE INTO objects (bucket, key, blob_id, size, etag, "
                 "last_modified_ms, storage_class, meta) VALUES (?,?,?,?,?,?,?,?)");
     s.bind(1, r.bucket).bind(2, r.key).bind(3, r.blob_id).bind(4, static_cast<std::int64_t>(r.size));
@@ -423,13 +465,13 @@ class SqliteStore final : public Store {
   }
 
   bool find_upload_exists_locked(const std::string& upload_id) {
-    Statement u(db_, "SELECT 1 FROM uploads WHERE upload_id = ?");
+    Statement u(statements_, "SELECT 1 FROM uploads WHERE upload_id = ?");
     u.bind(1, upload_id);
     return u.step() == SQLITE_ROW;
   }
 
   std::vector<PartRecord> list_parts_locked(const std::string& upload_id) {
-    Statement s(db_,
+    Statement s(statements_,
                 "SELECT upload_id, part_number, blob_id, size, etag, last_modified_ms, checksums "
                 "FROM parts WHERE upload_id = ? ORDER BY part_number");
     s.bind(1, upload_id);
@@ -439,10 +481,10 @@ class SqliteStore final : public Store {
   }
 
   Status delete_upload_locked(const std::string& upload_id) {
-    Statement p(db_, "DELETE FROM parts WHERE upload_id = ?");
+    Statement p(statements_, "DELETE FROM parts WHERE upload_id = ?");
     p.bind(1, upload_id);
     if (p.step() != SQLITE_DONE) return db_error("delete parts");
-    Statement u(db_, "DELETE FROM uploads WHERE upload_id = ?");
+    Statement u(statements_, "DELETE FROM uploads WHERE upload_id = ?");
     u.bind(1, upload_id);
     return u.step() == SQLITE_DONE ? Status::ok() : db_error("delete upload");
   }
@@ -450,7 +492,7 @@ class SqliteStore final : public Store {
   Status sweep_orphans() {
     std::set<std::string> referenced;
     for (const char* sql : {"SELECT blob_id FROM objects", "SELECT blob_id FROM parts"}) {
-      Statement s(db_, sql);
+      Statement s(statements_, sql);
       while (s.step() == SQLITE_ROW) referenced.insert(s.text(0));
     }
     blobs_.sweep(referenced);
@@ -461,6 +503,7 @@ class SqliteStore final : public Store {
   std::string root_;
   bool memory_;
   sqlite3* db_ = nullptr;
+  StatementCache statements_{db_};
   std::mutex mu_;
 };
 
