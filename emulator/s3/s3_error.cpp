@@ -16,6 +16,7 @@ struct ErrorInfo {
 const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
   static const std::unordered_map<std::string_view, ErrorInfo> table = {
       {"AccessDenied", {403, "Access Denied"}},
+      {"AccessForbidden", {403, "CORSResponse: This CORS request is not allowed."}},
       {"AuthorizationHeaderMalformed", {400, "The authorization header is malformed."}},
       {"AuthorizationQueryParametersError", {400, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"}},
       {"BadRequest", {400, "Bad Request"}},
@@ -49,6 +50,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"MethodNotAllowed", {405, "The specified method is not allowed against this resource."}},
       {"MissingContentLength", {411, "You must provide the Content-Length HTTP header."}},
       {"NoSuchBucket", {404, "The specified bucket does not exist"}},
+      {"NoSuchCORSConfiguration", {404, "The CORS configuration does not exist"}},
       {"NoSuchKey", {404, "The specified key does not exist."}},
       {"NoSuchTagSet", {404, "The TagSet does not exist"}},
       {"NoSuchVersion", {404, "The specified version does not exist."}},

@@ -1,6 +1,7 @@
 #include "emulator/s3/service.h"
 
 #include "emulator/s3/body_pipeline.h"
+#include "emulator/s3/cors.h"
 #include "emulator/s3/xml.h"
 
 namespace bf {
@@ -47,20 +48,61 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_multipart_operations(operations_);
   register_tagging_operations(operations_);
   register_delete_objects_operation(operations_);
+  register_cors_operations(operations_);
 }
 
-Dispatch S3Service::begin(const HttpRequest& request) {
-  auto answer = [&](const S3Error& error, std::string operation) {
-    Dispatch d;
-    d.response = error_response(error, request.request_id);
-    d.response->operation = std::move(operation);
-    return d;
-  };
+namespace {
 
+// Adds the bucket's CORS headers to whatever response the body pipeline produces.
+class CorsSink final : public BodySink {
+ public:
+  CorsSink(std::unique_ptr<BodySink> inner, Store& store, const HttpRequest& request,
+           std::string bucket)
+      : inner_(std::move(inner)), store_(store), request_(request), bucket_(std::move(bucket)) {}
+  std::optional<HttpResponse> write(std::string_view bytes) override {
+    auto res = inner_->write(bytes);
+    if (res) apply_cors(store_, request_, bucket_, *res);
+    return res;
+  }
+  HttpResponse finish() override {
+    HttpResponse res = inner_->finish();
+    apply_cors(store_, request_, bucket_, res);
+    return res;
+  }
+
+ private:
+  std::unique_ptr<BodySink> inner_;
+  Store& store_;
+  const HttpRequest& request_;
+  std::string bucket_;
+};
+
+}  // namespace
+
+Dispatch S3Service::begin(const HttpRequest& request) {
   auto routed = route_s3(request, router_options_);
-  if (auto* err = std::get_if<S3Error>(&routed)) return answer(*err, "-");
+  if (auto* err = std::get_if<S3Error>(&routed)) {
+    Dispatch d;
+    d.response = error_response(*err, request.request_id);
+    d.response->operation = "-";
+    return d;
+  }
   Endpoint endpoint = std::move(std::get<Endpoint>(routed));
   const std::string operation = endpoint.operation;
+  if (operation == "PreflightRequest") {
+    Dispatch d;
+    d.response = cors_preflight(context_.store, request, endpoint);
+    d.response->operation = operation;
+    return d;
+  }
+  // Browsers can read a response, error or not, only with the bucket's CORS headers on it.
+  auto answer = [&](const S3Error& error, std::string op) {
+    Dispatch d;
+    d.response = error_response(error, request.request_id);
+    d.response->operation = std::move(op);
+    apply_cors(context_.store, request, endpoint.bucket, *d.response);
+    return d;
+  };
 
   auto spec_it = operations_.find(operation);
   if (spec_it == operations_.end()) {
@@ -90,6 +132,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     d.response = result ? std::move(result.value())
                         : error_response(result.error(), request.request_id);
     d.response->operation = operation;
+    apply_cors(context_.store, request, req->bucket(), *d.response);
     return d;
   }
 
@@ -97,11 +140,12 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                                                           : BodyDestination::Text);
   if (auto* err = std::get_if<S3Error>(&plan)) return answer(*err, operation);
   Dispatch d;
-  d.sink = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.store,
-                              request.request_id, operation,
-                              [this, req, handle = spec.handle](Body& body) {
-                                return handle(context_, *req, &body);
-                              });
+  auto pipeline = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.store,
+                                     request.request_id, operation,
+                                     [this, req, handle = spec.handle](Body& body) {
+                                       return handle(context_, *req, &body);
+                                     });
+  d.sink = std::make_unique<CorsSink>(std::move(pipeline), context_.store, request, req->bucket());
   return d;
 }
 

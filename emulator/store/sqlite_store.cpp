@@ -80,6 +80,9 @@ constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS buckets (
   name TEXT PRIMARY KEY, region TEXT NOT NULL, created_ms INTEGER NOT NULL, owner TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS bucket_configs (
+  bucket TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (bucket, name)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS objects (
   bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
   etag TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, storage_class TEXT NOT NULL,
@@ -204,10 +207,40 @@ class SqliteStore final : public Store {
       s.bind(1, name);
       if (s.step() == SQLITE_ROW) return Status::not_empty(name);
     }
-    Statement s(statements_, "DELETE FROM buckets WHERE name = ?");
-    s.bind(1, name);
-    if (s.step() != SQLITE_DONE) return db_error("delete bucket");
-    return sqlite3_changes(db_) ? Status::ok() : Status::not_found(name);
+    return in_transaction([&]() -> Status {
+      Statement s(statements_, "DELETE FROM buckets WHERE name = ?");
+      s.bind(1, name);
+      if (s.step() != SQLITE_DONE) return db_error("delete bucket");
+      if (!sqlite3_changes(db_)) return Status::not_found(name);
+      Statement c(statements_, "DELETE FROM bucket_configs WHERE bucket = ?");
+      c.bind(1, name);
+      return c.step() == SQLITE_DONE ? Status::ok() : db_error("delete bucket configs");
+    });
+  }
+
+  Status put_bucket_config(const std::string& bucket, const std::string& name,
+                           const std::string& document) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_,
+                "INSERT OR REPLACE INTO bucket_configs (bucket, name, document) VALUES (?,?,?)");
+    s.bind(1, bucket).bind(2, name).bind(3, document);
+    return s.step() == SQLITE_DONE ? Status::ok() : db_error("put bucket config");
+  }
+
+  std::optional<std::string> get_bucket_config(const std::string& bucket,
+                                               const std::string& name) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, "SELECT document FROM bucket_configs WHERE bucket = ? AND name = ?");
+    s.bind(1, bucket).bind(2, name);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return s.text(0);
+  }
+
+  Status delete_bucket_config(const std::string& bucket, const std::string& name) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, "DELETE FROM bucket_configs WHERE bucket = ? AND name = ?");
+    s.bind(1, bucket).bind(2, name);
+    return s.step() == SQLITE_DONE ? Status::ok() : db_error("delete bucket config");
   }
 
   Result<std::unique_ptr<BlobWriter>> create_blob() override {

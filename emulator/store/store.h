@@ -77,6 +77,13 @@ class Store {
   virtual std::vector<BucketRecord> list_buckets() = 0;
   virtual Status delete_bucket(const std::string& name) = 0;  // NotFound, NotEmpty
 
+  // Bucket sub-resource documents (CORS, ...), stored as the S3 layer serialises them.
+  virtual Status put_bucket_config(const std::string& bucket, const std::string& name,
+                                   const std::string& document) = 0;
+  virtual std::optional<std::string> get_bucket_config(const std::string& bucket,
+                                                       const std::string& name) = 0;
+  virtual Status delete_bucket_config(const std::string& bucket, const std::string& name) = 0;
+
   virtual Result<std::unique_ptr<BlobWriter>> create_blob() = 0;
 
   virtual std::optional<ObjectRecord> find_object(const std::string& bucket,
