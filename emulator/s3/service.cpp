@@ -2,6 +2,7 @@
 
 #include "emulator/s3/body_pipeline.h"
 #include "emulator/s3/cors.h"
+#include "emulator/s3/post_object.h"
 #include "emulator/s3/xml.h"
 
 namespace bf {
@@ -93,6 +94,13 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     Dispatch d;
     d.response = cors_preflight(context_.store, request, endpoint);
     d.response->operation = operation;
+    return d;
+  }
+  if (operation == "PostObject" && endpoint.key.empty()) {
+    // A form upload carries its authorisation (the signed policy) in the body.
+    Dispatch d = begin_post_object(context_, credentials_, request, endpoint);
+    if (d.response) apply_cors(context_.store, request, endpoint.bucket, *d.response);
+    if (d.sink) d.sink = std::make_unique<CorsSink>(std::move(d.sink), context_.store, request, endpoint.bucket);
     return d;
   }
   // Browsers can read a response, error or not, only with the bucket's CORS headers on it.
