@@ -90,13 +90,6 @@ S3Result get_bucket_location(S3Context& ctx, S3Request& req, Body*) {
   return xml_response(req, std::move(body));
 }
 
-S3Result get_bucket_versioning(S3Context& ctx, S3Request& req, Body*) {
-  if (auto err = require_bucket(ctx, req)) return *err;
-  // A bucket that was never versioned has no Status element at all.
-  return xml_response(req, "<VersioningConfiguration xmlns=\"" + std::string(xml::kS3Namespace) +
-                               "\"/>");
-}
-
 }  // namespace
 
 void register_bucket_operations(OperationTable& table) {
@@ -105,7 +98,6 @@ void register_bucket_operations(OperationTable& table) {
   table["HeadBucket"] = {BodyKind::None, nullptr, head_bucket};
   table["DeleteBucket"] = {BodyKind::None, nullptr, delete_bucket};
   table["GetBucketLocation"] = {BodyKind::None, nullptr, get_bucket_location};
-  table["GetBucketVersioning"] = {BodyKind::None, nullptr, get_bucket_versioning};
 }
 
 }  // namespace bf

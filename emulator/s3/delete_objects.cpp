@@ -2,6 +2,7 @@
 #include <pugixml.hpp>
 
 #include "emulator/s3/service.h"
+#include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
 
 namespace bf {
@@ -36,6 +37,7 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
   }
   if (targets.empty() || targets.size() > kMaxKeys) return s3_error("MalformedXML");
 
+  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
   std::string out = "<DeleteResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   for (const auto& [key, version] : targets) {
     auto error = [&](const std::string& code, const std::string& message) {
@@ -46,12 +48,11 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
       xml::element(out, "Message", message);
       out += "</Error>";
     };
-    if (!version.empty() && version != "null") {
-      error("NoSuchVersion", "The specified version does not exist.");
-      continue;
-    }
-    Status s = ctx.store.delete_object(req.bucket(), key);
-    if (!s && !s.is_not_found()) {
+    auto outcome = version.empty()
+                       ? ctx.store.delete_latest(req.bucket(), key, versioning,
+                                                 version_id_for(versioning), ctx.clock.now_ms())
+                       : ctx.store.delete_version(req.bucket(), key, version);
+    if (!outcome) {
       error("InternalError", "We encountered an internal error. Please try again.");
       continue;
     }
@@ -59,6 +60,10 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
     out += "<Deleted>";
     xml::element(out, "Key", key);
     if (!version.empty()) xml::element(out, "VersionId", version);
+    if (outcome->delete_marker) {
+      xml::element(out, "DeleteMarker", true);
+      if (version.empty()) xml::element(out, "DeleteMarkerVersionId", outcome->version_id);
+    }
     out += "</Deleted>";
   }
   out += "</DeleteResult>";

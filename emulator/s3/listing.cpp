@@ -203,45 +203,109 @@ S3Result list_objects_v2(S3Context& ctx, S3Request& req, Body*) {
   return xml_response(req, std::move(out));
 }
 
-// Every object of a bucket that has never been versioned is its one version, "null".
+// Every version and delete marker, key by key, newest first. Objects of a bucket that was
+// never versioned are each their one version, "null".
 S3Result list_object_versions(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
   ListParams p;
   if (auto err = read_params(req, p, "max-keys")) return *err;
   const std::string* key_marker_param = req.endpoint.query_param("key-marker");
   const std::string* version_marker_param = req.endpoint.query_param("version-id-marker");
-  std::string key_marker = key_marker_param ? *key_marker_param : "";
-  Page page = walk(ctx.store, req.bucket(), p.prefix, p.delimiter, key_marker, p.max_keys);
+  const std::string key_marker = key_marker_param ? *key_marker_param : "";
+  const std::string version_marker = version_marker_param ? *version_marker_param : "";
+
+  std::string after_key = key_marker;
+  std::int64_t after_seq = 0;  // only keys after after_key
+  std::string previous_key;    // the key whose newest version was already listed
+  if (!version_marker.empty() && !key_marker.empty()) {
+    if (auto marker = ctx.store.open_version(req.bucket(), key_marker, version_marker)) {
+      after_seq = marker->first.seq;
+      previous_key = key_marker;
+    }
+  }
+
+  struct Row {
+    bool is_prefix;
+    std::string prefix;
+    ObjectRecord version;
+    bool latest;
+  };
+  std::vector<Row> rows;
+  bool truncated = false;
+  std::string last_prefix;
+  bool more = true;
+  while (more && !truncated) {
+    auto batch = ctx.store.list_versions(req.bucket(), p.prefix, after_key, after_seq, kStoreBatch);
+    more = batch.size() == kStoreBatch;
+    for (auto& v : batch) {
+      after_key = v.key;
+      after_seq = v.seq;
+      std::string common;
+      if (!p.delimiter.empty()) {
+        auto pos = v.key.find(p.delimiter, p.prefix.size());
+        if (pos != std::string::npos) common = v.key.substr(0, pos + p.delimiter.size());
+      }
+      if (!common.empty()) {
+        after_key = common + kAfterAll;
+        after_seq = 0;
+        more = true;
+        if (common == last_prefix || common <= key_marker) break;
+        if (rows.size() == p.max_keys) {
+          truncated = true;
+          break;
+        }
+        last_prefix = common;
+        rows.push_back({true, common, {}, false});
+        break;  // re-query from past the group
+      }
+      if (rows.size() == p.max_keys) {
+        truncated = true;
+        break;
+      }
+      bool latest = v.key != previous_key;
+      previous_key = v.key;
+      rows.push_back({false, {}, std::move(v), latest});
+    }
+  }
 
   std::string out = open_tag("ListVersionsResult");
   xml::element(out, "Name", req.bucket());
   xml::element(out, "Prefix", enc(p, p.prefix));
   xml::element(out, "KeyMarker", enc(p, key_marker));
-  xml::element(out, "VersionIdMarker", version_marker_param ? *version_marker_param : "");
-  if (page.truncated) {
-    xml::element(out, "NextKeyMarker", enc(p, page.entries.back().name()));
-    xml::element(out, "NextVersionIdMarker", "null");
+  xml::element(out, "VersionIdMarker", version_marker);
+  if (truncated && !rows.empty()) {
+    const Row& last = rows.back();
+    xml::element(out, "NextKeyMarker", enc(p, last.is_prefix ? last.prefix : last.version.key));
+    if (!last.is_prefix) xml::element(out, "NextVersionIdMarker", last.version.version_id);
   }
   xml::element(out, "MaxKeys", static_cast<std::uint64_t>(p.max_keys));
   if (!p.delimiter.empty()) xml::element(out, "Delimiter", enc(p, p.delimiter));
-  xml::element(out, "IsTruncated", page.truncated);
+  xml::element(out, "IsTruncated", truncated);
   if (p.url) xml::element(out, "EncodingType", "url");
-  for (const auto& e : page.entries) {
-    if (e.is_prefix) continue;
-    const ObjectRecord& o = e.object;
+  for (const auto& r : rows) {
+    if (r.is_prefix) continue;
+    const ObjectRecord& o = r.version;
     ObjectMeta meta = ObjectMeta::from_json(o.meta);
-    out += "<Version>";
+    const char* tag = o.delete_marker ? "DeleteMarker" : "Version";
+    out += std::string("<") + tag + ">";
     xml::element(out, "Key", enc(p, o.key));
-    xml::element(out, "VersionId", "null");
-    xml::element(out, "IsLatest", true);
+    xml::element(out, "VersionId", o.version_id);
+    xml::element(out, "IsLatest", r.latest);
     xml::element(out, "LastModified", xml::iso8601_ms(o.last_modified_ms));
-    xml::element(out, "ETag", "\"" + o.etag + "\"");
-    xml::element(out, "Size", o.size);
-    out += owner_xml("Owner", meta.owner.empty() ? "anonymous" : meta.owner);
-    xml::element(out, "StorageClass", o.storage_class);
-    out += "</Version>";
+    if (!o.delete_marker) {
+      xml::element(out, "ETag", "\"" + o.etag + "\"");
+      xml::element(out, "Size", o.size);
+    }
+    out += owner_xml("Owner", meta.owner.empty() ? req.owner() : meta.owner);
+    if (!o.delete_marker) xml::element(out, "StorageClass", o.storage_class);
+    out += std::string("</") + tag + ">";
   }
-  common_prefixes(out, page, p);
+  for (const auto& r : rows) {
+    if (!r.is_prefix) continue;
+    out += "<CommonPrefixes>";
+    xml::element(out, "Prefix", enc(p, r.prefix));
+    out += "</CommonPrefixes>";
+  }
   out += "</ListVersionsResult>";
   return xml_response(req, std::move(out));
 }

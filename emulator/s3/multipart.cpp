@@ -9,6 +9,7 @@
 #include "emulator/s3/owner.h"
 #include "emulator/s3/preconditions.h"
 #include "emulator/s3/service.h"
+#include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 
@@ -365,8 +366,10 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   record.meta = object_meta.to_json();
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
+  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  record.version_id = version_id_for(versioning);
   Status s = ctx.store.complete_upload(upload.upload_id, record, std::move(blob),
-                                       std::get<WriteCondition>(condition));
+                                       std::get<WriteCondition>(condition), versioning);
   if (s.code() == Status::Code::Conflict || (s.is_not_found() && s.message() == "If-Match"))
     return write_condition_error(s, req.key());
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
@@ -383,7 +386,9 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
     xml::element(out, "ChecksumType", object_meta.checksum_type);
   }
   out += "</CompleteMultipartUploadResult>";
-  return xml_response(req, std::move(out));
+  HttpResponse res = xml_response(req, std::move(out));
+  set_version_header(versioning, record.version_id, res);
+  return res;
 }
 
 S3Result abort_upload(S3Context& ctx, S3Request& req, Body*) {

@@ -32,7 +32,7 @@ void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res) {
 }
 
 std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,
-                                         std::string& key) {
+                                         std::string& key, std::string* version_out) {
   std::string_view raw = header;
   std::string version;
   if (auto q = raw.find('?'); q != std::string_view::npos) {
@@ -55,6 +55,10 @@ std::optional<S3Error> parse_copy_source(const std::string& header, std::string&
         .with("ArgumentValue", header);
   bucket = std::string(path.substr(0, slash));
   key = std::string(path.substr(slash + 1));
+  if (version_out) {
+    *version_out = version;
+    return std::nullopt;
+  }
   if (!version.empty() && version != "null")
     return s3_error("NoSuchVersion", "The specified version does not exist.")
         .with("Key", key)

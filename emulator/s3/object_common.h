@@ -24,8 +24,9 @@ void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res);
 
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optional
 // ?versionId=null) into bucket and key.
+// With `version` null, only "null" is accepted as a versionId; otherwise it is returned.
 std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,
-                                         std::string& key);
+                                         std::string& key, std::string* version = nullptr);
 
 // If-None-Match: * and If-Match: "<etag>" on PutObject and CompleteMultipartUpload, checked
 // inside the store's transaction so that of concurrent conditional writers exactly one wins.

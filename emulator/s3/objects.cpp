@@ -2,6 +2,7 @@
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/preconditions.h"
 #include "emulator/s3/service.h"
+#include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 
@@ -51,15 +52,19 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   record.etag = to_hex(body->md5);
   record.last_modified_ms = ctx.clock.now_ms();
   record.meta = meta.to_json();
+  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  record.version_id = version_id_for(versioning);
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
-  Status s = ctx.store.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition));
+  Status s = ctx.store.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition),
+                                  versioning);
   if (s.code() == Status::Code::Conflict || s.is_not_found()) return write_condition_error(s, req.key());
   if (!s) return internal_error(s);
 
   HttpResponse res = make_response(req);
   res.set_header("ETag", quote_etag(record.etag));
   write_checksum_headers(meta, res);
+  set_version_header(versioning, record.version_id, res);
   return res;
 }
 
@@ -94,15 +99,47 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
 
 S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
   if (auto err = require_bucket(ctx, req)) return *err;
+  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
   std::optional<ObjectRecord> object;
   std::shared_ptr<OpenFile> file;
-  if (head) {
+  const std::string* version = req.endpoint.query_param("versionId");
+  if (version) {
+    auto opened = ctx.store.open_version(req.bucket(), req.key(), *version);
+    if (!opened)
+      return s3_error("NoSuchVersion", "The specified version does not exist.")
+          .with("Key", req.key())
+          .with("VersionId", *version);
+    object = std::move(opened->first);
+    file = std::move(opened->second);
+    if (object->delete_marker) {
+      // A delete marker has no bytes: 405, with headers saying what it is.
+      auto err = s3_error("MethodNotAllowed", "The specified method is not allowed against this resource.")
+                     .with("Method", req.http.method)
+                     .with("ResourceType", "DeleteMarker");
+      HttpResponse res = error_response(err, req.request_id());
+      res.set_header("x-amz-delete-marker", "true");
+      res.set_header("x-amz-version-id", object->version_id);
+      res.set_header("Last-Modified", xml::http_date(object->last_modified_ms));
+      return res;
+    }
+  } else if (head) {
     object = ctx.store.find_object(req.bucket(), req.key());
   } else if (auto opened = ctx.store.open_object(req.bucket(), req.key())) {
     object = std::move(opened->first);
     file = std::move(opened->second);
   }
-  if (!object) return no_such_key(req.key());
+  if (!object) {
+    if (versioning != Versioning::Unversioned) {
+      auto latest = ctx.store.find_latest(req.bucket(), req.key());
+      if (latest && latest->delete_marker) {
+        HttpResponse res = error_response(no_such_key(req.key()), req.request_id());
+        res.set_header("x-amz-delete-marker", "true");
+        res.set_header("x-amz-version-id", latest->version_id);
+        return res;
+      }
+    }
+    return no_such_key(req.key());
+  }
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
 
   if (auto err = evaluate_preconditions(req.http.headers, *object, kGetConditions, false)) {
@@ -133,6 +170,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
 
   HttpResponse res = make_response(req, kind == RangeResult::Partial ? 206 : 200);
   write_object_headers(req, *object, meta, res, kind == RangeResult::Whole);
+  set_version_header(versioning, object->version_id, res);
   if (kind == RangeResult::Partial)
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                         std::to_string(range.first + range.length - 1) + "/" +
@@ -151,13 +189,23 @@ S3Result head_object(S3Context& ctx, S3Request& req, Body*) { return get_or_head
 
 S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  if (const std::string* v = req.endpoint.query_param("versionId"); v && *v != "null")
-    return s3_error("InvalidArgument", "Invalid version id specified")
-        .with("ArgumentName", "versionId")
-        .with("ArgumentValue", *v);
-  Status s = ctx.store.delete_object(req.bucket(), req.key());
-  if (!s && !s.is_not_found()) return internal_error(s);
-  return make_response(req, 204);  // deleting a missing key succeeds, as on AWS
+  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  HttpResponse res = make_response(req, 204);  // deleting a missing key succeeds, as on AWS
+  if (const std::string* v = req.endpoint.query_param("versionId")) {
+    auto outcome = ctx.store.delete_version(req.bucket(), req.key(), *v);
+    if (!outcome) return internal_error(outcome.error());
+    res.set_header("x-amz-version-id", *v);
+    if (outcome->delete_marker) res.set_header("x-amz-delete-marker", "true");
+    return res;
+  }
+  auto outcome = ctx.store.delete_latest(req.bucket(), req.key(), versioning,
+                                         version_id_for(versioning), ctx.clock.now_ms());
+  if (!outcome) return internal_error(outcome.error());
+  if (outcome->delete_marker) {
+    res.set_header("x-amz-delete-marker", "true");
+    res.set_header("x-amz-version-id", outcome->version_id);
+  }
+  return res;
 }
 
 // Copies `length` bytes of `source` from `offset` into `writer`, computing their MD5.
@@ -180,8 +228,9 @@ Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,
 }
 
 S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
-  std::string src_bucket, src_key;
-  if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
+  std::string src_bucket, src_key, src_version;
+  if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key, &src_version))
+    return *err;
   if (auto err = require_bucket(ctx, req)) return *err;
   if (!ctx.store.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
 
@@ -189,9 +238,14 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   Pairs new_tags;
   if (auto err = read_write_headers(req, record.storage_class, new_tags)) return *err;
 
-  auto opened = ctx.store.open_object(src_bucket, src_key);
-  if (!opened) return no_such_key(src_key);
+  auto opened = src_version.empty() ? ctx.store.open_object(src_bucket, src_key)
+                                    : ctx.store.open_version(src_bucket, src_key, src_version);
+  if (!opened)
+    return src_version.empty() ? no_such_key(src_key)
+                               : s3_error("NoSuchVersion").with("Key", src_key).with("VersionId", src_version);
   auto& [source, file] = *opened;
+  if (source.delete_marker)
+    return s3_error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
     return *err;
 
@@ -211,7 +265,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   meta.owner = req.owner();
   meta.parts_count = 0;
 
-  const bool onto_itself = src_bucket == req.bucket() && src_key == req.key();
+  const bool onto_itself = src_bucket == req.bucket() && src_key == req.key() && src_version.empty();
   if (onto_itself && !replace && !req.header("x-amz-storage-class") && !replace_tags)
     return s3_error("InvalidRequest",
                     "This copy request is illegal because it is trying to copy an object to "
@@ -240,7 +294,10 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   }
   record.blob_id = blob->id();
   record.meta = meta.to_json();
-  if (Status s = ctx.store.put_object(record, std::move(blob)); !s) return internal_error(s);
+  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  record.version_id = version_id_for(versioning);
+  if (Status s = ctx.store.put_object(record, std::move(blob), {}, versioning); !s)
+    return internal_error(s);
 
   std::string body = "<CopyObjectResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   xml::element(body, "LastModified", xml::iso8601_ms(record.last_modified_ms));
@@ -252,7 +309,11 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
     }
   }
   body += "</CopyObjectResult>";
-  return xml_response(req, std::move(body));
+  HttpResponse res = xml_response(req, std::move(body));
+  set_version_header(versioning, record.version_id, res);
+  if (bucket_versioning(ctx.store, src_bucket) != Versioning::Unversioned)
+    res.set_header("x-amz-copy-source-version-id", source.version_id);
+  return res;
 }
 
 }  // namespace

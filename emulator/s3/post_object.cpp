@@ -4,6 +4,7 @@
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/post_policy.h"
+#include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
@@ -303,7 +304,9 @@ class PostObjectSink final : public BodySink {
     record.last_modified_ms = ctx_.clock.now_ms();
     record.storage_class = storage_class_;
     record.meta = meta.to_json();
-    if (Status s = ctx_.store.put_object(record, std::move(blob_)); !s)
+    const Versioning versioning = bucket_versioning(ctx_.store, bucket_);
+    record.version_id = version_id_for(versioning);
+    if (Status s = ctx_.store.put_object(record, std::move(blob_), {}, versioning); !s)
       return respond_error(internal_error(s));
 
     HttpResponse res;
@@ -311,6 +314,7 @@ class PostObjectSink final : public BodySink {
     res.set_header("x-amz-request-id", request_.request_id);
     res.set_header("x-amz-id-2", request_.request_id);
     res.set_header("ETag", quote_etag(record.etag));
+    set_version_header(versioning, record.version_id, res);
     const std::string* host = request_.header("Host");
     std::string location = "http://" + (host ? *host : std::string("localhost")) + "/" + bucket_ + "/" +
                            sigv4::uri_encode(key_, false);

@@ -86,8 +86,17 @@ CREATE TABLE IF NOT EXISTS bucket_configs (
 CREATE TABLE IF NOT EXISTS objects (
   bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
   etag TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, storage_class TEXT NOT NULL,
-  meta TEXT NOT NULL, PRIMARY KEY (bucket, key)
+  meta TEXT NOT NULL, version_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (bucket, key)
 ) WITHOUT ROWID;
+-- Noncurrent versions and every delete marker; the current object version lives in objects.
+CREATE TABLE IF NOT EXISTS versions (
+  bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
+  etag TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, storage_class TEXT NOT NULL,
+  meta TEXT NOT NULL, version_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  delete_marker INTEGER NOT NULL, PRIMARY KEY (bucket, key, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
 CREATE TABLE IF NOT EXISTS uploads (
   upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL,
   initiated_ms INTEGER NOT NULL, storage_class TEXT NOT NULL, meta TEXT NOT NULL
@@ -101,7 +110,10 @@ CREATE TABLE IF NOT EXISTS parts (
 )sql";
 
 constexpr const char* kObjectColumns =
-    "bucket, key, blob_id, size, etag, last_modified_ms, storage_class, meta";
+    "bucket, key, blob_id, size, etag, last_modified_ms, storage_class, meta, version_id, seq";
+constexpr const char* kVersionColumns =
+    "bucket, key, blob_id, size, etag, last_modified_ms, storage_class, meta, version_id, seq, "
+    "delete_marker";
 
 ObjectRecord read_object(const Statement& s) {
   ObjectRecord r;
@@ -113,6 +125,14 @@ ObjectRecord read_object(const Statement& s) {
   r.last_modified_ms = s.integer(5);
   r.storage_class = s.text(6);
   r.meta = s.text(7);
+  r.version_id = s.text(8);
+  r.seq = s.integer(9);
+  return r;
+}
+
+ObjectRecord read_version(const Statement& s) {
+  ObjectRecord r = read_object(s);
+  r.delete_marker = s.integer(10) != 0;
   return r;
 }
 
@@ -165,6 +185,11 @@ class SqliteStore final : public Store {
         return s;
       }
     }
+    {
+      Statement m(statements_, "SELECT MAX(COALESCE((SELECT MAX(seq) FROM objects), 0), "
+                               "COALESCE((SELECT MAX(seq) FROM versions), 0))");
+      if (m.step() == SQLITE_ROW) seq_ = m.integer(0);
+    }
     // Only now, holding the database's exclusive lock, touch the blob folders.
     if (auto s = blobs_.init(); !s) return s;
     return sweep_orphans();
@@ -199,6 +224,11 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     {
       Statement s(statements_, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1");
+      s.bind(1, name);
+      if (s.step() == SQLITE_ROW) return Status::not_empty(name);
+    }
+    {
+      Statement s(statements_, "SELECT 1 FROM versions WHERE bucket = ? LIMIT 1");
       s.bind(1, name);
       if (s.step() == SQLITE_ROW) return Status::not_empty(name);
     }
@@ -267,25 +297,25 @@ class SqliteStore final : public Store {
   }
 
   Status put_object(const ObjectRecord& record, std::unique_ptr<BlobWriter> blob,
-                    const WriteCondition& condition) override {
+                    const WriteCondition& condition, Versioning versioning) override {
     // The slow part (fdatasync) runs before taking the lock, so writers overlap.
     if (auto s = blobs_.commit(*blob); !s) return s;
-    std::string replaced;
+    std::vector<std::string> garbage;
     {
       std::lock_guard lock(mu_);
       auto status = in_transaction([&]() -> Status {
         auto current = find_object_locked(record.bucket, record.key);
         if (condition)
           if (auto s = condition(current); !s) return s;
-        if (current) replaced = current->blob_id;
-        return upsert_object_locked(record);
+        return replace_current_locked(record, current, versioning, garbage);
       });
       if (!status) {
         blobs_.remove(record.blob_id);
         return status;
       }
     }
-    if (!replaced.empty() && replaced != record.blob_id) blobs_.remove(replaced);
+    for (const auto& id : garbage)
+      if (id != record.blob_id) blobs_.remove(id);
     return Status::ok();
   }
 
@@ -313,6 +343,115 @@ class SqliteStore final : public Store {
     }
     blobs_.remove(blob);
     return Status::ok();
+  }
+
+  Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
+                                      Versioning versioning, const std::string& marker_version_id,
+                                      std::int64_t now_ms) override {
+    if (versioning == Versioning::Unversioned) {
+      Status s = delete_object(bucket, key);
+      if (!s && !s.is_not_found()) return s;
+      return DeleteOutcome{s.is_ok(), false, ""};
+    }
+    std::vector<std::string> garbage;
+    DeleteOutcome outcome{true, true, marker_version_id};
+    {
+      std::lock_guard lock(mu_);
+      auto status = in_transaction([&]() -> Status {
+        auto current = find_object_locked(bucket, key);
+        if (auto s = retire_current_locked(bucket, key, current, versioning, garbage); !s) return s;
+        ObjectRecord marker;
+        marker.bucket = bucket;
+        marker.key = key;
+        marker.last_modified_ms = now_ms;
+        marker.storage_class = "STANDARD";
+        marker.meta = "{}";
+        marker.version_id = marker_version_id;
+        marker.delete_marker = true;
+        marker.seq = ++seq_;
+        return insert_version_locked(marker);
+      });
+      if (!status) return status;
+    }
+    for (const auto& id : garbage) blobs_.remove(id);
+    return outcome;
+  }
+
+  Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
+                                       const std::string& version_id) override {
+    DeleteOutcome outcome{false, false, version_id};
+    std::string garbage;
+    {
+      std::lock_guard lock(mu_);
+      auto status = in_transaction([&]() -> Status {
+        auto current = find_object_locked(bucket, key);
+        if (current && current->version_id == version_id) {
+          outcome.found = true;
+          garbage = current->blob_id;
+          if (auto s = delete_current_locked(bucket, key); !s) return s;
+        } else {
+          Statement f(statements_, (std::string("SELECT ") + kVersionColumns +
+                                    " FROM versions WHERE bucket = ? AND key = ? AND version_id = ?").c_str());
+          f.bind(1, bucket).bind(2, key).bind(3, version_id);
+          if (f.step() != SQLITE_ROW) return Status::ok();
+          ObjectRecord v = read_version(f);
+          outcome.found = true;
+          outcome.delete_marker = v.delete_marker;
+          if (!v.delete_marker) garbage = v.blob_id;
+          Statement d(statements_, "DELETE FROM versions WHERE bucket = ? AND key = ? AND seq = ?");
+          d.bind(1, bucket).bind(2, key).bind(3, v.seq);
+          if (d.step() != SQLITE_DONE) return db_error("delete version");
+        }
+        return promote_newest_locked(bucket, key);
+      });
+      if (!status) return status;
+    }
+    if (!garbage.empty()) blobs_.remove(garbage);
+    return outcome;
+  }
+
+  std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_version(
+      const std::string& bucket, const std::string& key, const std::string& version_id) override {
+    std::lock_guard lock(mu_);
+    std::optional<ObjectRecord> record;
+    auto current = find_object_locked(bucket, key);
+    if (current && current->version_id == version_id) {
+      record = std::move(current);
+    } else {
+      Statement f(statements_, (std::string("SELECT ") + kVersionColumns +
+                                " FROM versions WHERE bucket = ? AND key = ? AND version_id = ?").c_str());
+      f.bind(1, bucket).bind(2, key).bind(3, version_id);
+      if (f.step() != SQLITE_ROW) return std::nullopt;
+      record = read_version(f);
+    }
+    if (record->delete_marker) return std::make_pair(std::move(*record), std::shared_ptr<OpenFile>());
+    auto file = blobs_.open(record->blob_id);
+    if (!file) return std::nullopt;
+    return std::make_pair(std::move(*record), std::move(file.value()));
+  }
+
+  std::optional<ObjectRecord> find_latest(const std::string& bucket, const std::string& key) override {
+    std::lock_guard lock(mu_);
+    if (auto current = find_object_locked(bucket, key)) return current;
+    return newest_version_locked(bucket, key);
+  }
+
+  std::vector<ObjectRecord> list_versions(const std::string& bucket, const std::string& prefix,
+                                          const std::string& after_key, std::int64_t after_seq,
+                                          std::size_t limit) override {
+    std::lock_guard lock(mu_);
+    const std::string where =
+        " WHERE bucket = ?1 AND key >= ?2 AND substr(CAST(key AS BLOB), 1, ?3) = CAST(?2 AS BLOB) "
+        "AND (key > ?4 OR (key = ?4 AND seq < ?5))";
+    std::string sql = std::string("SELECT ") + kObjectColumns + ", 0 FROM objects" + where +
+                      " UNION ALL SELECT " + kVersionColumns + " FROM versions" + where +
+                      " ORDER BY key, seq DESC LIMIT ?6";
+    Statement s(statements_, sql);
+    s.bind(1, bucket).bind(2, prefix).bind(3, static_cast<std::int64_t>(prefix.size()));
+    s.bind(4, after_key).bind(5, after_seq).bind(6, static_cast<std::int64_t>(limit));
+    std::vector<ObjectRecord> out;
+    while (s.step() == SQLITE_ROW) out.push_back(read_version(s));
+    return out;
   }
 
   std::vector<ObjectRecord> list_objects(const std::string& bucket, const std::string& prefix,
@@ -404,7 +543,7 @@ class SqliteStore final : public Store {
 
   Status complete_upload(const std::string& upload_id, const ObjectRecord& record,
                          std::unique_ptr<BlobWriter> blob,
-                         const WriteCondition& condition) override {
+                         const WriteCondition& condition, Versioning versioning) override {
     if (auto s = blobs_.commit(*blob); !s) return s;
     std::vector<std::string> garbage;
     {
@@ -416,10 +555,9 @@ class SqliteStore final : public Store {
         auto current = find_object_locked(record.bucket, record.key);
         if (condition)
           if (auto s = condition(current); !s) return s;
-        if (current) garbage.push_back(current->blob_id);
         for (const auto& p : list_parts_locked(upload_id)) garbage.push_back(p.blob_id);
         if (auto s = delete_upload_locked(upload_id); !s) return s;
-        return upsert_object_locked(record);
+        return replace_current_locked(record, current, versioning, garbage);
       });
       if (!status) {
         blobs_.remove(record.blob_id);
@@ -488,13 +626,92 @@ class SqliteStore final : public Store {
     return read_object(s);
   }
 
-  Status upsert_object_locked(const ObjectRecord& r) {
+  Status upsert_object_locked(const ObjectRecord& r, std::int64_t seq) {
     Statement s(statements_,
                 "INSERT OR REPLACE INTO objects (bucket, key, blob_id, size, etag, "
-                "last_modified_ms, storage_class, meta) VALUES (?,?,?,?,?,?,?,?)");
+                "last_modified_ms, storage_class, meta, version_id, seq) VALUES (?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, r.bucket).bind(2, r.key).bind(3, r.blob_id).bind(4, static_cast<std::int64_t>(r.size));
     s.bind(5, r.etag).bind(6, r.last_modified_ms).bind(7, r.storage_class).bind(8, r.meta);
+    s.bind(9, r.version_id).bind(10, seq);
     return s.step() == SQLITE_DONE ? Status::ok() : db_error("write object");
+  }
+
+  Status insert_version_locked(const ObjectRecord& r) {
+    Statement s(statements_,
+                "INSERT INTO versions (bucket, key, blob_id, size, etag, last_modified_ms, "
+                "storage_class, meta, version_id, seq, delete_marker) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, r.bucket).bind(2, r.key).bind(3, r.blob_id).bind(4, static_cast<std::int64_t>(r.size));
+    s.bind(5, r.etag).bind(6, r.last_modified_ms).bind(7, r.storage_class).bind(8, r.meta);
+    s.bind(9, r.version_id).bind(10, r.seq).bind(11, static_cast<std::int64_t>(r.delete_marker));
+    return s.step() == SQLITE_DONE ? Status::ok() : db_error("write version");
+  }
+
+  Status delete_current_locked(const std::string& bucket, const std::string& key) {
+    Statement s(statements_, "DELETE FROM objects WHERE bucket = ? AND key = ?");
+    s.bind(1, bucket).bind(2, key);
+    return s.step() == SQLITE_DONE ? Status::ok() : db_error("delete object");
+  }
+
+  // Removes the key's noncurrent "null" version or marker (Suspended overwrites it).
+  Status drop_null_version_locked(const std::string& bucket, const std::string& key,
+                                  std::vector<std::string>& garbage) {
+    Statement f(statements_, (std::string("SELECT ") + kVersionColumns +
+                              " FROM versions WHERE bucket = ? AND key = ? AND version_id = 'null'").c_str());
+    f.bind(1, bucket).bind(2, key);
+    std::vector<ObjectRecord> nulls;
+    while (f.step() == SQLITE_ROW) nulls.push_back(read_version(f));
+    for (const auto& v : nulls) {
+      if (!v.delete_marker) garbage.push_back(v.blob_id);
+      Statement d(statements_, "DELETE FROM versions WHERE bucket = ? AND key = ? AND seq = ?");
+      d.bind(1, bucket).bind(2, key).bind(3, v.seq);
+      if (d.step() != SQLITE_DONE) return db_error("delete version");
+    }
+    return Status::ok();
+  }
+
+  // Moves the current object aside (kept as a noncurrent version, or removed) per the
+  // bucket's versioning, then makes `record` current.
+  Status replace_current_locked(const ObjectRecord& record, const std::optional<ObjectRecord>& current,
+                                Versioning versioning, std::vector<std::string>& garbage) {
+    if (auto s = retire_current_locked(record.bucket, record.key, current, versioning, garbage); !s)
+      return s;
+    return upsert_object_locked(record, ++seq_);
+  }
+
+  Status retire_current_locked(const std::string& bucket, const std::string& key,
+                               const std::optional<ObjectRecord>& current, Versioning versioning,
+                               std::vector<std::string>& garbage) {
+    if (current) {
+      const bool keep = versioning == Versioning::Enabled ||
+                        (versioning == Versioning::Suspended && current->version_id != "null");
+      if (keep) {
+        if (auto s = insert_version_locked(*current); !s) return s;
+      } else {
+        garbage.push_back(current->blob_id);
+      }
+      if (auto s = delete_current_locked(bucket, key); !s) return s;
+    }
+    if (versioning == Versioning::Suspended) return drop_null_version_locked(bucket, key, garbage);
+    return Status::ok();
+  }
+
+  std::optional<ObjectRecord> newest_version_locked(const std::string& bucket, const std::string& key) {
+    Statement s(statements_, (std::string("SELECT ") + kVersionColumns +
+                              " FROM versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1").c_str());
+    s.bind(1, bucket).bind(2, key);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return read_version(s);
+  }
+
+  // After a version is removed: the newest remaining one becomes current if it is an object.
+  Status promote_newest_locked(const std::string& bucket, const std::string& key) {
+    if (find_object_locked(bucket, key)) return Status::ok();
+    auto newest = newest_version_locked(bucket, key);
+    if (!newest || newest->delete_marker) return Status::ok();
+    Statement d(statements_, "DELETE FROM versions WHERE bucket = ? AND key = ? AND seq = ?");
+    d.bind(1, bucket).bind(2, key).bind(3, newest->seq);
+    if (d.step() != SQLITE_DONE) return db_error("promote version");
+    return upsert_object_locked(*newest, newest->seq);
   }
 
   bool find_upload_exists_locked(const std::string& upload_id) {
@@ -524,7 +741,8 @@ class SqliteStore final : public Store {
 
   Status sweep_orphans() {
     std::set<std::string> referenced;
-    for (const char* sql : {"SELECT blob_id FROM objects", "SELECT blob_id FROM parts"}) {
+    for (const char* sql : {"SELECT blob_id FROM objects", "SELECT blob_id FROM parts",
+                            "SELECT blob_id FROM versions WHERE delete_marker = 0"}) {
       Statement s(statements_, sql);
       while (s.step() == SQLITE_ROW) referenced.insert(s.text(0));
     }
@@ -537,6 +755,7 @@ class SqliteStore final : public Store {
   bool memory_;
   sqlite3* db_ = nullptr;
   StatementCache statements_{db_};
+  std::int64_t seq_ = 0;  // last write order handed out
   std::mutex mu_;
 };
 

@@ -30,6 +30,18 @@ struct ObjectRecord {
   std::int64_t last_modified_ms = 0;
   std::string storage_class;
   std::string meta;  // JSON owned by the S3 layer (headers, user metadata, tags, checksums)
+  std::string version_id = "null";  // "null" unless written while versioning was enabled
+  bool delete_marker = false;
+  std::int64_t seq = 0;  // store-wide write order; orders a key's versions, newest first
+};
+
+// A bucket's versioning state decides what an overwrite or delete keeps.
+enum class Versioning { Unversioned, Enabled, Suspended };
+
+struct DeleteOutcome {
+  bool found = false;           // something was removed or a marker was added
+  bool delete_marker = false;   // the request created, or removed, a delete marker
+  std::string version_id;       // of the marker created, or the version removed
 };
 
 struct UploadRecord {
@@ -92,13 +104,38 @@ class Store {
   // between the two.
   virtual std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_object(
       const std::string& bucket, const std::string& key) = 0;
-  // Makes the blob durable, then replaces the row in one transaction; the replaced blob is
-  // removed afterwards. `record.blob_id` must be the writer's id.
+  // Makes the blob durable, then makes `record` the key's current object in one
+  // transaction. The object it replaces is kept as a noncurrent version (Enabled, or a
+  // non-null version while Suspended) or removed with its blob. `record.blob_id` must be the
+  // writer's id; `record.version_id` is the caller's.
   virtual Status put_object(const ObjectRecord& record, std::unique_ptr<BlobWriter> blob,
-                            const WriteCondition& condition = {}) = 0;
+                            const WriteCondition& condition = {},
+                            Versioning versioning = Versioning::Unversioned) = 0;
   // Changes only the metadata columns of an existing row (same bytes).
   virtual Status update_object(const ObjectRecord& record) = 0;
+  // Unversioned: removes the key (NotFound if absent). Enabled/Suspended: adds a delete marker
+  // with `marker_version_id` ("null" when Suspended), keeping or removing the current object
+  // as put_object would.
   virtual Status delete_object(const std::string& bucket, const std::string& key) = 0;
+  virtual Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
+                                              Versioning versioning,
+                                              const std::string& marker_version_id,
+                                              std::int64_t now_ms) = 0;
+  // Removes one version for good; the newest remaining object version becomes current.
+  virtual Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
+                                               const std::string& version_id) = 0;
+  // One version (current or not, object or delete marker), with its bytes when it has them.
+  virtual std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_version(
+      const std::string& bucket, const std::string& key, const std::string& version_id) = 0;
+  // The key's newest version even if it is a delete marker.
+  virtual std::optional<ObjectRecord> find_latest(const std::string& bucket,
+                                                  const std::string& key) = 0;
+  // Every version and delete marker, by key then newest first, starting after
+  // (after_key, after_seq): keys > after_key, or == after_key with seq < after_seq.
+  virtual std::vector<ObjectRecord> list_versions(const std::string& bucket,
+                                                  const std::string& prefix,
+                                                  const std::string& after_key,
+                                                  std::int64_t after_seq, std::size_t limit) = 0;
   // Keys > `after` (byte order) starting with `prefix`, at most `limit`.
   virtual std::vector<ObjectRecord> list_objects(const std::string& bucket,
                                                  const std::string& prefix,
@@ -113,7 +150,8 @@ class Store {
   // Commits the assembled object and removes the upload and its parts in one transaction.
   virtual Status complete_upload(const std::string& upload_id, const ObjectRecord& record,
                                  std::unique_ptr<BlobWriter> blob,
-                                 const WriteCondition& condition = {}) = 0;
+                                 const WriteCondition& condition = {},
+                                 Versioning versioning = Versioning::Unversioned) = 0;
   virtual Status abort_upload(const std::string& upload_id) = 0;
 };
 

@@ -1,0 +1,75 @@
+#include "emulator/s3/versioning.h"
+
+#include <pugixml.hpp>
+
+#include <random>
+
+#include "emulator/s3/xml.h"
+#include "sdk/hash.h"
+
+namespace bf {
+
+namespace {
+
+constexpr const char* kConfigName = "versioning";
+
+S3Result put_versioning(S3Context& ctx, S3Request& req, Body* body) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body->text.data(), body->text.size())) return s3_error("MalformedXML");
+  auto root = doc.child("VersioningConfiguration");
+  if (!root) return s3_error("MalformedXML");
+  std::string status = root.child_value("Status");
+  if (status != "Enabled" && status != "Suspended") return s3_error("MalformedXML");
+  std::string mfa = root.child_value("MfaDelete");
+  if (mfa == "Enabled")
+    return s3_error("InvalidRequest", "MFA delete is not supported by bucketfire");
+  if (Status s = ctx.store.put_bucket_config(req.bucket(), kConfigName, status); !s)
+    return internal_error(s);
+  return make_response(req);
+}
+
+S3Result get_versioning(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  auto status = ctx.store.get_bucket_config(req.bucket(), kConfigName);
+  std::string out = "<VersioningConfiguration xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  // A bucket that was never versioned has no Status element at all.
+  if (status) xml::element(out, "Status", *status);
+  out += "</VersioningConfiguration>";
+  return xml_response(req, std::move(out));
+}
+
+}  // namespace
+
+Versioning bucket_versioning(Store& store, const std::string& bucket) {
+  auto status = store.get_bucket_config(bucket, kConfigName);
+  if (!status) return Versioning::Unversioned;
+  return *status == "Enabled" ? Versioning::Enabled : Versioning::Suspended;
+}
+
+std::string version_id_for(Versioning versioning) {
+  if (versioning != Versioning::Enabled) return "null";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string raw;
+  for (int i = 0; i < 3; ++i) {
+    std::uint64_t v = rng();
+    raw.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  std::string id = base64_encode(raw);  // 32 characters, URL-safe below
+  for (char& c : id) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return id;
+}
+
+void set_version_header(Versioning versioning, const std::string& version_id, HttpResponse& res) {
+  if (versioning != Versioning::Unversioned) res.set_header("x-amz-version-id", version_id);
+}
+
+void register_versioning_operations(OperationTable& table) {
+  table["PutBucketVersioning"] = {BodyKind::Text, nullptr, put_versioning};
+  table["GetBucketVersioning"] = {BodyKind::None, nullptr, get_versioning};
+}
+
+}  // namespace bf
