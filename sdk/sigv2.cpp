@@ -5,6 +5,7 @@
 #include <map>
 
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf::sigv2 {
 
@@ -67,13 +68,6 @@ std::string_view strip(std::string_view v) {
   return v;
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -119,7 +113,7 @@ std::string string_to_sign(std::string_view method, std::string_view content_md5
   // x-amz-* headers: lower-cased names, sorted; repeats (in any case) joined with ','.
   std::map<std::string, std::string> amz;
   for (const auto& [name, value] : headers) {
-    std::string lower = to_lower(name);
+    std::string lower = ascii_lower(name);
     if (lower.rfind("x-amz-", 0) != 0) continue;
     auto [it, inserted] = amz.try_emplace(lower);
     if (!inserted) it->second.push_back(',');
@@ -139,7 +133,7 @@ std::string signature(std::string_view secret, std::string_view string_to_sign) 
 std::string date_for_signing(const Params& headers) {
   std::string date;
   for (const auto& [name, value] : headers) {
-    std::string lower = to_lower(name);
+    std::string lower = ascii_lower(name);
     if (lower == "x-amz-date") return "";
     if (lower == "date") date = std::string(strip(value));
   }

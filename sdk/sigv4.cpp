@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf::sigv4 {
 
@@ -20,13 +21,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
@@ -113,7 +107,7 @@ std::string canonical_headers(const Params& headers,
     out.push_back(':');
     bool first = true;
     for (const auto& [name, value] : headers) {
-      if (to_lower(name) != wanted) continue;
+      if (ascii_lower(name) != wanted) continue;
       if (!first) out.push_back(',');
       out += trim_all(value);
       first = false;

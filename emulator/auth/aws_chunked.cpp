@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "sdk/sigv4.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -52,13 +53,6 @@ std::string_view trim(std::string_view v) {
   return v;
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -167,7 +161,7 @@ std::optional<DecodeError> AwsChunkedDecoder::on_size_line() {
     if (extension.substr(0, kChunkSignaturePrefix.size()) != kChunkSignaturePrefix) {
       return fail("InvalidRequest", "aws-chunked chunk header is missing chunk-signature.");
     }
-    std::string sig = to_lower(extension.substr(kChunkSignaturePrefix.size()));
+    std::string sig = ascii_lower(extension.substr(kChunkSignaturePrefix.size()));
     if (!is_lower_hex64(sig)) {
       return fail("InvalidRequest", "aws-chunked chunk-signature is not 64 hex digits.");
     }
@@ -225,14 +219,14 @@ std::optional<DecodeError> AwsChunkedDecoder::on_trailer_line() {
   if (colon == std::string_view::npos) {
     return fail("MalformedTrailerError", std::string(kMalformedTrailer));
   }
-  std::string name = to_lower(trim(line.substr(0, colon)));
+  std::string name = ascii_lower(trim(line.substr(0, colon)));
   std::string_view value = trim(line.substr(colon + 1));
   if (name.empty() || name.find_first_of(" \t") != std::string::npos) {
     return fail("MalformedTrailerError", std::string(kMalformedTrailer));
   }
 
   if (name == kTrailerSignatureName) {
-    std::string sig = to_lower(value);
+    std::string sig = ascii_lower(value);
     if (!signed_trailer || !is_lower_hex64(sig)) {
       return fail("MalformedTrailerError", std::string(kMalformedTrailer));
     }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/s3/xml.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -13,10 +14,6 @@ namespace {
 constexpr const char* kConfigName = "cors";
 constexpr std::size_t kMaxRules = 100;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A pattern with at most one '*', which matches any run of characters.
 bool wildcard_match(const std::string& pattern, const std::string& value) {
@@ -41,7 +38,7 @@ std::vector<std::string> split_header_list(const std::string& value) {
     std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     auto b = part.find_first_not_of(" \t");
     auto e = part.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(lower(part.substr(b, e - b + 1)));
+    if (b != std::string::npos) out.push_back(ascii_lower(part.substr(b, e - b + 1)));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -195,7 +192,7 @@ const CorsRule* match_cors_rule(const CorsConfig& config, const std::string& ori
                      rule.allowed_methods.end();
     bool headers_ok = std::all_of(request_headers.begin(), request_headers.end(), [&](const std::string& h) {
       return std::any_of(rule.allowed_headers.begin(), rule.allowed_headers.end(),
-                         [&](const std::string& p) { return wildcard_match(lower(p), h); });
+                         [&](const std::string& p) { return wildcard_match(ascii_lower(p), h); });
     });
     if (origin_ok && method_ok && headers_ok) return &rule;
   }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "emulator/s3/router.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -27,11 +28,6 @@ Pairs pairs_from_json(const nlohmann::json& j) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -94,7 +90,7 @@ void read_meta_headers(const Headers& headers, ObjectMeta& meta) {
   }
   for (const auto& [k, v] : headers) {
     if (k.size() > 11 && iequals(std::string_view(k).substr(0, 11), "x-amz-meta-"))
-      meta.user.emplace_back(lower(k.substr(11)), v);
+      meta.user.emplace_back(ascii_lower(k.substr(11)), v);
   }
 }
 

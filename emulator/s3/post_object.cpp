@@ -8,6 +8,7 @@
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -16,10 +17,6 @@ namespace {
 constexpr std::size_t kMaxPartHeader = 8 * 1024;
 constexpr std::size_t kMaxFieldsBytes = 1024 * 1024;  // all fields before the file together
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // `name="value"` from a Content-Disposition header.
 std::optional<std::string> disposition_param(const std::string& header, const std::string& param) {
@@ -123,7 +120,7 @@ class PostObjectSink final : public BodySink {
           while (start < headers.size()) {
             auto eol = headers.find("\r\n", start);
             std::string line = headers.substr(start, eol == std::string::npos ? std::string::npos : eol - start);
-            if (lower(line).starts_with("content-disposition:")) {
+            if (ascii_lower(line).starts_with("content-disposition:")) {
               part_name_ = disposition_param(line, "name").value_or("");
               part_filename_ = disposition_param(line, "filename");
             }
@@ -131,7 +128,7 @@ class PostObjectSink final : public BodySink {
             start = eol + 2;
           }
           if (part_name_.empty()) return malformed();
-          if (lower(part_name_) == "file") {
+          if (ascii_lower(part_name_) == "file") {
             if (auto err = begin_file()) return err;
             state_ = State::File;
           } else {
@@ -151,7 +148,7 @@ class PostObjectSink final : public BodySink {
           if (fields_bytes_ > kMaxFieldsBytes)
             return s3_error("MaxPostPreDataLengthExceededError",
                             "Your POST request fields preceeding the upload file was too large.");
-          std::string name = lower(part_name_);
+          std::string name = ascii_lower(part_name_);
           if (!form_.fields.count(name)) {
             form_.fields[name] = buffer_.substr(0, pos);
             original_names_[name] = part_name_;
@@ -391,8 +388,8 @@ Dispatch begin_post_object(S3Context& context, const CredentialStore& credential
     return refuse(s3_error("NoSuchBucket").with("BucketName", endpoint.bucket));
   const std::string* type = request.header("Content-Type");
   std::string boundary;
-  if (type && lower(*type).starts_with("multipart/form-data")) {
-    auto pos = lower(*type).find("boundary=");
+  if (type && ascii_lower(*type).starts_with("multipart/form-data")) {
+    auto pos = ascii_lower(*type).find("boundary=");
     if (pos != std::string::npos) {
       boundary = type->substr(pos + 9);
       if (auto semi = boundary.find(';'); semi != std::string::npos) boundary.resize(semi);

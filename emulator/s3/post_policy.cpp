@@ -4,6 +4,7 @@
 #include <set>
 
 #include "emulator/s3/xml.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -13,10 +14,6 @@ S3Error policy_error(const std::string& detail) {
   return s3_error("AccessDenied", "Invalid according to Policy: " + detail);
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool parse_expiration(const std::string& text, std::int64_t& ms) {
   // "2026-12-31T12:00:00.000Z" or without fraction.
@@ -55,7 +52,7 @@ std::optional<S3Error> check_post_policy(const std::string& policy_json, const P
     if (cond.is_object()) {
       for (auto& [name, value] : cond.items()) {
         if (!value.is_string()) return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition: value must be a string.");
-        std::string field = lower(name);
+        std::string field = ascii_lower(name);
         covered.insert(field);
         if (field_value(form, field) != value.get<std::string>())
           return policy_error("Policy Condition failed: [\"eq\", \"$" + name + "\", \"" +
@@ -65,7 +62,7 @@ std::optional<S3Error> check_post_policy(const std::string& policy_json, const P
     }
     if (!cond.is_array() || cond.size() != 3 || !cond[0].is_string())
       return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid condition.");
-    std::string op = lower(cond[0].get<std::string>());
+    std::string op = ascii_lower(cond[0].get<std::string>());
     if (op == "content-length-range") {
       if (!cond[1].is_number_integer() || !cond[2].is_number_integer())
         return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid content-length-range.");
@@ -77,7 +74,7 @@ std::optional<S3Error> check_post_policy(const std::string& policy_json, const P
         cond[1].get<std::string>()[0] != '$')
       return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid condition.");
     std::string name = cond[1].get<std::string>().substr(1);
-    std::string field = lower(name);
+    std::string field = ascii_lower(name);
     std::string expected = cond[2].get<std::string>();
     std::string actual = field_value(form, field);
     covered.insert(field);

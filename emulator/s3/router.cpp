@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -39,17 +40,12 @@ bool parse_query(std::string_view query, sigv4::Params& out) {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The bucket named by the Host header, or empty for path-style.
 std::string bucket_from_host(const HttpRequest& request, const RouterOptions& options) {
   const std::string* host_header = request.header("Host");
   if (!host_header) return {};
-  std::string host = lower(*host_header);
+  std::string host = ascii_lower(*host_header);
   if (!host.empty() && host.front() == '[') return {};  // IPv6 literal
   if (auto colon = host.rfind(':'); colon != std::string::npos) host.resize(colon);
   for (const auto& base : options.base_hosts) {
