@@ -26,3 +26,6 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 # Two cores: two compile jobs, no more.
 cmake --build build -j 2
+
+# Chromium and playwright-core for tests/integration/test_browser.py (it skips without them).
+bash tests/browser/setup.sh || echo "warning: tests/browser/setup.sh failed; test_browser.py will skip" >&2

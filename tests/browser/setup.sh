@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what tests/integration/test_browser.py needs: Debian's Chromium (/usr/bin/chromium)
+# and playwright-core at the version pinned in package-lock.json (into tests/browser/node_modules).
+# Playwright never downloads a browser of its own: the test launches /usr/bin/chromium.
+# Safe to run again: prints nothing and changes nothing when everything is already installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  # Refresh the package lists first when apt does not know chromium yet, and once more if
+  # the install fails on stale lists.
+  if ! apt-cache show chromium >/dev/null 2>&1; then
+    $sudo_cmd apt-get update -qq
+  fi
+  if ! $sudo_cmd apt-get install -y -qq --no-install-recommends chromium; then
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq --no-install-recommends chromium
+  fi
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "tests/browser/setup.sh: node and npm are needed for the browser test" >&2
+  exit 1
+fi
+
+# Reinstall only when node_modules does not hold the locked playwright-core version.
+wanted=$(node -e 'console.log(require("./package-lock.json").packages["node_modules/playwright-core"].version)')
+have=$(node -e 'try { console.log(require("./node_modules/playwright-core/package.json").version) } catch { console.log("") }')
+if [ "$wanted" != "$have" ]; then
+  echo "installing playwright-core $wanted"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+fi
