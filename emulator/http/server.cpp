@@ -60,7 +60,7 @@ HttpRequest to_request(const http::request_parser<http::buffer_body>& parser,
 // A connection's coroutine registers itself so shutdown can wake the idle ones.
 struct Connection {
   beast::tcp_stream* stream = nullptr;
-  bool busy = false;
+  std::atomic<bool> busy{false};  // read by the shutdown path on another thread
 };
 
 struct HttpServer::Impl {

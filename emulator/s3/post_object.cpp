@@ -167,7 +167,6 @@ class PostObjectSink final : public BodySink {
             buffer_.erase(0, take);
           }
           if (pos == std::string::npos) return std::nullopt;
-          file_done_ = true;
           state_ = State::Done;  // fields after the file are ignored, as on AWS
           break;
         }
@@ -363,7 +362,6 @@ class PostObjectSink final : public BodySink {
   std::map<std::string, std::string> original_names_;
   std::size_t fields_bytes_ = 0;
   bool file_seen_ = false;
-  bool file_done_ = false;
   bool failed_ = false;
   std::string key_;
   std::string principal_;
