@@ -3,9 +3,9 @@
 #include <pugixml.hpp>
 
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "emulator/s3/object_common.h"
+#include "emulator/s3/opaque_id.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/preconditions.h"
 #include "emulator/s3/service.h"
@@ -20,21 +20,7 @@ namespace {
 constexpr std::uint64_t kMinPartSize = 5 * 1024 * 1024;
 constexpr int kMaxPartNumber = 10000;
 
-std::string new_upload_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string raw;
-  for (int i = 0; i < 6; ++i) {
-    std::uint64_t v = rng();
-    raw.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  // URL-safe, like AWS's opaque ids, so clients need not encode it.
-  std::string id = base64_encode(raw);
-  for (char& c : id) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return id;
-}
+std::string new_upload_id() { return random_opaque_id(48); }
 
 // The upload's settings kept beside the object metadata until completion.
 struct UploadMeta {

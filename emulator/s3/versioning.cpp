@@ -2,8 +2,7 @@
 
 #include <pugixml.hpp>
 
-#include <random>
-
+#include "emulator/s3/opaque_id.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 
@@ -49,18 +48,7 @@ Versioning bucket_versioning(Store& store, const std::string& bucket) {
 
 std::string version_id_for(Versioning versioning) {
   if (versioning != Versioning::Enabled) return "null";
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string raw;
-  for (int i = 0; i < 3; ++i) {
-    std::uint64_t v = rng();
-    raw.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  std::string id = base64_encode(raw);  // 32 characters, URL-safe below
-  for (char& c : id) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return id;
+  return random_opaque_id(24);
 }
 
 void set_version_header(Versioning versioning, const std::string& version_id, HttpResponse& res) {
