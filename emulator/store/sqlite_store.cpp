@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 #include "emulator/store/blob_files.h"
@@ -190,54 +192,57 @@ class SqliteStore final : public Store {
                                "COALESCE((SELECT MAX(seq) FROM versions), 0))");
       if (m.step() == SQLITE_ROW) seq_ = m.integer(0);
     }
+    {
+      Statement b(statements_, "SELECT name, region, created_ms, owner FROM buckets");
+      while (b.step() == SQLITE_ROW)
+        buckets_[b.text(0)] = CachedBucket{{b.text(0), b.text(1), b.integer(2), b.text(3)}, {}};
+      Statement c(statements_, "SELECT bucket, name, document FROM bucket_configs");
+      while (c.step() == SQLITE_ROW)
+        if (auto it = buckets_.find(c.text(0)); it != buckets_.end()) it->second.configs[c.text(1)] = c.text(2);
+    }
     // Only now, holding the database's exclusive lock, touch the blob folders.
     if (auto s = blobs_.init(); !s) return s;
     return sweep_orphans();
   }
 
+  // Buckets and their configurations are read on every request and change rarely: they are
+  // served from memory, and every change is written to SQLite first.
   Status create_bucket(const BucketRecord& b) override {
     std::lock_guard lock(mu_);
     Statement s(statements_, "INSERT INTO buckets (name, region, created_ms, owner) VALUES (?,?,?,?)");
     s.bind(1, b.name).bind(2, b.region).bind(3, b.created_ms).bind(4, b.owner);
     int rc = s.step();
     if (rc == SQLITE_CONSTRAINT) return Status::already_exists(b.name);
-    return rc == SQLITE_DONE ? Status::ok() : db_error("create bucket");
+    if (rc != SQLITE_DONE) return db_error("create bucket");
+    std::unique_lock cache(cache_mu_);
+    buckets_[b.name] = CachedBucket{b, {}};
+    return Status::ok();
   }
 
   std::optional<BucketRecord> find_bucket(const std::string& name) override {
-    std::lock_guard lock(mu_);
-    Statement s(statements_, "SELECT name, region, created_ms, owner FROM buckets WHERE name = ?");
-    s.bind(1, name);
-    if (s.step() != SQLITE_ROW) return std::nullopt;
-    return BucketRecord{s.text(0), s.text(1), s.integer(2), s.text(3)};
+    std::shared_lock cache(cache_mu_);
+    auto it = buckets_.find(name);
+    if (it == buckets_.end()) return std::nullopt;
+    return it->second.record;
   }
 
   std::vector<BucketRecord> list_buckets() override {
-    std::lock_guard lock(mu_);
-    Statement s(statements_, "SELECT name, region, created_ms, owner FROM buckets ORDER BY name");
+    std::shared_lock cache(cache_mu_);
     std::vector<BucketRecord> out;
-    while (s.step() == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.integer(2), s.text(3)});
+    for (const auto& [name, bucket] : buckets_) out.push_back(bucket.record);
     return out;
   }
 
   Status delete_bucket(const std::string& name) override {
     std::lock_guard lock(mu_);
-    {
-      Statement s(statements_, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1");
+    for (const char* sql : {"SELECT 1 FROM objects WHERE bucket = ? LIMIT 1",
+                            "SELECT 1 FROM versions WHERE bucket = ? LIMIT 1",
+                            "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1"}) {
+      Statement s(statements_, sql);
       s.bind(1, name);
       if (s.step() == SQLITE_ROW) return Status::not_empty(name);
     }
-    {
-      Statement s(statements_, "SELECT 1 FROM versions WHERE bucket = ? LIMIT 1");
-      s.bind(1, name);
-      if (s.step() == SQLITE_ROW) return Status::not_empty(name);
-    }
-    {
-      Statement s(statements_, "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1");
-      s.bind(1, name);
-      if (s.step() == SQLITE_ROW) return Status::not_empty(name);
-    }
-    return in_transaction([&]() -> Status {
+    Status status = in_transaction([&]() -> Status {
       Statement s(statements_, "DELETE FROM buckets WHERE name = ?");
       s.bind(1, name);
       if (s.step() != SQLITE_DONE) return db_error("delete bucket");
@@ -246,6 +251,11 @@ class SqliteStore final : public Store {
       c.bind(1, name);
       return c.step() == SQLITE_DONE ? Status::ok() : db_error("delete bucket configs");
     });
+    if (status) {
+      std::unique_lock cache(cache_mu_);
+      buckets_.erase(name);
+    }
+    return status;
   }
 
   Status put_bucket_config(const std::string& bucket, const std::string& name,
@@ -254,30 +264,37 @@ class SqliteStore final : public Store {
     Statement s(statements_,
                 "INSERT OR REPLACE INTO bucket_configs (bucket, name, document) VALUES (?,?,?)");
     s.bind(1, bucket).bind(2, name).bind(3, document);
-    return s.step() == SQLITE_DONE ? Status::ok() : db_error("put bucket config");
+    if (s.step() != SQLITE_DONE) return db_error("put bucket config");
+    std::unique_lock cache(cache_mu_);
+    if (auto it = buckets_.find(bucket); it != buckets_.end()) it->second.configs[name] = document;
+    return Status::ok();
   }
 
   std::optional<std::string> get_bucket_config(const std::string& bucket,
                                                const std::string& name) override {
-    std::lock_guard lock(mu_);
-    Statement s(statements_, "SELECT document FROM bucket_configs WHERE bucket = ? AND name = ?");
-    s.bind(1, bucket).bind(2, name);
-    if (s.step() != SQLITE_ROW) return std::nullopt;
-    return s.text(0);
+    std::shared_lock cache(cache_mu_);
+    auto it = buckets_.find(bucket);
+    if (it == buckets_.end()) return std::nullopt;
+    auto config = it->second.configs.find(name);
+    if (config == it->second.configs.end()) return std::nullopt;
+    return config->second;
   }
 
   Status delete_bucket_config(const std::string& bucket, const std::string& name) override {
     std::lock_guard lock(mu_);
     Statement s(statements_, "DELETE FROM bucket_configs WHERE bucket = ? AND name = ?");
     s.bind(1, bucket).bind(2, name);
-    return s.step() == SQLITE_DONE ? Status::ok() : db_error("delete bucket config");
+    if (s.step() != SQLITE_DONE) return db_error("delete bucket config");
+    std::unique_lock cache(cache_mu_);
+    if (auto it = buckets_.find(bucket); it != buckets_.end()) it->second.configs.erase(name);
+    return Status::ok();
   }
 
   Result<std::unique_ptr<BlobWriter>> create_blob() override {
     Status status;
     auto writer = blobs_.new_writer(status);
     if (!writer) return status;
-    return std::move(writer);
+    return writer;
   }
 
   std::optional<ObjectRecord> find_object(const std::string& bucket,
@@ -756,6 +773,13 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   StatementCache statements_{db_};
   std::int64_t seq_ = 0;  // last write order handed out
+
+  struct CachedBucket {
+    BucketRecord record;
+    std::map<std::string, std::string> configs;
+  };
+  std::shared_mutex cache_mu_;
+  std::map<std::string, CachedBucket> buckets_;  // by name, as ListBuckets orders them
   std::mutex mu_;
 };
 
