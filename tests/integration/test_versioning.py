@@ -89,6 +89,36 @@ class Versioning(harness.ServerTestCase):
         self.assertNotEqual(done["VersionId"], "null")
         self.assertEqual(self.s3.head_object(Bucket=bucket, Key="mp")["VersionId"], done["VersionId"])
 
+    def test_post_form_upload_gets_a_version(self):
+        bucket = self.versioned_bucket()
+        post = self.s3.generate_presigned_post(bucket, "form.txt", ExpiresIn=600)
+        boundary = "----bfversioning"
+        body = b""
+        for name, value in post["fields"].items():
+            body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                     f"{value}\r\n").encode()
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n"
+                 ).encode() + b"form bytes" + f"\r\n--{boundary}--\r\n".encode()
+        r = self.server.raw("POST", f"/{bucket}", {"Content-Type": f"multipart/form-data; boundary={boundary}"}, body)
+        self.assertEqual(r.status, 204, r)
+        version = r.header("x-amz-version-id")
+        self.assertTrue(version and version != "null", r)
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="form.txt")["VersionId"], version)
+
+    def test_versions_survive_kill_9(self):
+        bucket = self.versioned_bucket()
+        ids = [self.s3.put_object(Bucket=bucket, Key="k", Body=f"v{i}".encode())["VersionId"] for i in range(3)]
+        marker = self.s3.delete_object(Bucket=bucket, Key="k")["VersionId"]
+        self.server.kill9()
+        self.server.start()
+        s3 = self.server.client()
+        listing = s3.list_object_versions(Bucket=bucket)
+        self.assertEqual([v["VersionId"] for v in listing["Versions"]], list(reversed(ids)))
+        self.assertEqual([(m["VersionId"], m["IsLatest"]) for m in listing["DeleteMarkers"]], [(marker, True)])
+        for i, v in enumerate(ids):
+            self.assertEqual(s3.get_object(Bucket=bucket, Key="k", VersionId=v)["Body"].read(), f"v{i}".encode())
+        self.__class__.s3 = s3
+
     def test_objects_from_before_versioning_are_null_versions(self):
         bucket = self.new_bucket()
         self.s3.put_object(Bucket=bucket, Key="k", Body=b"before")
