@@ -218,10 +218,10 @@ class PostObjectSink final : public BodySink {
     if (!policy) return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Base64 encoding.");
     if (auto err = check_post_policy(*policy, form_, ctx_.clock.now_ms(), range_)) return err;
 
-    if (auto err = read_storage_class({{"x-amz-storage-class", field("x-amz-storage-class")}}, storage_class_);
-        err && form_.fields.count("x-amz-storage-class"))
-      return err;
-    if (!form_.fields.count("x-amz-storage-class")) storage_class_ = "STANDARD";
+    Headers storage_header;
+    if (form_.fields.count("x-amz-storage-class"))
+      storage_header.emplace_back("x-amz-storage-class", field("x-amz-storage-class"));
+    if (auto err = read_storage_class(storage_header, storage_class_)) return err;
 
     auto writer = ctx_.store.create_blob();
     if (!writer) return s3_error("InternalError");

@@ -116,13 +116,6 @@ Status BlobFiles::init() {
   std::error_code ec;
   fs::create_directories(root_ + "/blobs", ec);
   if (ec) return Status::io_error("create " + root_ + "/blobs: " + ec.message());
-  // All 256 fan-out folders exist from the start, so a commit is a rename and nothing more.
-  for (int i = 0; i < 256; ++i) {
-    char name[3];
-    std::snprintf(name, sizeof name, "%02x", i);
-    fs::create_directories(root_ + "/blobs/" + name, ec);
-    if (ec) return Status::io_error("create " + root_ + "/blobs/" + name + ": " + ec.message());
-  }
   fs::remove_all(root_ + "/tmp", ec);
   fs::create_directories(root_ + "/tmp", ec);
   if (ec) return Status::io_error("create " + root_ + "/tmp: " + ec.message());
@@ -149,6 +142,14 @@ Status BlobFiles::commit(BlobWriter& writer) {
   auto& w = static_cast<FileBlobWriter&>(writer);
   if (sync_ && ::fdatasync(w.fd()) != 0) return errno_status("sync blob");
   std::string final_path = path_of(w.id());
+  // Fan-out folders are made on first use (a fresh start stays fast) and remembered, so later
+  // commits are a rename and nothing more.
+  const auto slot = static_cast<std::size_t>(std::stoul(w.id().substr(0, 2), nullptr, 16));
+  if (!fanout_made_[slot].load(std::memory_order_acquire)) {
+    std::string dir = final_path.substr(0, final_path.rfind('/'));
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return errno_status("mkdir " + dir);
+    fanout_made_[slot].store(true, std::memory_order_release);
+  }
   if (::rename(w.temp_path().c_str(), final_path.c_str()) != 0) return errno_status("rename blob");
   w.mark_committed();
   return Status::ok();

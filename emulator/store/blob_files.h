@@ -1,6 +1,8 @@
 // Object bytes on disk. Blob names are random ids, never derived from keys, so no key can
 // name a path outside the data directory. Layout: blobs/<2 hex>/<32 hex>, temp files in tmp/.
 #pragma once
+#include <array>
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +31,7 @@ class BlobFiles {
   std::string path_of(const std::string& id) const;
   std::string root_;
   bool sync_;
+  std::array<std::atomic<bool>, 256> fanout_made_{};  // blobs/<2 hex>/ exists
 };
 
 }  // namespace bf
