@@ -193,25 +193,15 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   auto writer = ctx.store.create_blob();
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
-  Digest md5(Digest::Kind::Md5);
-  std::vector<char> buf(256 * 1024);
-  std::uint64_t offset = range.first, left = range.length;
-  while (left > 0) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), left));
-    ssize_t n = ::pread(file->fd(), buf.data(), want, static_cast<off_t>(offset));
-    if (n <= 0) return internal_error(Status::io_error("short read while copying a part"));
-    std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
-    md5.update(chunk);
-    if (Status s = blob->write(chunk); !s) return internal_error(s);
-    offset += static_cast<std::uint64_t>(n);
-    left -= static_cast<std::uint64_t>(n);
-  }
+  std::string md5_raw;
+  if (Status s = copy_with_md5(file->fd(), range.first, range.length, *blob, md5_raw); !s)
+    return internal_error(s);
   PartRecord part;
   part.upload_id = upload.upload_id;
   part.part_number = number;
   part.blob_id = blob->id();
   part.size = range.length;
-  part.etag = to_hex(md5.finish());
+  part.etag = to_hex(md5_raw);
   part.last_modified_ms = ctx.clock.now_ms();
   part.checksums = "{}";
   Status s = ctx.store.put_part(part, std::move(blob));

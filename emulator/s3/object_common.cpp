@@ -1,5 +1,8 @@
 #include "emulator/s3/object_common.h"
 
+#include <unistd.h>
+
+#include "sdk/hash.h"
 #include "sdk/sigv4.h"
 
 namespace bf {
@@ -89,6 +92,24 @@ std::variant<WriteCondition, S3Error> write_condition(const S3Request& req) {
 S3Error write_condition_error(const Status& status, const std::string& key) {
   if (status.is_not_found()) return s3_error("NoSuchKey").with("Key", key);
   return s3_error("PreconditionFailed").with("Condition", status.message());
+}
+
+Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,
+                     BlobWriter& writer, std::string& md5_raw) {
+  Digest md5(Digest::Kind::Md5);
+  std::vector<char> buf(256 * 1024);
+  while (length > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length));
+    ssize_t n = ::pread(source_fd, buf.data(), want, static_cast<off_t>(offset));
+    if (n <= 0) return Status::io_error("short read while copying");
+    std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
+    md5.update(chunk);
+    if (auto s = writer.write(chunk); !s) return s;
+    offset += static_cast<std::uint64_t>(n);
+    length -= static_cast<std::uint64_t>(n);
+  }
+  md5_raw = md5.finish();
+  return Status::ok();
 }
 
 }  // namespace bf

@@ -34,4 +34,9 @@ std::variant<WriteCondition, S3Error> write_condition(const S3Request& req);
 // The S3 error for a write refused by that condition.
 S3Error write_condition_error(const Status& status, const std::string& key);
 
+// Copies `length` bytes of `source_fd` from `offset` into `writer`, computing their MD5
+// (CopyObject of a multipart source, UploadPartCopy).
+Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,
+                     BlobWriter& writer, std::string& md5_raw);
+
 }  // namespace bf

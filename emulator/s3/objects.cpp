@@ -208,25 +208,6 @@ S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   return res;
 }
 
-// Copies `length` bytes of `source` from `offset` into `writer`, computing their MD5.
-Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,
-                     BlobWriter& writer, std::string& md5_raw) {
-  Digest md5(Digest::Kind::Md5);
-  std::vector<char> buf(256 * 1024);
-  while (length > 0) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length));
-    ssize_t n = ::pread(source_fd, buf.data(), want, static_cast<off_t>(offset));
-    if (n <= 0) return Status::io_error("short read while copying");
-    std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
-    md5.update(chunk);
-    if (auto s = writer.write(chunk); !s) return s;
-    offset += static_cast<std::uint64_t>(n);
-    length -= static_cast<std::uint64_t>(n);
-  }
-  md5_raw = md5.finish();
-  return Status::ok();
-}
-
 S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   std::string src_bucket, src_key, src_version;
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key, &src_version))
