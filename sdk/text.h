@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bf {
 
@@ -10,6 +11,20 @@ inline std::string ascii_lower(std::string_view s) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+// The items of a comma-separated header value, trimmed of spaces and tabs, empty ones dropped.
+inline std::vector<std::string> split_comma_list(std::string_view value) {
+  std::vector<std::string> out;
+  while (true) {
+    auto comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) return out;
+    value.remove_prefix(comma + 1);
+  }
 }
 
 }  // namespace bf

@@ -31,17 +31,8 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 }
 
 std::vector<std::string> split_header_list(const std::string& value) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    auto comma = value.find(',', start);
-    std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    auto b = part.find_first_not_of(" \t");
-    auto e = part.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(ascii_lower(part.substr(b, e - b + 1)));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  std::vector<std::string> out = split_comma_list(value);
+  for (auto& item : out) item = ascii_lower(item);
   return out;
 }
 

@@ -71,17 +71,8 @@ void read_meta_headers(const Headers& headers, ObjectMeta& meta) {
       // aws-chunked is transfer framing, not a property of the object.
       if (iequals(name, "Content-Encoding")) {
         std::string kept;
-        std::size_t start = 0;
-        while (start <= value.size()) {
-          auto comma = value.find(',', start);
-          std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-          auto b = part.find_first_not_of(' ');
-          auto e = part.find_last_not_of(' ');
-          part = b == std::string::npos ? "" : part.substr(b, e - b + 1);
-          if (!part.empty() && !iequals(part, "aws-chunked")) kept += (kept.empty() ? "" : ",") + part;
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
+        for (const auto& part : split_comma_list(value))
+          if (!iequals(part, "aws-chunked")) kept += (kept.empty() ? "" : ",") + part;
         if (kept.empty()) continue;
         value = kept;
       }
