@@ -349,6 +349,36 @@ std::variant<AuthResult, S3Error> auth_v2(const HttpRequest& request, const Endp
   return result;
 }
 
+// "Authorization: AWS key:signature". The time comes from x-amz-date or Date (skew-checked);
+// which of them is signed is sigv2::date_for_signing's rule.
+std::variant<AuthResult, S3Error> auth_v2_header(const HttpRequest& request,
+                                                 const Endpoint& endpoint,
+                                                 const AuthSettings& settings,
+                                                 std::string_view header) {
+  std::string_view rest = header.substr(4);
+  auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos)
+    return s3_error("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature")
+        .with("ArgumentName", "Authorization")
+        .with("ArgumentValue", std::string(header));
+  auto no_date = [] {
+    return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+  };
+  std::int64_t request_time = 0, ms = 0;
+  if (auto* amz = request.header("x-amz-date")) {
+    if (xml::parse_http_date(*amz, ms)) request_time = ms / 1000;
+    else if (!parse_amz_date(*amz, request_time)) return no_date();
+  } else if (auto* d = request.header("Date")) {
+    if (!xml::parse_http_date(*d, ms)) return no_date();
+    request_time = ms / 1000;
+  } else {
+    return no_date();
+  }
+  if (auto err = check_skew(request_time, settings)) return *err;
+  return auth_v2(request, endpoint, settings, std::string(trim(rest.substr(0, colon))),
+                 std::string(rest.substr(colon + 1)), sigv2::date_for_signing(request.headers));
+}
+
 }  // namespace
 
 bool parse_amz_date(std::string_view text, std::int64_t& epoch_seconds) {
@@ -366,32 +396,7 @@ std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
   if (const std::string* auth = request.header("Authorization")) {
     std::string_view header = *auth;
     if (header.starts_with(sigv4::kAlgorithm)) return auth_v4_header(request, endpoint, settings, header);
-    if (header.starts_with("AWS ")) {
-      std::string_view rest = header.substr(4);
-      auto colon = rest.rfind(':');
-      if (colon == std::string_view::npos)
-        return s3_error("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature")
-            .with("ArgumentName", "Authorization")
-            .with("ArgumentValue", std::string(header));
-      std::string date;
-      std::int64_t request_time = 0, ms = 0;
-      if (auto* amz = request.header("x-amz-date")) {
-        if (!xml::parse_http_date(*amz, ms) && !parse_amz_date(*amz, request_time))
-          return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
-        if (ms) request_time = ms / 1000;
-        // With x-amz-date, SigV2 signs it among the x-amz-* headers and leaves Date empty.
-      } else if (auto* d = request.header("Date")) {
-        if (!xml::parse_http_date(*d, ms))
-          return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
-        request_time = ms / 1000;
-        date = *d;
-      } else {
-        return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
-      }
-      if (auto err = check_skew(request_time, settings)) return *err;
-      return auth_v2(request, endpoint, settings, std::string(trim(rest.substr(0, colon))),
-                     std::string(rest.substr(colon + 1)), date);
-    }
+    if (header.starts_with("AWS ")) return auth_v2_header(request, endpoint, settings, header);
     return s3_error("InvalidArgument", "Unsupported Authorization Type")
         .with("ArgumentName", "Authorization")
         .with("ArgumentValue", std::string(header));

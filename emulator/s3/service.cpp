@@ -113,20 +113,17 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     return d;
   };
 
-  auto spec_it = operations_.find(operation);
-  if (spec_it == operations_.end()) {
-    // Authenticate first anyway: an unsigned probe must not learn more than AccessDenied.
-    AuthSettings settings{credentials_, context_.clock, context_.region};
-    auto auth = authenticate(request, endpoint, settings);
-    if (auto* err = std::get_if<S3Error>(&auth)) return answer(*err, operation);
-    return answer(s3_error("NotImplemented", "The " + operation +
-                                                 " operation is not implemented by bucketfire yet."),
-                  operation);
-  }
-
+  // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
+  // not even which operations are implemented.
   AuthSettings settings{credentials_, context_.clock, context_.region};
   auto auth = authenticate(request, endpoint, settings);
   if (auto* err = std::get_if<S3Error>(&auth)) return answer(*err, operation);
+
+  auto spec_it = operations_.find(operation);
+  if (spec_it == operations_.end())
+    return answer(s3_error("NotImplemented", "The " + operation +
+                                                 " operation is not implemented by bucketfire yet."),
+                  operation);
 
   const OperationSpec& spec = spec_it->second;
   auto req = std::make_shared<S3Request>(
