@@ -26,14 +26,13 @@ class StatementCache {
   ~StatementCache() {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   }
-  sqlite3_stmt* get(const char* sql, std::string& error) {
+  // Null when the SQL does not compile; step() then fails and sqlite3_errmsg says why.
+  sqlite3_stmt* get(const char* sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-      error = sqlite3_errmsg(db_);
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
       return nullptr;
-    }
     cache_.emplace(sql, stmt);
     return stmt;
   }
@@ -45,7 +44,7 @@ class StatementCache {
 
 class Statement {
  public:
-  Statement(StatementCache& cache, const char* sql) : stmt_(cache.get(sql, error_)) {}
+  Statement(StatementCache& cache, const char* sql) : stmt_(cache.get(sql)) {}
   Statement(StatementCache& cache, const std::string& sql) : Statement(cache, sql.c_str()) {}
   ~Statement() {
     if (stmt_) {
@@ -64,8 +63,6 @@ class Statement {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
   }
-  bool ok() const { return stmt_ != nullptr; }
-  const std::string& error() const { return error_; }
   int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
   std::string text(int col) const {
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
@@ -74,7 +71,6 @@ class Statement {
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
  private:
-  std::string error_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
