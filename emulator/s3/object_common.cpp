@@ -17,9 +17,22 @@ std::optional<S3Error> validate_key(const std::string& key) {
   return std::nullopt;
 }
 
+std::optional<S3Error> check_user_metadata_size(const Headers& headers) {
+  // AWS counts the UTF-8 bytes of each x-amz-meta-* name (without the prefix) and value.
+  std::size_t total = 0;
+  for (const auto& [name, value] : headers)
+    if (name.size() > 11 && iequals(std::string_view(name).substr(0, 11), "x-amz-meta-"))
+      total += name.size() - 11 + value.size();
+  if (total > kMaxUserMetadataBytes)
+    return s3_error("MetadataTooLarge")
+        .with("MaxSizeAllowed", std::to_string(kMaxUserMetadataBytes));
+  return std::nullopt;
+}
+
 std::optional<S3Error> read_write_headers(const S3Request& req, std::string& storage_class,
                                           Pairs& tags) {
   if (auto err = validate_key(req.key())) return err;
+  if (auto err = check_user_metadata_size(req.http.headers)) return err;
   if (auto err = read_storage_class(req.http.headers, storage_class)) return err;
   if (const std::string* tagging = req.header("x-amz-tagging"))
     if (auto err = parse_tagging_header(*tagging, tags)) return err;

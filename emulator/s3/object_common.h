@@ -10,6 +10,10 @@
 namespace bf {
 
 inline constexpr std::size_t kMaxKeyBytes = 1024;
+inline constexpr std::size_t kMaxUserMetadataBytes = 2048;
+
+// MetadataTooLarge when the x-amz-meta-* names and values exceed AWS's 2 KB.
+std::optional<S3Error> check_user_metadata_size(const Headers& headers);
 
 std::string quote_etag(const std::string& etag);
 std::optional<S3Error> validate_key(const std::string& key);

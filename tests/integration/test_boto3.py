@@ -812,6 +812,30 @@ class ObjectsMisc(harness.ServerTestCase):
                          [])
 
 
+class LargeHeaders(harness.ServerTestCase):
+    def test_user_metadata_up_to_2_kib_round_trips(self):
+        # 60 x-amz-meta-* headers, 1,980 bytes of names and values: AWS's limit is 2 KB.
+        bucket = self.new_bucket()
+        metadata = {f"f{i:02d}": "v" * 30 for i in range(60)}
+        self.s3.put_object(Bucket=bucket, Key="meta", Body=b"x", Metadata=metadata)
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="meta")["Metadata"], metadata)
+
+    def test_user_metadata_over_2_kib_is_refused(self):
+        bucket = self.new_bucket()
+        metadata = {f"f{i:02d}": "v" * 40 for i in range(60)}
+        self.assertClientError(lambda: self.s3.put_object(Bucket=bucket, Key="big", Body=b"x", Metadata=metadata),
+                               "MetadataTooLarge", 400)
+        self.assertClientError(lambda: self.s3.head_object(Bucket=bucket, Key="big"), "404", 404)
+
+    def test_large_request_header_block(self):
+        # A 40 KiB header block (many signed headers) is read whole, not refused as too large.
+        bucket = self.new_bucket()
+        headers = {f"x-custom-{i:03d}": "h" * 200 for i in range(200)}
+        r = self.server.signed("PUT", f"/{bucket}/hdrs", headers=headers, body=b"body")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="hdrs")["Body"].read(), b"body")
+
+
 class VirtualHosted(harness.ServerTestCase):
     def test_boto3_virtual_addressing(self):
         bucket = self.new_bucket()
