@@ -2,13 +2,31 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
 #include <mutex>
+#include <sstream>
 
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
+#include "emulator/base/uuid.h"
+#include "emulator/events/dispatcher.h"
+#include "emulator/events/s3_notifier.h"
+#include "emulator/front_service.h"
 #include "emulator/http/server.h"
+#include "emulator/internal/internal_api.h"
+#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/inprocess_transport.h"
+#include "emulator/lambda/invoker.h"
+#include "emulator/lambda/lambda_api.h"
+#include "emulator/pipeline/pipeline_config.h"
+#include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
+#include "emulator/s3/xml.h"
 #include "emulator/store/store.h"
+#include "handlers/catalog.h"
+#include "sdk/s3_event.h"
 
 namespace bf {
 
@@ -26,26 +44,160 @@ void print_access_log(const AccessLogEntry& e) {
   std::fflush(stdout);
 }
 
+std::vector<std::string> handler_names(const HandlerCatalog& catalog) {
+  std::vector<std::string> out;
+  for (const auto& [name, handler] : catalog) out.push_back(name);
+  return out;
+}
+
+// Everything but the HTTP listener: what `serve` runs behind its port and `invoke` runs alone.
+class Emulator {
+ public:
+  Emulator(const ServeOptions& options, std::FILE* log_console)
+      : options_(options), registry_(options.region, builtin_handlers()), log_(log_console) {
+    clock_ = options.virtual_clock ? static_cast<Clock*>(&virtual_clock_) : &system_clock_;
+  }
+
+  ~Emulator() {
+    // Invocations in flight call back into the dispatcher: stop taking new work, let the
+    // workers finish, and only then take the dispatcher down.
+    if (dispatcher_) dispatcher_->stop();
+    invoker_.reset();
+    dispatcher_.reset();
+  }
+
+  // Returns an error message, or empty on success.
+  std::string open() {
+    credentials_.add({options_.access_key, options_.secret_key, "default"});
+    if (!options_.credentials_file.empty())
+      if (Status s = load_credentials_file(options_.credentials_file, credentials_); !s)
+        return s.message();
+    if (!options_.config_file.empty()) {
+      auto loaded = load_pipeline_file(options_.config_file, handler_names(registry_.handlers()),
+                                       options_.region);
+      if (auto* err = std::get_if<std::string>(&loaded)) return *err;
+      pipeline_ = std::get<PipelineConfig>(std::move(loaded));
+    }
+    auto store = open_sqlite_store({options_.data_dir});
+    if (!store)
+      return "cannot open data directory " + options_.data_dir + ": " + store.error().message();
+    store_ = std::move(store.value());
+
+    notifier_ = std::make_unique<S3Notifier>(*store_, *clock_, options_.region, kAccountId);
+    FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
+      std::string name = registry_.resolve(arn);
+      if (name.empty()) return std::nullopt;
+      return name;
+    };
+    s3_ = std::make_unique<S3Service>(
+        S3Context{*store_, *clock_, options_.region, notifier_.get(), lookup}, credentials_);
+    invoker_ = std::make_unique<Invoker>(
+        registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
+        log_);
+    lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, *store_, *clock_, credentials_,
+                                          options_.region);
+    dispatcher_ = std::make_unique<Dispatcher>(
+        *store_, *clock_, registry_, *invoker_, log_,
+        [this](const std::string& bucket, const std::string& key, const std::string& body) {
+          try {
+            s3_client({})->put_object(bucket, key, body, {"application/json", {}});
+            return Status::ok();
+          } catch (const std::exception& e) {
+            return Status::io_error(e.what());
+          }
+        },
+        DispatcherOptions{options_.time_scale});
+    store_->on_enqueue([this] { dispatcher_->wake(); });
+    internal_ = std::make_unique<InternalApi>(
+        log_, *store_, *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
+        [this] { dispatcher_->wake(); });
+    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_);
+    return apply_pipeline();
+  }
+
+  // Handlers' S3 calls go in-process, or over loopback HTTP once the port is known.
+  void use_http_for_handlers(const std::string& host, const std::string& port) {
+    http_host_ = host + ":" + port;
+    http_transport_ = make_tcp_transport(host, port);
+  }
+
+  Service& front() { return *front_; }
+  Dispatcher& dispatcher() { return *dispatcher_; }
+  Invoker& invoker() { return *invoker_; }
+  FunctionRegistry& registry() { return registry_; }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  std::unique_ptr<S3Client> s3_client(std::function<void()> before_call) {
+    S3ClientOptions opts;
+    opts.region = options_.region;
+    opts.credentials = {options_.access_key, options_.secret_key, ""};
+    std::shared_ptr<HttpTransport> transport;
+    if (http_transport_) {
+      opts.host = http_host_;
+      transport = http_transport_;
+    } else {
+      opts.host = "s3.localhost";
+      std::call_once(inprocess_once_, [this] { inprocess_ = make_inprocess_transport(*front_); });
+      transport = inprocess_;
+    }
+    return std::make_unique<S3Client>(std::move(transport), std::move(opts), std::move(before_call));
+  }
+
+  std::string apply_pipeline() {
+    const std::int64_t now = clock_->now_ms();
+    for (auto f : pipeline_.functions) {
+      f.last_modified_ms = now;
+      if (f.async.configured) f.async.last_modified_s = static_cast<double>(now) / 1000.0;
+      if (auto err = registry_.put(std::move(f))) return *err;
+    }
+    for (const auto& b : pipeline_.buckets) {
+      if (!store_->find_bucket(b.name)) {
+        Status s = store_->create_bucket({b.name, options_.region, now, "default"});
+        if (!s && s.code() != Status::Code::AlreadyExists) return "cannot create bucket " + b.name + ": " + s.message();
+      }
+      if (!b.versioning.empty())
+        if (Status s = store_->put_bucket_config(b.name, "versioning", b.versioning); !s) return s.message();
+      if (!b.notifications.functions.empty())
+        if (Status s = store_->put_bucket_config(b.name, kNotificationConfigName,
+                                                 notification_to_xml(b.notifications));
+            !s)
+          return s.message();
+    }
+    return "";
+  }
+
+  ServeOptions options_;
+  SystemClock system_clock_;
+  VirtualClock virtual_clock_;
+  Clock* clock_ = nullptr;
+  CredentialStore credentials_;
+  PipelineConfig pipeline_;
+  FunctionRegistry registry_;
+  InvocationLog log_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<S3Notifier> notifier_;
+  std::unique_ptr<S3Service> s3_;
+  std::unique_ptr<Invoker> invoker_;
+  std::unique_ptr<LambdaApi> lambda_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<InternalApi> internal_;
+  std::unique_ptr<FrontService> front_;
+  std::once_flag inprocess_once_;
+  std::shared_ptr<HttpTransport> inprocess_;
+  std::shared_ptr<HttpTransport> http_transport_;
+  std::string http_host_;
+};
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
-  SystemClock clock;
-  CredentialStore credentials;
-  credentials.add({options.access_key, options.secret_key, "default"});
-  if (!options.credentials_file.empty()) {
-    if (Status s = load_credentials_file(options.credentials_file, credentials); !s) {
-      std::fprintf(stderr, "bucketfire: %s\n", s.message().c_str());
-      return 2;
-    }
+  Emulator emulator(options, stdout);
+  if (std::string err = emulator.open(); !err.empty()) {
+    std::fprintf(stderr, "bucketfire: %s\n", err.c_str());
+    return 2;
   }
-  auto store = open_sqlite_store({options.data_dir});
-  if (!store) {
-    std::fprintf(stderr, "bucketfire: cannot open data directory %s: %s\n",
-                 options.data_dir.c_str(), store.error().message().c_str());
-    return 1;
-  }
-  S3Service s3(S3Context{*store.value(), clock, options.region}, credentials);
-  HttpServer server({options.bind_address, options.port, options.threads}, s3,
+  HttpServer server({options.bind_address, options.port, options.threads}, emulator.front(),
                     options.access_log ? HttpServer::AccessLog(print_access_log) : nullptr);
   std::uint16_t port = 0;
   try {
@@ -55,11 +207,99 @@ int serve(const ServeOptions& options) {
                  options.port, e.what());
     return 1;
   }
+  if (options.handler_s3_http)
+    emulator.use_http_for_handlers(options.bind_address == "0.0.0.0" ? "127.0.0.1" : options.bind_address,
+                                   std::to_string(port));
+  emulator.dispatcher().start();
   std::fprintf(stdout, "bucketfire listening on http://%s:%u\n", options.bind_address.c_str(), port);
   std::fflush(stdout);
   server.run();
   std::fprintf(stdout, "bucketfire stopped\n");
   std::fflush(stdout);
+  return 0;
+}
+
+int invoke_once(const InvokeOptions& options) {
+  Emulator emulator(options.serve, stderr);
+  if (std::string err = emulator.open(); !err.empty()) {
+    std::fprintf(stderr, "bucketfire: %s\n", err.c_str());
+    if (err.find("in use") != std::string::npos)
+      std::fprintf(stderr, "bucketfire: a server owns that data directory; pass --endpoint "
+                           "127.0.0.1:4566 to use it, or --data-dir :memory:\n");
+    return 2;
+  }
+  if (!options.endpoint.empty()) {
+    auto colon = options.endpoint.rfind(':');
+    if (colon == std::string::npos) {
+      std::fprintf(stderr, "bucketfire: --endpoint must be host:port\n");
+      return 2;
+    }
+    emulator.use_http_for_handlers(options.endpoint.substr(0, colon), options.endpoint.substr(colon + 1));
+  }
+  std::string payload = "{}";
+  if (!options.event_file.empty()) {
+    std::stringstream text;
+    if (options.event_file == "-") {
+      text << std::cin.rdbuf();
+    } else {
+      std::ifstream in(options.event_file);
+      if (!in) {
+        std::fprintf(stderr, "bucketfire: cannot read %s\n", options.event_file.c_str());
+        return 2;
+      }
+      text << in.rdbuf();
+    }
+    payload = text.str();
+    if (Json::parse(payload, nullptr, false).is_discarded()) {
+      std::fprintf(stderr, "bucketfire: %s is not valid JSON\n", options.event_file.c_str());
+      return 2;
+    }
+  }
+  auto fn = emulator.registry().find(options.function);
+  if (!fn) {
+    // Not declared in a pipeline file: run the handler of that name with default settings.
+    FunctionConfig adhoc;
+    adhoc.name = options.function;
+    adhoc.handler = options.function;
+    adhoc.last_modified_ms = emulator.clock().now_ms();
+    if (auto err = emulator.registry().put(adhoc)) {
+      std::fprintf(stderr, "bucketfire: no function or handler named %s (%s)\n",
+                   options.function.c_str(), err->c_str());
+      return 2;
+    }
+    fn = emulator.registry().find(options.function);
+  }
+  InvokeRequest req;
+  req.function = *fn;
+  req.payload = payload;
+  req.request_id = new_uuid();
+  req.trigger = "cli";
+  InvokeResult result = emulator.invoker().run(std::move(req));
+  std::fprintf(stdout, "%s\n", result.payload.c_str());
+  std::fflush(stdout);
+  return result.outcome == Outcome::Success ? 0 : 1;
+}
+
+int print_sample_s3_event(const SampleEventOptions& o) {
+  S3EventRecord r;
+  r.aws_region = o.region;
+  r.event_time = xml::iso8601_ms(SystemClock().now_ms());
+  r.event_name = o.event_name;
+  r.principal_id = "AWS:test";
+  r.source_ip = "127.0.0.1";
+  r.request_id = "C3D13FE58DE4C810";
+  r.host_id = "C3D13FE58DE4C810";
+  r.configuration_id = "sample";
+  r.bucket_name = o.bucket;
+  r.bucket_owner = canonical_user_id("default");
+  r.bucket_arn = "arn:aws:s3:::" + o.bucket;
+  r.key = o.key;
+  if (o.event_name.starts_with("ObjectCreated:")) {
+    r.size = o.size;
+    r.etag = o.etag;
+  }
+  r.sequencer = "0055AED6DCD90281E5";
+  std::fprintf(stdout, "%s\n", S3Event{{r}}.to_json().dump(2).c_str());
   return 0;
 }
 

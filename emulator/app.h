@@ -1,4 +1,5 @@
-// The composition root: builds the clock, store, credentials, services and HTTP server.
+// The composition root: builds the clock, store, credentials, functions, services, event
+// dispatcher and HTTP server, and runs them.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -15,9 +16,35 @@ struct ServeOptions {
   std::string region = "us-east-1";
   int threads = 0;
   bool access_log = true;
+  std::string config_file;      // pipeline.json
+  double time_scale = 1.0;      // scales AWS's async delays and event-age limits
+  bool handler_s3_http = false;  // handlers reach S3 over loopback HTTP instead of in-process
+  bool virtual_clock = false;    // time moves only by POST /_bucketfire/clock?advance=...
 };
 
 // Runs until SIGINT/SIGTERM; returns the process exit code.
 int serve(const ServeOptions& options);
+
+struct InvokeOptions {
+  ServeOptions serve;           // data dir, region, credentials, pipeline file
+  std::string function;         // a function of the pipeline file, or a handler name
+  std::string event_file;       // "-" for standard input; empty for {}
+  std::string endpoint;         // "host:port" of a running emulator for the handler's S3 calls
+};
+
+// Runs one function once without a server (like `sam local invoke`): the response on
+// standard output, the logs on standard error. Returns 0, or 1 on a function error.
+int invoke_once(const InvokeOptions& options);
+
+// Prints a sample S3 event (`bucketfire events s3`).
+struct SampleEventOptions {
+  std::string bucket = "example-bucket";
+  std::string key = "example/key.txt";
+  std::string event_name = "ObjectCreated:Put";
+  std::string region = "us-east-1";
+  std::uint64_t size = 1024;
+  std::string etag = "0123456789abcdef0123456789abcdef";
+};
+int print_sample_s3_event(const SampleEventOptions& options);
 
 }  // namespace bf

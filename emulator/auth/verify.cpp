@@ -86,10 +86,11 @@ S3Error signature_mismatch(const std::string& access_key, const std::string& str
 
 std::optional<S3Error> check_scope(const Credential& cred, const std::string& amz_date,
                                    const AuthSettings& settings) {
-  if (cred.service != "s3")
+  if (cred.service != settings.service)
     return s3_error("AuthorizationHeaderMalformed", "The authorization header is malformed; "
                                                     "incorrect service \"" + cred.service +
-                                                        "\". This endpoint belongs to \"s3\".");
+                                                        "\". This endpoint belongs to \"" +
+                                                        settings.service + "\".");
   if (cred.region != settings.region)
     return s3_error("AuthorizationHeaderMalformed",
                     "The authorization header is malformed; the region '" + cred.region +
@@ -123,7 +124,9 @@ std::optional<S3Error> verify_v4_signature(sigv4::RequestToSign to_sign, const E
                                            std::string& signing_key_out) {
   const std::string scope = sigv4::scope(cred.date, cred.region, cred.service);
   signing_key_out = cached_signing_key(creds.secret_key, cred);
-  to_sign.canonical_uri = sigv4::uri_encode(endpoint.path, false);
+  // S3 signs the decoded path encoded once; other services encode the path as sent again.
+  to_sign.canonical_uri = cred.service == "s3" ? sigv4::uri_encode(endpoint.path, false)
+                                               : sigv4::uri_encode(endpoint.raw_path, false);
   std::string canonical = sigv4::canonical_request(to_sign);
   std::string sts = sigv4::string_to_sign(amz_date, scope, canonical);
   if (constant_time_equal(sigv4::signature(signing_key_out, sts), provided)) return std::nullopt;
@@ -189,7 +192,8 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
   if (auto err = check_scope(*cred, amz_date, settings)) return *err;
   if (auto err = check_skew(request_time, settings)) return *err;
 
-  const std::string* content_sha = request.header("x-amz-content-sha256");
+  const std::string* content_sha =
+      settings.body_sha256 ? &*settings.body_sha256 : request.header("x-amz-content-sha256");
   if (!content_sha)
     return s3_error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
 

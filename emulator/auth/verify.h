@@ -34,6 +34,10 @@ struct AuthSettings {
   const CredentialStore& credentials;
   const Clock& clock;
   std::string region;
+  std::string service = "s3";  // the credential scope's service
+  // For services whose body is read before verification (Lambda): the body's hex SHA-256,
+  // used as the payload hash instead of the x-amz-content-sha256 header S3 requires.
+  std::optional<std::string> body_sha256;
 };
 
 std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,

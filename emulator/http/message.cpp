@@ -2,7 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <random>
 
 namespace bf {
 
@@ -29,6 +33,15 @@ OpenFile::~OpenFile() {
 std::uint64_t HttpResponse::body_size() const {
   if (auto* s = std::get_if<std::string>(&body)) return s->size();
   return std::get<FileRange>(body).length;
+}
+
+std::string new_request_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t prefix = std::random_device{}();
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llX",
+                static_cast<unsigned long long>((prefix << 32) ^ ++counter));
+  return buf;
 }
 
 }  // namespace bf

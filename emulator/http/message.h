@@ -18,6 +18,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 const std::string* find_header(const Headers& headers, std::string_view name);
 bool iequals(std::string_view a, std::string_view b);
 
+// A unique id for x-amz-request-id: 16 uppercase hex digits, as S3 uses.
+std::string new_request_id();
+
 struct HttpRequest {
   std::string method;  // "GET", "PUT", ...
   std::string target;  // raw request target: path and query, still percent-encoded

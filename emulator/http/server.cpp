@@ -32,15 +32,6 @@ constexpr std::uint64_t kSmallBody = 64 * 1024;  // sent with the header in one 
 constexpr auto kIdleTimeout = std::chrono::seconds(120);
 constexpr auto kShutdownGrace = std::chrono::seconds(30);
 
-std::string make_request_id() {
-  static std::atomic<std::uint64_t> counter{0};
-  static const std::uint64_t prefix = std::random_device{}();
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llX",
-                static_cast<unsigned long long>((prefix << 32) ^ ++counter));
-  return buf;
-}
-
 HttpRequest to_request(const http::request_parser<http::buffer_body>& parser,
                        const std::string& remote_ip) {
   const auto& msg = parser.get();
@@ -49,7 +40,7 @@ HttpRequest to_request(const http::request_parser<http::buffer_body>& parser,
   req.target = std::string(msg.target());
   for (const auto& field : msg) req.headers.emplace_back(field.name_string(), field.value());
   req.remote_ip = remote_ip;
-  req.request_id = make_request_id();
+  req.request_id = new_request_id();
   if (auto len = parser.content_length()) req.content_length = *len;
   req.has_body = parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
   return req;

@@ -1,4 +1,5 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
+#include "emulator/events/s3_notifier.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/preconditions.h"
 #include "emulator/s3/service.h"
@@ -57,7 +58,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
   Status s = ctx.store.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition),
-                                  versioning);
+                                  versioning, change_events(ctx, req, "ObjectCreated:Put"));
   if (s.code() == Status::Code::Conflict || s.is_not_found()) return write_condition_error(s, req.key());
   if (!s) return internal_error(s);
 
@@ -192,14 +193,16 @@ S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
   HttpResponse res = make_response(req, 204);  // deleting a missing key succeeds, as on AWS
   if (const std::string* v = req.endpoint.query_param("versionId")) {
-    auto outcome = ctx.store.delete_version(req.bucket(), req.key(), *v);
+    auto outcome = ctx.store.delete_version(req.bucket(), req.key(), *v,
+                                            change_events(ctx, req, S3Notifier::kRemovedEvent));
     if (!outcome) return internal_error(outcome.error());
     res.set_header("x-amz-version-id", *v);
     if (outcome->delete_marker) res.set_header("x-amz-delete-marker", "true");
     return res;
   }
   auto outcome = ctx.store.delete_latest(req.bucket(), req.key(), versioning,
-                                         version_id_for(versioning), ctx.clock.now_ms());
+                                         version_id_for(versioning), ctx.clock.now_ms(),
+                                         change_events(ctx, req, S3Notifier::kRemovedEvent));
   if (!outcome) return internal_error(outcome.error());
   if (outcome->delete_marker) {
     res.set_header("x-amz-delete-marker", "true");
@@ -277,7 +280,9 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   record.meta = meta.to_json();
   const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
   record.version_id = version_id_for(versioning);
-  if (Status s = ctx.store.put_object(record, std::move(blob), {}, versioning); !s)
+  if (Status s = ctx.store.put_object(record, std::move(blob), {}, versioning,
+                                     change_events(ctx, req, "ObjectCreated:Copy"));
+      !s)
     return internal_error(s);
 
   std::string body = "<CopyObjectResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";

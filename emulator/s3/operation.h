@@ -9,6 +9,7 @@
 #include "emulator/auth/verify.h"
 #include "emulator/base/clock.h"
 #include "emulator/base/status.h"
+#include "emulator/events/notification_config.h"
 #include "emulator/http/message.h"
 #include "emulator/s3/router.h"
 #include "emulator/s3/s3_error.h"
@@ -17,10 +18,14 @@
 
 namespace bf {
 
+class S3Notifier;
+
 struct S3Context {
   Store& store;
   const Clock& clock;
   std::string region;
+  S3Notifier* notifier = nullptr;  // absent: writes fire no events
+  FunctionLookup functions;        // validates notification destinations
 };
 
 struct S3Request {
@@ -57,6 +62,10 @@ HttpResponse xml_response(const S3Request& req, std::string body, int status = 2
 S3Error internal_error(const Status& status);
 S3Error no_such_bucket(const std::string& bucket);
 S3Error no_such_key(const std::string& key);
+
+// The events a write by this request causes (see S3Notifier::events_for); empty when the
+// bucket has no notification configuration.
+ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name);
 
 // Checks the bucket exists; NoSuchBucket otherwise.
 std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req);

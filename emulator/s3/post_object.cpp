@@ -1,6 +1,7 @@
 #include "emulator/s3/post_object.h"
 
 #include "emulator/auth/verify.h"
+#include "emulator/events/s3_notifier.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/post_policy.h"
@@ -256,6 +257,7 @@ class PostObjectSink final : public BodySink {
           .with("StringToSign", policy_b64)
           .with("SignatureProvided", provided);
     principal_ = creds->principal;
+    signer_ = creds;
     return std::nullopt;
   }
 
@@ -271,6 +273,7 @@ class PostObjectSink final : public BodySink {
           .with("StringToSign", policy_b64)
           .with("SignatureProvided", provided);
     principal_ = creds->principal;
+    signer_ = creds;
     return std::nullopt;
   }
 
@@ -302,7 +305,11 @@ class PostObjectSink final : public BodySink {
     record.meta = meta.to_json();
     const Versioning versioning = bucket_versioning(ctx_.store, bucket_);
     record.version_id = version_id_for(versioning);
-    if (Status s = ctx_.store.put_object(record, std::move(blob_), {}, versioning); !s)
+    ChangeEvents events;
+    if (ctx_.notifier)
+      events = ctx_.notifier->events_for(event_origin(request_, signer_), bucket_,
+                                         "ObjectCreated:Post");
+    if (Status s = ctx_.store.put_object(record, std::move(blob_), {}, versioning, events); !s)
       return respond_error(internal_error(s));
 
     HttpResponse res;
@@ -365,6 +372,7 @@ class PostObjectSink final : public BodySink {
   bool failed_ = false;
   std::string key_;
   std::string principal_;
+  const Credentials* signer_ = nullptr;
   std::string storage_class_ = "STANDARD";
   ContentLengthRange range_;
   std::unique_ptr<BlobWriter> blob_;

@@ -51,6 +51,7 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_delete_objects_operation(operations_);
   register_cors_operations(operations_);
   register_versioning_operations(operations_);
+  register_notification_operations(operations_);
 }
 
 namespace {

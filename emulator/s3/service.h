@@ -33,6 +33,7 @@ void register_tagging_operations(OperationTable& table);
 void register_delete_objects_operation(OperationTable& table);
 void register_cors_operations(OperationTable& table);
 void register_versioning_operations(OperationTable& table);
+void register_notification_operations(OperationTable& table);
 
 class S3Service final : public Service {
  public:

@@ -10,14 +10,15 @@ namespace bf {
 namespace {
 
 // Rewrites an object's tags in place; the bytes and ETag stay as they are.
-S3Result change_tags(S3Context& ctx, S3Request& req, const Pairs& tags, int status) {
+S3Result change_tags(S3Context& ctx, S3Request& req, const Pairs& tags, int status,
+                     const char* event_name) {
   if (auto err = require_bucket(ctx, req)) return *err;
   auto object = ctx.store.find_object(req.bucket(), req.key());
   if (!object) return no_such_key(req.key());
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
   meta.tags = tags;
   object->meta = meta.to_json();
-  Status s = ctx.store.update_object(*object);
+  Status s = ctx.store.update_object(*object, change_events(ctx, req, event_name));
   if (!s) return s3_error("ConditionalRequestConflict");
   return make_response(req, status);
 }
@@ -33,11 +34,11 @@ S3Result put_tagging(S3Context& ctx, S3Request& req, Body* body) {
     tags.emplace_back(tag.child_value("Key"), tag.child_value("Value"));
   }
   if (auto err = validate_tags(tags)) return *err;
-  return change_tags(ctx, req, tags, 200);
+  return change_tags(ctx, req, tags, 200, "ObjectTagging:Put");
 }
 
 S3Result delete_tagging(S3Context& ctx, S3Request& req, Body*) {
-  return change_tags(ctx, req, {}, 204);
+  return change_tags(ctx, req, {}, 204, "ObjectTagging:Delete");
 }
 
 S3Result get_tagging(S3Context& ctx, S3Request& req, Body*) {

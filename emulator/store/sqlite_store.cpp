@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -69,6 +70,7 @@ class Statement {
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -105,6 +107,14 @@ CREATE TABLE IF NOT EXISTS parts (
   size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified_ms INTEGER NOT NULL,
   checksums TEXT NOT NULL, PRIMARY KEY (upload_id, part_number)
 ) WITHOUT ROWID;
+-- Function invocations not yet finished: filled in the same transaction as the object
+-- change that caused them, removed only when the invoker is done with them.
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, function TEXT NOT NULL, payload TEXT NOT NULL,
+  context TEXT NOT NULL, created_ms INTEGER NOT NULL, due_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_due ON outbox (due_ms, id);
 )sql";
 
 constexpr const char* kObjectColumns =
@@ -310,7 +320,8 @@ class SqliteStore final : public Store {
   }
 
   Status put_object(const ObjectRecord& record, std::unique_ptr<BlobWriter> blob,
-                    const WriteCondition& condition, Versioning versioning) override {
+                    const WriteCondition& condition, Versioning versioning,
+                    const ChangeEvents& events) override {
     // The slow part (fdatasync) runs before taking the lock, so writers overlap.
     if (auto s = blobs_.commit(*blob); !s) return s;
     std::vector<std::string> garbage;
@@ -320,52 +331,51 @@ class SqliteStore final : public Store {
         auto current = find_object_locked(record.bucket, record.key);
         if (condition)
           if (auto s = condition(current); !s) return s;
-        return replace_current_locked(record, current, versioning, garbage);
+        if (auto s = replace_current_locked(record, current, versioning, garbage); !s) return s;
+        ObjectRecord written = record;
+        written.seq = seq_;
+        return record_change_locked(events, {written, false, seq_});
       });
       if (!status) {
         blobs_.remove(record.blob_id);
         return status;
       }
     }
+    notify_enqueued();
     for (const auto& id : garbage)
       if (id != record.blob_id) blobs_.remove(id);
     return Status::ok();
   }
 
-  Status update_object(const ObjectRecord& record) override {
-    std::lock_guard lock(mu_);
-    Statement s(statements_,
-                "UPDATE objects SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ? "
-                "WHERE bucket = ? AND key = ? AND blob_id = ?");
-    s.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
-    s.bind(4, record.meta).bind(5, record.bucket).bind(6, record.key).bind(7, record.blob_id);
-    if (s.step() != SQLITE_DONE) return db_error("update object");
-    return sqlite3_changes(db_) ? Status::ok() : Status::conflict("object changed meanwhile");
+  Status update_object(const ObjectRecord& record, const ChangeEvents& events) override {
+    {
+      std::lock_guard lock(mu_);
+      auto status = in_transaction([&]() -> Status {
+        Statement s(statements_,
+                    "UPDATE objects SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ? "
+                    "WHERE bucket = ? AND key = ? AND blob_id = ?");
+        s.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
+        s.bind(4, record.meta).bind(5, record.bucket).bind(6, record.key).bind(7, record.blob_id);
+        if (s.step() != SQLITE_DONE) return db_error("update object");
+        if (!sqlite3_changes(db_)) return Status::conflict("object changed meanwhile");
+        return record_change_locked(events, {record, false, ++seq_});
+      });
+      if (!status) return status;
+    }
+    notify_enqueued();
+    return Status::ok();
   }
 
   Status delete_object(const std::string& bucket, const std::string& key) override {
-    std::string blob;
-    {
-      std::lock_guard lock(mu_);
-      auto current = find_object_locked(bucket, key);
-      if (!current) return Status::not_found(key);
-      Statement s(statements_, "DELETE FROM objects WHERE bucket = ? AND key = ?");
-      s.bind(1, bucket).bind(2, key);
-      if (s.step() != SQLITE_DONE) return db_error("delete object");
-      blob = current->blob_id;
-    }
-    blobs_.remove(blob);
-    return Status::ok();
+    auto outcome = delete_latest(bucket, key, Versioning::Unversioned, "", 0, {});
+    if (!outcome) return outcome.error();
+    return outcome.value().found ? Status::ok() : Status::not_found(key);
   }
 
   Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                       Versioning versioning, const std::string& marker_version_id,
-                                      std::int64_t now_ms) override {
-    if (versioning == Versioning::Unversioned) {
-      Status s = delete_object(bucket, key);
-      if (!s && !s.is_not_found()) return s;
-      return DeleteOutcome{s.is_ok(), false, ""};
-    }
+                                      std::int64_t now_ms, const ChangeEvents& events) override {
+    if (versioning == Versioning::Unversioned) return delete_unversioned(bucket, key, events);
     std::vector<std::string> garbage;
     DeleteOutcome outcome{true, true, marker_version_id};
     {
@@ -382,16 +392,19 @@ class SqliteStore final : public Store {
         marker.version_id = marker_version_id;
         marker.delete_marker = true;
         marker.seq = ++seq_;
-        return insert_version_locked(marker);
+        if (auto s = insert_version_locked(marker); !s) return s;
+        return record_change_locked(events, {marker, false, marker.seq});
       });
       if (!status) return status;
     }
+    notify_enqueued();
     for (const auto& id : garbage) blobs_.remove(id);
     return outcome;
   }
 
   Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
-                                       const std::string& version_id) override {
+                                       const std::string& version_id,
+                                       const ChangeEvents& events) override {
     DeleteOutcome outcome{false, false, version_id};
     std::string garbage;
     {
@@ -415,10 +428,18 @@ class SqliteStore final : public Store {
           d.bind(1, bucket).bind(2, key).bind(3, v.seq);
           if (d.step() != SQLITE_DONE) return db_error("delete version");
         }
-        return promote_newest_locked(bucket, key);
+        if (auto s = promote_newest_locked(bucket, key); !s) return s;
+        if (!outcome.found) return Status::ok();
+        ObjectRecord removed;
+        removed.bucket = bucket;
+        removed.key = key;
+        removed.version_id = version_id;
+        removed.delete_marker = outcome.delete_marker;
+        return record_change_locked(events, {removed, true, ++seq_});
       });
       if (!status) return status;
     }
+    notify_enqueued();
     if (!garbage.empty()) blobs_.remove(garbage);
     return outcome;
   }
@@ -555,8 +576,8 @@ class SqliteStore final : public Store {
   }
 
   Status complete_upload(const std::string& upload_id, const ObjectRecord& record,
-                         std::unique_ptr<BlobWriter> blob,
-                         const WriteCondition& condition, Versioning versioning) override {
+                         std::unique_ptr<BlobWriter> blob, const WriteCondition& condition,
+                         Versioning versioning, const ChangeEvents& events) override {
     if (auto s = blobs_.commit(*blob); !s) return s;
     std::vector<std::string> garbage;
     {
@@ -570,13 +591,17 @@ class SqliteStore final : public Store {
           if (auto s = condition(current); !s) return s;
         for (const auto& p : list_parts_locked(upload_id)) garbage.push_back(p.blob_id);
         if (auto s = delete_upload_locked(upload_id); !s) return s;
-        return replace_current_locked(record, current, versioning, garbage);
+        if (auto s = replace_current_locked(record, current, versioning, garbage); !s) return s;
+        ObjectRecord written = record;
+        written.seq = seq_;
+        return record_change_locked(events, {written, false, seq_});
       });
       if (!status) {
         blobs_.remove(record.blob_id);
         return status;
       }
     }
+    notify_enqueued();
     for (const auto& id : garbage) blobs_.remove(id);
     return Status::ok();
   }
@@ -594,7 +619,141 @@ class SqliteStore final : public Store {
     return Status::ok();
   }
 
+  Status enqueue(const std::vector<OutboxEntry>& entries) override {
+    {
+      std::lock_guard lock(mu_);
+      auto status = in_transaction([&]() -> Status {
+        for (const auto& e : entries)
+          if (auto s = insert_outbox_locked(e); !s) return s;
+        return Status::ok();
+      });
+      if (!status) return status;
+    }
+    notify_enqueued();
+    return Status::ok();
+  }
+
+  std::vector<OutboxEntry> due_events(std::int64_t now_ms, std::size_t limit,
+                                      const std::vector<std::int64_t>& skip) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_,
+                "SELECT id, function, payload, context, created_ms, due_ms, attempts FROM outbox "
+                "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT ?");
+    s.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit + skip.size()));
+    std::vector<OutboxEntry> out;
+    while (s.step() == SQLITE_ROW && out.size() < limit) {
+      std::int64_t id = s.integer(0);
+      if (std::find(skip.begin(), skip.end(), id) != skip.end()) continue;
+      out.push_back(OutboxEntry{id, s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5),
+                                static_cast<int>(s.integer(6))});
+    }
+    return out;
+  }
+
+  std::optional<std::int64_t> next_due_ms(std::int64_t after_ms) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, "SELECT MIN(due_ms) FROM outbox WHERE due_ms > ?");
+    s.bind(1, after_ms);
+    if (s.step() != SQLITE_ROW || s.is_null(0)) return std::nullopt;
+    return s.integer(0);
+  }
+
+  Status reschedule_event(const OutboxEntry& e) override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, "UPDATE outbox SET attempts = ?, due_ms = ?, context = ? WHERE id = ?");
+    s.bind(1, static_cast<std::int64_t>(e.attempts)).bind(2, e.due_ms).bind(3, e.context).bind(4, e.id);
+    return s.step() == SQLITE_DONE ? Status::ok() : db_error("reschedule event");
+  }
+
+  Status finish_event(std::int64_t id, const std::vector<OutboxEntry>& follow_ups) override {
+    {
+      std::lock_guard lock(mu_);
+      auto status = in_transaction([&]() -> Status {
+        Statement d(statements_, "DELETE FROM outbox WHERE id = ?");
+        d.bind(1, id);
+        if (d.step() != SQLITE_DONE) return db_error("finish event");
+        for (const auto& e : follow_ups)
+          if (auto s = insert_outbox_locked(e); !s) return s;
+        return Status::ok();
+      });
+      if (!status) return status;
+    }
+    if (!follow_ups.empty()) notify_enqueued();
+    return Status::ok();
+  }
+
+  std::size_t pending_event_count() override {
+    std::lock_guard lock(mu_);
+    Statement s(statements_, "SELECT COUNT(*) FROM outbox");
+    return s.step() == SQLITE_ROW ? static_cast<std::size_t>(s.integer(0)) : 0;
+  }
+
+  void on_enqueue(std::function<void()> listener) override {
+    std::lock_guard lock(listener_mu_);
+    enqueue_listener_ = std::move(listener);
+  }
+
  private:
+  Result<DeleteOutcome> delete_unversioned(const std::string& bucket, const std::string& key,
+                                           const ChangeEvents& events) {
+    DeleteOutcome outcome{false, false, ""};
+    std::string blob;
+    {
+      std::lock_guard lock(mu_);
+      auto status = in_transaction([&]() -> Status {
+        auto current = find_object_locked(bucket, key);
+        if (!current) return Status::ok();
+        if (auto s = delete_current_locked(bucket, key); !s) return s;
+        outcome.found = true;
+        blob = current->blob_id;
+        return record_change_locked(events, {*current, true, ++seq_});
+      });
+      if (!status) return status;
+    }
+    if (!outcome.found) return outcome;
+    notify_enqueued();
+    blobs_.remove(blob);
+    return outcome;
+  }
+
+  // Asks `events` what the change means and adds its entries to the outbox.
+  Status record_change_locked(const ChangeEvents& events, const ObjectChange& change) {
+    if (!events) return Status::ok();
+    auto entries = events(change);
+    for (const auto& e : entries)
+      if (auto s = insert_outbox_locked(e); !s) return s;
+    if (!entries.empty()) enqueued_in_transaction_ = true;
+    return Status::ok();
+  }
+
+  Status insert_outbox_locked(const OutboxEntry& e) {
+    Statement s(statements_,
+                "INSERT INTO outbox (function, payload, context, created_ms, due_ms, attempts) "
+                "VALUES (?,?,?,?,?,?)");
+    s.bind(1, e.function).bind(2, e.payload).bind(3, e.context).bind(4, e.created_ms);
+    s.bind(5, e.due_ms).bind(6, static_cast<std::int64_t>(e.attempts));
+    if (s.step() != SQLITE_DONE) return db_error("enqueue event");
+    enqueued_in_transaction_ = true;
+    return Status::ok();
+  }
+
+  // Wakes the invoker after a commit that added outbox rows.
+  void notify_enqueued() {
+    bool added;
+    {
+      std::lock_guard lock(mu_);
+      added = enqueued_in_transaction_;
+      enqueued_in_transaction_ = false;
+    }
+    if (!added) return;
+    std::function<void()> listener;
+    {
+      std::lock_guard lock(listener_mu_);
+      listener = enqueue_listener_;
+    }
+    if (listener) listener();
+  }
+
   Status exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -769,6 +928,9 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   StatementCache statements_{db_};
   std::int64_t seq_ = 0;  // last write order handed out
+  bool enqueued_in_transaction_ = false;  // outbox rows added since the last notify
+  std::mutex listener_mu_;
+  std::function<void()> enqueue_listener_;
 
   struct CachedBucket {
     BucketRecord record;

@@ -80,6 +80,29 @@ class BlobWriter {
 // a non-ok status aborts the write with that status.
 using WriteCondition = std::function<Status(const std::optional<ObjectRecord>& current)>;
 
+// What a write did to a key, as seen inside its transaction.
+struct ObjectChange {
+  ObjectRecord object;  // the object written, the delete marker added, or the version removed
+  bool removed = false;           // a key or version was deleted (no marker)
+  std::int64_t sequencer = 0;     // store-wide order of this change; grows per key
+};
+
+// A pending function invocation in the durable outbox. It stays until the invoker has
+// finished with it (delivered, or given up and handed to a destination).
+struct OutboxEntry {
+  std::int64_t id = 0;
+  std::string function;
+  std::string payload;  // the event JSON
+  std::string context;  // JSON owned by the invoker (trigger, lineage, first request id, ...)
+  std::int64_t created_ms = 0;
+  std::int64_t due_ms = 0;
+  int attempts = 0;
+};
+
+// Runs inside the write's transaction; the entries it returns commit with the change, so an
+// acknowledged write always has its events.
+using ChangeEvents = std::function<std::vector<OutboxEntry>(const ObjectChange& change)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -110,9 +133,10 @@ class Store {
   // writer's id; `record.version_id` is the caller's.
   virtual Status put_object(const ObjectRecord& record, std::unique_ptr<BlobWriter> blob,
                             const WriteCondition& condition = {},
-                            Versioning versioning = Versioning::Unversioned) = 0;
+                            Versioning versioning = Versioning::Unversioned,
+                            const ChangeEvents& events = {}) = 0;
   // Changes only the metadata columns of an existing row (same bytes).
-  virtual Status update_object(const ObjectRecord& record) = 0;
+  virtual Status update_object(const ObjectRecord& record, const ChangeEvents& events = {}) = 0;
   // Unversioned: removes the key (NotFound if absent). Enabled/Suspended: adds a delete marker
   // with `marker_version_id` ("null" when Suspended), keeping or removing the current object
   // as put_object would.
@@ -120,10 +144,12 @@ class Store {
   virtual Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                               Versioning versioning,
                                               const std::string& marker_version_id,
-                                              std::int64_t now_ms) = 0;
+                                              std::int64_t now_ms,
+                                              const ChangeEvents& events = {}) = 0;
   // Removes one version for good; the newest remaining object version becomes current.
   virtual Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
-                                               const std::string& version_id) = 0;
+                                               const std::string& version_id,
+                                               const ChangeEvents& events = {}) = 0;
   // One version (current or not, object or delete marker), with its bytes when it has them.
   virtual std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_version(
       const std::string& bucket, const std::string& key, const std::string& version_id) = 0;
@@ -151,8 +177,24 @@ class Store {
   virtual Status complete_upload(const std::string& upload_id, const ObjectRecord& record,
                                  std::unique_ptr<BlobWriter> blob,
                                  const WriteCondition& condition = {},
-                                 Versioning versioning = Versioning::Unversioned) = 0;
+                                 Versioning versioning = Versioning::Unversioned,
+                                 const ChangeEvents& events = {}) = 0;
   virtual Status abort_upload(const std::string& upload_id) = 0;
+
+  // The event outbox. enqueue() adds entries outside any object write (Invoke with
+  // InvocationType=Event, destinations); due_events() returns entries due by `now_ms`, oldest
+  // first, skipping ids in `skip`; finish_event() removes one and adds its follow-ups in one
+  // transaction.
+  virtual Status enqueue(const std::vector<OutboxEntry>& entries) = 0;
+  virtual std::vector<OutboxEntry> due_events(std::int64_t now_ms, std::size_t limit,
+                                              const std::vector<std::int64_t>& skip) = 0;
+  // The earliest due time later than `after_ms`.
+  virtual std::optional<std::int64_t> next_due_ms(std::int64_t after_ms) = 0;
+  virtual Status reschedule_event(const OutboxEntry& entry) = 0;  // attempts, due_ms, context
+  virtual Status finish_event(std::int64_t id, const std::vector<OutboxEntry>& follow_ups) = 0;
+  virtual std::size_t pending_event_count() = 0;
+  // Called after a commit that added outbox entries (from any thread, without store locks).
+  virtual void on_enqueue(std::function<void()> listener) = 0;
 };
 
 struct StoreOptions {

@@ -1,0 +1,275 @@
+#include "emulator/events/dispatcher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "emulator/base/uuid.h"
+#include "emulator/events/lineage.h"
+#include "emulator/s3/xml.h"
+
+namespace bf {
+
+namespace {
+
+std::int64_t scaled(double seconds, double time_scale) {
+  return static_cast<std::int64_t>(std::llround(seconds * 1000.0 * time_scale));
+}
+
+// "aws/lambda/async/<function>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>", as Lambda names records
+// it writes to an S3 on-failure destination.
+std::string destination_key(const std::string& function, std::int64_t now_ms) {
+  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char day[16], stamp[32];
+  std::strftime(day, sizeof day, "%Y/%m/%d", &tm);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H.%M.%S", &tm);
+  return "aws/lambda/async/" + function + "/" + day + "/" + stamp + "-" + new_uuid();
+}
+
+Json parse_or_string(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(text) : j;
+}
+
+}  // namespace
+
+std::int64_t retry_delay_ms(int failed_attempts, double time_scale) {
+  return scaled(failed_attempts <= 1 ? 60 : 120, time_scale);
+}
+
+std::int64_t throttle_delay_ms(int throttles, double time_scale) {
+  double seconds = std::min(300.0, std::ldexp(1.0, std::max(0, throttles - 1)));
+  return scaled(seconds, time_scale);
+}
+
+Json destination_record(const std::string& function_arn, const std::string& request_id,
+                        const std::string& condition, int invoke_count,
+                        const std::string& request_payload, const InvokeResult* result,
+                        std::int64_t now_ms) {
+  Json record{{"version", "1.0"},
+              {"timestamp", xml::iso8601_ms(now_ms)},
+              {"requestContext",
+               {{"requestId", request_id},
+                {"functionArn", function_arn + ":$LATEST"},
+                {"condition", condition},
+                {"approximateInvokeCount", invoke_count}}},
+              {"requestPayload", parse_or_string(request_payload)}};
+  if (result && result->outcome != Outcome::Throttled) {
+    Json response{{"statusCode", 200}, {"executedVersion", "$LATEST"}};
+    if (result->outcome != Outcome::Success) response["functionError"] = "Unhandled";
+    record["responseContext"] = response;
+    record["responsePayload"] = parse_or_string(result->payload);
+  }
+  return record;
+}
+
+Dispatcher::Dispatcher(Store& store, const Clock& clock, const FunctionRegistry& functions,
+                       Invoker& invoker, InvocationLog& log, BucketWriter bucket_writer,
+                       DispatcherOptions options)
+    : store_(store), clock_(clock), functions_(functions), invoker_(invoker), log_(log),
+      bucket_writer_(std::move(bucket_writer)), options_(options) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+  std::lock_guard lock(mu_);
+  if (running_) return;
+  running_ = true;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (!running_) return;
+    running_ = false;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Dispatcher::release(std::int64_t id) {
+  {
+    std::lock_guard lock(mu_);
+    in_flight_.erase(id);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Dispatcher::loop() {
+  std::unique_lock lock(mu_);
+  while (running_) {
+    woken_ = false;
+    std::vector<OutboxEntry> due;
+    if (in_flight_.size() < options_.max_in_flight) {
+      std::vector<std::int64_t> skip(in_flight_.begin(), in_flight_.end());
+      lock.unlock();
+      due = store_.due_events(clock_.now_ms(), options_.max_in_flight - skip.size(), skip);
+      lock.lock();
+      for (const auto& e : due) in_flight_.insert(e.id);
+    }
+    if (!due.empty()) {
+      lock.unlock();
+      for (const auto& e : due) deliver(e);
+      lock.lock();
+      continue;
+    }
+    lock.unlock();
+    const std::int64_t now = clock_.now_ms();
+    auto next = store_.next_due_ms(now);
+    lock.lock();
+    if (woken_ || !running_) continue;
+    if (next) {
+      cv_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(1, *next - now)),
+                   [&] { return woken_ || !running_; });
+    } else {
+      cv_.wait(lock, [&] { return woken_ || !running_; });
+    }
+  }
+}
+
+void Dispatcher::deliver(const OutboxEntry& entry) {
+  Json context = Json::parse(entry.context, nullptr, false);
+  if (!context.is_object()) context = Json::object();
+  if (!context.contains("request_id")) context["request_id"] = new_uuid();
+  const std::string request_id = context.value("request_id", "");
+  const std::string trigger = context.value("trigger", "invoke");
+
+  auto fn = functions_.find(entry.function);
+  if (!fn) {
+    std::fprintf(stderr, "bucketfire: dropping an event for unknown function %s (%s)\n",
+                 entry.function.c_str(), trigger.c_str());
+    log_.add({clock_.now_ms(), entry.function, request_id, trigger, "FunctionNotFound", 0,
+              entry.attempts, "ResourceNotFoundException", "Function not found"});
+    store_.finish_event(entry.id, {});
+    release(entry.id);
+    return;
+  }
+  const std::int64_t now = clock_.now_ms();
+  if (now - entry.created_ms > scaled(fn->async.maximum_event_age_seconds, options_.time_scale)) {
+    log_.add({now, fn->name, request_id, trigger, "EventAgeExceeded", 0, entry.attempts, "", ""});
+    finish(entry, context, *fn, "EventAgeExceeded", nullptr);
+    return;
+  }
+  if (fn->reserved_concurrency && *fn->reserved_concurrency == 0) {
+    // AWS sends events for a function with zero concurrency straight to the failure path.
+    log_.add({now, fn->name, request_id, trigger, "Throttled", 0, entry.attempts,
+              "TooManyRequestsException", "Reserved concurrency is 0"});
+    finish(entry, context, *fn, "RetriesExhausted", nullptr);
+    return;
+  }
+  const Lineage lineage = Lineage::from_field(context.value("lineage", ""));
+  if (!fn->recursive_loop_allowed && lineage.count(fn->name) >= kMaxRecursiveInvocations) {
+    ++log_.recursion_stopped;
+    log_.write_line(fn->name, "bucketfire: recursive loop detected; stopped the invocation of " +
+                                  fn->name + " for request " + request_id + " after " +
+                                  std::to_string(kMaxRecursiveInvocations) + " invocations");
+    log_.add({now, fn->name, request_id, trigger, "RecursionStopped", 0, entry.attempts,
+              "RecursiveInvocationException",
+              "the event chain invoked this function " + std::to_string(kMaxRecursiveInvocations) + " times"});
+    finish(entry, context, *fn, "RecursiveInvocationDetected", nullptr);
+    return;
+  }
+
+  InvokeRequest req;
+  req.function = *fn;
+  req.payload = entry.payload;
+  req.request_id = request_id;
+  req.trigger = trigger;
+  req.trace_header = new_trace_header(lineage.with_invocation_of(fn->name));
+  req.attempt = entry.attempts + 1;
+  invoker_.start(std::move(req), [this, entry, context, f = *fn](InvokeResult result) {
+    on_result(entry, context, f, std::move(result));
+  });
+}
+
+void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig& fn,
+                           InvokeResult result) {
+  const std::int64_t now = clock_.now_ms();
+  switch (result.outcome) {
+    case Outcome::Success:
+      entry.attempts += 1;  // the record counts this invocation
+      finish(entry, context, fn, "Success", &result);
+      return;
+    case Outcome::Throttled: {
+      int throttles = context.value("throttles", 0) + 1;
+      context["throttles"] = throttles;
+      entry.context = context.dump();
+      entry.due_ms = now + throttle_delay_ms(throttles, options_.time_scale);
+      store_.reschedule_event(entry);
+      release(entry.id);
+      return;
+    }
+    case Outcome::FunctionError:
+    case Outcome::Timeout:
+      entry.attempts += 1;
+      if (entry.attempts <= fn.async.maximum_retry_attempts) {
+        entry.context = context.dump();
+        entry.due_ms = now + retry_delay_ms(entry.attempts, options_.time_scale);
+        store_.reschedule_event(entry);
+        release(entry.id);
+        return;
+      }
+      finish(entry, context, fn, "RetriesExhausted", &result);
+      return;
+  }
+}
+
+void Dispatcher::finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
+                        const std::string& condition, const InvokeResult* result) {
+  const Destination& dest = condition == "Success" ? fn.async.on_success : fn.async.on_failure;
+  std::vector<OutboxEntry> follow_ups;
+  if (!dest.arn.empty()) {
+    const std::int64_t now = clock_.now_ms();
+    const std::string record =
+        destination_record(function_arn(functions_.region(), fn.name),
+                           context.value("request_id", ""), condition, entry.attempts,
+                           entry.payload, result, now)
+            .dump();
+    if (dest.is_bucket()) {
+      if (Status s = bucket_writer_(dest.bucket(), destination_key(fn.name, now), record); !s) {
+        // Kept in the outbox and tried again later rather than lost.
+        std::fprintf(stderr, "bucketfire: cannot write the %s record of %s to %s: %s\n",
+                     condition.c_str(), fn.name.c_str(), dest.arn.c_str(), s.message().c_str());
+        OutboxEntry again = entry;
+        again.due_ms = now + throttle_delay_ms(5, options_.time_scale);
+        store_.reschedule_event(again);
+        release(entry.id);
+        return;
+      }
+    } else {
+      OutboxEntry next;
+      next.function = functions_.resolve(dest.arn);
+      if (next.function.empty()) next.function = dest.arn;
+      next.payload = record;
+      next.context = Json{{"request_id", new_uuid()},
+                          {"trigger", "destination:" + condition},
+                          {"source", function_arn(functions_.region(), fn.name)},
+                          {"lineage", Lineage::from_field(context.value("lineage", ""))
+                                          .with_invocation_of(fn.name)
+                                          .field()}}
+                         .dump();
+      next.created_ms = now;
+      next.due_ms = now;
+      follow_ups.push_back(std::move(next));
+    }
+  }
+  if (Status s = store_.finish_event(entry.id, follow_ups); !s)
+    std::fprintf(stderr, "bucketfire: cannot close outbox entry %lld: %s\n",
+                 static_cast<long long>(entry.id), s.message().c_str());
+  release(entry.id);
+}
+
+}  // namespace bf

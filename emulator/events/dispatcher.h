@@ -1,0 +1,78 @@
+// Delivers the outbox: takes due entries, invokes their function asynchronously, and applies
+// Lambda's async rules (retries with AWS's delays, event age, throttling back-off, recursion
+// stop, on-success/on-failure destinations). An entry leaves the outbox only when this is done
+// with it, so delivery is at least once across crashes and restarts.
+#pragma once
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "emulator/base/clock.h"
+#include "emulator/base/status.h"
+#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/invocation_log.h"
+#include "emulator/lambda/invoker.h"
+#include "emulator/store/store.h"
+#include "sdk/json.h"
+
+namespace bf {
+
+// Puts an object through the S3 API (so the bucket's own notifications fire too).
+using BucketWriter =
+    std::function<Status(const std::string& bucket, const std::string& key, const std::string& body)>;
+
+struct DispatcherOptions {
+  double time_scale = 1.0;          // multiplies AWS's delays and event-age limits
+  std::size_t max_in_flight = 256;  // outbox entries being invoked at once
+};
+
+// Invocation attempts after the first: AWS waits about one minute, then two.
+std::int64_t retry_delay_ms(int failed_attempts, double time_scale);
+// Throttled events back off from one second, doubling, to at most five minutes.
+std::int64_t throttle_delay_ms(int throttles, double time_scale);
+
+// The record Lambda sends to an async destination.
+Json destination_record(const std::string& function_arn, const std::string& request_id,
+                        const std::string& condition, int invoke_count,
+                        const std::string& request_payload, const InvokeResult* result,
+                        std::int64_t now_ms);
+
+class Dispatcher {
+ public:
+  Dispatcher(Store& store, const Clock& clock, const FunctionRegistry& functions, Invoker& invoker,
+             InvocationLog& log, BucketWriter bucket_writer, DispatcherOptions options);
+  ~Dispatcher();
+
+  void start();
+  void stop();  // returns when the loop has ended; invocations in flight still call back
+  void wake();  // new entries, or the clock moved
+
+ private:
+  void loop();
+  void deliver(const OutboxEntry& entry);
+  void on_result(OutboxEntry entry, Json context, const FunctionConfig& fn, InvokeResult result);
+  // Ends the entry: hands it to the destination for `condition` (if any) and removes it.
+  void finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
+              const std::string& condition, const InvokeResult* result);
+  void release(std::int64_t id);
+
+  Store& store_;
+  const Clock& clock_;
+  const FunctionRegistry& functions_;
+  Invoker& invoker_;
+  InvocationLog& log_;
+  BucketWriter bucket_writer_;
+  DispatcherOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::int64_t> in_flight_;
+  bool woken_ = false;
+  bool running_ = false;
+  std::thread thread_;
+};
+
+}  // namespace bf

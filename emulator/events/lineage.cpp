@@ -1,0 +1,82 @@
+#include "emulator/events/lineage.h"
+
+#include <charconv>
+#include <chrono>
+#include <random>
+
+#include "sdk/hash.h"
+
+namespace bf {
+
+std::string Lineage::function_hash(const std::string& function) {
+  return sha256_hex(function).substr(0, 8);
+}
+
+Lineage Lineage::from_trace_header(std::string_view header) {
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    std::string_view field = header.substr(0, semi);
+    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
+    if (field.starts_with("Lineage=")) return from_field(field.substr(8));
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+Lineage Lineage::from_field(std::string_view field) {
+  Lineage out;
+  while (!field.empty()) {
+    auto comma = field.find('|');
+    std::string_view item = field.substr(0, comma);
+    auto colon = item.find(':');
+    int count = 0;
+    if (colon == 8) {
+      std::string_view digits = item.substr(colon + 1);
+      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || count < 0) return {};
+      out.counts_[std::string(item.substr(0, 8))] = count;
+    } else {
+      return {};
+    }
+    if (comma == std::string_view::npos) break;
+    field.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+int Lineage::count(const std::string& function) const {
+  auto it = counts_.find(function_hash(function));
+  return it == counts_.end() ? 0 : it->second;
+}
+
+Lineage Lineage::with_invocation_of(const std::string& function) const {
+  Lineage out = *this;
+  ++out.counts_[function_hash(function)];
+  return out;
+}
+
+std::string Lineage::field() const {
+  std::string out;
+  for (const auto& [hash, count] : counts_)
+    out += (out.empty() ? "" : "|") + hash + ":" + std::to_string(count);
+  return out;
+}
+
+std::string new_trace_header(const Lineage& lineage) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  auto hex = [](std::uint64_t v, int digits) {
+    static const char* kHex = "0123456789abcdef";
+    std::string s(static_cast<std::size_t>(digits), '0');
+    for (int i = digits - 1; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = kHex[v & 15];
+    return s;
+  };
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string header = "Root=1-" + hex(static_cast<std::uint64_t>(seconds), 8) + "-" +
+                       hex(rng(), 8) + hex(rng(), 16) + ";Parent=" + hex(rng(), 16) + ";Sampled=0";
+  if (!lineage.empty()) header += ";Lineage=" + lineage.field();
+  return header;
+}
+
+}  // namespace bf

@@ -1,0 +1,121 @@
+#include "emulator/events/s3_notifier.h"
+
+#include <cstdio>
+
+#include "emulator/base/uuid.h"
+#include "emulator/events/lineage.h"
+#include "emulator/s3/owner.h"
+#include "emulator/s3/xml.h"
+#include "sdk/s3_event.h"
+
+namespace bf {
+
+EventOrigin event_origin(const HttpRequest& request, const Credentials* principal) {
+  EventOrigin o;
+  o.request_id = request.request_id;
+  o.source_ip = request.remote_ip;
+  o.principal_id = principal ? "AWS:" + principal->access_key : "anonymous";
+  if (const auto* trace = request.header("X-Amzn-Trace-Id")) o.trace_header = *trace;
+  return o;
+}
+
+S3Notifier::S3Notifier(Store& store, const Clock& clock, std::string region, std::string account_id)
+    : store_(store), clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
+
+std::string S3Notifier::function_name_from_arn(const std::string& arn) {
+  if (!arn.starts_with("arn:")) return arn;
+  // arn:aws:lambda:region:account:function:name[:qualifier]
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto colon = arn.find(':', start);
+    parts.push_back(arn.substr(start, colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (parts.size() < 7 || parts[2] != "lambda" || parts[5] != "function") return "";
+  return parts[6];
+}
+
+std::shared_ptr<const NotificationConfig> S3Notifier::config(const std::string& bucket) {
+  auto doc = store_.get_bucket_config(bucket, kNotificationConfigName);
+  std::lock_guard lock(mu_);
+  if (!doc) {
+    cache_.erase(bucket);
+    return nullptr;
+  }
+  auto& cached = cache_[bucket];
+  if (!cached.config || cached.document != *doc) {
+    auto parsed = parse_notification_xml(*doc, nullptr);
+    cached.document = *doc;
+    cached.config = std::holds_alternative<NotificationConfig>(parsed)
+                        ? std::make_shared<const NotificationConfig>(std::get<NotificationConfig>(parsed))
+                        : std::make_shared<const NotificationConfig>();
+  }
+  return cached.config;
+}
+
+ChangeEvents S3Notifier::events_for(const EventOrigin& origin, const std::string& bucket,
+                                    const std::string& event_name) {
+  auto cfg = config(bucket);
+  if (!cfg || cfg->functions.empty()) return {};
+  return [this, origin, bucket, event_name, cfg](const ObjectChange& change) {
+    return entries_for(origin, bucket, event_name, *cfg, change);
+  };
+}
+
+std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, const std::string& bucket,
+                                                 const std::string& event_name,
+                                                 const NotificationConfig& config,
+                                                 const ObjectChange& change) {
+  std::string name = event_name;
+  if (name == kRemovedEvent)
+    name = change.removed ? "ObjectRemoved:Delete" : "ObjectRemoved:DeleteMarkerCreated";
+  auto matches = matching_notifications(config, name, change.object.key);
+  if (matches.empty()) return {};
+
+  const std::int64_t now = clock_.now_ms();
+  S3EventRecord r;
+  r.aws_region = region_;
+  r.event_time = xml::iso8601_ms(now);
+  r.event_name = name;
+  r.principal_id = origin.principal_id;
+  r.source_ip = origin.source_ip;
+  r.request_id = origin.request_id;
+  r.host_id = origin.request_id;
+  r.bucket_name = bucket;
+  if (auto b = store_.find_bucket(bucket)) r.bucket_owner = canonical_user_id(b->owner);
+  r.bucket_arn = "arn:aws:s3:::" + bucket;
+  r.key = change.object.key;
+  const bool created_or_tagged = name.starts_with("ObjectCreated:") || name.starts_with("ObjectTagging:");
+  if (created_or_tagged) {
+    r.size = change.object.size;
+    r.etag = change.object.etag;
+  }
+  if (change.object.version_id != "null" && !change.object.version_id.empty())
+    r.version_id = change.object.version_id;
+  char sequencer[32];
+  std::snprintf(sequencer, sizeof sequencer, "%016llX",
+                static_cast<unsigned long long>(change.sequencer));
+  r.sequencer = sequencer;
+
+  const std::string lineage = Lineage::from_trace_header(origin.trace_header).field();
+  std::vector<OutboxEntry> out;
+  for (const auto* n : matches) {
+    r.configuration_id = n->id;
+    OutboxEntry e;
+    e.function = function_name_from_arn(n->function_arn);
+    e.payload = S3Event{{r}}.to_json().dump();
+    e.context = Json{{"request_id", new_uuid()},
+                     {"trigger", "s3:" + name},
+                     {"source", r.bucket_arn + "/" + change.object.key},
+                     {"lineage", lineage}}
+                    .dump();
+    e.created_ms = now;
+    e.due_ms = now;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace bf

@@ -1,0 +1,28 @@
+#include "emulator/front_service.h"
+
+#include "emulator/lambda/lambda_api.h"
+
+namespace bf {
+
+namespace {
+
+// A bucket may be named like a Lambda API version ("2015-03-31"): the credential scope
+// says which service a signed request is for.
+bool signed_for_s3(const HttpRequest& request) {
+  if (const auto* auth = request.header("Authorization"))
+    return auth->find("/s3/aws4_request") != std::string::npos ||
+           auth->starts_with("AWS ");  // SigV2 is S3 only
+  return request.target.find("%2Fs3%2Faws4_request") != std::string::npos ||
+         request.target.find("/s3/aws4_request") != std::string::npos ||
+         request.target.find("AWSAccessKeyId=") != std::string::npos;
+}
+
+}  // namespace
+
+Dispatch FrontService::begin(const HttpRequest& request) {
+  if (request.target.starts_with("/_bucketfire/")) return internal_.begin(request);
+  if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_.begin(request);
+  return s3_.begin(request);
+}
+
+}  // namespace bf

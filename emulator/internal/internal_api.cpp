@@ -1,0 +1,117 @@
+#include "emulator/internal/internal_api.h"
+
+#include <charconv>
+
+#include "emulator/s3/router.h"
+#include "emulator/s3/xml.h"
+#include "sdk/json.h"
+#include "sdk/sigv4.h"
+
+namespace bf {
+
+namespace {
+
+HttpResponse json_reply(int status, const Json& body) {
+  HttpResponse res;
+  res.status = status;
+  res.set_header("Content-Type", "application/json");
+  res.body = body.dump(2) + "\n";
+  return res;
+}
+
+HttpResponse error_reply(int status, const std::string& message) {
+  return json_reply(status, Json{{"error", message}});
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  std::int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = 86400 * 1000; break;
+    default: return std::nullopt;
+  }
+  std::int64_t n = 0;
+  auto digits = text.substr(0, text.size() - 1);
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || ptr != digits.data() + digits.size() || n < 0) return std::nullopt;
+  return n * unit;
+}
+
+InternalApi::InternalApi(InvocationLog& log, Store& store, const Clock& clock,
+                         VirtualClock* virtual_clock, std::function<void()> clock_moved)
+    : log_(log), store_(store), clock_(clock), virtual_clock_(virtual_clock),
+      clock_moved_(std::move(clock_moved)) {}
+
+Dispatch InternalApi::begin(const HttpRequest& request) {
+  Dispatch d;
+  d.response = handle(request);
+  d.response->operation = "bucketfire";
+  return d;
+}
+
+HttpResponse InternalApi::handle(const HttpRequest& request) {
+  const auto question = request.target.find('?');
+  std::string path;
+  sigv4::uri_decode(request.target.substr(0, question), path);
+  sigv4::Params query;
+  if (question != std::string::npos) parse_query(request.target.substr(question + 1), query);
+  auto param = [&](const char* name) -> std::string {
+    for (const auto& [k, v] : query)
+      if (k == name) return v;
+    return "";
+  };
+
+  if (path == "/_bucketfire/health") {
+    return json_reply(200, Json{{"status", "running"},
+                                {"version", BUCKETFIRE_VERSION},
+                                {"pendingEvents", store_.pending_event_count()}});
+  }
+  if (path == "/_bucketfire/invocations" && request.method == "GET") {
+    std::size_t limit = 100;
+    if (auto l = param("limit"); !l.empty()) limit = static_cast<std::size_t>(std::stoul(l));
+    Json list = Json::array();
+    for (const auto& r : log_.recent(param("function"), limit)) {
+      Json item{{"time", xml::iso8601_ms(r.time_ms)},
+                {"function", r.function},
+                {"requestId", r.request_id},
+                {"trigger", r.trigger},
+                {"status", r.status},
+                {"durationMs", r.duration_ms},
+                {"attempt", r.attempt}};
+      if (!r.error_type.empty()) item["errorType"] = r.error_type;
+      if (!r.error_message.empty()) item["errorMessage"] = r.error_message;
+      list.push_back(std::move(item));
+    }
+    return json_reply(200, Json{{"invocations", list},
+                                {"recursiveInvocationsDropped", log_.recursion_stopped.load()},
+                                {"pendingEvents", store_.pending_event_count()}});
+  }
+  const std::string logs_prefix = "/_bucketfire/functions/";
+  if (path.starts_with(logs_prefix) && path.ends_with("/logs") && request.method == "GET") {
+    std::string name = path.substr(logs_prefix.size(), path.size() - logs_prefix.size() - 5);
+    HttpResponse res;
+    res.set_header("Content-Type", "text/plain; charset=utf-8");
+    res.body = log_.function_log(name);
+    return res;
+  }
+  if (path == "/_bucketfire/clock") {
+    if (request.method == "POST") {
+      if (!virtual_clock_)
+        return error_reply(409, "the clock is real; start the server with --clock virtual to move it");
+      auto by = parse_duration_ms(param("advance"));
+      if (!by) return error_reply(400, "advance must look like 90s, 5m, 2h or 30d");
+      virtual_clock_->advance(std::chrono::milliseconds(*by));
+      if (clock_moved_) clock_moved_();
+    }
+    return json_reply(200, Json{{"now", xml::iso8601_ms(clock_.now_ms())},
+                                {"virtual", virtual_clock_ != nullptr}});
+  }
+  return error_reply(404, "no such endpoint: " + path);
+}
+
+}  // namespace bf

@@ -1,0 +1,45 @@
+// A function as the emulator knows it: what Lambda's GetFunctionConfiguration, event-invoke
+// config, concurrency and recursion config describe, plus the in-process handler it runs.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace bf {
+
+inline constexpr const char* kAccountId = "000000000000";
+
+struct Destination {
+  std::string arn;  // "arn:aws:lambda:...:function:name" or "arn:aws:s3:::bucket"; "" = none
+  bool is_bucket() const { return arn.starts_with("arn:aws:s3:::"); }
+  std::string bucket() const { return arn.substr(13); }
+};
+
+struct AsyncConfig {
+  int maximum_retry_attempts = 2;             // 0-2
+  int maximum_event_age_seconds = 21600;      // 60-21600
+  Destination on_success;
+  Destination on_failure;
+  bool configured = false;                    // PutFunctionEventInvokeConfig was called
+  double last_modified_s = 0;                 // epoch seconds, as the API reports it
+};
+
+struct FunctionConfig {
+  std::string name;
+  std::string handler;  // a registered in-process handler
+  std::string description;
+  std::string runtime = "provided.al2023";
+  int memory_mb = 128;   // 128-10240
+  int timeout_s = 3;     // 1-900
+  std::map<std::string, std::string> environment;
+  std::optional<int> reserved_concurrency;
+  AsyncConfig async;
+  bool recursive_loop_allowed = false;  // RecursiveLoop: Terminate (default) or Allow
+  std::int64_t last_modified_ms = 0;
+  std::string revision_id;
+};
+
+std::string function_arn(const std::string& region, const std::string& name);
+
+}  // namespace bf

@@ -1,0 +1,53 @@
+// What the emulator remembers of invocations: the recent ones (for GET
+// /_bucketfire/invocations), each function's log text, and counters.
+#pragma once
+#include <atomic>
+#include <cstdio>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bf {
+
+struct InvocationRecord {
+  std::int64_t time_ms = 0;
+  std::string function;
+  std::string request_id;
+  std::string trigger;  // "invoke", "s3:ObjectCreated:Put", "destination:OnFailure", ...
+  std::string status;   // Success, Unhandled, Timeout, Throttled, RecursionStopped, EventAgeExceeded
+  double duration_ms = 0;
+  int attempt = 1;
+  std::string error_type;
+  std::string error_message;
+};
+
+class InvocationLog {
+ public:
+  // Lines are echoed to `console` (stdout for the server, stderr for `bucketfire invoke`).
+  explicit InvocationLog(std::FILE* console) : console_(console) {}
+
+  void add(InvocationRecord record);
+  // Newest first; only `function`'s when it is not empty.
+  std::vector<InvocationRecord> recent(const std::string& function, std::size_t limit) const;
+
+  // One line of a function's log (CloudWatch-style stream), echoed to the console.
+  void write_line(const std::string& function, std::string_view line);
+  std::string function_log(const std::string& function) const;
+
+  std::atomic<std::uint64_t> recursion_stopped{0};
+
+ private:
+  static constexpr std::size_t kMaxRecords = 1000;
+  static constexpr std::size_t kMaxLogBytes = 256 * 1024;
+
+  std::FILE* console_;
+  mutable std::mutex mu_;
+  std::deque<InvocationRecord> records_;
+  std::map<std::string, std::string> logs_;
+};
+
+}  // namespace bf

@@ -1,0 +1,238 @@
+#include "emulator/lambda/invoker.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <future>
+#include <optional>
+
+#include "emulator/s3/xml.h"
+
+namespace bf {
+
+namespace {
+
+// The whole emulator's resident memory: in-process handlers share one address space, so this
+// is an upper bound of what the function used, not its own figure.
+int resident_mb() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<int>(resident * sysconf(_SC_PAGESIZE) / (1024 * 1024));
+}
+
+std::string now_iso() {
+  return xml::iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+}
+
+std::string error_json(const std::string& type, const std::string& message) {
+  return Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}}.dump();
+}
+
+}  // namespace
+
+const char* outcome_status(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::Success: return "Success";
+    case Outcome::FunctionError: return "Unhandled";
+    case Outcome::Timeout: return "Timeout";
+    case Outcome::Throttled: return "Throttled";
+  }
+  return "?";
+}
+
+// One invocation in progress. Shared by the worker running the handler, the timeout thread
+// and the log sink, so a handler that outlives its timeout still has somewhere to write.
+struct Invoker::Running final : LogSink {
+  InvokeRequest request;
+  std::function<void(InvokeResult)> done;
+  std::atomic<bool> settled{false};
+  std::chrono::steady_clock::time_point started;
+  std::chrono::system_clock::time_point deadline;
+  InvocationLog* log = nullptr;
+  std::optional<Deadlines::iterator> deadline_entry;  // guarded by Invoker::mu_
+  std::mutex text_mu;
+  std::string text;  // this invocation's log lines
+
+  void write(std::string_view line) override {
+    {
+      std::lock_guard lock(text_mu);
+      text.append(line);
+      text += '\n';
+    }
+    log->write_line(request.function.name, line);
+  }
+};
+
+Invoker::Invoker(const FunctionRegistry& registry, Context::S3Factory s3_factory,
+                 InvocationLog& log, std::size_t max_threads)
+    : registry_(registry), s3_factory_(std::move(s3_factory)), log_(log), pool_(max_threads) {
+  watchdog_ = std::thread([this] { watch_deadlines(); });
+}
+
+Invoker::~Invoker() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  deadline_cv_.notify_all();
+  watchdog_.join();
+}
+
+void Invoker::start(InvokeRequest request, std::function<void(InvokeResult)> done) {
+  const FunctionConfig& fn = request.function;
+  {
+    std::lock_guard lock(mu_);
+    int& in_flight = in_flight_[fn.name];
+    if (fn.reserved_concurrency && in_flight >= *fn.reserved_concurrency) {
+      InvokeResult throttled;
+      throttled.outcome = Outcome::Throttled;
+      throttled.error_type = "TooManyRequestsException";
+      throttled.error_message = "Rate Exceeded.";
+      log_.add({std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count(),
+                fn.name, request.request_id, request.trigger, "Throttled", 0, request.attempt,
+                throttled.error_type, throttled.error_message});
+      done(std::move(throttled));
+      return;
+    }
+    ++in_flight;
+  }
+  auto running = std::make_shared<Running>();
+  running->request = std::move(request);
+  running->done = std::move(done);
+  running->log = &log_;
+  running->started = std::chrono::steady_clock::now();
+  running->deadline = std::chrono::system_clock::now() + std::chrono::seconds(fn.timeout_s);
+  {
+    std::lock_guard lock(mu_);
+    running->deadline_entry = deadlines_.emplace(
+        running->started + std::chrono::seconds(running->request.function.timeout_s), running);
+  }
+  deadline_cv_.notify_one();
+  pool_.submit([this, running] { execute(running); });
+}
+
+InvokeResult Invoker::run(InvokeRequest request) {
+  auto promise = std::make_shared<std::promise<InvokeResult>>();
+  auto future = promise->get_future();
+  start(std::move(request), [promise](InvokeResult r) { promise->set_value(std::move(r)); });
+  return future.get();
+}
+
+void Invoker::execute(const std::shared_ptr<Running>& running) {
+  const InvokeRequest& req = running->request;
+  running->write("START RequestId: " + req.request_id + " Version: $LATEST");
+  InvocationInfo info;
+  info.request_id = req.request_id;
+  info.function_name = req.function.name;
+  info.function_arn = function_arn(registry_.region(), req.function.name);
+  info.memory_limit_mb = req.function.memory_mb;
+  info.deadline = running->deadline;
+  info.trace_id = req.trace_header;
+  info.log_group = "/aws/lambda/" + req.function.name;
+  info.log_stream = "$LATEST";
+  info.environment = req.function.environment;
+  Context ctx(std::move(info), *running, s3_factory_);
+
+  InvokeResult result;
+  auto handler = registry_.handlers().find(req.function.handler);
+  try {
+    if (handler == registry_.handlers().end())
+      throw FunctionError("Runtime.HandlerNotFound", "handler " + req.function.handler + " is not registered");
+    Json event = req.payload.empty() ? Json::object() : Json::parse(req.payload);
+    Json response = handler->second(event, ctx);
+    result.payload = response.dump();
+  } catch (const std::exception& e) {
+    result.outcome = Outcome::FunctionError;
+    result.error_type = error_type_name(e);
+    result.error_message = e.what();
+  } catch (...) {
+    result.outcome = Outcome::FunctionError;
+    result.error_type = "Runtime.UnknownReason";
+    result.error_message = "the handler threw something that is not a std::exception";
+  }
+  if (result.outcome == Outcome::FunctionError) {
+    result.payload = error_json(result.error_type, result.error_message);
+    if (!running->settled)
+      running->write(now_iso() + "\t" + req.request_id + "\tERROR\t" + result.payload);
+  }
+  settle(running, std::move(result));
+}
+
+void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult result) {
+  if (running->settled.exchange(true)) return;  // the other of handler/timeout came first
+  const InvokeRequest& req = running->request;
+  const FunctionConfig& fn = req.function;
+  {
+    std::lock_guard lock(mu_);
+    --in_flight_[fn.name];
+    if (running->deadline_entry) {
+      deadlines_.erase(*running->deadline_entry);
+      running->deadline_entry.reset();
+    }
+  }
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              running->started).count();
+  result.duration_ms = result.outcome == Outcome::Timeout ? fn.timeout_s * 1000.0 : ms;
+  if (result.outcome == Outcome::Timeout) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", static_cast<double>(fn.timeout_s));
+    running->write(now_iso() + " " + req.request_id + " Task timed out after " + seconds + " seconds");
+    result.error_type = "Sandbox.Timedout";
+    result.error_message = "RequestId: " + req.request_id + " Error: Task timed out after " +
+                           seconds + " seconds";
+    result.payload = Json{{"errorType", result.error_type}, {"errorMessage", result.error_message}}.dump();
+  }
+  char report[256];
+  std::snprintf(report, sizeof report,
+                "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory Size: %d "
+                "MB\tMax Memory Used: %d MB\t%s",
+                req.request_id.c_str(), result.duration_ms, std::ceil(result.duration_ms),
+                fn.memory_mb, resident_mb(),
+                result.outcome == Outcome::Timeout ? "Status: timeout\t" : "");
+  running->write("END RequestId: " + req.request_id);
+  running->write(report);
+  {
+    std::lock_guard lock(running->text_mu);
+    result.log = running->text;
+  }
+  log_.add({std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch()).count(),
+            fn.name, req.request_id, req.trigger, outcome_status(result.outcome),
+            result.duration_ms, req.attempt, result.error_type, result.error_message});
+  auto done = std::move(running->done);
+  done(std::move(result));
+}
+
+void Invoker::watch_deadlines() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (deadlines_.empty()) {
+      deadline_cv_.wait(lock);
+      continue;
+    }
+    auto first = deadlines_.begin();
+    if (std::chrono::steady_clock::now() < first->first) {
+      deadline_cv_.wait_until(lock, first->first);
+      continue;
+    }
+    auto running = first->second.lock();
+    deadlines_.erase(first);
+    if (!running) continue;
+    running->deadline_entry.reset();
+    if (running->settled) continue;
+    lock.unlock();
+    InvokeResult timeout;
+    timeout.outcome = Outcome::Timeout;
+    settle(running, std::move(timeout));
+    lock.lock();
+  }
+}
+
+}  // namespace bf

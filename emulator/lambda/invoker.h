@@ -1,0 +1,75 @@
+// Runs one invocation of a function on a worker thread (never an HTTP I/O thread), with its
+// reserved concurrency, timeout and logs. Retries and destinations belong to the caller.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "emulator/base/worker_pool.h"
+#include "emulator/lambda/function.h"
+#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/invocation_log.h"
+#include "sdk/context.h"
+
+namespace bf {
+
+enum class Outcome { Success, FunctionError, Timeout, Throttled };
+
+struct InvokeRequest {
+  FunctionConfig function;
+  std::string payload;     // event JSON text
+  std::string request_id;  // the same for every attempt of one async event, as on AWS
+  std::string trigger;
+  std::string trace_header;
+  int attempt = 1;
+};
+
+struct InvokeResult {
+  Outcome outcome = Outcome::Success;
+  std::string payload;     // the handler's JSON, or the error JSON Lambda reports
+  std::string error_type;  // for FunctionError/Timeout
+  std::string error_message;
+  std::string log;         // this invocation's log, START to REPORT
+  double duration_ms = 0;
+};
+
+const char* outcome_status(Outcome outcome);  // "Success", "Unhandled", "Timeout", "Throttled"
+
+class Invoker {
+ public:
+  Invoker(const FunctionRegistry& registry, Context::S3Factory s3_factory, InvocationLog& log,
+          std::size_t max_threads = 256);
+  ~Invoker();
+
+  // Starts the invocation; `done` runs exactly once, on a worker or the timeout thread.
+  // A full reserved concurrency answers Throttled at once.
+  void start(InvokeRequest request, std::function<void(InvokeResult)> done);
+  // Starts and waits (the caller's thread only waits; the handler runs on a worker).
+  InvokeResult run(InvokeRequest request);
+
+ private:
+  struct Running;
+  void settle(const std::shared_ptr<Running>& running, InvokeResult result);
+  void execute(const std::shared_ptr<Running>& running);
+  void watch_deadlines();
+
+  const FunctionRegistry& registry_;
+  Context::S3Factory s3_factory_;
+  InvocationLog& log_;
+
+  std::mutex mu_;
+  std::map<std::string, int> in_flight_;  // by function
+  using Deadlines = std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<Running>>;
+  Deadlines deadlines_;
+  std::condition_variable deadline_cv_;
+  bool stopping_ = false;
+  std::thread watchdog_;
+  WorkerPool pool_;  // last: destroyed (joined) first
+};
+
+}  // namespace bf

@@ -1,0 +1,56 @@
+// The Lambda REST API on the emulator's port: Invoke (RequestResponse, Event, DryRun), the
+// function read APIs, event-invoke config, reserved concurrency and recursion config.
+// Requests are SigV4-verified with service "lambda"; errors are Lambda's JSON errors.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "emulator/auth/credentials.h"
+#include "emulator/base/clock.h"
+#include "emulator/http/message.h"
+#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/invoker.h"
+#include "emulator/store/store.h"
+#include "sdk/json.h"
+
+namespace bf {
+
+inline constexpr std::size_t kSyncPayloadLimit = 6 * 1024 * 1024;   // 6 MB request/response
+inline constexpr std::size_t kAsyncPayloadLimit = 1024 * 1024;      // 1 MB since Oct 2025
+
+// True for paths the Lambda API owns ("/2015-03-31/functions...", ...).
+bool is_lambda_api_path(const HttpRequest& request);
+
+// GetFunctionConfiguration's document for a function.
+Json function_configuration_json(const FunctionConfig& fn, const std::string& region);
+
+class LambdaApi final : public Service {
+ public:
+  LambdaApi(FunctionRegistry& functions, Invoker& invoker, Store& store, const Clock& clock,
+            const CredentialStore& credentials, std::string region);
+  Dispatch begin(const HttpRequest& request) override;
+
+  // Handles a whole request once its body is read (public for the body sink).
+  HttpResponse handle(const HttpRequest& request, const std::string& body);
+
+ private:
+  // Lambda's 403 error when the signature does not verify.
+  std::optional<HttpResponse> authenticate_request(const HttpRequest& request, const std::string& body);
+  HttpResponse invoke(const HttpRequest& request, const std::string& function,
+                      const std::string& body);
+  HttpResponse event_invoke_config(const HttpRequest& request, const std::string& function,
+                                   const std::string& body);
+  HttpResponse concurrency(const HttpRequest& request, const std::string& function,
+                           const std::string& body);
+  HttpResponse recursion_config(const HttpRequest& request, const std::string& function,
+                                const std::string& body);
+
+  FunctionRegistry& functions_;
+  Invoker& invoker_;
+  Store& store_;
+  const Clock& clock_;
+  const CredentialStore& credentials_;
+  std::string region_;
+};
+
+}  // namespace bf

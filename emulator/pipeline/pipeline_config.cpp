@@ -1,0 +1,194 @@
+#include "emulator/pipeline/pipeline_config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "emulator/s3/bucket_name.h"
+
+namespace bf {
+
+namespace {
+
+// Field readers that throw ConfigError with the field's path.
+struct ConfigError {
+  std::string message;
+};
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  throw ConfigError{where + ": " + what};
+}
+
+void only_fields(const Json& object, const std::string& where, std::set<std::string> allowed) {
+  if (!object.is_object()) fail(where, "must be an object");
+  for (const auto& [key, value] : object.items())
+    if (!allowed.count(key)) fail(where + "." + key, "unknown field");
+}
+
+std::string text(const Json& object, const std::string& where, const char* name,
+                 bool required, std::string fallback = "") {
+  if (!object.contains(name)) {
+    if (required) fail(where + "." + name, "is required");
+    return fallback;
+  }
+  if (!object[name].is_string()) fail(where + "." + name, "must be a string");
+  return object[name].get<std::string>();
+}
+
+int integer(const Json& object, const std::string& where, const char* name, int fallback,
+            int min, int max) {
+  if (!object.contains(name)) return fallback;
+  const Json& v = object[name];
+  if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max)
+    fail(where + "." + name,
+         "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  return static_cast<int>(v.get<long long>());
+}
+
+FunctionConfig read_function(const Json& j, const std::string& where,
+                             const std::vector<std::string>& handlers) {
+  only_fields(j, where,
+              {"name", "handler", "description", "memory_size", "timeout", "environment",
+               "reserved_concurrency", "maximum_retry_attempts", "maximum_event_age_seconds",
+               "on_success", "on_failure", "recursive_loop"});
+  FunctionConfig f;
+  f.name = text(j, where, "name", true);
+  if (f.name.empty() || f.name.size() > 64 ||
+      !std::all_of(f.name.begin(), f.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      }))
+    fail(where + ".name", "must be 1-64 letters, digits, '-' or '_'");
+  f.handler = text(j, where, "handler", true);
+  if (std::find(handlers.begin(), handlers.end(), f.handler) == handlers.end()) {
+    std::string known;
+    for (const auto& h : handlers) known += (known.empty() ? "" : ", ") + h;
+    fail(where + ".handler", "\"" + f.handler + "\" is not a registered handler (known: " + known + ")");
+  }
+  f.description = text(j, where, "description", false);
+  f.memory_mb = integer(j, where, "memory_size", 128, 128, 10240);
+  f.timeout_s = integer(j, where, "timeout", 3, 1, 900);
+  if (j.contains("environment")) {
+    const Json& env = j["environment"];
+    if (!env.is_object()) fail(where + ".environment", "must be an object of strings");
+    for (const auto& [k, v] : env.items()) {
+      if (!v.is_string()) fail(where + ".environment." + k, "must be a string");
+      f.environment[k] = v.get<std::string>();
+    }
+  }
+  if (j.contains("reserved_concurrency") && !j["reserved_concurrency"].is_null())
+    f.reserved_concurrency = integer(j, where, "reserved_concurrency", 0, 0, 1000);
+  f.async.maximum_retry_attempts = integer(j, where, "maximum_retry_attempts", 2, 0, 2);
+  f.async.maximum_event_age_seconds = integer(j, where, "maximum_event_age_seconds", 21600, 60, 21600);
+  f.async.on_success.arn = text(j, where, "on_success", false);
+  f.async.on_failure.arn = text(j, where, "on_failure", false);
+  f.async.configured = j.contains("maximum_retry_attempts") || j.contains("maximum_event_age_seconds") ||
+                       j.contains("on_success") || j.contains("on_failure");
+  std::string loop = text(j, where, "recursive_loop", false, "Terminate");
+  if (loop != "Terminate" && loop != "Allow") fail(where + ".recursive_loop", "must be \"Terminate\" or \"Allow\"");
+  f.recursive_loop_allowed = loop == "Allow";
+  return f;
+}
+
+FunctionNotification read_notification(const Json& j, const std::string& where) {
+  only_fields(j, where, {"id", "function", "events", "prefix", "suffix"});
+  FunctionNotification n;
+  n.id = text(j, where, "id", false);
+  n.function_arn = text(j, where, "function", true);
+  if (!j.contains("events") || !j["events"].is_array() || j["events"].empty())
+    fail(where + ".events", "must be a non-empty array of event names such as \"s3:ObjectCreated:*\"");
+  for (std::size_t i = 0; i < j["events"].size(); ++i) {
+    if (!j["events"][i].is_string()) fail(where + ".events[" + std::to_string(i) + "]", "must be a string");
+    n.events.push_back(j["events"][i].get<std::string>());
+  }
+  n.prefix = text(j, where, "prefix", false);
+  n.suffix = text(j, where, "suffix", false);
+  return n;
+}
+
+}  // namespace
+
+std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
+                                                         const std::vector<std::string>& handlers,
+                                                         const std::string& region) {
+  try {
+    only_fields(doc, "pipeline", {"functions", "buckets", "description"});
+    PipelineConfig config;
+    std::set<std::string> names;
+    if (doc.contains("functions")) {
+      if (!doc["functions"].is_array()) fail("functions", "must be an array");
+      for (std::size_t i = 0; i < doc["functions"].size(); ++i) {
+        std::string where = "functions[" + std::to_string(i) + "]";
+        FunctionConfig f = read_function(doc["functions"][i], where, handlers);
+        if (!names.insert(f.name).second) fail(where + ".name", "\"" + f.name + "\" is declared twice");
+        config.functions.push_back(std::move(f));
+      }
+    }
+    auto function_exists = [&](const std::string& arn) -> std::optional<std::string> {
+      std::string name = arn;
+      if (auto pos = name.find(":function:"); pos != std::string::npos) name = name.substr(pos + 10);
+      if (names.count(name)) return name;
+      return std::nullopt;
+    };
+    for (std::size_t i = 0; i < config.functions.size(); ++i) {
+      auto& f = config.functions[i];
+      for (auto [field, dest] : {std::pair{"on_success", &f.async.on_success}, std::pair{"on_failure", &f.async.on_failure}}) {
+        if (dest->arn.empty() || dest->is_bucket()) continue;
+        auto target = function_exists(dest->arn);
+        if (!target) fail("functions[" + std::to_string(i) + "]." + field, "\"" + dest->arn + "\" is not a declared function or an arn:aws:s3::: bucket");
+        dest->arn = function_arn(region, *target);
+      }
+      if (f.async.on_success.is_bucket())
+        fail("functions[" + std::to_string(i) + "].on_success", "S3 buckets are allowed as on_failure destinations only, as on AWS");
+    }
+    if (doc.contains("buckets")) {
+      if (!doc["buckets"].is_array()) fail("buckets", "must be an array");
+      for (std::size_t i = 0; i < doc["buckets"].size(); ++i) {
+        std::string where = "buckets[" + std::to_string(i) + "]";
+        const Json& b = doc["buckets"][i];
+        only_fields(b, where, {"name", "versioning", "notifications"});
+        BucketDeclaration bucket;
+        bucket.name = text(b, where, "name", true);
+        if (validate_bucket_name(bucket.name)) fail(where + ".name", "\"" + bucket.name + "\" is not a valid S3 bucket name");
+        bucket.versioning = text(b, where, "versioning", false);
+        if (!bucket.versioning.empty() && bucket.versioning != "Enabled" && bucket.versioning != "Suspended")
+          fail(where + ".versioning", "must be \"Enabled\" or \"Suspended\"");
+        if (b.contains("notifications")) {
+          if (!b["notifications"].is_array()) fail(where + ".notifications", "must be an array");
+          for (std::size_t k = 0; k < b["notifications"].size(); ++k) {
+            std::string nwhere = where + ".notifications[" + std::to_string(k) + "]";
+            FunctionNotification n = read_notification(b["notifications"][k], nwhere);
+            auto target = function_exists(n.function_arn);
+            if (!target) fail(nwhere + ".function", "\"" + n.function_arn + "\" is not a declared function");
+            n.function_arn = function_arn(region, *target);
+            if (n.id.empty()) n.id = n.function_arn.substr(n.function_arn.rfind(':') + 1) + "-" + std::to_string(k);
+            bucket.notifications.functions.push_back(std::move(n));
+          }
+          if (auto err = validate_notifications(bucket.notifications, nullptr))
+            fail(where + ".notifications", err->message);
+        }
+        config.buckets.push_back(std::move(bucket));
+      }
+    }
+    return config;
+  } catch (const ConfigError& e) {
+    return e.message;
+  }
+}
+
+std::variant<PipelineConfig, std::string> load_pipeline_file(const std::string& path,
+                                                             const std::vector<std::string>& handlers,
+                                                             const std::string& region) {
+  std::ifstream in(path);
+  if (!in) return path + ": cannot be read";
+  std::stringstream text;
+  text << in.rdbuf();
+  Json doc = Json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded()) return path + ": is not valid JSON";
+  auto parsed = parse_pipeline(doc, handlers, region);
+  if (auto* err = std::get_if<std::string>(&parsed)) return path + ": " + *err;
+  return parsed;
+}
+
+}  // namespace bf

@@ -1,0 +1,36 @@
+// The pipeline file (`bucketfire serve --config pipeline.json`): functions, buckets and their
+// notifications declared in one JSON document, validated with errors that name the field.
+// The format is documented in docs/pipeline.md.
+#pragma once
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "emulator/events/notification_config.h"
+#include "emulator/lambda/function.h"
+#include "sdk/json.h"
+
+namespace bf {
+
+struct BucketDeclaration {
+  std::string name;
+  std::string versioning;  // "", "Enabled" or "Suspended"
+  NotificationConfig notifications;
+};
+
+struct PipelineConfig {
+  std::vector<FunctionConfig> functions;
+  std::vector<BucketDeclaration> buckets;
+};
+
+// Parses and checks the document; `handlers` are the registered handler names. The error
+// reads "functions[1].timeout: must be an integer from 1 to 900".
+std::variant<PipelineConfig, std::string> parse_pipeline(const Json& document,
+                                                         const std::vector<std::string>& handlers,
+                                                         const std::string& region);
+std::variant<PipelineConfig, std::string> load_pipeline_file(const std::string& path,
+                                                             const std::vector<std::string>& handlers,
+                                                             const std::string& region);
+
+}  // namespace bf

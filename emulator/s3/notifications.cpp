@@ -1,0 +1,43 @@
+// Put/GetBucketNotificationConfiguration. The document is kept as S3 returns it; events are
+// built from it by events/S3Notifier on every write.
+#include "emulator/events/notification_config.h"
+#include "emulator/events/s3_notifier.h"
+#include "emulator/s3/operation.h"
+#include "emulator/s3/service.h"
+
+namespace bf {
+
+namespace {
+
+S3Result put_notification(S3Context& ctx, S3Request& req, Body* body) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  auto parsed = parse_notification_xml(body->text, ctx.functions);
+  if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
+  const auto& config = std::get<NotificationConfig>(parsed);
+  Status s = config.functions.empty() && !config.event_bridge
+                 ? ctx.store.delete_bucket_config(req.bucket(), kNotificationConfigName)
+                 : ctx.store.put_bucket_config(req.bucket(), kNotificationConfigName,
+                                               notification_to_xml(config));
+  if (!s) return internal_error(s);
+  return make_response(req);
+}
+
+S3Result get_notification(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  auto doc = ctx.store.get_bucket_config(req.bucket(), kNotificationConfigName);
+  return xml_response(req, doc ? *doc : notification_to_xml({}));
+}
+
+}  // namespace
+
+void register_notification_operations(OperationTable& table) {
+  table["PutBucketNotificationConfiguration"] = {BodyKind::Text, nullptr, put_notification};
+  table["GetBucketNotificationConfiguration"] = {BodyKind::None, nullptr, get_notification};
+}
+
+ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name) {
+  if (!ctx.notifier) return {};
+  return ctx.notifier->events_for(event_origin(req.http, req.auth.principal), req.bucket(), event_name);
+}
+
+}  // namespace bf

@@ -1,0 +1,18 @@
+#include "handlers/catalog.h"
+
+#include "handlers/samples/samples.h"
+
+namespace bf {
+
+std::map<std::string, Handler> builtin_handlers() {
+  return {
+      {"echo", samples::echo},
+      {"log-event", samples::log_event},
+      {"save-event", samples::save_event},
+      {"fail", samples::fail},
+      {"sleep", samples::sleep},
+      {"copy", s3_handler(samples::copy)},
+  };
+}
+
+}  // namespace bf

@@ -1,0 +1,52 @@
+#include "handlers/samples/samples.h"
+
+#include <chrono>
+#include <thread>
+
+namespace bf::samples {
+
+Json echo(const Json& event, Context&) { return event; }
+
+Json log_event(const Json& event, Context& ctx) {
+  ctx.log(event.dump());
+  return Json{{"logged", true}};
+}
+
+Json save_event(const Json& event, Context& ctx) {
+  const std::string bucket = ctx.env("EVENT_BUCKET");
+  if (bucket.empty()) throw FunctionError("ConfigurationError", "EVENT_BUCKET is not set");
+  const std::string key =
+      ctx.env("EVENT_PREFIX", "events/") + ctx.function_name() + "/" + ctx.request_id() + ".json";
+  ctx.s3().put_object(bucket, key, event.dump(), {"application/json", {}});
+  return Json{{"saved", key}};
+}
+
+Json fail(const Json&, Context& ctx) {
+  throw FunctionError(ctx.env("ERROR_TYPE", "HandlerError"),
+                      ctx.env("ERROR_MESSAGE", "the handler failed on purpose"));
+}
+
+Json sleep(const Json&, Context& ctx) {
+  const int ms = std::stoi(ctx.env("SLEEP_MS", "5000"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  // A handler past its deadline stops here: the S3 call throws TimeoutError.
+  if (const std::string bucket = ctx.env("SAVE_BUCKET"); !bucket.empty())
+    ctx.s3().put_object(bucket, "slept/" + ctx.request_id(), "woke up");
+  return Json{{"slept_ms", ms}};
+}
+
+Json copy(const S3Event& event, Context& ctx) {
+  Json copied = Json::array();
+  for (const auto& record : event.records) {
+    if (!record.event_name.starts_with("ObjectCreated:")) continue;
+    const std::string target = ctx.env("TARGET_BUCKET", record.bucket_name);
+    const std::string key = ctx.env("TARGET_PREFIX", "copy/") + record.key;
+    auto object = ctx.s3().get_object(record.bucket_name, record.key);
+    ctx.s3().put_object(target, key, object.body, {object.info.content_type, object.info.metadata});
+    ctx.log("copied s3://" + record.bucket_name + "/" + record.key + " to s3://" + target + "/" + key);
+    copied.push_back(key);
+  }
+  return Json{{"copied", copied}};
+}
+
+}  // namespace bf::samples

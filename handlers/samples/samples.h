@@ -1,0 +1,18 @@
+// Small handlers built into the emulator, for trying the pipeline out and for tests: each is a
+// plain function of (event, context), exactly as a shipped handler is.
+#pragma once
+#include <map>
+#include <string>
+
+#include "sdk/context.h"
+
+namespace bf::samples {
+
+Json echo(const Json& event, Context& ctx);        // returns the event
+Json log_event(const Json& event, Context& ctx);   // writes the event to the log
+Json save_event(const Json& event, Context& ctx);  // stores the event in $EVENT_BUCKET
+Json fail(const Json& event, Context& ctx);        // throws $ERROR_TYPE / $ERROR_MESSAGE
+Json sleep(const Json& event, Context& ctx);       // sleeps $SLEEP_MS, then writes to $SAVE_BUCKET
+Json copy(const S3Event& event, Context& ctx);     // copies each new object to $TARGET_BUCKET
+
+}  // namespace bf::samples

@@ -1,0 +1,74 @@
+#include "sdk/signer.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "sdk/hash.h"
+#include "sdk/text.h"
+
+namespace bf {
+
+namespace {
+
+std::string amz_date(std::chrono::system_clock::time_point now) {
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+void set_header(sigv4::Params& headers, const std::string& name, std::string value) {
+  std::erase_if(headers, [&](const auto& h) { return ascii_lower(h.first) == name; });
+  headers.emplace_back(name, std::move(value));
+}
+
+}  // namespace
+
+std::string encoded_target(const OutgoingRequest& request) {
+  std::string target = sigv4::uri_encode(request.path, false);
+  if (!request.query.empty()) target += "?" + sigv4::canonical_query_string(request.query);
+  return target;
+}
+
+void sign_sigv4(OutgoingRequest& request, const AwsCredentials& credentials,
+                const std::string& region, const std::string& service,
+                std::chrono::system_clock::time_point now) {
+  const std::string date = amz_date(now);
+  const std::string payload_hash = sha256_hex(request.body);
+  set_header(request.headers, "host", request.host);
+  set_header(request.headers, "x-amz-date", date);
+  set_header(request.headers, "x-amz-content-sha256", payload_hash);
+  if (!credentials.session_token.empty())
+    set_header(request.headers, "x-amz-security-token", credentials.session_token);
+
+  sigv4::RequestToSign to_sign;
+  to_sign.method = request.method;
+  to_sign.canonical_uri = sigv4::uri_encode(request.path, false);
+  to_sign.query = request.query;
+  to_sign.headers = request.headers;
+  for (const auto& [name, value] : request.headers) {
+    std::string lower = ascii_lower(name);
+    // The trace header changes hop by hop; AWS SDKs leave it unsigned too.
+    if (lower == "x-amzn-trace-id" || lower == "user-agent") continue;
+    to_sign.signed_headers.push_back(lower);
+  }
+  std::sort(to_sign.signed_headers.begin(), to_sign.signed_headers.end());
+  to_sign.signed_headers.erase(
+      std::unique(to_sign.signed_headers.begin(), to_sign.signed_headers.end()),
+      to_sign.signed_headers.end());
+  to_sign.payload_hash = payload_hash;
+
+  const std::string scope = sigv4::scope(date.substr(0, 8), region, service);
+  const std::string key = sigv4::signing_key(credentials.secret_key, date.substr(0, 8), region, service);
+  const std::string signature = sigv4::signature(
+      key, sigv4::string_to_sign(date, scope, sigv4::canonical_request(to_sign)));
+  std::string signed_list;
+  for (const auto& h : to_sign.signed_headers) signed_list += (signed_list.empty() ? "" : ";") + h;
+  set_header(request.headers, "authorization",
+             std::string(sigv4::kAlgorithm) + " Credential=" + credentials.access_key + "/" + scope +
+                 ", SignedHeaders=" + signed_list + ", Signature=" + signature);
+}
+
+}  // namespace bf
