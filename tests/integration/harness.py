@@ -261,7 +261,7 @@ class Server:
         return session.client("s3", endpoint_url=endpoint, config=Config(**cfg))
 
     def aws(self, *args, check=True, timeout=300, access_key=ACCESS_KEY, secret_key=SECRET_KEY,
-            cwd=None):
+            cwd=None, input_text=None):
         """Runs the aws CLI against this server; returns a CompletedProcess (text mode)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(AWS_ACCESS_KEY_ID=access_key, AWS_SECRET_ACCESS_KEY=secret_key,
@@ -272,12 +272,33 @@ class Server:
         cmd = ["aws", "--endpoint-url", self.endpoint] + [str(a) for a in args]
         if len(args) and args[0] == "s3api":
             cmd += ["--output", "json"]
-        proc = subprocess.run(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=timeout)
+        stdin = {"input": input_text} if input_text is not None else {"stdin": subprocess.DEVNULL}
+        proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True,
+                              timeout=timeout, **stdin)
         if check and proc.returncode != 0:
             raise AssertionError(f"aws CLI failed (status {proc.returncode}): {' '.join(cmd)}\n"
                                  f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-3000:]}")
         return proc
+
+    def lambda_client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY, **config):
+        """A boto3 Lambda client for this server (SigV4, service "lambda")."""
+        session = boto3.session.Session(aws_access_key_id=access_key,
+                                        aws_secret_access_key=secret_key, region_name=REGION)
+        cfg = Config(region_name=REGION, connect_timeout=5, read_timeout=120,
+                     retries={"mode": "standard", "total_max_attempts": 1}, **config)
+        return session.client("lambda", endpoint_url=self.endpoint, config=cfg)
+
+    def internal(self, path):
+        """GET /_bucketfire/<path> as JSON."""
+        resp = self.raw("GET", "/_bucketfire/" + path)
+        if resp.status != 200:
+            raise AssertionError(f"GET /_bucketfire/{path}: {resp!r}")
+        return json.loads(resp.body)
+
+    def invocations(self, function=None, limit=1000):
+        """Recent invocations, oldest first."""
+        query = f"invocations?limit={limit}" + (f"&function={function}" if function else "")
+        return list(reversed(self.internal(query)["invocations"]))
 
     def aws_json(self, *args, **kw):
         out = self.aws(*args, **kw).stdout.strip()
@@ -590,6 +611,28 @@ def parse_error(body):
 
 def unique(prefix="bf"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def wait_for(predicate, what, timeout=20.0, interval=0.02):
+    """Polls predicate() until it returns something truthy (returned) or fails after
+    `timeout` seconds, naming `what` and the last value seen."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
+
+
+def write_pipeline(document):
+    """Writes a pipeline file to a temp directory; returns its path."""
+    directory = tempfile.mkdtemp(prefix="bf-pipeline-")
+    path = os.path.join(directory, "pipeline.json")
+    with open(path, "w") as f:
+        json.dump(document, f, indent=2)
+    return path
 
 
 # --------------------------------------------------------------------------------------
