@@ -32,7 +32,8 @@ std::unique_ptr<Store> open(const std::string& dir) {
 }
 
 Status put(Store& store, const std::string& bucket, const std::string& key,
-           const std::string& bytes, const WriteCondition& condition = {}) {
+           const std::string& bytes, const WriteCondition& condition = {},
+           const ChangeEvents& events = {}) {
   auto writer = store.create_blob();
   if (!writer) return writer.error();
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
@@ -45,7 +46,7 @@ Status put(Store& store, const std::string& bucket, const std::string& key,
   r.etag = "e-" + bytes;
   r.storage_class = "STANDARD";
   r.meta = "{}";
-  return store.put_object(r, std::move(blob), condition);
+  return store.put_object(r, std::move(blob), condition, Versioning::Unversioned, events);
 }
 
 std::string read_all(Store& store, const std::string& bucket, const std::string& key) {
@@ -176,6 +177,82 @@ TEST(SqliteStore, MemoryModeLeavesNothingBehind) {
   // Nothing to assert on the path directly (it is private); a second store starts empty.
   auto store = open(":memory:");
   EXPECT_FALSE(store->find_object("b", "k"));
+}
+
+// Every change asks for its events inside the write's transaction.
+ChangeEvents one_event_per_change(std::vector<ObjectChange>* seen) {
+  return [seen](const ObjectChange& change) {
+    seen->push_back(change);
+    OutboxEntry e;
+    e.function = "fn";
+    e.payload = change.object.key;
+    e.context = "{}";
+    e.created_ms = 1;
+    e.due_ms = 10;
+    return std::vector<OutboxEntry>{e};
+  };
+}
+
+TEST(SqliteStoreOutbox, EventsCommitWithTheWriteAndSurviveReopen) {
+  TempDir dir;
+  std::vector<ObjectChange> seen;
+  {
+    auto store = open(dir.path());
+    ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
+    int wakes = 0;
+    store->on_enqueue([&] { ++wakes; });
+    ASSERT_TRUE(put(*store, "b", "k1", "one", {}, one_event_per_change(&seen)));
+    ASSERT_TRUE(put(*store, "b", "k1", "two", {}, one_event_per_change(&seen)));
+    auto deleted = store->delete_latest("b", "k1", Versioning::Unversioned, "", 5,
+                                        one_event_per_change(&seen));
+    ASSERT_TRUE(deleted.ok());
+    EXPECT_EQ(wakes, 3);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_FALSE(seen[0].removed);
+    EXPECT_EQ(seen[0].object.size, 3u);
+    EXPECT_TRUE(seen[2].removed);
+    // Sequencers grow with each change of the key.
+    EXPECT_LT(seen[0].sequencer, seen[1].sequencer);
+    EXPECT_LT(seen[1].sequencer, seen[2].sequencer);
+  }
+  auto store = open(dir.path());
+  EXPECT_EQ(store->pending_event_count(), 3u);
+  EXPECT_TRUE(store->due_events(9, 10, {}).empty());  // not due yet
+  auto due = store->due_events(10, 10, {});
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].payload, "k1");
+  EXPECT_EQ(store->due_events(10, 10, {due[0].id}).size(), 2u);  // in-flight ids are skipped
+}
+
+TEST(SqliteStoreOutbox, FailedConditionLeavesNoEvent) {
+  TempDir dir;
+  auto store = open(dir.path());
+  ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
+  std::vector<ObjectChange> seen;
+  Status s = put(*store, "b", "k", "x",
+                 [](const std::optional<ObjectRecord>&) { return Status::conflict("no"); },
+                 one_event_per_change(&seen));
+  EXPECT_FALSE(s);
+  EXPECT_EQ(store->pending_event_count(), 0u);
+}
+
+TEST(SqliteStoreOutbox, RescheduleAndFinishWithFollowUps) {
+  TempDir dir;
+  auto store = open(dir.path());
+  ASSERT_TRUE(store->enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
+  auto due = store->due_events(1, 10, {});
+  ASSERT_EQ(due.size(), 1u);
+  OutboxEntry e = due[0];
+  e.attempts = 1;
+  e.due_ms = 100;
+  ASSERT_TRUE(store->reschedule_event(e));
+  EXPECT_TRUE(store->due_events(99, 10, {}).empty());
+  EXPECT_EQ(store->next_due_ms(50), std::optional<std::int64_t>(100));
+  ASSERT_EQ(store->due_events(100, 10, {}).at(0).attempts, 1);
+  ASSERT_TRUE(store->finish_event(e.id, {OutboxEntry{0, "dest", "{\"r\":1}", "{}", 100, 100, 0}}));
+  auto left = store->due_events(100, 10, {});
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].function, "dest");
 }
 
 }  // namespace
