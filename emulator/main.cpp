@@ -105,8 +105,15 @@ int parse_flags(int argc, char** argv, int first, Apply apply, const char* boole
       *boolean_value = true;
       continue;
     }
-    if (i + 1 >= argc) return usage_error("missing value for " + std::string(flag));
-    std::string value = argv[++i];
+    // Both "--flag value" and "--flag=value".
+    std::string value;
+    if (auto eq = flag.find('='); flag.starts_with("--") && eq != std::string_view::npos) {
+      value = std::string(flag.substr(eq + 1));
+      flag = flag.substr(0, eq);
+    } else {
+      if (i + 1 >= argc) return usage_error("missing value for " + std::string(flag));
+      value = argv[++i];
+    }
     try {
       if (!apply(flag, value)) return usage_error("unknown option " + std::string(flag));
     } catch (const std::exception& e) {

@@ -39,11 +39,8 @@ std::string S3Notifier::function_name_from_arn(const std::string& arn) {
 
 std::shared_ptr<const NotificationConfig> S3Notifier::config(const std::string& bucket) {
   auto doc = store_.get_bucket_config(bucket, kNotificationConfigName);
+  if (!doc) return nullptr;  // the common case takes no lock
   std::lock_guard lock(mu_);
-  if (!doc) {
-    cache_.erase(bucket);
-    return nullptr;
-  }
   auto& cached = cache_[bucket];
   if (!cached.config || cached.document != *doc) {
     auto parsed = parse_notification_xml(*doc, nullptr);

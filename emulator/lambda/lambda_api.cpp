@@ -198,7 +198,21 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
     res.operation = "ListFunctions";
     return res;
   }
-  const std::string name = functions_.resolve(name_or_arn);
+  std::string name = functions_.resolve(name_or_arn);
+  // Only $LATEST exists here: versions and aliases are not emulated.
+  const auto qualifier_at = request.target.find("Qualifier=");
+  if (qualifier_at != std::string::npos) {
+    std::string qualifier = request.target.substr(qualifier_at + 10);
+    qualifier = qualifier.substr(0, qualifier.find('&'));
+    std::string decoded;
+    sigv4::uri_decode(qualifier, decoded);
+    if (decoded != "$LATEST" && !name.empty()) {
+      res = lambda_error(404, "ResourceNotFoundException",
+                         "Function not found: " + function_arn(region_, name) + ":" + decoded, rid);
+      res.operation = "Lambda";
+      return res;
+    }
+  }
   if (name.empty()) {
     res = not_found(name_or_arn, region_, rid);
   } else if (version == "2015-03-31" && resource == "invocations" && method == "POST") {

@@ -199,6 +199,11 @@ class AsyncInvocation(harness.ServerTestCase):
         self.assertEqual(missing.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
         self.assertIn("Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope",
                       missing.exception.response["Error"]["Message"])
+        with self.assertRaises(ClientError) as alias:
+            self.lam.invoke(FunctionName="recorder", Qualifier="prod", Payload=b"{}")
+        self.assertEqual(alias.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        latest = self.lam.invoke(FunctionName="succeed-to-fn", Qualifier="$LATEST", Payload=b"{}")
+        self.assertEqual(latest["StatusCode"], 200)
         with self.assertRaises(ClientError) as bad:
             self.lam.invoke(FunctionName="recorder", Payload=b"not json")
         self.assertEqual(bad.exception.response["Error"]["Code"], "InvalidRequestContentException")
@@ -253,6 +258,47 @@ class AsyncInvocation(harness.ServerTestCase):
         self.assertNotIn("ReservedConcurrentExecutions", self.lam.get_function_concurrency(FunctionName="recorder"))
 
         self.assertEqual(self.lam.get_function_recursion_config(FunctionName="looper")["RecursiveLoop"], "Terminate")
+
+
+VIRTUAL_PIPELINE = {
+    "functions": [{"name": "failer", "handler": "fail", "on_failure": "arn:aws:s3:::dlq"}],
+    "buckets": [{"name": "dlq"}, {"name": "uploads", "notifications": [
+        {"id": "f", "function": "failer", "events": ["s3:ObjectCreated:*"]}]}],
+}
+
+
+class VirtualTimeRetries(harness.ServerTestCase):
+    """AWS's real schedule (one minute, then two) on a clock moved by the test."""
+    server_args = ("--config", harness.write_pipeline(VIRTUAL_PIPELINE), "--clock", "virtual")
+
+    def advance(self, by):
+        resp = self.server.raw("POST", f"/_bucketfire/clock?advance={by}")
+        self.assertEqual(resp.status, 200, repr(resp))
+        self.assertTrue(json.loads(resp.body)["virtual"])
+
+    def attempts(self):
+        return [i["attempt"] for i in self.server.invocations("failer") if i["status"] == "Unhandled"]
+
+    def test_retries_wait_for_the_clock(self):
+        self.s3.put_object(Bucket="uploads", Key="a.jpg", Body=b"x")
+        harness.wait_for(lambda: self.attempts() == [1], "the first attempt")
+        self.advance("59s")
+        time.sleep(0.2)  # a retry due at 60 s must not run at 59 s
+        self.assertEqual(self.attempts(), [1])
+        self.advance("1s")
+        harness.wait_for(lambda: self.attempts() == [1, 2], "the second attempt, one minute later")
+        self.assertEqual(s3_objects(self.s3, "dlq"), [])
+        self.advance("2m")
+        [key] = harness.wait_for(lambda: s3_objects(self.s3, "dlq"), "the failure record")
+        self.assertEqual(self.attempts(), [1, 2, 3])
+        self.assertEqual(read_json(self.s3, "dlq", key)["requestContext"]["approximateInvokeCount"], 3)
+
+    def test_real_clock_refuses_to_move(self):
+        other = harness.Server()
+        self.addCleanup(other.close)
+        other.start()
+        resp = other.raw("POST", "/_bucketfire/clock?advance=1m")
+        self.assertEqual(resp.status, 409)
 
 
 def harness_time(iso):

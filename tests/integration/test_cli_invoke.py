@@ -87,7 +87,7 @@ class InvokeAgainstARunningServer(harness.ServerTestCase):
 
 
 class HandlersOverLoopbackHttp(harness.ServerTestCase):
-    server_args = ("--config", PIPELINE_FILE, "--handler-s3", "http")
+    server_args = ("--config", PIPELINE_FILE, "--handler-s3=http")
 
     def test_pipeline_runs_with_signed_http_calls(self):
         mark = self.server.log_mark()
