@@ -6,6 +6,7 @@ namespace bf {
 
 std::map<std::string, Handler> builtin_handlers() {
   return {
+      {"noop", samples::noop},
       {"echo", samples::echo},
       {"log-event", samples::log_event},
       {"save-event", samples::save_event},

@@ -190,6 +190,7 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
   req.trigger = trigger;
   req.trace_header = new_trace_header(lineage.with_invocation_of(fn->name));
   req.attempt = entry.attempts + 1;
+  req.enqueued_us = context.value("enqueued_us", std::int64_t{0});
   invoker_.start(std::move(req), [this, entry, context, f = *fn](InvokeResult result) {
     on_result(entry, context, f, std::move(result));
   });

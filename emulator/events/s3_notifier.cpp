@@ -1,5 +1,6 @@
 #include "emulator/events/s3_notifier.h"
 
+#include <chrono>
 #include <cstdio>
 
 #include "emulator/base/uuid.h"
@@ -106,7 +107,10 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
     e.context = Json{{"request_id", new_uuid()},
                      {"trigger", "s3:" + name},
                      {"source", r.bucket_arn + "/" + change.object.key},
-                     {"lineage", lineage}}
+                     {"lineage", lineage},
+                     {"enqueued_us", std::chrono::duration_cast<std::chrono::microseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count()}}
                     .dump();
     e.created_ms = now;
     e.due_ms = now;

@@ -85,6 +85,8 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
                 {"attempt", r.attempt}};
       if (!r.error_type.empty()) item["errorType"] = r.error_type;
       if (!r.error_message.empty()) item["errorMessage"] = r.error_message;
+      if (r.enqueued_us) item["enqueuedUs"] = r.enqueued_us;
+      if (r.started_us) item["startedUs"] = r.started_us;
       list.push_back(std::move(item));
     }
     return json_reply(200, Json{{"invocations", list},

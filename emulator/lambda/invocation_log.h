@@ -23,6 +23,8 @@ struct InvocationRecord {
   int attempt = 1;
   std::string error_type;
   std::string error_message;
+  std::int64_t enqueued_us = 0;  // when the event was queued (epoch microseconds), if queued
+  std::int64_t started_us = 0;   // when the handler was called (epoch microseconds)
 };
 
 class InvocationLog {

@@ -53,6 +53,7 @@ struct Invoker::Running final : LogSink {
   std::function<void(InvokeResult)> done;
   std::atomic<bool> settled{false};
   std::chrono::steady_clock::time_point started;
+  std::atomic<std::int64_t> handler_started_us{0};
   std::chrono::system_clock::time_point deadline;
   InvocationLog* log = nullptr;
   std::optional<Deadlines::iterator> deadline_entry;  // guarded by Invoker::mu_
@@ -142,6 +143,9 @@ void Invoker::execute(const std::shared_ptr<Running>& running) {
 
   InvokeResult result;
   auto handler = registry_.handlers().find(req.function.handler);
+  running->handler_started_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
   try {
     if (handler == registry_.handlers().end())
       throw FunctionError("Runtime.HandlerNotFound", "handler " + req.function.handler + " is not registered");
@@ -205,7 +209,8 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
   log_.add({std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch()).count(),
             fn.name, req.request_id, req.trigger, outcome_status(result.outcome),
-            result.duration_ms, req.attempt, result.error_type, result.error_message});
+            result.duration_ms, req.attempt, result.error_type, result.error_message,
+            req.enqueued_us, running->handler_started_us.load()});
   auto done = std::move(running->done);
   done(std::move(result));
 }

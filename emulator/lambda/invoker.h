@@ -27,6 +27,7 @@ struct InvokeRequest {
   std::string trigger;
   std::string trace_header;
   int attempt = 1;
+  std::int64_t enqueued_us = 0;  // for the invocation record; 0 when not queued
 };
 
 struct InvokeResult {

@@ -5,6 +5,8 @@
 
 namespace bf::samples {
 
+Json noop(const Json&, Context&) { return Json::object(); }
+
 Json echo(const Json& event, Context&) { return event; }
 
 Json log_event(const Json& event, Context& ctx) {

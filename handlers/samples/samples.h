@@ -8,6 +8,7 @@
 
 namespace bf::samples {
 
+Json noop(const Json& event, Context& ctx);        // returns {} (for benchmarks)
 Json echo(const Json& event, Context& ctx);        // returns the event
 Json log_event(const Json& event, Context& ctx);   // writes the event to the log
 Json save_event(const Json& event, Context& ctx);  // stores the event in $EVENT_BUCKET

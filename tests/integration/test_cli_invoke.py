@@ -86,6 +86,23 @@ class InvokeAgainstARunningServer(harness.ServerTestCase):
         self.assertEqual(self.s3.get_object(Bucket="cli-events", Key=key)["Body"].read(), b"{}")
 
 
+DEMO_PIPELINE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures",
+                             "demo-pipeline.json")
+
+
+class DemoPipeline(harness.ServerTestCase):
+    """The pipeline `scripts/serve.sh` starts: ingest -> process -> processed -> index."""
+    server_args = ("--config", DEMO_PIPELINE)
+
+    def test_an_upload_flows_through_both_tiers(self):
+        self.s3.put_object(Bucket="ingest", Key="photos/cat.jpg", Body=b"meow")
+        harness.wait_for(lambda: any(i["status"] == "Success" for i in self.server.invocations("index")),
+                         "the index function, fired by the processed copy")
+        self.assertEqual(self.s3.get_object(Bucket="processed", Key="photos/cat.jpg")["Body"].read(), b"meow")
+        [run] = [i for i in self.server.invocations("process") if i["status"] == "Success"]
+        self.assertEqual(run["trigger"], "s3:ObjectCreated:Put")
+
+
 class HandlersOverLoopbackHttp(harness.ServerTestCase):
     server_args = ("--config", PIPELINE_FILE, "--handler-s3=http")
 
