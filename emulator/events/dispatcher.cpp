@@ -82,13 +82,19 @@ void Dispatcher::start() {
 }
 
 void Dispatcher::stop() {
+  bool was_running;
   {
     std::lock_guard lock(mu_);
-    if (!running_) return;
+    was_running = running_;
     running_ = false;
   }
-  cv_.notify_all();
-  thread_.join();
+  if (was_running) {
+    cv_.notify_all();
+    thread_.join();
+  }
+  // Entries that finished since the loop's last pass (or after it ended) leave the outbox now.
+  std::unique_lock lock(mu_);
+  remove_finished(lock);
 }
 
 void Dispatcher::wake() {
@@ -108,10 +114,35 @@ void Dispatcher::release(std::int64_t id) {
   cv_.notify_all();
 }
 
+void Dispatcher::finished(std::int64_t id) {
+  {
+    std::lock_guard lock(mu_);
+    finished_.push_back(id);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Dispatcher::remove_finished(std::unique_lock<std::mutex>& lock) {
+  if (finished_.empty()) return;
+  std::vector<std::int64_t> batch;
+  batch.swap(finished_);
+  lock.unlock();
+  Status s = store_.finish_events(batch);
+  lock.lock();
+  if (!s) {
+    // Left in the outbox (and so delivered again after a restart) rather than lost.
+    std::fprintf(stderr, "bucketfire: cannot close %zu outbox entries: %s\n", batch.size(),
+                 s.message().c_str());
+  }
+  for (std::int64_t id : batch) in_flight_.erase(id);
+}
+
 void Dispatcher::loop() {
   std::unique_lock lock(mu_);
   while (running_) {
     woken_ = false;
+    remove_finished(lock);
     std::vector<OutboxEntry> due;
     if (in_flight_.size() < options_.max_in_flight) {
       std::vector<std::int64_t> skip(in_flight_.begin(), in_flight_.end());
@@ -153,8 +184,7 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
                  entry.function.c_str(), trigger.c_str());
     log_.add({clock_.now_ms(), entry.function, request_id, trigger, "FunctionNotFound", 0,
               entry.attempts, "ResourceNotFoundException", "Function not found"});
-    store_.finish_event(entry.id, {});
-    release(entry.id);
+    finished(entry.id);
     return;
   }
   const std::int64_t now = clock_.now_ms();
@@ -266,6 +296,10 @@ void Dispatcher::finish(const OutboxEntry& entry, const Json& context, const Fun
       next.due_ms = now;
       follow_ups.push_back(std::move(next));
     }
+  }
+  if (follow_ups.empty()) {
+    finished(entry.id);
+    return;
   }
   if (Status s = store_.finish_event(entry.id, follow_ups); !s)
     std::fprintf(stderr, "bucketfire: cannot close outbox entry %lld: %s\n",

@@ -47,7 +47,9 @@ class Dispatcher {
   ~Dispatcher();
 
   void start();
-  void stop();  // returns when the loop has ended; invocations in flight still call back
+  // Returns when the loop has ended; invocations in flight may still call back, so call it
+  // again (or destroy the dispatcher) after they are done to remove what they finished.
+  void stop();
   void wake();  // new entries, or the clock moved
 
  private:
@@ -58,6 +60,10 @@ class Dispatcher {
   void finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
               const std::string& condition, const InvokeResult* result);
   void release(std::int64_t id);
+  // Queues a delivered entry's removal; the loop removes finished entries in batches (they
+  // stay "in flight" until then, so they are not fetched again).
+  void finished(std::int64_t id);
+  void remove_finished(std::unique_lock<std::mutex>& lock);
 
   Store& store_;
   const Clock& clock_;
@@ -70,6 +76,7 @@ class Dispatcher {
   std::mutex mu_;
   std::condition_variable cv_;
   std::set<std::int64_t> in_flight_;
+  std::vector<std::int64_t> finished_;
   bool woken_ = false;
   bool running_ = false;
   std::thread thread_;

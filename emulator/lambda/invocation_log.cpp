@@ -21,13 +21,13 @@ std::vector<InvocationRecord> InvocationLog::recent(const std::string& function,
 
 void InvocationLog::write_line(const std::string& function, std::string_view line) {
   std::lock_guard lock(mu_);
-  std::string& log = logs_[function];
-  log.append(line);
-  log += '\n';
-  // Keep the newest part, cut at a line start.
-  if (log.size() > kMaxLogBytes) {
-    auto cut = log.find('\n', log.size() - kMaxLogBytes);
-    log.erase(0, cut == std::string::npos ? log.size() : cut + 1);
+  FunctionLog& log = logs_[function];
+  log.lines.emplace_back(line);
+  log.bytes += line.size() + 1;
+  // Keep the newest lines.
+  while (log.bytes > kMaxLogBytes && log.lines.size() > 1) {
+    log.bytes -= log.lines.front().size() + 1;
+    log.lines.pop_front();
   }
   if (console_) {
     std::fprintf(console_, "[%s] %.*s\n", function.c_str(), static_cast<int>(line.size()), line.data());
@@ -38,7 +38,14 @@ void InvocationLog::write_line(const std::string& function, std::string_view lin
 std::string InvocationLog::function_log(const std::string& function) const {
   std::lock_guard lock(mu_);
   auto it = logs_.find(function);
-  return it == logs_.end() ? "" : it->second;
+  if (it == logs_.end()) return "";
+  std::string out;
+  out.reserve(it->second.bytes);
+  for (const auto& line : it->second.lines) {
+    out += line;
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace bf

@@ -49,7 +49,11 @@ class InvocationLog {
   std::FILE* console_;
   mutable std::mutex mu_;
   std::deque<InvocationRecord> records_;
-  std::map<std::string, std::string> logs_;
+  struct FunctionLog {
+    std::deque<std::string> lines;
+    std::size_t bytes = 0;
+  };
+  std::map<std::string, FunctionLog> logs_;
 };
 
 }  // namespace bf

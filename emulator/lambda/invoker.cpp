@@ -1,6 +1,6 @@
 #include "emulator/lambda/invoker.h"
 
-#include <unistd.h>
+#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdio>
@@ -13,15 +13,12 @@ namespace bf {
 
 namespace {
 
-// The whole emulator's resident memory: in-process handlers share one address space, so this
-// is an upper bound of what the function used, not its own figure.
-int resident_mb() {
-  long pages = 0, resident = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-    std::fclose(f);
-  }
-  return static_cast<int>(resident * sysconf(_SC_PAGESIZE) / (1024 * 1024));
+// The emulator process's peak resident memory: in-process handlers share one address space,
+// so this is an upper bound of what the function used, not its own figure.
+int peak_resident_mb() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<int>(usage.ru_maxrss / 1024);  // ru_maxrss is in KiB on Linux
 }
 
 std::string now_iso() {
@@ -198,7 +195,7 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
                 "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory Size: %d "
                 "MB\tMax Memory Used: %d MB\t%s",
                 req.request_id.c_str(), result.duration_ms, std::ceil(result.duration_ms),
-                fn.memory_mb, resident_mb(),
+                fn.memory_mb, peak_resident_mb(),
                 result.outcome == Outcome::Timeout ? "Status: timeout\t" : "");
   running->write("END RequestId: " + req.request_id);
   running->write(report);

@@ -682,6 +682,18 @@ class SqliteStore final : public Store {
     return Status::ok();
   }
 
+  Status finish_events(const std::vector<std::int64_t>& ids) override {
+    std::lock_guard lock(mu_);
+    return in_transaction([&]() -> Status {
+      for (std::int64_t id : ids) {
+        Statement d(statements_, "DELETE FROM outbox WHERE id = ?");
+        d.bind(1, id);
+        if (d.step() != SQLITE_DONE) return db_error("finish event");
+      }
+      return Status::ok();
+    });
+  }
+
   std::size_t pending_event_count() override {
     std::lock_guard lock(mu_);
     Statement s(statements_, "SELECT COUNT(*) FROM outbox");

@@ -192,6 +192,7 @@ class Store {
   virtual std::optional<std::int64_t> next_due_ms(std::int64_t after_ms) = 0;
   virtual Status reschedule_event(const OutboxEntry& entry) = 0;  // attempts, due_ms, context
   virtual Status finish_event(std::int64_t id, const std::vector<OutboxEntry>& follow_ups) = 0;
+  virtual Status finish_events(const std::vector<std::int64_t>& ids) = 0;  // one transaction
   virtual std::size_t pending_event_count() = 0;
   // Called after a commit that added outbox entries (from any thread, without store locks).
   virtual void on_enqueue(std::function<void()> listener) = 0;
