@@ -98,9 +98,12 @@ class Emulator {
                                           options_.region);
     dispatcher_ = std::make_unique<Dispatcher>(
         *store_, *clock_, registry_, *invoker_, log_,
-        [this](const std::string& bucket, const std::string& key, const std::string& body) {
+        [this](const std::string& bucket, const std::string& key, const std::string& body,
+               const std::string& trace_header) {
           try {
-            s3_client({})->put_object(bucket, key, body, {"application/json", {}});
+            auto client = s3_client({});
+            client->set_trace_header(trace_header);
+            client->put_object(bucket, key, body, {"application/json", {}});
             return Status::ok();
           } catch (const std::exception& e) {
             return Status::io_error(e.what());
@@ -153,6 +156,7 @@ class Emulator {
     }
     for (const auto& b : pipeline_.buckets) {
       if (!store_->find_bucket(b.name)) {
+        // (created below; destinations are checked once every declared bucket exists)
         Status s = store_->create_bucket({b.name, options_.region, now, "default"});
         if (!s && s.code() != Status::Code::AlreadyExists) return "cannot create bucket " + b.name + ": " + s.message();
       }
@@ -164,6 +168,10 @@ class Emulator {
             !s)
           return s.message();
     }
+    for (const auto& f : pipeline_.functions)
+      if (f.async.on_failure.is_bucket() && !store_->find_bucket(f.async.on_failure.bucket()))
+        return "function " + f.name + ": on_failure bucket " + f.async.on_failure.bucket() +
+               " does not exist (declare it under buckets)";
     return "";
   }
 

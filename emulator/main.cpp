@@ -30,8 +30,8 @@ serve options:
   --threads N           server threads (default: four per core, at least eight)
   --no-access-log       do not print a line per request
   --config FILE         a pipeline file: functions, buckets, notifications (docs/pipeline.md)
-  --time-scale X        multiply AWS's async retry delays and event-age limits by X
-                        (default 1 = real time; 0.001 turns a minute into 60 ms)
+  --time-scale X        multiply AWS's async retry delays and event-age limits by X,
+                        above 0 (default 1 = real time; 0.001 turns a minute into 60 ms)
   --handler-s3 MODE     how handlers reach S3: inprocess (default) or http (SigV4 over
                         loopback)
   --clock MODE          real (default) or virtual: time then moves only with
@@ -78,7 +78,8 @@ bool apply_serve_option(std::string_view flag, const std::string& value, bf::Ser
     options.config_file = value;
   } else if (flag == "--time-scale") {
     options.time_scale = std::stod(value);
-    if (!(options.time_scale >= 0)) throw std::invalid_argument("--time-scale must be >= 0");
+    if (!(options.time_scale > 0) || options.time_scale > 1000)
+      throw std::invalid_argument("--time-scale must be above 0 (and at most 1000)");
   } else if (flag == "--handler-s3") {
     if (value != "inprocess" && value != "http") throw std::invalid_argument("--handler-s3 is inprocess or http");
     options.handler_s3_http = value == "http";

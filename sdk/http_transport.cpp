@@ -39,6 +39,7 @@ class TcpTransport final : public HttpTransport {
         return send_once(request);
       } catch (const std::exception& e) {
         stream_.reset();
+        buffer_.clear();  // bytes of the broken exchange must not be read as the next answer
         if (attempt == 1) throw std::runtime_error(std::string("cannot reach ") + host_ + ":" + port_ + ": " + e.what());
       }
     }

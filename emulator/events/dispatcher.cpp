@@ -131,9 +131,11 @@ void Dispatcher::remove_finished(std::unique_lock<std::mutex>& lock) {
   Status s = store_.finish_events(batch);
   lock.lock();
   if (!s) {
-    // Left in the outbox (and so delivered again after a restart) rather than lost.
+    // Kept in flight (not fetched again) and retried on the next pass.
     std::fprintf(stderr, "bucketfire: cannot close %zu outbox entries: %s\n", batch.size(),
                  s.message().c_str());
+    finished_.insert(finished_.end(), batch.begin(), batch.end());
+    return;
   }
   for (std::int64_t id : batch) in_flight_.erase(id);
 }
@@ -143,11 +145,13 @@ void Dispatcher::loop() {
   while (running_) {
     woken_ = false;
     remove_finished(lock);
+    // One reading of the clock for both queries, so no entry falls between them.
+    const std::int64_t now = clock_.now_ms();
     std::vector<OutboxEntry> due;
     if (in_flight_.size() < options_.max_in_flight) {
       std::vector<std::int64_t> skip(in_flight_.begin(), in_flight_.end());
       lock.unlock();
-      due = store_.due_events(clock_.now_ms(), options_.max_in_flight - skip.size(), skip);
+      due = store_.due_events(now, options_.max_in_flight - skip.size(), skip);
       lock.lock();
       for (const auto& e : due) in_flight_.insert(e.id);
     }
@@ -158,13 +162,12 @@ void Dispatcher::loop() {
       continue;
     }
     lock.unlock();
-    const std::int64_t now = clock_.now_ms();
     auto next = store_.next_due_ms(now);
     lock.lock();
     if (woken_ || !running_) continue;
     if (next) {
-      cv_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(1, *next - now)),
-                   [&] { return woken_ || !running_; });
+      const std::int64_t wait_ms = std::max<std::int64_t>(1, *next - clock_.now_ms());
+      cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return woken_ || !running_; });
     } else {
       cv_.wait(lock, [&] { return woken_ || !running_; });
     }
@@ -177,6 +180,11 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
   if (!context.contains("request_id")) context["request_id"] = new_uuid();
   const std::string request_id = context.value("request_id", "");
   const std::string trigger = context.value("trigger", "invoke");
+  if (auto pending = context.find("destination"); pending != context.end() && pending->is_object()) {
+    // The function already ran; only writing its record to the bucket is left to do.
+    write_record_to_bucket(entry, context);
+    return;
+  }
 
   auto fn = functions_.find(entry.function);
   if (!fn) {
@@ -237,7 +245,7 @@ void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig
     case Outcome::Throttled: {
       int throttles = context.value("throttles", 0) + 1;
       context["throttles"] = throttles;
-      entry.context = context.dump();
+      entry.context = to_text(context);
       entry.due_ms = now + throttle_delay_ms(throttles, options_.time_scale);
       store_.reschedule_event(entry);
       release(entry.id);
@@ -247,7 +255,7 @@ void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig
     case Outcome::Timeout:
       entry.attempts += 1;
       if (entry.attempts <= fn.async.maximum_retry_attempts) {
-        entry.context = context.dump();
+        entry.context = to_text(context);
         entry.due_ms = now + retry_delay_ms(entry.attempts, options_.time_scale);
         store_.reschedule_event(entry);
         release(entry.id);
@@ -261,49 +269,69 @@ void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig
 void Dispatcher::finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
                         const std::string& condition, const InvokeResult* result) {
   const Destination& dest = condition == "Success" ? fn.async.on_success : fn.async.on_failure;
-  std::vector<OutboxEntry> follow_ups;
-  if (!dest.arn.empty()) {
-    const std::int64_t now = clock_.now_ms();
-    const std::string record =
-        destination_record(function_arn(functions_.region(), fn.name),
-                           context.value("request_id", ""), condition, entry.attempts,
-                           entry.payload, result, now)
-            .dump();
-    if (dest.is_bucket()) {
-      if (Status s = bucket_writer_(dest.bucket(), destination_key(fn.name, now), record); !s) {
-        // Kept in the outbox and tried again later rather than lost.
-        std::fprintf(stderr, "bucketfire: cannot write the %s record of %s to %s: %s\n",
-                     condition.c_str(), fn.name.c_str(), dest.arn.c_str(), s.message().c_str());
-        OutboxEntry again = entry;
-        again.due_ms = now + throttle_delay_ms(5, options_.time_scale);
-        store_.reschedule_event(again);
-        release(entry.id);
-        return;
-      }
-    } else {
-      OutboxEntry next;
-      next.function = functions_.resolve(dest.arn);
-      if (next.function.empty()) next.function = dest.arn;
-      next.payload = record;
-      next.context = Json{{"request_id", new_uuid()},
-                          {"trigger", "destination:" + condition},
-                          {"source", function_arn(functions_.region(), fn.name)},
-                          {"lineage", Lineage::from_field(context.value("lineage", ""))
-                                          .with_invocation_of(fn.name)
-                                          .field()}}
-                         .dump();
-      next.created_ms = now;
-      next.due_ms = now;
-      follow_ups.push_back(std::move(next));
-    }
-  }
-  if (follow_ups.empty()) {
+  if (dest.arn.empty()) {
     finished(entry.id);
     return;
   }
-  if (Status s = store_.finish_event(entry.id, follow_ups); !s)
-    std::fprintf(stderr, "bucketfire: cannot close outbox entry %lld: %s\n",
-                 static_cast<long long>(entry.id), s.message().c_str());
+  const std::int64_t now = clock_.now_ms();
+  const Json record =
+      destination_record(function_arn(functions_.region(), fn.name), context.value("request_id", ""),
+                         condition, entry.attempts, entry.payload, result, now);
+  // The destination is part of the event's chain: it inherits the lineage with this function.
+  const std::string lineage =
+      Lineage::from_field(context.value("lineage", "")).with_invocation_of(fn.name).field();
+  if (dest.is_bucket()) {
+    Json pending = context;
+    pending["destination"] = Json{{"bucket", dest.bucket()},
+                                  {"function", fn.name},
+                                  {"record", to_text(record)},
+                                  {"lineage", lineage},
+                                  {"attempts", 0}};
+    write_record_to_bucket(entry, pending);
+    return;
+  }
+  OutboxEntry next;
+  next.function = functions_.resolve(dest.arn);
+  if (next.function.empty()) next.function = dest.arn;
+  next.payload = to_text(record);
+  next.context = to_text(Json{{"request_id", new_uuid()},
+                              {"trigger", "destination:" + condition},
+                              {"source", function_arn(functions_.region(), fn.name)},
+                              {"lineage", lineage}});
+  next.created_ms = now;
+  next.due_ms = now;
+  if (Status s = store_.finish_event(entry.id, {next}); !s) {
+    std::fprintf(stderr, "bucketfire: cannot hand outbox entry %lld to %s: %s\n",
+                 static_cast<long long>(entry.id), dest.arn.c_str(), s.message().c_str());
+  }
+  release(entry.id);
+}
+
+void Dispatcher::write_record_to_bucket(OutboxEntry entry, Json context) {
+  Json& pending = context["destination"];
+  const std::string bucket = pending.value("bucket", "");
+  const std::string function = pending.value("function", "");
+  const std::int64_t now = clock_.now_ms();
+  Status s = bucket_writer_(bucket, destination_key(function, now), pending.value("record", ""),
+                            new_trace_header(Lineage::from_field(pending.value("lineage", ""))));
+  if (s) {
+    finished(entry.id);
+    return;
+  }
+  const int attempts = pending.value("attempts", 0) + 1;
+  std::fprintf(stderr, "bucketfire: cannot write the async record of %s to bucket %s (attempt %d): %s\n",
+               function.c_str(), bucket.c_str(), attempts, s.message().c_str());
+  if (attempts >= kMaxDestinationAttempts) {
+    log_.add({now, function, context.value("request_id", ""), context.value("trigger", ""),
+              "DestinationFailed", 0, entry.attempts, "DestinationError", s.message()});
+    finished(entry.id);
+    return;
+  }
+  // Kept in the outbox with the record, and only the write is tried again.
+  pending["attempts"] = attempts;
+  entry.context = to_text(context);
+  entry.due_ms = now + throttle_delay_ms(attempts, options_.time_scale);
+  store_.reschedule_event(entry);
   release(entry.id);
 }
 

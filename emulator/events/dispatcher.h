@@ -20,9 +20,14 @@
 
 namespace bf {
 
-// Puts an object through the S3 API (so the bucket's own notifications fire too).
-using BucketWriter =
-    std::function<Status(const std::string& bucket, const std::string& key, const std::string& body)>;
+// Puts an object through the S3 API (so the bucket's own notifications fire too), sending
+// `trace_header` (the chain's lineage) as a handler's SDK would.
+using BucketWriter = std::function<Status(const std::string& bucket, const std::string& key,
+                                          const std::string& body, const std::string& trace_header)>;
+
+// A bucket destination that cannot be written is tried this many times (backing off like a
+// throttle), then given up with a log line and an invocation record.
+inline constexpr int kMaxDestinationAttempts = 10;
 
 struct DispatcherOptions {
   double time_scale = 1.0;          // multiplies AWS's delays and event-age limits
@@ -59,6 +64,8 @@ class Dispatcher {
   // Ends the entry: hands it to the destination for `condition` (if any) and removes it.
   void finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
               const std::string& condition, const InvokeResult* result);
+  // Writes a failure record to its bucket; on failure keeps it in the outbox to try again.
+  void write_record_to_bucket(OutboxEntry entry, Json context);
   void release(std::int64_t id);
   // Queues a delivered entry's removal; the loop removes finished entries in batches (they
   // stay "in flight" until then, so they are not fetched again).

@@ -1,5 +1,6 @@
 #include "emulator/events/lineage.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <random>
@@ -31,7 +32,10 @@ Lineage Lineage::from_field(std::string_view field) {
     std::string_view item = field.substr(0, comma);
     auto colon = item.find(':');
     int count = 0;
-    if (colon == 8) {
+    const bool hex_hash = colon == 8 && std::all_of(item.begin(), item.begin() + 8, [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (hex_hash) {
       std::string_view digits = item.substr(colon + 1);
       auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
       if (ec != std::errc() || ptr != digits.data() + digits.size() || count < 0) return {};

@@ -103,15 +103,14 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
     r.configuration_id = n->id;
     OutboxEntry e;
     e.function = function_name_from_arn(n->function_arn);
-    e.payload = S3Event{{r}}.to_json().dump();
-    e.context = Json{{"request_id", new_uuid()},
+    e.payload = to_text(S3Event{{r}}.to_json());
+    e.context = to_text(Json{{"request_id", new_uuid()},
                      {"trigger", "s3:" + name},
                      {"source", r.bucket_arn + "/" + change.object.key},
                      {"lineage", lineage},
                      {"enqueued_us", std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::system_clock::now().time_since_epoch())
-                                         .count()}}
-                    .dump();
+                                         .count()}});
     e.created_ms = now;
     e.due_ms = now;
     out.push_back(std::move(e));

@@ -39,6 +39,7 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   auto digits = text.substr(0, text.size() - 1);
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec != std::errc() || ptr != digits.data() + digits.size() || n < 0) return std::nullopt;
+  if (n > 100 * 365 * 86400000LL / unit) return std::nullopt;  // a century is plenty
   return n * unit;
 }
 
@@ -73,7 +74,11 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
   }
   if (path == "/_bucketfire/invocations" && request.method == "GET") {
     std::size_t limit = 100;
-    if (auto l = param("limit"); !l.empty()) limit = static_cast<std::size_t>(std::stoul(l));
+    if (auto l = param("limit"); !l.empty()) {
+      auto [ptr, ec] = std::from_chars(l.data(), l.data() + l.size(), limit);
+      if (ec != std::errc() || ptr != l.data() + l.size())
+        return error_reply(400, "limit must be a number");
+    }
     Json list = Json::array();
     for (const auto& r : log_.recent(param("function"), limit)) {
       Json item{{"time", xml::iso8601_ms(r.time_ms)},

@@ -28,7 +28,7 @@ std::string now_iso() {
 }
 
 std::string error_json(const std::string& type, const std::string& message) {
-  return Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}}.dump();
+  return to_text(Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}});
 }
 
 }  // namespace
@@ -84,22 +84,27 @@ Invoker::~Invoker() {
 
 void Invoker::start(InvokeRequest request, std::function<void(InvokeResult)> done) {
   const FunctionConfig& fn = request.function;
+  bool throttled = false;
   {
     std::lock_guard lock(mu_);
     int& in_flight = in_flight_[fn.name];
-    if (fn.reserved_concurrency && in_flight >= *fn.reserved_concurrency) {
-      InvokeResult throttled;
-      throttled.outcome = Outcome::Throttled;
-      throttled.error_type = "TooManyRequestsException";
-      throttled.error_message = "Rate Exceeded.";
-      log_.add({std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count(),
-                fn.name, request.request_id, request.trigger, "Throttled", 0, request.attempt,
-                throttled.error_type, throttled.error_message});
-      done(std::move(throttled));
-      return;
-    }
-    ++in_flight;
+    if (fn.reserved_concurrency && in_flight >= *fn.reserved_concurrency)
+      throttled = true;
+    else
+      ++in_flight;
+  }
+  if (throttled) {
+    // Answered outside the lock: the callback may take other locks (store, dispatcher).
+    InvokeResult result;
+    result.outcome = Outcome::Throttled;
+    result.error_type = "TooManyRequestsException";
+    result.error_message = "Rate Exceeded.";
+    log_.add({std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch()).count(),
+              fn.name, request.request_id, request.trigger, "Throttled", 0, request.attempt,
+              result.error_type, result.error_message});
+    done(std::move(result));
+    return;
   }
   auto running = std::make_shared<Running>();
   running->request = std::move(request);
@@ -124,6 +129,9 @@ InvokeResult Invoker::run(InvokeRequest request) {
 }
 
 void Invoker::execute(const std::shared_ptr<Running>& running) {
+  // A task that waited in the pool past its deadline has already been reported as timed
+  // out (and may be retried): running it now would only duplicate its side effects.
+  if (running->settled) return;
   const InvokeRequest& req = running->request;
   running->write("START RequestId: " + req.request_id + " Version: $LATEST");
   InvocationInfo info;
@@ -148,7 +156,7 @@ void Invoker::execute(const std::shared_ptr<Running>& running) {
       throw FunctionError("Runtime.HandlerNotFound", "handler " + req.function.handler + " is not registered");
     Json event = req.payload.empty() ? Json::object() : Json::parse(req.payload);
     Json response = handler->second(event, ctx);
-    result.payload = response.dump();
+    result.payload = to_text(response);
   } catch (const std::exception& e) {
     result.outcome = Outcome::FunctionError;
     result.error_type = error_type_name(e);
@@ -188,7 +196,7 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
     result.error_type = "Sandbox.Timedout";
     result.error_message = "RequestId: " + req.request_id + " Error: Task timed out after " +
                            seconds + " seconds";
-    result.payload = Json{{"errorType", result.error_type}, {"errorMessage", result.error_message}}.dump();
+    result.payload = to_text(Json{{"errorType", result.error_type}, {"errorMessage", result.error_message}});
   }
   char report[256];
   std::snprintf(report, sizeof report,
@@ -209,7 +217,13 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
             result.duration_ms, req.attempt, result.error_type, result.error_message,
             req.enqueued_us, running->handler_started_us.load()});
   auto done = std::move(running->done);
-  done(std::move(result));
+  try {
+    done(std::move(result));
+  } catch (const std::exception& e) {
+    // Never let a callback's failure take a worker thread (and the process) down.
+    std::fprintf(stderr, "bucketfire: after invocation %s of %s: %s\n", req.request_id.c_str(),
+                 fn.name.c_str(), e.what());
+  }
 }
 
 void Invoker::watch_deadlines() {

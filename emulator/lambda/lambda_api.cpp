@@ -24,7 +24,7 @@ HttpResponse json_response(int status, const Json& body, const std::string& requ
   res.status = status;
   res.set_header("Content-Type", "application/json");
   res.set_header("x-amzn-RequestId", request_id);
-  res.body = body.dump();
+  res.body = to_text(body);
   return res;
 }
 
@@ -280,11 +280,10 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
     OutboxEntry entry;
     entry.function = name;
     entry.payload = body.empty() ? "{}" : body;
-    entry.context = Json{{"request_id", new_uuid()},
+    entry.context = to_text(Json{{"request_id", new_uuid()},
                          {"trigger", "invoke:Event"},
                          {"source", request.remote_ip},
-                         {"lineage", lineage.field()}}
-                        .dump();
+                         {"lineage", lineage.field()}});
     entry.created_ms = clock_.now_ms();
     entry.due_ms = entry.created_ms;
     if (Status s = store_.enqueue({entry}); !s)
@@ -314,10 +313,9 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
   if (result.outcome != Outcome::Success) res.set_header("X-Amz-Function-Error", "Unhandled");
   if (result.payload.size() > kSyncPayloadLimit) {
     res.set_header("X-Amz-Function-Error", "Unhandled");
-    result.payload = Json{{"errorMessage", "Response payload size exceeded maximum allowed payload "
-                                           "size (" + std::to_string(kSyncPayloadLimit) + " bytes)."},
-                          {"errorType", "Function.ResponseSizeTooLarge"}}
-                         .dump();
+    result.payload = to_text(Json{{"errorMessage", "Response payload size exceeded maximum allowed "
+                                                   "payload size (" + std::to_string(kSyncPayloadLimit) + " bytes)."},
+                                  {"errorType", "Function.ResponseSizeTooLarge"}});
   }
   const std::string* log_type = request.header("X-Amz-Log-Type");
   if (log_type && *log_type == "Tail") {
@@ -383,7 +381,10 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
     const Json& dc = j["DestinationConfig"];
     auto read = [&](const char* member, Destination& out) -> std::optional<std::string> {
       if (!dc.contains(member)) return std::nullopt;
-      std::string arn = dc[member].value("Destination", "");
+      const Json& d = dc[member];
+      if (!d.is_object() || (d.contains("Destination") && !d["Destination"].is_string()))
+        return std::string(member) + ".Destination must be a string";
+      std::string arn = d.value("Destination", "");
       out.arn = arn;
       if (arn.empty()) return std::nullopt;
       if (out.is_bucket()) {
@@ -447,7 +448,7 @@ HttpResponse LambdaApi::concurrency(const HttpRequest& request, const std::strin
     return lambda_error(400, "InvalidParameterValueException",
                         "ReservedConcurrentExecutions must be an integer", rid);
   long long v = j["ReservedConcurrentExecutions"].get<long long>();
-  if (v < 0)
+  if (v < 0 || v > 1000)
     return lambda_error(400, "ValidationException",
                         range_error("reservedConcurrentExecutions", v, 0, 1000), rid);
   functions_.update(name, [&](FunctionConfig& f) { f.reserved_concurrency = static_cast<int>(v); });
@@ -462,7 +463,9 @@ HttpResponse LambdaApi::recursion_config(const HttpRequest& request, const std::
   HttpResponse res;
   if (request.method == "PUT") {
     Json j = Json::parse(body.empty() ? "{}" : body, nullptr, false);
-    std::string mode = j.is_object() ? j.value("RecursiveLoop", "") : "";
+    std::string mode = j.is_object() && j.contains("RecursiveLoop") && j["RecursiveLoop"].is_string()
+                           ? j["RecursiveLoop"].get<std::string>()
+                           : "";
     if (mode != "Allow" && mode != "Terminate")
       return lambda_error(400, "ValidationException",
                           "1 validation error detected: Value '" + mode +

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sdk/json.h"
+
 #include "emulator/s3/xml.h"
 #include "sdk/text.h"
 
@@ -102,7 +104,7 @@ S3Result put_cors(S3Context& ctx, S3Request& req, Body* body) {
   auto parsed = parse_cors_xml(body->text);
   if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
   Status s = ctx.store.put_bucket_config(req.bucket(), kConfigName,
-                                         to_json(std::get<CorsConfig>(parsed)).dump());
+                                         to_text(to_json(std::get<CorsConfig>(parsed))));
   if (!s) return internal_error(s);
   return make_response(req);
 }

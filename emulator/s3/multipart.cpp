@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sdk/json.h"
+
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/opaque_id.h"
 #include "emulator/s3/owner.h"
@@ -35,7 +37,7 @@ struct UploadMeta {
     j["checksum_algorithm"] = checksum_algorithm;
     j["checksum_type"] = checksum_type;
     j["owner"] = owner;
-    return j.dump();
+    return to_text(j);
   }
   static UploadMeta from_json(const std::string& text) {
     UploadMeta m;
@@ -125,7 +127,7 @@ std::optional<S3Error> precheck_upload_part(S3Context& ctx, const S3Request& req
 std::string part_checksums_json(const Body& body) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [alg, raw] : body.checksums) j[checksum_name(alg)] = base64_encode(raw);
-  return j.dump();
+  return to_text(j);
 }
 
 S3Result upload_part(S3Context& ctx, S3Request& req, Body* body) {

@@ -1,6 +1,8 @@
 #include "emulator/s3/object_meta.h"
 
 #include <nlohmann/json.hpp>
+
+#include "sdk/json.h"
 #include <set>
 
 #include "emulator/s3/router.h"
@@ -41,7 +43,7 @@ std::string ObjectMeta::to_json() const {
     j["checksum"] = {{"algorithm", checksum_algorithm}, {"value", checksum_value}, {"type", checksum_type}};
   }
   if (parts_count) j["parts"] = parts_count;
-  return j.dump();
+  return to_text(j);
 }
 
 ObjectMeta ObjectMeta::from_json(const std::string& text) {

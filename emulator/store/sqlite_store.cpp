@@ -788,7 +788,13 @@ class SqliteStore final : public Store {
   template <typename F>
   Status in_transaction(F&& body) {
     if (auto s = step_once("BEGIN IMMEDIATE"); !s) return s;
-    Status status = body();
+    Status status;
+    try {
+      status = body();
+    } catch (const std::exception& e) {
+      // Never leave the connection inside an open transaction.
+      status = Status::io_error(std::string("transaction aborted: ") + e.what());
+    }
     if (!status) {
       step_once("ROLLBACK");
       return status;

@@ -27,6 +27,13 @@ HandlerCatalog test_handlers() {
           {"ok", [](const Json& event, Context&) { return event; }}};
 }
 
+FunctionConfig function(const std::string& name, const std::string& handler) {
+  FunctionConfig f;
+  f.name = name;
+  f.handler = handler;
+  return f;
+}
+
 struct Rig {
   VirtualClock clock;
   std::unique_ptr<Store> store = std::move(open_sqlite_store({":memory:"}).value());
@@ -38,13 +45,19 @@ struct Rig {
                   log};
   std::mutex mu;
   std::vector<std::pair<std::string, std::string>> bucket_writes;  // key, body
+  int failing_writes = 0;
   std::unique_ptr<Dispatcher> dispatcher;
 
   Rig() {
     dispatcher = std::make_unique<Dispatcher>(
         *store, clock, functions, invoker, log,
-        [this](const std::string& bucket, const std::string& key, const std::string& body) {
+        [this](const std::string& bucket, const std::string& key, const std::string& body,
+               const std::string&) {
           std::lock_guard lock(mu);
+          if (failing_writes > 0) {
+            --failing_writes;
+            return Status::io_error("bucket unavailable");
+          }
           bucket_writes.emplace_back(bucket + "/" + key, body);
           return Status::ok();
         },
@@ -76,9 +89,7 @@ struct Rig {
 
 TEST(Dispatcher, RetriesOnAwsScheduleThenWritesTheFailureRecord) {
   Rig rig;
-  FunctionConfig f;
-  f.name = "thumb";
-  f.handler = "fail";
+  FunctionConfig f = function("thumb", "fail");
   f.async.on_failure.arn = "arn:aws:s3:::dlq";
   rig.add(f);
   rig.dispatcher->start();
@@ -107,15 +118,11 @@ TEST(Dispatcher, RetriesOnAwsScheduleThenWritesTheFailureRecord) {
 
 TEST(Dispatcher, AgedOutEventGoesToTheFunctionDestinationUnrun) {
   Rig rig;
-  FunctionConfig f;
-  f.name = "thumb";
-  f.handler = "fail";
+  FunctionConfig f = function("thumb", "fail");
   f.async.maximum_event_age_seconds = 60;
   f.async.on_failure.arn = "arn:aws:lambda:us-east-1:000000000000:function:dest";
   rig.add(f);
-  FunctionConfig dest;
-  dest.name = "dest";
-  dest.handler = "ok";
+  FunctionConfig dest = function("dest", "ok");
   rig.add(dest);
   rig.dispatcher->start();
   rig.enqueue("thumb", "{}", 61000);
@@ -128,9 +135,7 @@ TEST(Dispatcher, AgedOutEventGoesToTheFunctionDestinationUnrun) {
 
 TEST(Dispatcher, RetryThatOutlivesTheEventAgeExpires) {
   Rig rig;
-  FunctionConfig f;
-  f.name = "thumb";
-  f.handler = "fail";
+  FunctionConfig f = function("thumb", "fail");
   f.async.maximum_event_age_seconds = 90;
   rig.add(f);
   rig.dispatcher->start();
@@ -145,9 +150,7 @@ TEST(Dispatcher, RetryThatOutlivesTheEventAgeExpires) {
 
 TEST(Dispatcher, StopsARecursiveChainAtSixteen) {
   Rig rig;
-  FunctionConfig f;
-  f.name = "copy";
-  f.handler = "ok";
+  FunctionConfig f = function("copy", "ok");
   rig.add(f);
   Lineage sixteen;
   for (int i = 0; i < kMaxRecursiveInvocations; ++i) sixteen = sixteen.with_invocation_of("copy");
@@ -160,6 +163,30 @@ TEST(Dispatcher, StopsARecursiveChainAtSixteen) {
   ASSERT_TRUE(eventually([&] { return rig.count("copy", "RecursionStopped") == 1; }));
   EXPECT_EQ(rig.log.recursion_stopped.load(), 1u);
   EXPECT_EQ(rig.count("copy", "Success"), 1u);
+}
+
+TEST(Dispatcher, AFailedDestinationWriteIsRetriedWithoutRunningTheFunctionAgain) {
+  Rig rig;
+  FunctionConfig f = function("thumb", "fail");
+  f.async.maximum_retry_attempts = 0;
+  f.async.on_failure.arn = "arn:aws:s3:::dlq";
+  rig.add(f);
+  {
+    std::lock_guard lock(rig.mu);
+    rig.failing_writes = 2;
+  }
+  rig.dispatcher->start();
+  rig.enqueue("thumb");
+  ASSERT_TRUE(eventually([&] { return rig.count("thumb", "Unhandled") == 1; }));
+  // Each failed write puts the entry back with a later due time (1 s, then 2 s).
+  for (int failures = 0; failures < 2; ++failures) {
+    ASSERT_TRUE(eventually([&] { return rig.store->next_due_ms(rig.clock.now_ms()).has_value(); }));
+    rig.advance(std::chrono::seconds(5));
+  }
+  ASSERT_TRUE(eventually([&] { return rig.writes() == 1; }));
+  EXPECT_EQ(rig.count("thumb", "Unhandled"), 1u);  // the function ran once
+  EXPECT_EQ(Json::parse(rig.bucket_writes[0].second)["requestContext"]["condition"], "RetriesExhausted");
+  EXPECT_TRUE(eventually([&] { return rig.store->pending_event_count() == 0; }));
 }
 
 TEST(Dispatcher, DelaysFollowAwsAndTheTimeScale) {

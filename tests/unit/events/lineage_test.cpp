@@ -28,6 +28,7 @@ TEST(Lineage, ReadsAwsFieldFormAndIgnoresGarbage) {
   EXPECT_EQ(aws.field(), "061379e8:0|cbc84ad3:5");
   EXPECT_TRUE(Lineage::from_field("nonsense").empty());
   EXPECT_TRUE(Lineage::from_field("061379e8:x").empty());
+  EXPECT_TRUE(Lineage::from_field("\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8:1").empty());  // hashes are hex
   EXPECT_TRUE(Lineage::from_trace_header("Root=1-a;Lineage=bad").empty());
 }
 

@@ -236,6 +236,22 @@ TEST(SqliteStoreOutbox, FailedConditionLeavesNoEvent) {
   EXPECT_EQ(store->pending_event_count(), 0u);
 }
 
+TEST(SqliteStoreOutbox, AThrowingEventBuilderAbortsOnlyItsOwnWrite) {
+  TempDir dir;
+  auto store = open(dir.path());
+  ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
+  Status s = put(*store, "b", "k", "x", {}, [](const ObjectChange&) -> std::vector<OutboxEntry> {
+    throw std::runtime_error("cannot build the event");
+  });
+  EXPECT_FALSE(s);
+  EXPECT_EQ(read_all(*store, "b", "k"), "<missing>");
+  // The transaction was rolled back, so the next writes commit normally.
+  ASSERT_TRUE(put(*store, "b", "k", "y"));
+  EXPECT_EQ(read_all(*store, "b", "k"), "y");
+  ASSERT_TRUE(store->enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
+  EXPECT_EQ(store->pending_event_count(), 1u);
+}
+
 TEST(SqliteStoreOutbox, RescheduleAndFinishWithFollowUps) {
   TempDir dir;
   auto store = open(dir.path());
