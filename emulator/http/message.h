@@ -73,6 +73,10 @@ class BodySink {
   virtual ~BodySink() = default;
   virtual std::optional<HttpResponse> write(std::string_view bytes) = 0;
   virtual HttpResponse finish() = 0;
+  // True when finish() may wait a long time (it runs a function and waits for its answer):
+  // the server then calls it on a thread of its own, so an I/O thread never waits on a
+  // handler (which may itself be waiting for an I/O thread).
+  virtual bool finish_waits() const { return false; }
 };
 
 // What a service decides after seeing only the request head: answer now, or take the body.

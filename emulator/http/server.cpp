@@ -69,6 +69,7 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::mutex connections_mutex;
   std::list<std::shared_ptr<Connection>> connections;
+  std::atomic<int> waiting_calls{0};  // finish() calls running on threads of their own
 
   Impl(ServerOptions o, Service& s, AccessLog log)
       : options(std::move(o)),
@@ -92,6 +93,8 @@ struct HttpServer::Impl {
     for (auto& c : contexts) c->stop();
   }
 
+  // Runs `sink.finish()` on a new thread and resumes on this coroutine's executor.
+  awaitable<HttpResponse> finish_off_thread(BodySink& sink);
   awaitable<void> accept_loop();
   awaitable<void> session(tcp::socket socket);
   awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, HttpResponse& res,
@@ -126,6 +129,34 @@ void HttpServer::run() {
     pool.emplace_back([&s, i] { s.contexts[i]->run(); });
   s.ioc.run();
   for (auto& t : pool) t.join();
+  // A finish() still running on its own thread posts to a context when it ends: the contexts
+  // must outlive it. Function timeouts bound the wait.
+  if (s.waiting_calls > 0)
+    std::fprintf(stderr, "bucketfire: waiting for %d function invocation(s) to end\n",
+                 s.waiting_calls.load());
+  while (s.waiting_calls > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+awaitable<HttpResponse> HttpServer::Impl::finish_off_thread(BodySink& sink) {
+  auto executor = co_await net::this_coro::executor;
+  ++waiting_calls;
+  co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
+      [this, &sink, executor](auto handler) {
+        std::thread([this, &sink, executor, handler = std::move(handler)]() mutable {
+          HttpResponse response;
+          try {
+            response = sink.finish();
+          } catch (const std::exception& e) {
+            response.status = 500;
+            response.body = std::string("internal error: ") + e.what();
+          }
+          net::post(executor, [handler = std::move(handler), response = std::move(response)]() mutable {
+            std::move(handler)(std::move(response));
+          });
+          --waiting_calls;
+        }).detach();
+      },
+      net::use_awaitable);
 }
 
 void HttpServer::stop() {
@@ -346,7 +377,11 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           response = std::move(*early);
           keep_alive = false;  // the rest of the body is unread
         } else {
-          response = dispatch.sink->finish();
+          // (co_await kept out of a conditional expression: GCC 12 mishandles its temporaries.)
+          if (dispatch.sink->finish_waits())
+            response = co_await finish_off_thread(*dispatch.sink);
+          else
+            response = dispatch.sink->finish();
         }
       } else {
         response = std::move(*dispatch.response);

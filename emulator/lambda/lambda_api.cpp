@@ -87,6 +87,7 @@ class BodyCollector final : public BodySink {
     return std::nullopt;
   }
   HttpResponse finish() override { return api_.handle(request_, body_); }
+  bool finish_waits() const override { return true; }
 
  private:
   LambdaApi& api_;
@@ -267,9 +268,11 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
                              "Request must be smaller than " + std::to_string(kSyncPayloadLimit) +
                                  " bytes for the InvokeFunction operation",
                              rid));
+  // The invocation's request id, as AWS answers it in x-amzn-RequestId and the logs show it.
+  const std::string invocation_id = new_uuid();
   HttpResponse res;
   res.operation = "Invoke";
-  res.set_header("x-amzn-RequestId", rid);
+  res.set_header("x-amzn-RequestId", invocation_id);
   if (type == "DryRun") {
     res.status = 204;
     return res;
@@ -280,7 +283,7 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
     OutboxEntry entry;
     entry.function = name;
     entry.payload = body.empty() ? "{}" : body;
-    entry.context = to_text(Json{{"request_id", new_uuid()},
+    entry.context = to_text(Json{{"request_id", invocation_id},
                          {"trigger", "invoke:Event"},
                          {"source", request.remote_ip},
                          {"lineage", lineage.field()}});
@@ -301,7 +304,7 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
   InvokeRequest req;
   req.function = *fn;
   req.payload = body;
-  req.request_id = new_uuid();
+  req.request_id = invocation_id;
   req.trigger = "invoke:RequestResponse";
   req.trace_header = new_trace_header(lineage.with_invocation_of(name));
   InvokeResult result = invoker_.run(std::move(req));

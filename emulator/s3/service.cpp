@@ -116,7 +116,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
   // not even which operations are implemented.
-  AuthSettings settings{credentials_, context_.clock, context_.region};
+  AuthSettings settings{credentials_, context_.clock, context_.region, "s3", std::nullopt};
   auto auth = authenticate(request, endpoint, settings);
   if (auto* err = std::get_if<S3Error>(&auth)) return answer(*err, operation);
 

@@ -188,8 +188,17 @@ class AsyncInvocation(harness.ServerTestCase):
         dry = self.lam.invoke(FunctionName="recorder", InvocationType="DryRun")
         self.assertEqual(dry["StatusCode"], 204)
         arn = self.lam.invoke(FunctionName="arn:aws:lambda:us-east-1:000000000000:function:succeed-to-fn",
-                              Payload=b'{"x": 1}')
+                              Payload=b'{"x": 1}', LogType="Tail")
         self.assertEqual(json.loads(arn["Payload"].read()), {"x": 1})
+        # x-amzn-RequestId is the invocation's request id, the one its log lines carry.
+        request_id = arn["ResponseMetadata"]["RequestId"]
+        self.assertIn(f"START RequestId: {request_id} Version: $LATEST",
+                      base64.b64decode(arn["LogResult"]).decode())
+        queued = self.lam.invoke(FunctionName="succeed-to-fn", InvocationType="Event", Payload=b"{}")
+        queued_id = queued["ResponseMetadata"]["RequestId"]
+        harness.wait_for(lambda: any(i["requestId"] == queued_id and i["status"] == "Success"
+                                     for i in self.server.invocations("succeed-to-fn")),
+                         "the queued invocation under the request id Invoke answered")
         failed = self.lam.invoke(FunctionName="failer", Payload=b"{}")
         self.assertEqual(failed["FunctionError"], "Unhandled")
         self.assertEqual(json.loads(failed["Payload"].read())["errorType"], "ThumbnailError")

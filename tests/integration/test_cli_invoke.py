@@ -124,5 +124,25 @@ class HandlersOverLoopbackHttp(harness.ServerTestCase):
             return None
 
 
+class SyncInvokesNeverStarveTheServer(harness.ServerTestCase):
+    """Two server threads, four simultaneous synchronous invocations whose handlers call S3
+    over HTTP: the waiting Invoke requests must not hold the threads the handlers need."""
+    server_args = ("--config", PIPELINE_FILE, "--handler-s3=http", "--threads", "2")
+
+    def test_concurrent_sync_invokes_with_http_handler_calls(self):
+        import concurrent.futures
+        lam = self.server.lambda_client()
+
+        def call(i):
+            resp = lam.invoke(FunctionName="recorder", Payload=json.dumps({"n": i}).encode())
+            return resp.get("FunctionError"), json.loads(resp["Payload"].read())
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(call, range(4)))
+        for error, payload in results:
+            self.assertIsNone(error, payload)
+            self.assertTrue(payload["saved"].startswith("events/recorder/"))
+
+
 if __name__ == "__main__":
     harness.main()
