@@ -120,8 +120,8 @@ class Emulator {
 
   // Handlers' S3 calls go in-process, or over loopback HTTP once the port is known.
   void use_http_for_handlers(const std::string& host, const std::string& port) {
-    http_host_ = host + ":" + port;
-    http_transport_ = make_tcp_transport(host, port);
+    http_endpoint_ = {false, host, port};
+    http_transport_ = make_network_transport(http_endpoint_);
   }
 
   Service& front() { return *front_; }
@@ -135,12 +135,13 @@ class Emulator {
     S3ClientOptions opts;
     opts.region = options_.region;
     opts.credentials = {options_.access_key, options_.secret_key, ""};
+    opts.path_style = true;
     std::shared_ptr<HttpTransport> transport;
     if (http_transport_) {
-      opts.host = http_host_;
+      opts.endpoint = http_endpoint_;
       transport = http_transport_;
     } else {
-      opts.host = "s3.localhost";
+      opts.endpoint = {false, "s3.localhost", "80"};
       std::call_once(inprocess_once_, [this] { inprocess_ = make_inprocess_transport(*front_); });
       transport = inprocess_;
     }
@@ -194,7 +195,7 @@ class Emulator {
   std::once_flag inprocess_once_;
   std::shared_ptr<HttpTransport> inprocess_;
   std::shared_ptr<HttpTransport> http_transport_;
-  std::string http_host_;
+  EndpointUrl http_endpoint_;
 };
 
 }  // namespace

@@ -1,7 +1,19 @@
 #include "sdk/s3_client.h"
 
-#include <chrono>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "sdk/checksum.h"
+#include "sdk/hash.h"
 #include "sdk/text.h"
 
 namespace bf {
@@ -16,26 +28,160 @@ std::string xml_element(const std::string& xml, const std::string& name) {
   return close == std::string::npos ? "" : xml.substr(open, close - open);
 }
 
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// S3 answers worth another try: server errors, throttling, and its own transient codes.
+bool retryable(int status, const std::string& code) {
+  return status >= 500 || status == 429 || code == "SlowDown" || code == "RequestTimeout" ||
+         code == "InternalError" || code == "RequestTimeTooSkewed";
+}
+
+class FileBody final : public BodySource {
+ public:
+  FileBody(const std::string& path, std::uint64_t offset, std::optional<std::uint64_t> length)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), offset_(offset) {
+    if (fd_ < 0) throw std::runtime_error("cannot open " + path);
+    off_t end = ::lseek(fd_, 0, SEEK_END);
+    if (end < 0 || static_cast<std::uint64_t>(end) < offset) {
+      ::close(fd_);
+      throw std::runtime_error("cannot read " + path);
+    }
+    size_ = length ? *length : static_cast<std::uint64_t>(end) - offset;
+  }
+  ~FileBody() override { ::close(fd_); }
+  std::uint64_t size() const override { return size_; }
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    const std::uint64_t left = size_ - position_;
+    if (!left) return 0;
+    ssize_t n = ::pread(fd_, buffer, std::min<std::uint64_t>(capacity, left),
+                        static_cast<off_t>(offset_ + position_));
+    if (n <= 0) throw std::runtime_error("file read failed");
+    position_ += static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
+  }
+  void rewind() override { position_ = 0; }
+
+ private:
+  int fd_;
+  std::uint64_t offset_;
+  std::uint64_t size_ = 0;
+  std::uint64_t position_ = 0;
+};
+
+// SHA-256 (hex) and CRC32 (base64) of a streamed body, read once.
+std::pair<std::string, std::string> digests(BodySource& body) {
+  Digest sha(Digest::Kind::Sha256);
+  Checksummer crc(ChecksumAlgorithm::Crc32);
+  std::vector<char> chunk(256 * 1024);
+  body.rewind();
+  while (std::size_t n = body.read(chunk.data(), chunk.size())) {
+    sha.update(std::string_view(chunk.data(), n));
+    crc.update(chunk.data(), n);
+  }
+  body.rewind();
+  return {to_hex(sha.finish()), crc.finish_base64()};
+}
+
+void add_put_headers(OutgoingRequest& req, const PutObjectOptions& options) {
+  if (!options.content_type.empty()) req.headers.emplace_back("content-type", options.content_type);
+  for (const auto& [name, value] : options.metadata) req.headers.emplace_back("x-amz-meta-" + name, value);
+}
+
 }  // namespace
+
+std::shared_ptr<BodySource> file_body(const std::string& path, std::uint64_t offset,
+                                      std::optional<std::uint64_t> length) {
+  return std::make_shared<FileBody>(path, offset, length);
+}
+
+S3ClientOptions S3ClientOptions::from_environment() {
+  S3ClientOptions o;
+  o.credentials = {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
+  o.region = env("AWS_REGION");
+  if (o.region.empty()) o.region = env("AWS_DEFAULT_REGION");
+  if (o.region.empty()) o.region = "us-east-1";
+  std::string url = env("AWS_ENDPOINT_URL_S3");
+  if (url.empty()) url = env("AWS_ENDPOINT_URL");
+  if (url.empty()) {
+    o.endpoint = {true, "s3." + o.region + ".amazonaws.com", "443"};
+    o.path_style = false;
+  } else {
+    o.endpoint = parse_endpoint_url(url);
+    o.path_style = ascii_lower(env("AWS_S3_ADDRESSING_STYLE")) != "virtual";
+  }
+  return o;
+}
 
 S3Client::S3Client(std::shared_ptr<HttpTransport> transport, S3ClientOptions options,
                    std::function<void()> before_call)
     : transport_(std::move(transport)), options_(std::move(options)),
       before_call_(std::move(before_call)) {}
 
-HttpReply S3Client::call(OutgoingRequest request) {
-  if (before_call_) before_call_();
-  request.host = options_.host;
-  if (!trace_header_.empty()) request.headers.emplace_back("X-Amzn-Trace-Id", trace_header_);
-  sign_sigv4(request, options_.credentials, options_.region, "s3", std::chrono::system_clock::now());
-  HttpReply reply = transport_->send(request);
-  if (reply.status >= 300) {
-    const std::string* id = reply.header("x-amz-request-id");
-    std::string code = xml_element(reply.body, "Code");
-    if (code.empty()) code = reply.status == 404 ? "NotFound" : "HTTP" + std::to_string(reply.status);
-    throw S3Exception(reply.status, code, xml_element(reply.body, "Message"), id ? *id : "");
+std::unique_ptr<S3Client> S3Client::from_environment() {
+  S3ClientOptions options = S3ClientOptions::from_environment();
+  auto transport = make_network_transport(options.endpoint);
+  return std::make_unique<S3Client>(std::move(transport), std::move(options));
+}
+
+OutgoingRequest S3Client::request(const std::string& method, const std::string& bucket,
+                                  const std::string& key) const {
+  OutgoingRequest req;
+  req.method = method;
+  // Dotted bucket names cannot be virtual-hosted over TLS (the certificate has one level).
+  const bool path_style = options_.path_style || bucket.find('.') != std::string::npos || bucket.empty();
+  if (path_style) {
+    req.host = options_.endpoint.authority();
+    req.path = "/" + bucket + (key.empty() && !bucket.empty() ? "" : "/" + key);
+    if (bucket.empty()) req.path = "/";
+  } else {
+    req.host = bucket + "." + options_.endpoint.authority();
+    req.path = "/" + key;
   }
-  return reply;
+  return req;
+}
+
+HttpReply S3Client::call(OutgoingRequest req) {
+  if (!trace_header_.empty()) req.headers.emplace_back("X-Amzn-Trace-Id", trace_header_);
+  std::mt19937_64 rng{std::random_device{}()};
+  // A streamed download cannot be retried once bytes reached the caller.
+  std::uint64_t delivered = 0;
+  auto sink = req.body_sink;
+  if (sink)
+    req.body_sink = [&delivered, sink](std::string_view bytes) {
+      delivered += bytes.size();
+      sink(bytes);
+    };
+  const sigv4::Params unsigned_headers = req.headers;
+  for (int attempt = 1;; ++attempt) {
+    if (before_call_) before_call_();
+    req.headers = unsigned_headers;
+    sign_sigv4(req, options_.credentials, options_.region, "s3", std::chrono::system_clock::now());
+    std::string failure;
+    int status = 0;
+    std::string code, message, request_id;
+    try {
+      HttpReply reply = transport_->send(req);
+      if (reply.status < 300) return reply;
+      status = reply.status;
+      if (const auto* id = reply.header("x-amz-request-id")) request_id = *id;
+      code = xml_element(reply.body, "Code");
+      message = xml_element(reply.body, "Message");
+      if (code.empty()) code = reply.status == 404 ? "NotFound" : "HTTP" + std::to_string(reply.status);
+      if (!retryable(status, code) || attempt >= options_.max_attempts || delivered)
+        throw S3Exception(status, code, message, request_id);
+    } catch (const S3Exception&) {
+      throw;
+    } catch (const std::exception& e) {  // the connection failed or broke
+      if (attempt >= options_.max_attempts || delivered) throw;
+    }
+    // Full jitter: a random wait up to base * 2^(attempt-1), at most five seconds.
+    const std::int64_t cap = std::min<std::int64_t>(5000, static_cast<std::int64_t>(options_.retry_base_ms) << (attempt - 1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        cap > 0 ? std::uniform_int_distribution<std::int64_t>(0, cap)(rng) : 0));
+  }
 }
 
 ObjectInfo S3Client::info_from(const HttpReply& reply) {
@@ -51,14 +197,20 @@ ObjectInfo S3Client::info_from(const HttpReply& reply) {
   return info;
 }
 
+void S3Client::create_bucket(const std::string& bucket) {
+  OutgoingRequest req = request("PUT", bucket, "");
+  if (options_.region != "us-east-1")
+    req.body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+               "<LocationConstraint>" + options_.region + "</LocationConstraint></CreateBucketConfiguration>";
+  call(std::move(req));
+}
+
 PutObjectResult S3Client::put_object(const std::string& bucket, const std::string& key,
                                      const std::string& body, const PutObjectOptions& options) {
-  OutgoingRequest req;
-  req.method = "PUT";
-  req.path = "/" + bucket + "/" + key;
+  OutgoingRequest req = request("PUT", bucket, key);
   req.body = body;
-  if (!options.content_type.empty()) req.headers.emplace_back("content-type", options.content_type);
-  for (const auto& [name, value] : options.metadata) req.headers.emplace_back("x-amz-meta-" + name, value);
+  req.headers.emplace_back("x-amz-checksum-crc32", base64_encode(checksum_of(ChecksumAlgorithm::Crc32, body)));
+  add_put_headers(req, options);
   HttpReply reply = call(std::move(req));
   PutObjectResult out;
   if (const auto* etag = reply.header("etag")) out.etag = *etag;
@@ -66,27 +218,171 @@ PutObjectResult S3Client::put_object(const std::string& bucket, const std::strin
   return out;
 }
 
-GetObjectResult S3Client::get_object(const std::string& bucket, const std::string& key) {
-  OutgoingRequest req;
-  req.path = "/" + bucket + "/" + key;
+PutObjectResult S3Client::put_object(const std::string& bucket, const std::string& key,
+                                     std::shared_ptr<BodySource> body, const PutObjectOptions& options) {
+  auto [sha256, crc32] = digests(*body);
+  OutgoingRequest req = request("PUT", bucket, key);
+  req.body_source = std::move(body);
+  req.headers.emplace_back("x-amz-content-sha256", sha256);
+  req.headers.emplace_back("x-amz-checksum-crc32", crc32);
+  add_put_headers(req, options);
   HttpReply reply = call(std::move(req));
-  GetObjectResult out{info_from(reply), std::move(reply.body)};
-  out.info.size = out.body.size();
+  PutObjectResult out;
+  if (const auto* etag = reply.header("etag")) out.etag = *etag;
+  if (const auto* version = reply.header("x-amz-version-id")) out.version_id = *version;
   return out;
 }
 
+PutObjectResult S3Client::upload_file(const std::string& bucket, const std::string& key,
+                                      const std::string& path, const PutObjectOptions& options) {
+  auto whole = file_body(path);
+  if (whole->size() <= options_.multipart_threshold) return put_object(bucket, key, whole, options);
+  return multipart_upload(bucket, key, path, whole->size(), options);
+}
+
+PutObjectResult S3Client::multipart_upload(const std::string& bucket, const std::string& key,
+                                           const std::string& path, std::uint64_t size,
+                                           const PutObjectOptions& options) {
+  OutgoingRequest create = request("POST", bucket, key);
+  create.query = {{"uploads", ""}};
+  add_put_headers(create, options);
+  const std::string upload_id = xml_element(call(std::move(create)).body, "UploadId");
+  if (upload_id.empty()) throw S3Exception(500, "InvalidResponse", "no UploadId in the answer", "");
+  try {
+    const std::uint64_t part_size = std::max<std::uint64_t>(options_.part_size, 5ull << 20);
+    std::string parts_xml;
+    int number = 1;
+    for (std::uint64_t offset = 0; offset < size; offset += part_size, ++number) {
+      auto part = file_body(path, offset, std::min(part_size, size - offset));
+      auto [sha256, crc32] = digests(*part);
+      OutgoingRequest req = request("PUT", bucket, key);
+      req.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
+      req.body_source = part;
+      req.headers.emplace_back("x-amz-content-sha256", sha256);
+      HttpReply reply = call(std::move(req));
+      const std::string* etag = reply.header("etag");
+      parts_xml += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" +
+                   (etag ? *etag : "") + "</ETag></Part>";
+    }
+    OutgoingRequest complete = request("POST", bucket, key);
+    complete.query = {{"uploadId", upload_id}};
+    complete.body = "<CompleteMultipartUpload>" + parts_xml + "</CompleteMultipartUpload>";
+    HttpReply reply = call(std::move(complete));
+    // S3 can answer 200 with an error document once the parts are being assembled.
+    if (std::string code = xml_element(reply.body, "Code"); !code.empty())
+      throw S3Exception(500, code, xml_element(reply.body, "Message"), "");
+    PutObjectResult out;
+    out.etag = xml_element(reply.body, "ETag");
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"&quot;", "\""}}) {
+      for (auto at = out.etag.find(from); at != std::string::npos; at = out.etag.find(from))
+        out.etag.replace(at, from.size(), to);
+    }
+    if (const auto* version = reply.header("x-amz-version-id")) out.version_id = *version;
+    return out;
+  } catch (...) {
+    try {
+      OutgoingRequest abort = request("DELETE", bucket, key);
+      abort.query = {{"uploadId", upload_id}};
+      call(std::move(abort));
+    } catch (...) {
+      // The upload's own error is the one worth reporting.
+    }
+    throw;
+  }
+}
+
+GetObjectResult S3Client::get_object(const std::string& bucket, const std::string& key,
+                                     std::optional<ByteRange> range) {
+  GetObjectResult out;
+  out.info = get_object(bucket, key, [&out](std::string_view bytes) { out.body.append(bytes); }, range);
+  return out;
+}
+
+ObjectInfo S3Client::get_object(const std::string& bucket, const std::string& key,
+                                const std::function<void(std::string_view)>& sink,
+                                std::optional<ByteRange> range) {
+  OutgoingRequest req = request("GET", bucket, key);
+  if (range)
+    req.headers.emplace_back("range", "bytes=" + std::to_string(range->first) + "-" + std::to_string(range->last));
+  std::uint64_t received = 0;
+  req.body_sink = [&](std::string_view bytes) {
+    received += bytes.size();
+    sink(bytes);
+  };
+  ObjectInfo info = info_from(call(std::move(req)));
+  info.size = received;
+  return info;
+}
+
+ObjectInfo S3Client::download_file(const std::string& bucket, const std::string& key,
+                                   const std::string& path) {
+  const std::string partial = path + ".part";
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + partial);
+  ObjectInfo info = get_object(bucket, key, [&out](std::string_view bytes) {
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw std::runtime_error("write failed");
+  });
+  out.close();
+  if (!out || std::rename(partial.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot write " + path);
+  return info;
+}
+
 ObjectInfo S3Client::head_object(const std::string& bucket, const std::string& key) {
-  OutgoingRequest req;
-  req.method = "HEAD";
-  req.path = "/" + bucket + "/" + key;
-  return info_from(call(std::move(req)));
+  return info_from(call(request("HEAD", bucket, key)));
 }
 
 void S3Client::delete_object(const std::string& bucket, const std::string& key) {
-  OutgoingRequest req;
-  req.method = "DELETE";
-  req.path = "/" + bucket + "/" + key;
-  call(std::move(req));
+  call(request("DELETE", bucket, key));
+}
+
+std::string S3Client::copy_object(const std::string& source_bucket, const std::string& source_key,
+                                  const std::string& bucket, const std::string& key) {
+  OutgoingRequest req = request("PUT", bucket, key);
+  req.headers.emplace_back("x-amz-copy-source",
+                           sigv4::uri_encode("/" + source_bucket + "/" + source_key, false));
+  HttpReply reply = call(std::move(req));
+  if (std::string code = xml_element(reply.body, "Code"); !code.empty())
+    throw S3Exception(500, code, xml_element(reply.body, "Message"), "");
+  std::string etag = xml_element(reply.body, "ETag");
+  for (auto at = etag.find("&quot;"); at != std::string::npos; at = etag.find("&quot;"))
+    etag.replace(at, 6, "\"");
+  return etag;
+}
+
+ListPage S3Client::list_objects_v2(const std::string& bucket, const std::string& prefix,
+                                   const std::string& continuation_token, int max_keys,
+                                   const std::string& delimiter) {
+  OutgoingRequest req = request("GET", bucket, "");
+  req.query = {{"list-type", "2"}, {"max-keys", std::to_string(max_keys)}};
+  if (!prefix.empty()) req.query.emplace_back("prefix", prefix);
+  if (!delimiter.empty()) req.query.emplace_back("delimiter", delimiter);
+  if (!continuation_token.empty()) req.query.emplace_back("continuation-token", continuation_token);
+  HttpReply reply = call(std::move(req));
+  pugi::xml_document doc;
+  if (!doc.load_buffer(reply.body.data(), reply.body.size()))
+    throw S3Exception(500, "InvalidResponse", "ListObjectsV2 answer is not XML", "");
+  auto root = doc.child("ListBucketResult");
+  ListPage page;
+  page.truncated = std::string(root.child_value("IsTruncated")) == "true";
+  page.next_continuation_token = root.child_value("NextContinuationToken");
+  for (auto c : root.children("Contents"))
+    page.objects.push_back({c.child_value("Key"), std::stoull(c.child_value("Size")),
+                            c.child_value("ETag"), c.child_value("LastModified")});
+  for (auto p : root.children("CommonPrefixes")) page.common_prefixes.emplace_back(p.child_value("Prefix"));
+  return page;
+}
+
+std::vector<ObjectSummary> S3Client::list_all(const std::string& bucket, const std::string& prefix) {
+  std::vector<ObjectSummary> out;
+  std::string token;
+  do {
+    ListPage page = list_objects_v2(bucket, prefix, token);
+    out.insert(out.end(), page.objects.begin(), page.objects.end());
+    token = page.truncated ? page.next_continuation_token : "";
+  } while (!token.empty());
+  return out;
 }
 
 }  // namespace bf

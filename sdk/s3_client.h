@@ -1,12 +1,16 @@
-// A small S3 client for handlers: SigV4-signed requests over any HttpTransport (a socket to
-// AWS or the emulator, or the emulator's in-process path). S3 errors are thrown as S3Exception.
+// A small S3 client for handlers: SigV4-signed requests over any HttpTransport (HTTP or
+// HTTPS to AWS or any S3-compatible endpoint, or the emulator's in-process path). Bodies can be
+// streamed both ways; large files go up in parts. Transient failures (5xx, throttling, broken
+// connections) are retried with jittered back-off. S3 errors are thrown as S3Exception.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sdk/http_transport.h"
 #include "sdk/signer.h"
@@ -19,7 +23,7 @@ class S3Exception : public std::runtime_error {
       : std::runtime_error(code + ": " + message), status_(status), code_(std::move(code)),
         request_id_(std::move(request_id)) {}
   int status() const { return status_; }
-  const std::string& code() const { return code_; }  // "NoSuchKey", ...
+  const std::string& code() const { return code_; }  // "NoSuchKey", "NotFound" (HEAD), ...
   const std::string& request_id() const { return request_id_; }
 
  private:
@@ -29,9 +33,20 @@ class S3Exception : public std::runtime_error {
 };
 
 struct S3ClientOptions {
-  std::string host;  // "127.0.0.1:4566"; requests are path-style
+  EndpointUrl endpoint{true, "s3.us-east-1.amazonaws.com", "443"};
+  bool path_style = false;  // virtual-hosted (bucket.host) unless set, or for dotted buckets
   std::string region = "us-east-1";
   AwsCredentials credentials;
+  int max_attempts = 4;                               // first try included
+  int retry_base_ms = 100;                            // back-off: random(0, base * 2^n), max 5 s
+  std::uint64_t multipart_threshold = 64ull << 20;    // upload_file above this goes in parts
+  std::uint64_t part_size = 16ull << 20;              // at least 5 MiB, as S3 requires
+
+  // As the official SDKs resolve them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+  // AWS_SESSION_TOKEN, AWS_REGION (else AWS_DEFAULT_REGION), AWS_ENDPOINT_URL_S3 (else
+  // AWS_ENDPOINT_URL). A custom endpoint is addressed path-style unless
+  // AWS_S3_ADDRESSING_STYLE=virtual; AWS itself virtual-hosted.
+  static S3ClientOptions from_environment();
 };
 
 struct PutObjectOptions {
@@ -48,7 +63,7 @@ struct ObjectInfo {
   std::string etag;
   std::string version_id;
   std::string content_type;
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;  // of the body received (a range) or, for HEAD, of the object
   std::map<std::string, std::string> metadata;
 };
 
@@ -57,24 +72,76 @@ struct GetObjectResult {
   std::string body;
 };
 
+struct ObjectSummary {
+  std::string key;
+  std::uint64_t size = 0;
+  std::string etag;
+  std::string last_modified;
+};
+
+struct ListPage {
+  std::vector<ObjectSummary> objects;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_continuation_token;
+};
+
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;  // inclusive, as in "bytes=first-last"
+};
+
 class S3Client {
  public:
-  // `before_call` runs before every request; a handler's context uses it to stop a call that
+  // `before_call` runs before every attempt; a handler's context uses it to stop a call that
   // would start after the invocation's deadline.
   S3Client(std::shared_ptr<HttpTransport> transport, S3ClientOptions options,
            std::function<void()> before_call = {});
+  // A client for the endpoint and credentials of the environment (see from_environment).
+  static std::unique_ptr<S3Client> from_environment();
 
+  void create_bucket(const std::string& bucket);
+
+  // The body's CRC32 is sent (x-amz-checksum-crc32) and checked by S3.
   PutObjectResult put_object(const std::string& bucket, const std::string& key,
                              const std::string& body, const PutObjectOptions& options = {});
-  GetObjectResult get_object(const std::string& bucket, const std::string& key);
+  // Streams the body (read twice: once for its SHA-256 and CRC32, once to send).
+  PutObjectResult put_object(const std::string& bucket, const std::string& key,
+                             std::shared_ptr<BodySource> body, const PutObjectOptions& options = {});
+  // One PUT up to multipart_threshold, a multipart upload (aborted on failure) above it.
+  PutObjectResult upload_file(const std::string& bucket, const std::string& key,
+                              const std::string& path, const PutObjectOptions& options = {});
+
+  GetObjectResult get_object(const std::string& bucket, const std::string& key,
+                             std::optional<ByteRange> range = std::nullopt);
+  // Streams the body to `sink` as it arrives.
+  ObjectInfo get_object(const std::string& bucket, const std::string& key,
+                        const std::function<void(std::string_view)>& sink,
+                        std::optional<ByteRange> range = std::nullopt);
+  ObjectInfo download_file(const std::string& bucket, const std::string& key, const std::string& path);
+
   ObjectInfo head_object(const std::string& bucket, const std::string& key);
   void delete_object(const std::string& bucket, const std::string& key);
+  // Server-side copy; returns the new object's quoted ETag.
+  std::string copy_object(const std::string& source_bucket, const std::string& source_key,
+                          const std::string& bucket, const std::string& key);
+
+  ListPage list_objects_v2(const std::string& bucket, const std::string& prefix = "",
+                           const std::string& continuation_token = "", int max_keys = 1000,
+                           const std::string& delimiter = "");
+  // Every key under `prefix`, following continuation tokens.
+  std::vector<ObjectSummary> list_all(const std::string& bucket, const std::string& prefix = "");
 
   // Sent as X-Amzn-Trace-Id on every request (carries the event lineage).
   void set_trace_header(std::string value) { trace_header_ = std::move(value); }
 
  private:
+  OutgoingRequest request(const std::string& method, const std::string& bucket,
+                          const std::string& key) const;
   HttpReply call(OutgoingRequest request);
+  PutObjectResult multipart_upload(const std::string& bucket, const std::string& key,
+                                   const std::string& path, std::uint64_t size,
+                                   const PutObjectOptions& options);
   static ObjectInfo info_from(const HttpReply& reply);
 
   std::shared_ptr<HttpTransport> transport_;
@@ -82,5 +149,9 @@ class S3Client {
   std::function<void()> before_call_;
   std::string trace_header_;
 };
+
+// A BodySource over a byte range of a file.
+std::shared_ptr<BodySource> file_body(const std::string& path, std::uint64_t offset = 0,
+                                      std::optional<std::uint64_t> length = std::nullopt);
 
 }  // namespace bf

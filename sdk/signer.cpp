@@ -36,7 +36,10 @@ void sign_sigv4(OutgoingRequest& request, const AwsCredentials& credentials,
                 const std::string& region, const std::string& service,
                 std::chrono::system_clock::time_point now) {
   const std::string date = amz_date(now);
-  const std::string payload_hash = sha256_hex(request.body);
+  std::string payload_hash;
+  for (const auto& [name, value] : request.headers)
+    if (ascii_lower(name) == "x-amz-content-sha256") payload_hash = value;
+  if (payload_hash.empty()) payload_hash = sha256_hex(request.body);
   set_header(request.headers, "host", request.host);
   set_header(request.headers, "x-amz-date", date);
   set_header(request.headers, "x-amz-content-sha256", payload_hash);

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 
 namespace bf {
@@ -20,9 +22,10 @@ class InProcessTransport final : public HttpTransport {
     for (const auto& [name, value] : out.headers) req.headers.emplace_back(name, value);
     req.remote_ip = "127.0.0.1";
     req.request_id = new_request_id();
-    req.has_body = !out.body.empty();
-    req.content_length = out.body.size();
-    req.headers.emplace_back("content-length", std::to_string(out.body.size()));
+    const std::uint64_t size = out.body_source ? out.body_source->size() : out.body.size();
+    req.has_body = size > 0;
+    req.content_length = size;
+    req.headers.emplace_back("content-length", std::to_string(size));
 
     Dispatch dispatch = service_.begin(req);
     HttpResponse res;
@@ -30,32 +33,53 @@ class InProcessTransport final : public HttpTransport {
       res = std::move(*dispatch.response);
     } else if (dispatch.sink) {
       std::optional<HttpResponse> early;
-      if (!out.body.empty()) early = dispatch.sink->write(out.body);
+      if (out.body_source) {
+        std::vector<char> chunk(256 * 1024);
+        out.body_source->rewind();
+        while (!early) {
+          std::size_t n = out.body_source->read(chunk.data(), chunk.size());
+          if (!n) break;
+          early = dispatch.sink->write(std::string_view(chunk.data(), n));
+        }
+      } else if (!out.body.empty()) {
+        early = dispatch.sink->write(out.body);
+      }
       res = early ? std::move(*early) : dispatch.sink->finish();
     } else {
       throw std::runtime_error("the service gave neither a response nor a body sink");
     }
-    return to_reply(res, out.method == "HEAD");
+    return to_reply(res, out);
   }
 
  private:
-  static HttpReply to_reply(HttpResponse& res, bool head) {
+  static HttpReply to_reply(HttpResponse& res, const OutgoingRequest& out) {
+    const bool head = out.method == "HEAD";
+    const bool to_sink = out.body_sink && res.status >= 200 && res.status < 300;
     HttpReply reply;
     reply.status = res.status;
     for (auto& [name, value] : res.headers) reply.headers.emplace_back(name, value);
     if (auto* text = std::get_if<std::string>(&res.body)) {
-      reply.body = std::move(*text);
-      if (!head) reply.headers.emplace_back("Content-Length", std::to_string(reply.body.size()));
+      if (!head) reply.headers.emplace_back("Content-Length", std::to_string(text->size()));
+      if (to_sink && !head)
+        out.body_sink(*text);
+      else
+        reply.body = std::move(*text);
     } else {
       const FileRange& range = std::get<FileRange>(res.body);
       reply.headers.emplace_back("Content-Length", std::to_string(range.length));
       if (!head) {
-        reply.body.resize(range.length);
+        // Streamed to the sink in pieces, or gathered into the reply.
+        std::vector<char> chunk(256 * 1024);
         std::uint64_t done = 0;
         while (done < range.length) {
-          ssize_t n = ::pread(range.file->fd(), reply.body.data() + done, range.length - done,
+          ssize_t n = ::pread(range.file->fd(), chunk.data(),
+                              std::min<std::uint64_t>(chunk.size(), range.length - done),
                               static_cast<off_t>(range.offset + done));
           if (n <= 0) throw std::runtime_error("cannot read the object's bytes");
+          if (to_sink)
+            out.body_sink(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+          else
+            reply.body.append(chunk.data(), static_cast<std::size_t>(n));
           done += static_cast<std::uint64_t>(n);
         }
       }

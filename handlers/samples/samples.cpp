@@ -19,7 +19,7 @@ Json save_event(const Json& event, Context& ctx) {
   if (bucket.empty()) throw FunctionError("ConfigurationError", "EVENT_BUCKET is not set");
   const std::string key =
       ctx.env("EVENT_PREFIX", "events/") + ctx.function_name() + "/" + ctx.request_id() + ".json";
-  ctx.s3().put_object(bucket, key, event.dump(), {"application/json", {}});
+  ctx.s3().put_object(bucket, key, to_text(event), {"application/json", {}});
   return Json{{"saved", key}};
 }
 
