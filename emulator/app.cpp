@@ -62,8 +62,10 @@ class Emulator {
     // Invocations in flight call back into the dispatcher: stop taking new work, let the
     // workers finish, and only then take the dispatcher down.
     if (dispatcher_) dispatcher_->stop();
+    if (external_) external_->kill_all();  // invocations in external processes end now
     invoker_.reset();
     dispatcher_.reset();
+    external_.reset();
   }
 
   // Returns an error message, or empty on success.
@@ -94,6 +96,9 @@ class Emulator {
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
         log_);
+    external_ = std::make_unique<ExternalRuntimes>(
+        ExternalSettings{options_.region, options_.access_key, options_.secret_key, ""}, log_);
+    invoker_->set_external_runtimes(external_.get());
     lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, *store_, *clock_, credentials_,
                                           options_.region);
     dispatcher_ = std::make_unique<Dispatcher>(
@@ -117,6 +122,9 @@ class Emulator {
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_);
     return apply_pipeline();
   }
+
+  // External functions reach S3 (and everything else) at this URL.
+  void set_endpoint_for_functions(const std::string& url) { external_->set_endpoint_url(url); }
 
   // Handlers' S3 calls go in-process, or over loopback HTTP once the port is known.
   void use_http_for_handlers(const std::string& host, const std::string& port) {
@@ -187,6 +195,7 @@ class Emulator {
   std::unique_ptr<Store> store_;
   std::unique_ptr<S3Notifier> notifier_;
   std::unique_ptr<S3Service> s3_;
+  std::unique_ptr<ExternalRuntimes> external_;
   std::unique_ptr<Invoker> invoker_;
   std::unique_ptr<LambdaApi> lambda_;
   std::unique_ptr<Dispatcher> dispatcher_;
@@ -216,6 +225,9 @@ int serve(const ServeOptions& options) {
                  options.port, e.what());
     return 1;
   }
+  emulator.set_endpoint_for_functions(
+      "http://" + (options.bind_address == "0.0.0.0" ? std::string("127.0.0.1") : options.bind_address) +
+      ":" + std::to_string(port));
   if (options.handler_s3_http)
     emulator.use_http_for_handlers(options.bind_address == "0.0.0.0" ? "127.0.0.1" : options.bind_address,
                                    std::to_string(port));
@@ -244,6 +256,7 @@ int invoke_once(const InvokeOptions& options) {
       return 2;
     }
     emulator.use_http_for_handlers(options.endpoint.substr(0, colon), options.endpoint.substr(colon + 1));
+    emulator.set_endpoint_for_functions("http://" + options.endpoint);
   }
   std::string payload = "{}";
   if (!options.event_file.empty()) {

@@ -13,6 +13,7 @@ std::map<std::string, Handler> builtin_handlers() {
       {"fail", samples::fail},
       {"sleep", samples::sleep},
       {"copy", s3_handler(samples::copy)},
+      {"event-summary", s3_handler(samples::event_summary)},
   };
 }
 

@@ -27,7 +27,12 @@ struct AsyncConfig {
 
 struct FunctionConfig {
   std::string name;
-  std::string handler;  // a registered in-process handler
+  std::string handler;  // a registered in-process handler; for external code, its _HANDLER
+  // External code speaking the Runtime API (instead of an in-process handler): a command run
+  // with /bin/sh -c, or a folder holding an executable `bootstrap`.
+  std::string command;
+  std::string code_path;
+  bool external() const { return !command.empty() || !code_path.empty(); }
   std::string description;
   std::string runtime = "provided.al2023";
   int memory_mb = 128;   // 128-10240

@@ -14,7 +14,8 @@ FunctionRegistry::FunctionRegistry(std::string region, HandlerCatalog handlers)
     : region_(std::move(region)), handlers_(std::move(handlers)) {}
 
 std::optional<std::string> FunctionRegistry::put(FunctionConfig config) {
-  if (!handlers_.count(config.handler)) return "unknown handler \"" + config.handler + "\"";
+  if (!config.external() && !handlers_.count(config.handler))
+    return "unknown handler \"" + config.handler + "\"";
   if (config.revision_id.empty()) config.revision_id = new_uuid();
   std::unique_lock lock(mu_);
   functions_[config.name] = std::move(config);

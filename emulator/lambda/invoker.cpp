@@ -147,6 +147,11 @@ void Invoker::execute(const std::shared_ptr<Running>& running) {
   Context ctx(std::move(info), *running, s3_factory_);
 
   InvokeResult result;
+  if (req.function.external()) {
+    run_external(running, result);
+    settle(running, std::move(result));
+    return;
+  }
   auto handler = registry_.handlers().find(req.function.handler);
   running->handler_started_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
@@ -172,6 +177,29 @@ void Invoker::execute(const std::shared_ptr<Running>& running) {
       running->write(now_iso() + "\t" + req.request_id + "\tERROR\t" + result.payload);
   }
   settle(running, std::move(result));
+}
+
+void Invoker::run_external(const std::shared_ptr<Running>& running, InvokeResult& result) {
+  const InvokeRequest& req = running->request;
+  if (!external_) {
+    result.outcome = Outcome::FunctionError;
+    result.error_type = "Runtime.Unavailable";
+    result.error_message = "external functions cannot run here";
+    result.payload = error_json(result.error_type, result.error_message);
+    return;
+  }
+  const std::int64_t deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       running->deadline.time_since_epoch()).count();
+  ExternalResult r = external_->invoke(req.function, req.request_id, req.payload, deadline_ms,
+                                       req.trace_header, *running);
+  if (r.ok) {
+    result.payload = r.payload;
+    return;
+  }
+  result.outcome = Outcome::FunctionError;
+  result.error_type = r.error_type;
+  result.error_message = r.error_message;
+  result.payload = r.payload;
 }
 
 void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult result) {
@@ -247,6 +275,9 @@ void Invoker::watch_deadlines() {
     InvokeResult timeout;
     timeout.outcome = Outcome::Timeout;
     settle(running, std::move(timeout));
+    // An external process is killed (Lambda ends the environment); an in-process handler
+    // can only be left to stop at its next SDK call.
+    if (external_ && running->request.function.external()) external_->abort(running->request.request_id);
     lock.lock();
   }
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "emulator/base/worker_pool.h"
+#include "emulator/lambda/external_runtime.h"
 #include "emulator/lambda/function.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/invocation_log.h"
@@ -53,13 +54,18 @@ class Invoker {
   // Starts and waits (the caller's thread only waits; the handler runs on a worker).
   InvokeResult run(InvokeRequest request);
 
+  // Where functions with external code run (optional; without it they fail to start).
+  void set_external_runtimes(ExternalRuntimes* external) { external_ = external; }
+
  private:
   struct Running;
   void settle(const std::shared_ptr<Running>& running, InvokeResult result);
   void execute(const std::shared_ptr<Running>& running);
+  void run_external(const std::shared_ptr<Running>& running, InvokeResult& result);
   void watch_deadlines();
 
   const FunctionRegistry& registry_;
+  ExternalRuntimes* external_ = nullptr;
   Context::S3Factory s3_factory_;
   InvocationLog& log_;
 

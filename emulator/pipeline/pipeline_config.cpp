@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -50,9 +51,9 @@ int integer(const Json& object, const std::string& where, const char* name, int 
 FunctionConfig read_function(const Json& j, const std::string& where,
                              const std::vector<std::string>& handlers) {
   only_fields(j, where,
-              {"name", "handler", "description", "memory_size", "timeout", "environment",
-               "reserved_concurrency", "maximum_retry_attempts", "maximum_event_age_seconds",
-               "on_success", "on_failure", "recursive_loop"});
+              {"name", "handler", "runtime", "command", "code", "description", "memory_size",
+               "timeout", "environment", "reserved_concurrency", "maximum_retry_attempts",
+               "maximum_event_age_seconds", "on_success", "on_failure", "recursive_loop"});
   FunctionConfig f;
   f.name = text(j, where, "name", true);
   if (f.name.empty() || f.name.size() > 64 ||
@@ -60,8 +61,26 @@ FunctionConfig read_function(const Json& j, const std::string& where,
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
       }))
     fail(where + ".name", "must be 1-64 letters, digits, '-' or '_'");
-  f.handler = text(j, where, "handler", true);
-  if (std::find(handlers.begin(), handlers.end(), f.handler) == handlers.end()) {
+  f.command = text(j, where, "command", false);
+  f.code_path = text(j, where, "code", false);
+  const std::string runtime = text(j, where, "runtime", false);
+  if (!f.command.empty() && !f.code_path.empty())
+    fail(where + ".command", "give either a command or code, not both");
+  if (!f.command.empty()) {
+    if (runtime != "process") fail(where + ".runtime", "must be \"process\" for a function with a command");
+    f.runtime = "process";
+  } else if (!f.code_path.empty()) {
+    if (!runtime.empty() && runtime != "provided.al2023" && runtime != "provided.al2")
+      fail(where + ".runtime", "must be provided.al2023 or provided.al2 for code with a bootstrap");
+    if (!runtime.empty()) f.runtime = runtime;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f.code_path + "/bootstrap", ec))
+      fail(where + ".code", "\"" + f.code_path + "\" is not a folder with a bootstrap");
+  } else if (!runtime.empty() && runtime != "provided.al2023") {
+    fail(where + ".runtime", "\"" + runtime + "\" needs a command (\"process\") or code (provided.al2023, provided.al2)");
+  }
+  f.handler = text(j, where, "handler", !f.external());
+  if (!f.external() && std::find(handlers.begin(), handlers.end(), f.handler) == handlers.end()) {
     std::string known;
     for (const auto& h : handlers) known += (known.empty() ? "" : ", ") + h;
     fail(where + ".handler", "\"" + f.handler + "\" is not a registered handler (known: " + known + ")");

@@ -37,6 +37,17 @@ Json sleep(const Json&, Context& ctx) {
   return Json{{"slept_ms", ms}};
 }
 
+Json event_summary(const S3Event& event, Context& ctx) {
+  Json objects = Json::array();
+  for (const auto& r : event.records)
+    objects.push_back(Json{{"event", r.event_name},
+                           {"bucket", r.bucket_name},
+                           {"key", r.key},
+                           {"size", r.size ? Json(*r.size) : Json(nullptr)}});
+  ctx.log("summarised " + std::to_string(event.records.size()) + " record(s)");
+  return Json{{"count", event.records.size()}, {"objects", objects}};
+}
+
 Json copy(const S3Event& event, Context& ctx) {
   Json copied = Json::array();
   for (const auto& record : event.records) {

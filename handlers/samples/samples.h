@@ -15,5 +15,8 @@ Json save_event(const Json& event, Context& ctx);  // stores the event in $EVENT
 Json fail(const Json& event, Context& ctx);        // throws $ERROR_TYPE / $ERROR_MESSAGE
 Json sleep(const Json& event, Context& ctx);       // sleeps $SLEEP_MS, then writes to $SAVE_BUCKET
 Json copy(const S3Event& event, Context& ctx);     // copies each new object to $TARGET_BUCKET
+// The reference handler run in-process, as a C++ bootstrap and as a Python runtime (the
+// same answer each way): {"count": n, "objects": [{"event","bucket","key","size"}]}.
+Json event_summary(const S3Event& event, Context& ctx);
 
 }  // namespace bf::samples
