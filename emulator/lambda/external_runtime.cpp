@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,9 +13,12 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <fstream>
+#include <functional>
 #include <thread>
 
 #include "emulator/http/server.h"
+#include "emulator/lambda/code_archive.h"
 #include "emulator/lambda/function_registry.h"
 #include "sdk/json.h"
 #include "sdk/sigv4.h"
@@ -135,6 +140,14 @@ class ExternalEnvironment final : public Service {
     pending_.emplace(Pending{request_id, payload, deadline_ms, arn, trace, &log});
     cv_.notify_all();
     cv_.wait(lock, [&] { return pending_->result.has_value() || exited_; });
+    // What the process printed before answering belongs to this invocation's log: let the
+    // reader take what is still in the pipe (bounded, in case the process keeps printing).
+    const auto drain_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (!exited_ && std::chrono::steady_clock::now() < drain_until) {
+      int unread = 0;
+      if (!reading_ && (out_fd_ < 0 || ::ioctl(out_fd_, FIONREAD, &unread) != 0 || unread == 0)) break;
+      cv_.wait_for(lock, std::chrono::milliseconds(2));
+    }
     ExternalResult result = pending_->result ? *pending_->result : exit_result(request_id);
     pending_.reset();
     return result;
@@ -310,6 +323,7 @@ class ExternalEnvironment final : public Service {
     {
       std::lock_guard lock(mu_);
       pid_ = pid;
+      out_fd_ = fds[0];
     }
     reader_thread_ = std::thread([this, fd = fds[0]] { read_output(fd); });
     return "";
@@ -319,6 +333,17 @@ class ExternalEnvironment final : public Service {
     std::string partial;
     char buf[8192];
     while (true) {
+      // Wait until there is something, and say so before taking it out of the pipe: the
+      // invocation waiting for its log then sees either bytes in the pipe or `reading_`.
+      pollfd pfd{fd, POLLIN, 0};
+      if (::poll(&pfd, 1, -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      {
+        std::lock_guard lock(mu_);
+        reading_ = true;
+      }
       ssize_t n = ::read(fd, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
@@ -328,8 +353,17 @@ class ExternalEnvironment final : public Service {
         emit(partial.substr(0, nl));
         partial.erase(0, nl + 1);
       }
+      {
+        std::lock_guard lock(mu_);
+        reading_ = false;
+      }
+      cv_.notify_all();
     }
     if (!partial.empty()) emit(partial);
+    {
+      std::lock_guard lock(mu_);
+      out_fd_ = -1;
+    }
     ::close(fd);
     int status = 0;
     ::waitpid(pid_, &status, 0);
@@ -346,7 +380,7 @@ class ExternalEnvironment final : public Service {
     LogSink* sink = nullptr;
     {
       std::lock_guard lock(mu_);
-      if (pending_ && pending_->delivered && !pending_->result) sink = pending_->log;
+      if (pending_ && pending_->delivered) sink = pending_->log;
     }
     if (sink)
       sink->write(line);
@@ -366,21 +400,50 @@ class ExternalEnvironment final : public Service {
   bool exited_ = false;
   std::string exit_reason_;
   pid_t pid_ = -1;
+  int out_fd_ = -1;       // the read end of the process's output pipe, while open
+  bool reading_ = false;  // the reader holds bytes it has not yet logged
   std::unique_ptr<HttpServer> server_;
   std::thread server_thread_;
   std::thread reader_thread_;
 };
 
 ExternalRuntimes::ExternalRuntimes(ExternalSettings settings, InvocationLog& log)
-    : settings_(std::move(settings)), log_(log) {}
+    : settings_(std::move(settings)), log_(log) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "bucketfire-code-XXXXXX").string();
+  if (::mkdtemp(pattern.data())) code_root_ = pattern;
+}
 
 ExternalRuntimes::~ExternalRuntimes() {
-  std::map<std::string, std::vector<std::shared_ptr<ExternalEnvironment>>> all;
   {
-    std::lock_guard lock(mu_);
-    all.swap(environments_);
+    std::map<std::string, std::vector<std::shared_ptr<ExternalEnvironment>>> all;
+    {
+      std::lock_guard lock(mu_);
+      all.swap(environments_);
+    }
+    // Destroying an environment kills its process and waits for its threads.
   }
-  // Destroying an environment kills its process and waits for its threads.
+  std::error_code ec;
+  if (!code_root_.empty()) std::filesystem::remove_all(code_root_, ec);
+}
+
+std::string ExternalRuntimes::code_folder(const FunctionConfig& fn, const std::string& version,
+                                          std::string& error) {
+  if (!fn.code_path.ends_with(".zip")) return fn.code_path;
+  const std::string folder = code_root_ + "/unpacked/" + fn.name + "-" +
+                             std::to_string(std::hash<std::string>{}(fn.code_path + "|" + version));
+  std::error_code ec;
+  if (std::filesystem::exists(folder + "/.complete", ec)) return folder;
+  std::filesystem::remove_all(folder, ec);
+  if (std::string err = extract_zip(fn.code_path, folder); !err.empty()) {
+    error = err;
+    return "";
+  }
+  if (!std::filesystem::is_regular_file(folder + "/bootstrap", ec)) {
+    error = fn.code_path + " has no bootstrap at its root";
+    return "";
+  }
+  std::ofstream(folder + "/.complete").put('\n');
+  return folder;
 }
 
 void ExternalRuntimes::set_endpoint_url(std::string url) {
@@ -388,8 +451,15 @@ void ExternalRuntimes::set_endpoint_url(std::string url) {
   settings_.endpoint_url = std::move(url);
 }
 
-std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionConfig& fn, std::string& error) {
-  const std::string version = code_version(fn);
+std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionConfig& declared,
+                                                              std::string& error) {
+  const std::string version = code_version(declared);
+  FunctionConfig fn = declared;
+  {
+    std::lock_guard lock(unpack_mu_);
+    fn.code_path = code_folder(declared, version, error);
+  }
+  if (!error.empty()) return nullptr;
   std::vector<std::shared_ptr<ExternalEnvironment>> retired;  // destroyed outside the lock
   std::shared_ptr<ExternalEnvironment> chosen;
   {

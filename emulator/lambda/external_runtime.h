@@ -31,6 +31,8 @@ struct ExternalSettings {
   std::string endpoint_url;  // given to functions as AWS_ENDPOINT_URL ("" when unknown)
 };
 
+// A zip's code is unpacked once per version into a private folder (removed at exit).
+
 class ExternalEnvironment;
 
 class ExternalRuntimes {
@@ -39,6 +41,8 @@ class ExternalRuntimes {
   ~ExternalRuntimes();  // kills every process
 
   void set_endpoint_url(std::string url);
+  // The private folder for unpacked code and uploaded packages.
+  const std::string& code_root() const { return code_root_; }
 
   // Runs one invocation in a warm or new environment and waits for its answer. Lines the
   // process prints while it runs go to `log`.
@@ -54,8 +58,13 @@ class ExternalRuntimes {
   std::shared_ptr<ExternalEnvironment> acquire(const FunctionConfig& fn, std::string& error);
   void release(const std::shared_ptr<ExternalEnvironment>& env);
 
+  // The folder to run `fn` from: its code folder, or its zip unpacked.
+  std::string code_folder(const FunctionConfig& fn, const std::string& version, std::string& error);
+
   ExternalSettings settings_;
   InvocationLog& log_;
+  std::string code_root_;
+  std::mutex unpack_mu_;
   std::mutex mu_;
   std::map<std::string, std::vector<std::shared_ptr<ExternalEnvironment>>> environments_;  // by function
 };

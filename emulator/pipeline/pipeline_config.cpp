@@ -74,8 +74,9 @@ FunctionConfig read_function(const Json& j, const std::string& where,
       fail(where + ".runtime", "must be provided.al2023 or provided.al2 for code with a bootstrap");
     if (!runtime.empty()) f.runtime = runtime;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(f.code_path + "/bootstrap", ec))
-      fail(where + ".code", "\"" + f.code_path + "\" is not a folder with a bootstrap");
+    const bool zip = f.code_path.ends_with(".zip") && std::filesystem::is_regular_file(f.code_path, ec);
+    if (!zip && !std::filesystem::is_regular_file(f.code_path + "/bootstrap", ec))
+      fail(where + ".code", "\"" + f.code_path + "\" is neither a .zip nor a folder with a bootstrap");
   } else if (!runtime.empty() && runtime != "provided.al2023") {
     fail(where + ".runtime", "\"" + runtime + "\" needs a command (\"process\") or code (provided.al2023, provided.al2)");
   }

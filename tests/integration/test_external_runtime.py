@@ -1,6 +1,6 @@
 """Functions as external processes speaking the Lambda Runtime API: the reference handler
-run three ways (in-process, as the C++ bootstrap built from the same source, and as a
-standard-library Python runtime) gives the same answer; a bootstrap's own S3 calls reach
+run three ways (in-process, as the C++ bootstrap built from the same source — also from its
+packaged provided.al2023 zip — and as a standard-library Python runtime) gives the same answer; a bootstrap's own S3 calls reach
 the emulator through AWS_ENDPOINT_URL; crashed environments are replaced, timed-out ones
 killed, and changed code is picked up by the next invocation."""
 
@@ -19,6 +19,7 @@ import harness
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON_RUNTIME = os.path.join(REPO, "fixtures", "runtimes", "python-event-summary")
 FUNCTIONS = os.path.join(os.path.dirname(harness.binary_path()), "functions")
+PACKAGES = os.path.join(os.path.dirname(harness.binary_path()), "packages")
 WORK = tempfile.mkdtemp(prefix="bf-external-")
 atexit.register(shutil.rmtree, WORK, True)
 HOT = os.path.join(WORK, "hot")
@@ -29,6 +30,7 @@ PIPELINE = {
     "functions": [
         {"name": "summary-inprocess", "handler": "event-summary"},
         {"name": "summary-cpp", "code": os.path.join(FUNCTIONS, "event-summary")},
+        {"name": "summary-zip", "code": os.path.join(PACKAGES, "event-summary.zip")},
         {"name": "summary-python", "code": PYTHON_RUNTIME},
         {"name": "summary-command", "runtime": "process",
          "command": "python3 " + os.path.join(PYTHON_RUNTIME, "bootstrap")},
@@ -60,7 +62,7 @@ class ExternalRuntimes(harness.ServerTestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.path.exists(os.path.join(FUNCTIONS, "event-summary", "bootstrap")):
+        if not os.path.exists(os.path.join(PACKAGES, "event-summary.zip")):
             raise unittest.SkipTest("the bootstrap targets are not built")
         super().setUpClass()
         cls.lam = cls.server.lambda_client()
@@ -74,7 +76,7 @@ class ExternalRuntimes(harness.ServerTestCase):
     def test_same_answer_three_ways(self):
         event = sample_event("photos/red flower.jpg")
         answers = {}
-        for name in ["summary-inprocess", "summary-cpp", "summary-python", "summary-command"]:
+        for name in ["summary-inprocess", "summary-cpp", "summary-zip", "summary-python", "summary-command"]:
             error, body, log = self.invoke(name, event, tail=True)
             self.assertIsNone(error, body)
             self.assertIn("summarised 1 record(s)", log, name)
