@@ -100,7 +100,7 @@ class Emulator {
         ExternalSettings{options_.region, options_.access_key, options_.secret_key, ""}, log_);
     invoker_->set_external_runtimes(external_.get());
     lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, *store_, *clock_, credentials_,
-                                          options_.region);
+                                          options_.region, external_.get());
     dispatcher_ = std::make_unique<Dispatcher>(
         *store_, *clock_, registry_, *invoker_, log_,
         [this](const std::string& bucket, const std::string& key, const std::string& body,

@@ -46,4 +46,20 @@ std::string extract_zip(const std::string& zip_file, const std::string& destinat
   return "";
 }
 
+std::string check_zip_has(const std::string& zip_file, const std::string& name, bool& found) {
+  found = false;
+  std::unique_ptr<archive, decltype(&archive_read_free)> in(archive_read_new(), archive_read_free);
+  archive_read_support_format_zip(in.get());
+  if (archive_read_open_filename(in.get(), zip_file.c_str(), 64 * 1024) != ARCHIVE_OK)
+    return std::string("the package is not a readable zip file: ") + archive_error_string(in.get());
+  archive_entry* entry = nullptr;
+  int rc;
+  while ((rc = archive_read_next_header(in.get(), &entry)) == ARCHIVE_OK) {
+    if (name == archive_entry_pathname(entry)) found = true;
+    archive_read_data_skip(in.get());
+  }
+  if (rc != ARCHIVE_EOF) return std::string("the package is not a readable zip file: ") + archive_error_string(in.get());
+  return "";
+}
+
 }  // namespace bf

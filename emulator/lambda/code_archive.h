@@ -9,4 +9,7 @@ namespace bf {
 // message, or "" on success.
 std::string extract_zip(const std::string& zip_file, const std::string& destination);
 
+// Whether the zip holds an entry with this exact name ("bootstrap"); "" or an error message.
+std::string check_zip_has(const std::string& zip_file, const std::string& name, bool& found);
+
 }  // namespace bf

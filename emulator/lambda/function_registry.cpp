@@ -46,6 +46,11 @@ bool FunctionRegistry::update(const std::string& name,
   return true;
 }
 
+bool FunctionRegistry::remove(const std::string& name) {
+  std::unique_lock lock(mu_);
+  return functions_.erase(name) > 0;
+}
+
 std::string FunctionRegistry::resolve(const std::string& name_or_arn) const {
   std::string name = name_or_arn;
   // Full ARN: arn:aws:lambda:region:account:function:name[:qualifier]

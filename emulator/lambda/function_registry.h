@@ -28,6 +28,7 @@ class FunctionRegistry {
   std::vector<FunctionConfig> list() const;
   // Applies `change` to the named function; false when there is no such function.
   bool update(const std::string& name, const std::function<void(FunctionConfig&)>& change);
+  bool remove(const std::string& name);
 
   // A function name from what Lambda APIs accept: a name, "name:qualifier", a partial ARN
   // "account:function:name" or a full ARN. Empty when it names no known function.

@@ -6,6 +6,7 @@
 #include "emulator/auth/verify.h"
 #include "emulator/base/uuid.h"
 #include "emulator/events/lineage.h"
+#include "emulator/lambda/lambda_errors.h"
 #include "emulator/s3/router.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
@@ -18,25 +19,6 @@ namespace {
 constexpr std::string_view kPrefixes[] = {"/2015-03-31/functions", "/2019-09-25/functions",
                                           "/2017-10-31/functions", "/2019-09-30/functions",
                                           "/2024-08-31/functions"};
-
-HttpResponse json_response(int status, const Json& body, const std::string& request_id) {
-  HttpResponse res;
-  res.status = status;
-  res.set_header("Content-Type", "application/json");
-  res.set_header("x-amzn-RequestId", request_id);
-  res.body = to_text(body);
-  return res;
-}
-
-HttpResponse lambda_error(int status, const std::string& type, const std::string& message,
-                          const std::string& request_id, Json extra = Json::object()) {
-  Json body = std::move(extra);
-  body["Type"] = "User";
-  body["Message"] = message;
-  HttpResponse res = json_response(status, body, request_id);
-  res.set_header("x-amzn-ErrorType", type);
-  return res;
-}
 
 HttpResponse not_found(const std::string& name_or_arn, const std::string& region,
                        const std::string& request_id) {
@@ -75,12 +57,14 @@ std::string range_error(const std::string& member, long long value, long long mi
 
 class BodyCollector final : public BodySink {
  public:
-  BodyCollector(LambdaApi& api, const HttpRequest& request) : api_(api), request_(request) {}
+  BodyCollector(LambdaApi& api, const HttpRequest& request, std::size_t limit)
+      : api_(api), request_(request), limit_(limit) {}
   std::optional<HttpResponse> write(std::string_view bytes) override {
-    if (body_.size() + bytes.size() > kSyncPayloadLimit + 1) {
+    if (body_.size() + bytes.size() > limit_ + 1) {
       return lambda_error(413, "RequestTooLargeException",
-                          "Request must be smaller than " + std::to_string(kSyncPayloadLimit) +
-                              " bytes for the InvokeFunction operation",
+                          "Request must be smaller than " + std::to_string(limit_) + " bytes for the " +
+                              (limit_ == kSyncPayloadLimit ? "InvokeFunction" : "CreateFunction") +
+                              " operation",
                           request_.request_id);
     }
     body_.append(bytes);
@@ -92,6 +76,7 @@ class BodyCollector final : public BodySink {
  private:
   LambdaApi& api_;
   const HttpRequest& request_;
+  std::size_t limit_;
   std::string body_;
 };
 
@@ -133,15 +118,22 @@ Json function_configuration_json(const FunctionConfig& fn, const std::string& re
 }
 
 LambdaApi::LambdaApi(FunctionRegistry& functions, Invoker& invoker, Store& store,
-                     const Clock& clock, const CredentialStore& credentials, std::string region)
+                     const Clock& clock, const CredentialStore& credentials, std::string region,
+                     ExternalRuntimes* external)
     : functions_(functions), invoker_(invoker), store_(store), clock_(clock),
-      credentials_(credentials), region_(std::move(region)) {}
+      credentials_(credentials), region_(std::move(region)), external_(external) {}
 
 Dispatch LambdaApi::begin(const HttpRequest& request) {
   // Lambda signs the body's hash without sending it in a header: verification waits for the
   // body (at most 6 MB).
+  // Code uploads carry a base64 zip: Lambda takes up to 50 MB zipped in the request.
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool code_upload = (request.method == "POST" && (path == "/2015-03-31/functions" ||
+                                                         path == "/2015-03-31/functions/")) ||
+                           (request.method == "PUT" && path.ends_with("/code"));
   Dispatch d;
-  d.sink = std::make_unique<BodyCollector>(*this, request);
+  d.sink = std::make_unique<BodyCollector>(*this, request,
+                                           code_upload ? kCodeUploadLimit : kSyncPayloadLimit);
   return d;
 }
 
@@ -192,6 +184,7 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
     denied->operation = "Lambda";
     return std::move(*denied);
   }
+  if (parts.size() == 2 && version == "2015-03-31" && method == "POST") return create_function(request, body);
   if (parts.size() == 2 && version == "2015-03-31" && method == "GET") {
     Json list = Json::array();
     for (const auto& fn : functions_.list()) list.push_back(function_configuration_json(fn, region_));
@@ -218,6 +211,10 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
     res = not_found(name_or_arn, region_, rid);
   } else if (version == "2015-03-31" && resource == "invocations" && method == "POST") {
     res = invoke(request, name, body);
+  } else if (version == "2015-03-31" && resource.empty() && method == "DELETE") {
+    res = delete_function(request, name);
+  } else if (version == "2015-03-31" && resource == "code" && method == "PUT") {
+    res = update_function_code(request, name, body);
   } else if (version == "2015-03-31" && resource.empty() && method == "GET") {
     auto fn = functions_.find(name);
     Json out{{"Configuration", function_configuration_json(*fn, region_)},

@@ -4,10 +4,12 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
 #include "emulator/http/message.h"
+#include "emulator/lambda/external_runtime.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/invoker.h"
 #include "emulator/store/store.h"
@@ -17,6 +19,7 @@ namespace bf {
 
 inline constexpr std::size_t kSyncPayloadLimit = 6 * 1024 * 1024;   // 6 MB request/response
 inline constexpr std::size_t kAsyncPayloadLimit = 1024 * 1024;      // 1 MB since Oct 2025
+inline constexpr std::size_t kCodeUploadLimit = 70 * 1024 * 1024;   // a 50 MB zip, base64
 
 // True for paths the Lambda API owns ("/2015-03-31/functions...", ...).
 bool is_lambda_api_path(const HttpRequest& request);
@@ -27,7 +30,7 @@ Json function_configuration_json(const FunctionConfig& fn, const std::string& re
 class LambdaApi final : public Service {
  public:
   LambdaApi(FunctionRegistry& functions, Invoker& invoker, Store& store, const Clock& clock,
-            const CredentialStore& credentials, std::string region);
+            const CredentialStore& credentials, std::string region, ExternalRuntimes* external = nullptr);
   Dispatch begin(const HttpRequest& request) override;
 
   // Handles a whole request once its body is read (public for the body sink).
@@ -44,6 +47,15 @@ class LambdaApi final : public Service {
                            const std::string& body);
   HttpResponse recursion_config(const HttpRequest& request, const std::string& function,
                                 const std::string& body);
+  // Function code (lambda_code_api.cpp): CreateFunction, UpdateFunctionCode, DeleteFunction.
+  HttpResponse create_function(const HttpRequest& request, const std::string& body);
+  HttpResponse update_function_code(const HttpRequest& request, const std::string& function,
+                                    const std::string& body);
+  HttpResponse delete_function(const HttpRequest& request, const std::string& function);
+  // Writes a package (from ZipFile or S3Bucket/S3Key) into the code folder; its path, or an
+  // error response.
+  std::variant<std::string, HttpResponse> save_package(const HttpRequest& request,
+                                                       const std::string& function, const Json& code);
 
   FunctionRegistry& functions_;
   Invoker& invoker_;
@@ -51,6 +63,7 @@ class LambdaApi final : public Service {
   const Clock& clock_;
   const CredentialStore& credentials_;
   std::string region_;
+  ExternalRuntimes* external_;
 };
 
 }  // namespace bf

@@ -135,6 +135,57 @@ class ExternalRuntimes(harness.ServerTestCase):
         self.assertIsNone(error, body)
         self.assertEqual(body.get("version"), 2)
 
+    def test_create_update_and_delete_with_the_aws_cli(self):
+        role = "arn:aws:iam::000000000000:role/lambda"
+        made = self.server.aws_json("lambda", "create-function", "--function-name", "made",
+                                    "--runtime", "provided.al2023", "--role", role, "--handler", "summary",
+                                    "--zip-file", "fileb://" + os.path.join(PACKAGES, "event-summary.zip"))
+        self.assertEqual((made["FunctionName"], made["Runtime"], made["State"]), ("made", "provided.al2023", "Active"))
+        error, body, _ = self.invoke("made", sample_event("a.txt"))
+        self.assertIsNone(error, body)
+        self.assertEqual(body["count"], 1)
+
+        # New code: the Python runtime, zipped with an executable bootstrap.
+        zip_path = os.path.join(WORK, "python.zip")
+        with open(os.path.join(PYTHON_RUNTIME, "bootstrap")) as f:
+            code = f.read().replace('return {"count": len(objects), "objects": objects}',
+                                    'return {"count": len(objects), "objects": objects, "version": 3}')
+        import zipfile
+        with zipfile.ZipFile(zip_path, "w") as z:
+            info = zipfile.ZipInfo("bootstrap")
+            info.external_attr = 0o755 << 16
+            z.writestr(info, code)
+        self.server.aws_json("lambda", "update-function-code", "--function-name", "made",
+                             "--zip-file", "fileb://" + zip_path)
+        error, body, _ = self.invoke("made", sample_event("b.txt"))
+        self.assertIsNone(error, body)
+        self.assertEqual(body["version"], 3)
+
+        # From a package in S3, as Lambda can read it.
+        self.s3.create_bucket(Bucket="packages")
+        self.s3.upload_file(zip_path, "packages", "python.zip")
+        self.lam.create_function(FunctionName="from-s3", Runtime="provided.al2", Role=role, Handler="h",
+                                 Code={"S3Bucket": "packages", "S3Key": "python.zip"})
+        self.assertEqual(self.invoke("from-s3", sample_event("c.txt"))[1]["version"], 3)
+
+        with open(zip_path, "rb") as f:
+            package = f.read()
+        for kwargs, code_name in [
+                ({"FunctionName": "made", "Runtime": "provided.al2023"}, "ResourceConflictException"),
+                ({"FunctionName": "py", "Runtime": "python3.12"}, "InvalidParameterValueException")]:
+            with self.assertRaises(self.lam.exceptions.ClientError) as err:
+                self.lam.create_function(Role=role, Handler="h", Code={"ZipFile": package}, **kwargs)
+            self.assertEqual(err.exception.response["Error"]["Code"], code_name)
+        with self.assertRaises(self.lam.exceptions.ClientError) as err:
+            self.lam.create_function(FunctionName="nozip", Runtime="provided.al2023", Role=role, Handler="h",
+                                     Code={"ZipFile": b"not a zip"})
+        self.assertEqual(err.exception.response["Error"]["Code"], "InvalidParameterValueException")
+
+        self.server.aws("lambda", "delete-function", "--function-name", "made")
+        with self.assertRaises(self.lam.exceptions.ClientError) as err:
+            self.lam.invoke(FunctionName="made", Payload=b"{}")
+        self.assertEqual(err.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
     def _get(self, bucket, key):
         try:
             return self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
