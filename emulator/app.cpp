@@ -21,6 +21,7 @@
 #include "emulator/lambda/invoker.h"
 #include "emulator/lambda/lambda_api.h"
 #include "emulator/pipeline/pipeline_config.h"
+#include "emulator/pipeline/sam_export.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/xml.h"
@@ -300,6 +301,27 @@ int invoke_once(const InvokeOptions& options) {
   std::fprintf(stdout, "%s\n", result.payload.c_str());
   std::fflush(stdout);
   return result.outcome == Outcome::Success ? 0 : 1;
+}
+
+int export_sam(const ExportOptions& options) {
+  auto loaded = load_pipeline_file(options.config_file, handler_names(builtin_handlers()), "us-east-1");
+  if (auto* err = std::get_if<std::string>(&loaded)) {
+    std::fprintf(stderr, "bucketfire: %s\n", err->c_str());
+    return 2;
+  }
+  const std::string text =
+      to_text(sam_template(std::get<PipelineConfig>(loaded), SamOptions{options.packages_dir}), 2) + "\n";
+  if (options.out_file.empty()) {
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  std::ofstream out(options.out_file);
+  out << text;
+  if (!out) {
+    std::fprintf(stderr, "bucketfire: cannot write %s\n", options.out_file.c_str());
+    return 1;
+  }
+  return 0;
 }
 
 int print_sample_s3_event(const SampleEventOptions& o) {

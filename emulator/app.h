@@ -47,4 +47,12 @@ struct SampleEventOptions {
 };
 int print_sample_s3_event(const SampleEventOptions& options);
 
+struct ExportOptions {
+  std::string config_file;
+  std::string out_file;  // "" for standard output
+  std::string packages_dir = "build/packages";
+};
+// Writes the pipeline file as a SAM template (`bucketfire export sam`).
+int export_sam(const ExportOptions& options);
+
 }  // namespace bf

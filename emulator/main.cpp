@@ -15,6 +15,7 @@ commands:
   serve              run the S3 + Lambda server
   invoke NAME        run one function once, without a server (like `sam local invoke`)
   events s3          print a sample S3 event
+  export sam         write a pipeline file as an AWS SAM template (JSON)
   --help             show this help
   --version          show the version
 
@@ -42,6 +43,11 @@ invoke options (plus --config, --data-dir, --region, --access-key, --secret-key)
   --endpoint HOST:PORT  send the handler's S3 calls to a running emulator
   The response goes to standard output, the function's log to standard error; the exit
   status is 1 when the function fails.
+
+export sam options:
+  --config FILE         the pipeline file (required)
+  --out FILE            where to write the template (default: standard output)
+  --packages DIR        where the function packages are (default build/packages)
 
 events s3 options:
   --bucket B --key K    the object (defaults example-bucket, example/key.txt)
@@ -152,6 +158,21 @@ int run_invoke(int argc, char** argv) {
   return bf::invoke_once(options);
 }
 
+int run_export(int argc, char** argv) {
+  if (argc < 3 || std::string_view(argv[2]) != "sam") return usage_error("export supports: sam");
+  bf::ExportOptions options;
+  int rc = parse_flags(argc, argv, 3, [&](std::string_view flag, const std::string& value) {
+    if (flag == "--config") options.config_file = value;
+    else if (flag == "--out") options.out_file = value;
+    else if (flag == "--packages") options.packages_dir = value;
+    else return false;
+    return true;
+  });
+  if (rc >= 0) return rc;
+  if (options.config_file.empty()) return usage_error("export sam needs --config FILE");
+  return bf::export_sam(options);
+}
+
 int run_events(int argc, char** argv) {
   if (argc < 3 || std::string_view(argv[2]) != "s3") return usage_error("events supports: s3");
   bf::SampleEventOptions options;
@@ -185,5 +206,6 @@ int main(int argc, char** argv) {
   if (command == "serve") return run_serve(argc, argv);
   if (command == "invoke") return run_invoke(argc, argv);
   if (command == "events") return run_events(argc, argv);
+  if (command == "export") return run_export(argc, argv);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

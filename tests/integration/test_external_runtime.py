@@ -31,6 +31,9 @@ PIPELINE = {
         {"name": "summary-inprocess", "handler": "event-summary"},
         {"name": "summary-cpp", "code": os.path.join(FUNCTIONS, "event-summary")},
         {"name": "summary-zip", "code": os.path.join(PACKAGES, "event-summary.zip")},
+        {"name": "summary-builtin", "code": os.path.join(PACKAGES, "builtin.zip"), "handler": "event-summary"},
+        {"name": "no-such-builtin", "code": os.path.join(PACKAGES, "builtin.zip"), "handler": "nope",
+         "maximum_retry_attempts": 0},
         {"name": "summary-python", "code": PYTHON_RUNTIME},
         {"name": "summary-command", "runtime": "process",
          "command": "python3 " + os.path.join(PYTHON_RUNTIME, "bootstrap")},
@@ -76,7 +79,8 @@ class ExternalRuntimes(harness.ServerTestCase):
     def test_same_answer_three_ways(self):
         event = sample_event("photos/red flower.jpg")
         answers = {}
-        for name in ["summary-inprocess", "summary-cpp", "summary-zip", "summary-python", "summary-command"]:
+        for name in ["summary-inprocess", "summary-cpp", "summary-zip", "summary-builtin", "summary-python",
+                     "summary-command"]:
             error, body, log = self.invoke(name, event, tail=True)
             self.assertIsNone(error, body)
             self.assertIn("summarised 1 record(s)", log, name)
@@ -94,6 +98,12 @@ class ExternalRuntimes(harness.ServerTestCase):
                          "the C++ bootstrap to run on the S3 event")
         body = harness.wait_for(lambda: self._get("copies", "copy/b.txt"), "the bootstrap's copy")
         self.assertEqual(body, b"copied by a bootstrap")
+
+    def test_an_init_error_is_the_invocation_error(self):
+        error, body, _ = self.invoke("no-such-builtin", sample_event("x.txt"))
+        self.assertEqual(error, "Unhandled")
+        self.assertEqual(body["errorType"], "Runtime.HandlerNotFound")
+        self.assertIn('no built-in handler "nope"', body["errorMessage"])
 
     def test_a_crashed_environment_is_replaced(self):
         error, body, log = self.invoke("crashy", sample_event("boom.txt"), tail=True)

@@ -1,0 +1,112 @@
+#include "emulator/pipeline/sam_export.h"
+
+#include <cctype>
+#include <set>
+
+#include "emulator/events/s3_notifier.h"
+
+namespace bf {
+
+namespace {
+
+// CloudFormation logical ids are alphanumeric: "processed-images" -> "ProcessedImages".
+std::string logical_id(const std::string& name, const std::string& suffix) {
+  std::string out;
+  bool upper = true;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    } else {
+      upper = true;
+    }
+  }
+  return out + suffix;
+}
+
+// Buckets are named from the local name, the account and the region (S3 names are global).
+// Functions refer to them by this name, never by Ref/GetAtt: a bucket whose notifications
+// invoke a function that refers to the bucket would otherwise be a dependency cycle.
+Json bucket_name(const std::string& name) {
+  return Json{{"Fn::Sub", name + "-${AWS::AccountId}-${AWS::Region}"}};
+}
+
+Json destination(const Destination& d, const std::string& kind_for_function) {
+  if (d.is_bucket())
+    return Json{{"Type", "S3Bucket"},
+                {"Destination", Json{{"Fn::Sub", "arn:${AWS::Partition}:s3:::" + d.bucket() +
+                                                     "-${AWS::AccountId}-${AWS::Region}"}}}};
+  const std::string function = S3Notifier::function_name_from_arn(d.arn);
+  return Json{{"Type", kind_for_function},
+              {"Destination", Json{{"Fn::GetAtt", Json::array({logical_id(function, "Function"), "Arn"})}}}};
+}
+
+}  // namespace
+
+Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
+  Json resources = Json::object();
+  std::set<std::string> bucket_names;
+  for (const auto& b : pipeline.buckets) {
+    bucket_names.insert(b.name);
+    Json properties{{"BucketName", bucket_name(b.name)}};
+    if (!b.versioning.empty()) properties["VersioningConfiguration"] = {{"Status", b.versioning}};
+    Json bucket{{"Type", "AWS::S3::Bucket"}, {"Properties", properties}};
+    resources[logical_id(b.name, "Bucket")] = bucket;
+  }
+
+  for (const auto& f : pipeline.functions) {
+    Json p = Json::object();
+    // Built-in handlers share one package (its bootstrap picks the handler by name); external
+    // code ships as it is.
+    p["CodeUri"] = f.code_path.empty() ? options.packages_dir + "/builtin.zip" : f.code_path;
+    p["Handler"] = f.handler.empty() ? "bootstrap" : f.handler;
+    p["Runtime"] = f.runtime == "provided.al2" ? "provided.al2" : "provided.al2023";
+    p["Architectures"] = Json::array({"x86_64"});
+    p["MemorySize"] = f.memory_mb;
+    p["Timeout"] = f.timeout_s;
+    if (!f.description.empty()) p["Description"] = f.description;
+    if (!f.environment.empty()) {
+      Json vars = Json::object();
+      // A value naming a declared bucket becomes that bucket's real (generated) name.
+      for (const auto& [k, v] : f.environment)
+        vars[k] = bucket_names.count(v) ? bucket_name(v) : Json(v);
+      p["Environment"] = {{"Variables", vars}};
+    }
+    if (f.reserved_concurrency) p["ReservedConcurrentExecutions"] = *f.reserved_concurrency;
+    p["RecursiveLoop"] = f.recursive_loop_allowed ? "Allow" : "Terminate";
+    Json invoke_config{{"MaximumRetryAttempts", f.async.maximum_retry_attempts},
+                       {"MaximumEventAgeInSeconds", f.async.maximum_event_age_seconds}};
+    Json destinations = Json::object();
+    if (!f.async.on_success.arn.empty()) destinations["OnSuccess"] = destination(f.async.on_success, "Lambda");
+    if (!f.async.on_failure.arn.empty()) destinations["OnFailure"] = destination(f.async.on_failure, "Lambda");
+    if (!destinations.empty()) invoke_config["DestinationConfig"] = destinations;
+    p["EventInvokeConfig"] = invoke_config;
+    // Read and write access to the pipeline's buckets, as the local emulator allows.
+    Json policies = Json::array();
+    for (const auto& b : pipeline.buckets)
+      policies.push_back(Json{{"S3CrudPolicy", {{"BucketName", bucket_name(b.name)}}}});
+    if (!policies.empty()) p["Policies"] = policies;
+
+    Json events = Json::object();
+    for (const auto& b : pipeline.buckets) {
+      for (const auto& n : b.notifications.functions) {
+        if (S3Notifier::function_name_from_arn(n.function_arn) != f.name) continue;
+        Json props{{"Bucket", Json{{"Ref", logical_id(b.name, "Bucket")}}}, {"Events", n.events}};
+        Json rules = Json::array();
+        if (!n.prefix.empty()) rules.push_back(Json{{"Name", "prefix"}, {"Value", n.prefix}});
+        if (!n.suffix.empty()) rules.push_back(Json{{"Name", "suffix"}, {"Value", n.suffix}});
+        if (!rules.empty()) props["Filter"] = {{"S3Key", {{"Rules", rules}}}};
+        events[logical_id(b.name + "-" + n.id, "Event")] = Json{{"Type", "S3"}, {"Properties", props}};
+      }
+    }
+    if (!events.empty()) p["Events"] = events;
+    resources[logical_id(f.name, "Function")] = Json{{"Type", "AWS::Serverless::Function"}, {"Properties", p}};
+  }
+
+  return Json{{"AWSTemplateFormatVersion", "2010-09-09"},
+              {"Transform", "AWS::Serverless-2016-10-31"},
+              {"Description", "Exported by bucketfire from a pipeline file"},
+              {"Resources", resources}};
+}
+
+}  // namespace bf
