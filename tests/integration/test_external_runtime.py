@@ -44,6 +44,10 @@ PIPELINE = {
         {"name": "slow", "code": PYTHON_RUNTIME, "timeout": 1, "maximum_retry_attempts": 0,
          "environment": {"SLEEP_SECONDS": "30", "PID_FILE": PID_FILE}},
         {"name": "hot", "code": HOT},
+        {"name": "parallel", "code": PYTHON_RUNTIME, "reserved_concurrency": 3, "timeout": 10,
+         "environment": {"SLEEP_SECONDS": "0.5", "INCLUDE_PID": "1"}},
+        {"name": "failing-cpp", "code": os.path.join(PACKAGES, "builtin.zip"), "handler": "fail",
+         "maximum_retry_attempts": 0, "environment": {"ERROR_MESSAGE": "bad input"}},
     ],
     "buckets": [
         {"name": "copies"},
@@ -99,6 +103,21 @@ class ExternalRuntimes(harness.ServerTestCase):
         body = harness.wait_for(lambda: self._get("copies", "copy/b.txt"), "the bootstrap's copy")
         self.assertEqual(body, b"copied by a bootstrap")
 
+    def test_environments_scale_to_the_concurrency_and_stay_warm(self):
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            answers = list(pool.map(lambda i: self.invoke("parallel", sample_event(f"p{i}"))[1], range(3)))
+        pids = {a["pid"] for a in answers}
+        self.assertEqual(len(pids), 3, answers)
+        # The next invocation runs in one of the warm environments.
+        self.assertIn(self.invoke("parallel", sample_event("again"))[1]["pid"], pids)
+
+    def test_a_handler_exception_is_a_function_error_and_the_runtime_goes_on(self):
+        for _ in range(2):
+            error, body, _ = self.invoke("failing-cpp", sample_event("f.txt"))
+            self.assertEqual(error, "Unhandled")
+            self.assertEqual((body["errorType"], body["errorMessage"]), ("HandlerError", "bad input"))
+
     def test_an_init_error_is_the_invocation_error(self):
         error, body, _ = self.invoke("no-such-builtin", sample_event("x.txt"))
         self.assertEqual(error, "Unhandled")
@@ -139,8 +158,8 @@ class ExternalRuntimes(harness.ServerTestCase):
         with open(bootstrap) as f:
             code = f.read()
         with open(bootstrap, "w") as f:
-            f.write(code.replace('return {"count": len(objects), "objects": objects}',
-                                 'return {"count": len(objects), "objects": objects, "version": 2}'))
+            f.write(code.replace('result = {"count": len(objects), "objects": objects}',
+                                 'result = {"count": len(objects), "objects": objects, "version": 2}'))
         error, body, _ = self.invoke("hot", sample_event("two.txt"))
         self.assertIsNone(error, body)
         self.assertEqual(body.get("version"), 2)
@@ -158,8 +177,8 @@ class ExternalRuntimes(harness.ServerTestCase):
         # New code: the Python runtime, zipped with an executable bootstrap.
         zip_path = os.path.join(WORK, "python.zip")
         with open(os.path.join(PYTHON_RUNTIME, "bootstrap")) as f:
-            code = f.read().replace('return {"count": len(objects), "objects": objects}',
-                                    'return {"count": len(objects), "objects": objects, "version": 3}')
+            code = f.read().replace('result = {"count": len(objects), "objects": objects}',
+                                    'result = {"count": len(objects), "objects": objects, "version": 3}')
         import zipfile
         with zipfile.ZipFile(zip_path, "w") as z:
             info = zipfile.ZipInfo("bootstrap")
