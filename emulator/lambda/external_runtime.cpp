@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -54,6 +55,15 @@ class Collector final : public BodySink {
   std::function<HttpResponse(const std::string&)> done_;
   std::string body_;
 };
+
+// VmHWM of a process (its peak resident set), in MB; 0 when it cannot be read.
+int peak_memory_mb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmHWM:")) return static_cast<int>(std::atoll(line.c_str() + 6) / 1024);
+  return 0;
+}
 
 ExternalResult error_result(const std::string& type, const std::string& message) {
   ExternalResult r;
@@ -149,6 +159,7 @@ class ExternalEnvironment final : public Service {
       cv_.wait_for(lock, std::chrono::milliseconds(2));
     }
     ExternalResult result = pending_->result ? *pending_->result : exit_result(request_id);
+    if (!exited_) result.max_memory_mb = peak_memory_mb(pid_);
     pending_.reset();
     return result;
   }
@@ -452,6 +463,7 @@ void ExternalRuntimes::set_endpoint_url(std::string url) {
 }
 
 std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionConfig& declared,
+                                                              std::int64_t deadline_ms,
                                                               std::string& error) {
   const std::string version = code_version(declared);
   FunctionConfig fn = declared;
@@ -463,7 +475,15 @@ std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionCon
   std::vector<std::shared_ptr<ExternalEnvironment>> retired;  // destroyed outside the lock
   std::shared_ptr<ExternalEnvironment> chosen;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    // At the limit, wait for an environment to come free (until the invocation's deadline).
+    const std::size_t limit = fn.reserved_concurrency ? static_cast<std::size_t>(std::max(1, *fn.reserved_concurrency))
+                                                      : kDefaultEnvironmentLimit;
+    const auto deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline_ms));
+    free_cv_.wait_until(lock, deadline, [&] {
+      auto& list = environments_[fn.name];
+      return list.size() < limit || std::any_of(list.begin(), list.end(), [](const auto& e) { return !e->busy; });
+    });
     auto& list = environments_[fn.name];
     // Dead environments go; idle ones on old code go (busy ones finish first: see release).
     for (auto it = list.begin(); it != list.end();) {
@@ -479,8 +499,6 @@ std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionCon
         chosen = env;
         break;
       }
-    const std::size_t limit = fn.reserved_concurrency ? static_cast<std::size_t>(std::max(1, *fn.reserved_concurrency))
-                                                      : kDefaultEnvironmentLimit;
     if (!chosen && list.size() >= limit) {
       error = "all " + std::to_string(limit) + " execution environments of " + fn.name + " are busy";
       return nullptr;
@@ -509,6 +527,7 @@ void ExternalRuntimes::release(const std::shared_ptr<ExternalEnvironment>& env) 
   {
     std::lock_guard lock(mu_);
     env->busy = false;
+    free_cv_.notify_all();
     if (!env->alive()) {
       for (auto& [name, list] : environments_) {
         auto it = std::find(list.begin(), list.end(), env);
@@ -526,7 +545,7 @@ ExternalResult ExternalRuntimes::invoke(const FunctionConfig& fn, const std::str
                                         const std::string& payload, std::int64_t deadline_ms,
                                         const std::string& trace_header, LogSink& log) {
   std::string error;
-  auto env = acquire(fn, error);
+  auto env = acquire(fn, deadline_ms, error);
   if (!env) return error_result("Runtime.Unavailable", error);
   ExternalResult result = env->run(request_id, payload, deadline_ms, function_arn(settings_.region, fn.name),
                                    trace_header, log);

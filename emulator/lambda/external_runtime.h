@@ -5,6 +5,8 @@
 // started on demand up to the function's concurrency, replaced when it crashes, killed on
 // timeout, and restarted on new code when the code on disk changes.
 #pragma once
+#include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +24,7 @@ struct ExternalResult {
   std::string payload;     // the response, or the error document
   std::string error_type;  // on failure
   std::string error_message;
+  int max_memory_mb = 0;   // the process's peak resident memory (VmHWM), when known
 };
 
 struct ExternalSettings {
@@ -55,7 +58,8 @@ class ExternalRuntimes {
   void kill_all();
 
  private:
-  std::shared_ptr<ExternalEnvironment> acquire(const FunctionConfig& fn, std::string& error);
+  std::shared_ptr<ExternalEnvironment> acquire(const FunctionConfig& fn, std::int64_t deadline_ms,
+                                               std::string& error);
   void release(const std::shared_ptr<ExternalEnvironment>& env);
 
   // The folder to run `fn` from: its code folder, or its zip unpacked.
@@ -66,6 +70,7 @@ class ExternalRuntimes {
   std::string code_root_;
   std::mutex unpack_mu_;
   std::mutex mu_;
+  std::condition_variable free_cv_;  // an environment became idle
   std::map<std::string, std::vector<std::shared_ptr<ExternalEnvironment>>> environments_;  // by function
 };
 

@@ -192,6 +192,7 @@ void Invoker::run_external(const std::shared_ptr<Running>& running, InvokeResult
                                        running->deadline.time_since_epoch()).count();
   ExternalResult r = external_->invoke(req.function, req.request_id, req.payload, deadline_ms,
                                        req.trace_header, *running);
+  result.max_memory_mb = r.max_memory_mb;
   if (r.ok) {
     result.payload = r.payload;
     return;
@@ -231,7 +232,7 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
                 "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory Size: %d "
                 "MB\tMax Memory Used: %d MB\t%s",
                 req.request_id.c_str(), result.duration_ms, std::ceil(result.duration_ms),
-                fn.memory_mb, peak_resident_mb(),
+                fn.memory_mb, result.max_memory_mb ? result.max_memory_mb : peak_resident_mb(),
                 result.outcome == Outcome::Timeout ? "Status: timeout\t" : "");
   running->write("END RequestId: " + req.request_id);
   running->write(report);

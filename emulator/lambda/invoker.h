@@ -38,6 +38,7 @@ struct InvokeResult {
   std::string error_message;
   std::string log;         // this invocation's log, START to REPORT
   double duration_ms = 0;
+  int max_memory_mb = 0;  // measured for external processes; 0: the emulator's peak is reported
 };
 
 const char* outcome_status(Outcome outcome);  // "Success", "Unhandled", "Timeout", "Throttled"
