@@ -196,7 +196,8 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
     return;
   }
   const std::int64_t now = clock_.now_ms();
-  if (now - entry.created_ms > scaled(fn->async.maximum_event_age_seconds, options_.time_scale)) {
+  // An event that has reached its maximum age is not run (a retry due exactly then included).
+  if (now - entry.created_ms >= scaled(fn->async.maximum_event_age_seconds, options_.time_scale)) {
     log_.add({now, fn->name, request_id, trigger, "EventAgeExceeded", 0, entry.attempts, "", ""});
     finish(entry, context, *fn, "EventAgeExceeded", nullptr);
     return;
@@ -210,13 +211,13 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
   }
   const Lineage lineage = Lineage::from_field(context.value("lineage", ""));
   if (!fn->recursive_loop_allowed && lineage.count(fn->name) >= kMaxRecursiveInvocations) {
-    ++log_.recursion_stopped;
     log_.write_line(fn->name, "bucketfire: recursive loop detected; stopped the invocation of " +
                                   fn->name + " for request " + request_id + " after " +
                                   std::to_string(kMaxRecursiveInvocations) + " invocations");
     log_.add({now, fn->name, request_id, trigger, "RecursionStopped", 0, entry.attempts,
               "RecursiveInvocationException",
               "the event chain invoked this function " + std::to_string(kMaxRecursiveInvocations) + " times"});
+    ++log_.recursion_stopped;  // after the record: whoever sees the count sees the record
     finish(entry, context, *fn, "RecursiveInvocationDetected", nullptr);
     return;
   }
