@@ -13,6 +13,7 @@
 #include "emulator/base/uuid.h"
 #include "emulator/events/dispatcher.h"
 #include "emulator/events/s3_notifier.h"
+#include "emulator/api/api_service.h"
 #include "emulator/front_service.h"
 #include "emulator/http/server.h"
 #include "emulator/internal/internal_api.h"
@@ -120,7 +121,16 @@ class Emulator {
     internal_ = std::make_unique<InternalApi>(
         log_, *store_, *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
         [this] { dispatcher_->wake(); });
-    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_);
+    RouteTable routes;
+    for (const auto& r : pipeline_.routes) {
+      std::string error;
+      auto route = parse_route(r.route, error);
+      route->function = r.function;
+      routes.add(std::move(*route));
+    }
+    api_ = std::make_unique<ApiService>(std::move(routes), registry_, *invoker_, credentials_, *clock_,
+                                        options_.region);
+    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);
     return apply_pipeline();
   }
 
@@ -201,6 +211,7 @@ class Emulator {
   std::unique_ptr<LambdaApi> lambda_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<InternalApi> internal_;
+  std::unique_ptr<ApiService> api_;
   std::unique_ptr<FrontService> front_;
   std::once_flag inprocess_once_;
   std::shared_ptr<HttpTransport> inprocess_;

@@ -1,5 +1,6 @@
 #include "emulator/front_service.h"
 
+#include "emulator/api/api_service.h"
 #include "emulator/lambda/lambda_api.h"
 
 namespace bf {
@@ -21,6 +22,7 @@ bool signed_for_s3(const HttpRequest& request) {
 
 Dispatch FrontService::begin(const HttpRequest& request) {
   if (request.target.starts_with("/_bucketfire/")) return internal_.begin(request);
+  if (is_api_path(request)) return api_.begin(request);
   if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_.begin(request);
   return s3_.begin(request);
 }

@@ -1,5 +1,5 @@
-// The one port's router: /_bucketfire/ to the emulator's own endpoints, Lambda API paths to
-// the Lambda service, everything else to S3.
+// The one port's router: /_bucketfire/ to the emulator's own endpoints, /_api and /_url/ to
+// HTTP API routes and Function URLs, Lambda API paths to the Lambda service, the rest to S3.
 #pragma once
 #include "emulator/http/message.h"
 
@@ -7,14 +7,15 @@ namespace bf {
 
 class FrontService final : public Service {
  public:
-  FrontService(Service& s3, Service& lambda, Service& internal)
-      : s3_(s3), lambda_(lambda), internal_(internal) {}
+  FrontService(Service& s3, Service& lambda, Service& internal, Service& api)
+      : s3_(s3), lambda_(lambda), internal_(internal), api_(api) {}
   Dispatch begin(const HttpRequest& request) override;
 
  private:
   Service& s3_;
   Service& lambda_;
   Service& internal_;
+  Service& api_;
 };
 
 }  // namespace bf

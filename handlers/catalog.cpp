@@ -14,6 +14,7 @@ std::map<std::string, Handler> builtin_handlers() {
       {"sleep", samples::sleep},
       {"copy", s3_handler(samples::copy)},
       {"event-summary", s3_handler(samples::event_summary)},
+      {"http-hello", samples::http_hello},
   };
 }
 

@@ -41,6 +41,7 @@ struct FunctionConfig {
   std::optional<int> reserved_concurrency;
   AsyncConfig async;
   bool recursive_loop_allowed = false;  // RecursiveLoop: Terminate (default) or Allow
+  std::optional<std::string> url_auth;  // a Function URL: "NONE" or "AWS_IAM"
   std::int64_t last_modified_ms = 0;
   std::string revision_id;
 };

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "emulator/api/route_table.h"
 #include "emulator/s3/bucket_name.h"
 
 namespace bf {
@@ -51,7 +52,7 @@ int integer(const Json& object, const std::string& where, const char* name, int 
 FunctionConfig read_function(const Json& j, const std::string& where,
                              const std::vector<std::string>& handlers) {
   only_fields(j, where,
-              {"name", "handler", "runtime", "command", "code", "description", "memory_size",
+              {"name", "handler", "runtime", "command", "code", "url", "description", "memory_size",
                "timeout", "environment", "reserved_concurrency", "maximum_retry_attempts",
                "maximum_event_age_seconds", "on_success", "on_failure", "recursive_loop"});
   FunctionConfig f;
@@ -105,6 +106,12 @@ FunctionConfig read_function(const Json& j, const std::string& where,
   f.async.on_failure.arn = text(j, where, "on_failure", false);
   f.async.configured = j.contains("maximum_retry_attempts") || j.contains("maximum_event_age_seconds") ||
                        j.contains("on_success") || j.contains("on_failure");
+  if (j.contains("url")) {
+    only_fields(j["url"], where + ".url", {"auth"});
+    std::string auth = text(j["url"], where + ".url", "auth", false, "NONE");
+    if (auth != "NONE" && auth != "AWS_IAM") fail(where + ".url.auth", "must be \"NONE\" or \"AWS_IAM\"");
+    f.url_auth = auth;
+  }
   std::string loop = text(j, where, "recursive_loop", false, "Terminate");
   if (loop != "Terminate" && loop != "Allow") fail(where + ".recursive_loop", "must be \"Terminate\" or \"Allow\"");
   f.recursive_loop_allowed = loop == "Allow";
@@ -133,7 +140,7 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
                                                          const std::vector<std::string>& handlers,
                                                          const std::string& region) {
   try {
-    only_fields(doc, "pipeline", {"functions", "buckets", "description"});
+    only_fields(doc, "pipeline", {"functions", "buckets", "routes", "description"});
     PipelineConfig config;
     std::set<std::string> names;
     if (doc.contains("functions")) {
@@ -189,6 +196,23 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
             fail(where + ".notifications", err->message);
         }
         config.buckets.push_back(std::move(bucket));
+      }
+    }
+    if (doc.contains("routes")) {
+      if (!doc["routes"].is_array()) fail("routes", "must be an array");
+      std::set<std::string> keys;
+      for (std::size_t i = 0; i < doc["routes"].size(); ++i) {
+        std::string where = "routes[" + std::to_string(i) + "]";
+        const Json& r = doc["routes"][i];
+        only_fields(r, where, {"route", "function"});
+        RouteDeclaration route{text(r, where, "route", true), text(r, where, "function", true)};
+        std::string error;
+        if (!parse_route(route.route, error)) fail(where + ".route", error);
+        if (!keys.insert(route.route).second) fail(where + ".route", "\"" + route.route + "\" is declared twice");
+        auto target = function_exists(route.function);
+        if (!target) fail(where + ".function", "\"" + route.function + "\" is not a declared function");
+        route.function = *target;
+        config.routes.push_back(std::move(route));
       }
     }
     return config;

@@ -19,9 +19,15 @@ struct BucketDeclaration {
   NotificationConfig notifications;
 };
 
+struct RouteDeclaration {
+  std::string route;     // "GET /images/{id}", "$default"
+  std::string function;  // a declared function
+};
+
 struct PipelineConfig {
   std::vector<FunctionConfig> functions;
   std::vector<BucketDeclaration> buckets;
+  std::vector<RouteDeclaration> routes;  // HTTP API routes, served under /_api
 };
 
 // Parses and checks the document; `handlers` are the registered handler names. The error

@@ -48,6 +48,23 @@ Json event_summary(const S3Event& event, Context& ctx) {
   return Json{{"count", event.records.size()}, {"objects", objects}};
 }
 
+Json http_hello(const Json& event, Context&) {
+  const Json params = event.value("pathParameters", Json::object());
+  const Json query = event.value("queryStringParameters", Json::object());
+  const std::string who = params.value("id", params.value("proxy", std::string("world")));
+  const int status = query.contains("status") ? std::stoi(query.value("status", "200")) : 200;
+  if (query.contains("binary"))
+    return Json{{"statusCode", status},
+                {"headers", {{"content-type", "application/octet-stream"}}},
+                {"body", "AAEC/w=="},  // bytes 00 01 02 ff
+                {"isBase64Encoded", true}};
+  return Json{{"statusCode", status},
+              {"headers", {{"content-type", "text/plain"}, {"x-route", event.value("routeKey", "")}}},
+              {"cookies", Json::array({"visited=yes; Path=/", "theme=dark"})},
+              {"body", "hello " + who},
+              {"isBase64Encoded", false}};
+}
+
 Json copy(const S3Event& event, Context& ctx) {
   Json copied = Json::array();
   for (const auto& record : event.records) {

@@ -1,0 +1,47 @@
+// The front door on the emulator's port: HTTP API routes under /_api/ and Lambda Function URLs
+// under /_url/<function>/, both calling the function synchronously with payload format 2.0.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "emulator/api/route_table.h"
+#include "emulator/auth/credentials.h"
+#include "emulator/base/clock.h"
+#include "emulator/http/message.h"
+#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/invoker.h"
+
+namespace bf {
+
+inline constexpr const char* kApiPrefix = "/_api";
+inline constexpr const char* kFunctionUrlPrefix = "/_url/";
+inline constexpr std::size_t kApiPayloadLimit = 10 * 1024 * 1024;  // HTTP API: 10 MB
+
+bool is_api_path(const HttpRequest& request);
+
+class ApiService final : public Service {
+ public:
+  ApiService(RouteTable routes, const FunctionRegistry& functions, Invoker& invoker,
+             const CredentialStore& credentials, const Clock& clock, std::string region);
+  Dispatch begin(const HttpRequest& request) override;
+
+  // The whole request, once its body is read (public for the body sink).
+  HttpResponse handle(const HttpRequest& request, const std::string& body);
+
+ private:
+  HttpResponse route(const HttpRequest& request, const std::string& body);
+  HttpResponse function_url(const HttpRequest& request, const std::string& body);
+  HttpResponse call(const FunctionConfig& fn, const Json& event, const std::string& trigger);
+
+  RouteTable routes_;
+  const FunctionRegistry& functions_;
+  Invoker& invoker_;
+  const CredentialStore& credentials_;
+  const Clock& clock_;
+  std::string region_;
+};
+
+// A Function URL's id: stable per function name (32 lowercase letters and digits, as AWS's).
+std::string function_url_id(const std::string& function);
+
+}  // namespace bf
