@@ -126,10 +126,12 @@ class Emulator {
       std::string error;
       auto route = parse_route(r.route, error);
       route->function = r.function;
+      route->authorizer = r.authorizer;
+      route->scopes = r.scopes;
       routes.add(std::move(*route));
     }
-    api_ = std::make_unique<ApiService>(std::move(routes), registry_, *invoker_, credentials_, *clock_,
-                                        options_.region);
+    api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
+                                        credentials_, *clock_, options_.region);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);
     return apply_pipeline();
   }

@@ -15,6 +15,7 @@ std::map<std::string, Handler> builtin_handlers() {
       {"copy", s3_handler(samples::copy)},
       {"event-summary", s3_handler(samples::event_summary)},
       {"http-hello", samples::http_hello},
+      {"token-authorizer", samples::token_authorizer},
   };
 }
 

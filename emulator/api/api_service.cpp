@@ -1,5 +1,7 @@
 #include "emulator/api/api_service.h"
 
+#include <cstdio>
+
 #include "emulator/api/payload_v2.h"
 #include "emulator/auth/verify.h"
 #include "emulator/base/uuid.h"
@@ -47,10 +49,147 @@ std::string function_url_id(const std::string& function) {
   return sha256_hex("bucketfire-url:" + function).substr(0, 32);
 }
 
-ApiService::ApiService(RouteTable routes, const FunctionRegistry& functions, Invoker& invoker,
+ApiService::ApiService(RouteTable routes, std::map<std::string, Authorizer> authorizers,
+                       const FunctionRegistry& functions, Invoker& invoker,
                        const CredentialStore& credentials, const Clock& clock, std::string region)
-    : routes_(std::move(routes)), functions_(functions), invoker_(invoker),
-      credentials_(credentials), clock_(clock), region_(std::move(region)) {}
+    : routes_(std::move(routes)), authorizers_(std::move(authorizers)), functions_(functions),
+      invoker_(invoker), credentials_(credentials), clock_(clock), region_(std::move(region)) {}
+
+namespace {
+
+// The value an identity source names, or nullopt when the request lacks it.
+std::optional<std::string> identity_value(const std::string& source, const HttpRequest& request) {
+  const std::string header = "$request.header.";
+  const std::string query = "$request.querystring.";
+  if (source.starts_with(header)) {
+    if (const auto* v = request.header(source.substr(header.size()))) return *v;
+    return std::nullopt;
+  }
+  if (source.starts_with(query)) {
+    const auto question = request.target.find('?');
+    if (question == std::string::npos) return std::nullopt;
+    sigv4::Params params;
+    parse_query(request.target.substr(question + 1), params);
+    for (const auto& [k, v] : params)
+      if (k == source.substr(query.size())) return v;
+  }
+  return std::nullopt;
+}
+
+// JWT claims as HTTP APIs pass them: strings, numbers as text, arrays as "[a b]".
+Json claims_as_strings(const Json& claims) {
+  Json out = Json::object();
+  for (const auto& [k, v] : claims.items()) {
+    if (v.is_string()) {
+      out[k] = v;
+    } else if (v.is_array()) {
+      std::string joined;
+      for (const auto& item : v) joined += (joined.empty() ? "" : " ") + (item.is_string() ? item.get<std::string>() : to_text(item));
+      out[k] = "[" + joined + "]";
+    } else {
+      out[k] = to_text(v);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> ApiService::authorize(const Route& route, const HttpRequest& request,
+                                                  const std::string& body, PayloadContext& ctx) {
+  if (route.authorizer.empty()) return std::nullopt;
+  auto it = authorizers_.find(route.authorizer);
+  if (it == authorizers_.end()) return gateway_error(500, "Internal Server Error");
+  const Authorizer& a = it->second;
+  if (a.type == "lambda") return authorize_lambda(a, route, request, body, ctx);
+  auto token = identity_value(a.identity_sources.front(), request);
+  if (!token) {
+    std::fprintf(stdout, "bucketfire: %s %s refused by authorizer %s: no token\n", request.method.c_str(),
+                 ctx.raw_path.c_str(), route.authorizer.c_str());
+    return gateway_error(401, "Unauthorized");
+  }
+  std::string jwt = *token;
+  if (jwt.starts_with("Bearer ") || jwt.starts_with("bearer ")) jwt = jwt.substr(7);
+  JwtResult result = verify_jwt(jwt, a.jwt, clock_.now_ms() / 1000);
+  if (!result.ok) {
+    std::fprintf(stdout, "bucketfire: %s %s refused by authorizer %s: %s\n", request.method.c_str(),
+                 ctx.raw_path.c_str(), route.authorizer.c_str(), result.error.c_str());
+    std::fflush(stdout);
+    HttpResponse res = gateway_error(401, "Unauthorized");
+    res.set_header("www-authenticate", "Bearer");
+    return res;
+  }
+  if (!route.scopes.empty()) {
+    bool granted = false;
+    for (const auto& need : route.scopes)
+      for (const auto& have : result.scopes) granted = granted || need == have;
+    if (!granted) {
+      std::fprintf(stdout, "bucketfire: %s %s refused by authorizer %s: missing scope\n",
+                   request.method.c_str(), ctx.raw_path.c_str(), route.authorizer.c_str());
+      std::fflush(stdout);
+      return gateway_error(403, "Forbidden");
+    }
+  }
+  Json scopes = result.scopes.empty() ? Json(nullptr) : Json(result.scopes);
+  ctx.authorizer = Json{{"jwt", {{"claims", claims_as_strings(result.claims)}, {"scopes", scopes}}}};
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, const Route& route,
+                                                         const HttpRequest& request,
+                                                         const std::string& body, PayloadContext& ctx) {
+  Json identity = Json::array();
+  std::string cache_key = route.authorizer;
+  for (const auto& source : a.identity_sources) {
+    auto v = identity_value(source, request);
+    if (!v) return gateway_error(401, "Unauthorized");
+    identity.push_back(*v);
+    cache_key += "\n" + *v;
+  }
+  const std::int64_t now = clock_.now_ms();
+  std::optional<CachedDecision> decision;
+  if (a.ttl_seconds > 0) {
+    std::lock_guard lock(cache_mu_);
+    if (auto hit = decisions_.find(cache_key); hit != decisions_.end() && hit->second.expires_ms > now)
+      decision = hit->second;
+  }
+  if (!decision) {
+    auto fn = functions_.find(a.function);
+    if (!fn) return gateway_error(500, "Internal Server Error");
+    Json event = payload_v2_event(request, body, ctx);
+    Json auth_event{{"version", "2.0"},
+                    {"type", "REQUEST"},
+                    {"routeArn", "arn:aws:execute-api:" + region_ + ":" + ctx.account_id + ":" + ctx.api_id +
+                                     "/$default/" + request.method + ctx.raw_path},
+                    {"identitySource", identity}};
+    for (const auto& [k, v] : event.items())
+      if (k != "version" && k != "body" && k != "isBase64Encoded") auth_event[k] = v;
+    InvokeRequest req;
+    req.function = *fn;
+    req.payload = to_text(auth_event);
+    req.request_id = new_uuid();
+    req.trigger = "authorizer:" + route.authorizer;
+    InvokeResult result = invoker_.run(std::move(req));
+    if (result.outcome != Outcome::Success) return gateway_error(500, "Internal Server Error");
+    Json answer = Json::parse(result.payload, nullptr, false);
+    if (!answer.is_object() || !answer.contains("isAuthorized") || !answer["isAuthorized"].is_boolean())
+      return gateway_error(500, "Internal Server Error");
+    decision = CachedDecision{now + a.ttl_seconds * 1000LL, answer["isAuthorized"].get<bool>(),
+                              answer.value("context", Json::object())};
+    if (a.ttl_seconds > 0) {
+      std::lock_guard lock(cache_mu_);
+      decisions_[cache_key] = *decision;
+    }
+  }
+  if (!decision->allowed) {
+    std::fprintf(stdout, "bucketfire: %s %s refused by authorizer %s\n", request.method.c_str(),
+                 ctx.raw_path.c_str(), route.authorizer.c_str());
+    std::fflush(stdout);
+    return gateway_error(403, "Forbidden");
+  }
+  ctx.authorizer = Json{{"lambda", decision->context}};
+  return std::nullopt;
+}
 
 Dispatch ApiService::begin(const HttpRequest& request) {
   Dispatch d;
@@ -101,6 +240,10 @@ HttpResponse ApiService::route(const HttpRequest& request, const std::string& bo
   ctx.api_id = "bucketfire";
   ctx.domain_name = "bucketfire.execute-api." + region_ + ".amazonaws.com";
   ctx.time_ms = clock_.now_ms();
+  if (auto refused = authorize(*match->route, request, body, ctx)) {
+    refused->operation = "HttpApi " + ctx.route_key;
+    return std::move(*refused);
+  }
   HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "api:" + ctx.route_key);
   res.operation = "HttpApi " + ctx.route_key;
   return res;

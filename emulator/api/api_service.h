@@ -1,9 +1,14 @@
 // The front door on the emulator's port: HTTP API routes under /_api/ and Lambda Function URLs
 // under /_url/<function>/, both calling the function synchronously with payload format 2.0.
 #pragma once
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
+#include "emulator/api/authorizer.h"
+#include "emulator/api/payload_v2.h"
 #include "emulator/api/route_table.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
@@ -21,8 +26,9 @@ bool is_api_path(const HttpRequest& request);
 
 class ApiService final : public Service {
  public:
-  ApiService(RouteTable routes, const FunctionRegistry& functions, Invoker& invoker,
-             const CredentialStore& credentials, const Clock& clock, std::string region);
+  ApiService(RouteTable routes, std::map<std::string, Authorizer> authorizers,
+             const FunctionRegistry& functions, Invoker& invoker, const CredentialStore& credentials,
+             const Clock& clock, std::string region);
   Dispatch begin(const HttpRequest& request) override;
 
   // The whole request, once its body is read (public for the body sink).
@@ -32,8 +38,22 @@ class ApiService final : public Service {
   HttpResponse route(const HttpRequest& request, const std::string& body);
   HttpResponse function_url(const HttpRequest& request, const std::string& body);
   HttpResponse call(const FunctionConfig& fn, const Json& event, const std::string& trigger);
+  // Runs the route's authorizer: nullopt to go on (with `authorizer` filled), or the refusal.
+  std::optional<HttpResponse> authorize(const Route& route, const HttpRequest& request,
+                                        const std::string& body, PayloadContext& context);
+  std::optional<HttpResponse> authorize_lambda(const Authorizer& a, const Route& route,
+                                               const HttpRequest& request, const std::string& body,
+                                               PayloadContext& context);
 
   RouteTable routes_;
+  std::map<std::string, Authorizer> authorizers_;
+  struct CachedDecision {
+    std::int64_t expires_ms = 0;
+    bool allowed = false;
+    Json context;
+  };
+  std::mutex cache_mu_;
+  std::map<std::string, CachedDecision> decisions_;  // by authorizer and identity
   const FunctionRegistry& functions_;
   Invoker& invoker_;
   const CredentialStore& credentials_;

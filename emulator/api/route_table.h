@@ -13,6 +13,8 @@ struct Route {
   std::string method;     // "GET", ..., or "ANY"; empty for $default
   std::vector<std::string> segments;  // "images", "{id}", "{proxy+}"
   std::string function;
+  std::string authorizer;           // name of an authorizer, or empty
+  std::vector<std::string> scopes;  // a JWT authorizer needs one of these, when given
 };
 
 struct RouteMatch {

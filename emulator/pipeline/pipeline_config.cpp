@@ -140,7 +140,7 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
                                                          const std::vector<std::string>& handlers,
                                                          const std::string& region) {
   try {
-    only_fields(doc, "pipeline", {"functions", "buckets", "routes", "description"});
+    only_fields(doc, "pipeline", {"functions", "buckets", "routes", "authorizers", "description"});
     PipelineConfig config;
     std::set<std::string> names;
     if (doc.contains("functions")) {
@@ -198,14 +198,71 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
         config.buckets.push_back(std::move(bucket));
       }
     }
+    if (doc.contains("authorizers")) {
+      if (!doc["authorizers"].is_object()) fail("authorizers", "must be an object of named authorizers");
+      for (const auto& [name, a] : doc["authorizers"].items()) {
+        const std::string where = "authorizers." + name;
+        Authorizer authorizer;
+        authorizer.type = text(a, where, "type", true);
+        if (authorizer.type == "jwt") {
+          only_fields(a, where, {"type", "issuer", "audience", "secret", "jwks", "jwks_file", "identity_source"});
+          authorizer.jwt.issuer = text(a, where, "issuer", true);
+          if (!a.contains("audience") || !a["audience"].is_array() || a["audience"].empty())
+            fail(where + ".audience", "must be a non-empty array of strings");
+          for (const auto& aud : a["audience"]) {
+            if (!aud.is_string()) fail(where + ".audience", "must be a non-empty array of strings");
+            authorizer.jwt.audience.push_back(aud.get<std::string>());
+          }
+          authorizer.jwt.secret = text(a, where, "secret", false);
+          if (a.contains("jwks")) authorizer.jwt.jwks = a["jwks"];
+          if (const std::string file = text(a, where, "jwks_file", false); !file.empty()) {
+            std::ifstream in(file);
+            std::stringstream content;
+            content << in.rdbuf();
+            authorizer.jwt.jwks = Json::parse(content.str(), nullptr, false);
+            if (!in || authorizer.jwt.jwks.is_discarded()) fail(where + ".jwks_file", "\"" + file + "\" is not a readable JWKS document");
+          }
+          if (authorizer.jwt.secret.empty() && !authorizer.jwt.jwks.is_object())
+            fail(where, "needs a secret (HS256) or keys (jwks or jwks_file, for RS256 and ES256)");
+          authorizer.identity_sources = {text(a, where, "identity_source", false, "$request.header.Authorization")};
+        } else if (authorizer.type == "lambda") {
+          only_fields(a, where, {"type", "function", "identity_sources", "ttl"});
+          auto target = function_exists(text(a, where, "function", true));
+          if (!target) fail(where + ".function", "is not a declared function");
+          authorizer.function = *target;
+          if (a.contains("identity_sources")) {
+            authorizer.identity_sources.clear();
+            for (const auto& s : a["identity_sources"]) {
+              if (!s.is_string()) fail(where + ".identity_sources", "must be strings like $request.header.Authorization");
+              authorizer.identity_sources.push_back(s.get<std::string>());
+            }
+          }
+          authorizer.ttl_seconds = integer(a, where, "ttl", 0, 0, 3600);
+        } else {
+          fail(where + ".type", "must be \"jwt\" or \"lambda\"");
+        }
+        for (const auto& source : authorizer.identity_sources)
+          if (!source.starts_with("$request.header.") && !source.starts_with("$request.querystring."))
+            fail(where, "identity sources are $request.header.NAME or $request.querystring.NAME");
+        config.authorizers[name] = std::move(authorizer);
+      }
+    }
     if (doc.contains("routes")) {
       if (!doc["routes"].is_array()) fail("routes", "must be an array");
       std::set<std::string> keys;
       for (std::size_t i = 0; i < doc["routes"].size(); ++i) {
         std::string where = "routes[" + std::to_string(i) + "]";
         const Json& r = doc["routes"][i];
-        only_fields(r, where, {"route", "function"});
-        RouteDeclaration route{text(r, where, "route", true), text(r, where, "function", true)};
+        only_fields(r, where, {"route", "function", "authorizer", "scopes"});
+        RouteDeclaration route{text(r, where, "route", true), text(r, where, "function", true),
+                               text(r, where, "authorizer", false), {}};
+        if (!route.authorizer.empty() && !config.authorizers.count(route.authorizer))
+          fail(where + ".authorizer", "\"" + route.authorizer + "\" is not a declared authorizer");
+        if (r.contains("scopes"))
+          for (const auto& s : r["scopes"]) {
+            if (!s.is_string()) fail(where + ".scopes", "must be strings");
+            route.scopes.push_back(s.get<std::string>());
+          }
         std::string error;
         if (!parse_route(route.route, error)) fail(where + ".route", error);
         if (!keys.insert(route.route).second) fail(where + ".route", "\"" + route.route + "\" is declared twice");

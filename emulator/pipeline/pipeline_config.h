@@ -2,11 +2,13 @@
 // notifications declared in one JSON document, validated with errors that name the field.
 // The format is documented in docs/pipeline.md.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "emulator/api/authorizer.h"
 #include "emulator/events/notification_config.h"
 #include "emulator/lambda/function.h"
 #include "sdk/json.h"
@@ -22,12 +24,15 @@ struct BucketDeclaration {
 struct RouteDeclaration {
   std::string route;     // "GET /images/{id}", "$default"
   std::string function;  // a declared function
+  std::string authorizer;
+  std::vector<std::string> scopes;
 };
 
 struct PipelineConfig {
   std::vector<FunctionConfig> functions;
   std::vector<BucketDeclaration> buckets;
   std::vector<RouteDeclaration> routes;  // HTTP API routes, served under /_api
+  std::map<std::string, Authorizer> authorizers;
 };
 
 // Parses and checks the document; `handlers` are the registered handler names. The error

@@ -65,6 +65,13 @@ Json http_hello(const Json& event, Context&) {
               {"isBase64Encoded", false}};
 }
 
+Json token_authorizer(const Json& event, Context& ctx) {
+  const Json identity = event.value("identitySource", Json::array());
+  const bool allowed = !identity.empty() && identity[0].is_string() &&
+                       identity[0].get<std::string>() == ctx.env("TOKEN", "letmein");
+  return Json{{"isAuthorized", allowed}, {"context", {{"user", "workshop"}, {"decidedBy", ctx.request_id()}}}};
+}
+
 Json copy(const S3Event& event, Context& ctx) {
   Json copied = Json::array();
   for (const auto& record : event.records) {

@@ -21,5 +21,8 @@ Json event_summary(const S3Event& event, Context& ctx);
 // An HTTP API / Function URL handler: a full payload-2.0 response greeting {id} (or "world"),
 // with a cookie; ?status=N answers that status; ?binary=1 answers bytes, base64-encoded.
 Json http_hello(const Json& event, Context& ctx);
+// A Lambda authorizer (simple responses): allows when the identity source equals $TOKEN
+// (default "letmein"); its context names the invocation that decided.
+Json token_authorizer(const Json& event, Context& ctx);
 
 }  // namespace bf::samples
