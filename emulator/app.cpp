@@ -128,6 +128,7 @@ class Emulator {
       route->function = r.function;
       route->authorizer = r.authorizer;
       route->scopes = r.scopes;
+      route->limits = r.limits;
       routes.add(std::move(*route));
     }
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,

@@ -1,6 +1,9 @@
 #include "emulator/api/api_service.h"
 
+#include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <future>
 
 #include "emulator/api/payload_v2.h"
 #include "emulator/auth/verify.h"
@@ -205,14 +208,21 @@ HttpResponse ApiService::handle(const HttpRequest& request, const std::string& b
   return res;
 }
 
-HttpResponse ApiService::call(const FunctionConfig& fn, const Json& event, const std::string& trigger) {
+HttpResponse ApiService::call(const FunctionConfig& fn, const Json& event, const std::string& trigger,
+                              int gateway_timeout_s) {
   InvokeRequest req;
   req.function = fn;
   req.payload = to_text(event);
   req.request_id = new_uuid();
   req.trigger = trigger;
   req.trace_header = new_trace_header(Lineage().with_invocation_of(fn.name));
-  InvokeResult result = invoker_.run(std::move(req));
+  // The gateway gives up at its integration timeout (the function itself runs on to its own).
+  auto promise = std::make_shared<std::promise<InvokeResult>>();
+  auto future = promise->get_future();
+  invoker_.start(std::move(req), [promise](InvokeResult r) { promise->set_value(std::move(r)); });
+  if (future.wait_for(std::chrono::seconds(gateway_timeout_s)) != std::future_status::ready)
+    return gateway_error(503, "Service Unavailable");
+  InvokeResult result = future.get();
   switch (result.outcome) {
     case Outcome::Success:
       return payload_v2_response(result.payload);
@@ -240,11 +250,21 @@ HttpResponse ApiService::route(const HttpRequest& request, const std::string& bo
   ctx.api_id = "bucketfire";
   ctx.domain_name = "bucketfire.execute-api." + region_ + ".amazonaws.com";
   ctx.time_ms = clock_.now_ms();
+  if (auto refusal = check_limits(match->route->limits, ctx.route_key, request, body, limiter_,
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now().time_since_epoch()).count())) {
+    std::fprintf(stdout, "bucketfire: %s %s from %s refused by rule %s of route %s\n", request.method.c_str(),
+                 path.c_str(), request.remote_ip.c_str(), refusal->rule.c_str(), ctx.route_key.c_str());
+    std::fflush(stdout);
+    refusal->response.operation = "HttpApi " + ctx.route_key;
+    return std::move(refusal->response);
+  }
   if (auto refused = authorize(*match->route, request, body, ctx)) {
     refused->operation = "HttpApi " + ctx.route_key;
     return std::move(*refused);
   }
-  HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "api:" + ctx.route_key);
+  HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "api:" + ctx.route_key,
+                          match->route->limits.timeout_seconds);
   res.operation = "HttpApi " + ctx.route_key;
   return res;
 }
@@ -256,6 +276,44 @@ HttpResponse ApiService::function_url(const HttpRequest& request, const std::str
   std::string path = rest.size() > name.size() ? rest.substr(name.size()) : "/";
   auto fn = functions_.find(name);
   if (!fn || !fn->url_auth) return gateway_error(404, "Not Found");
+  // CORS comes first, as on AWS: a preflight never reaches auth or the function.
+  const std::string* origin = request.header("Origin");
+  const UrlCors& cors = fn->url_cors;
+  auto listed = [](const std::vector<std::string>& list, const std::string& value) {
+    for (const auto& item : list)
+      if (item == "*" || iequals(item, value)) return true;
+    return false;
+  };
+  auto join = [](const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& item : list) out += (out.empty() ? "" : ",") + item;
+    return out;
+  };
+  const bool origin_allowed = cors.configured && origin && listed(cors.allow_origins, *origin);
+  auto add_cors = [&](HttpResponse& res) {
+    if (!origin_allowed) return;
+    const bool any = !cors.allow_credentials &&
+                     std::find(cors.allow_origins.begin(), cors.allow_origins.end(), "*") != cors.allow_origins.end();
+    res.set_header("Access-Control-Allow-Origin", any ? "*" : *origin);
+    if (cors.allow_credentials) res.set_header("Access-Control-Allow-Credentials", "true");
+    if (!cors.expose_headers.empty()) res.set_header("Access-Control-Expose-Headers", join(cors.expose_headers));
+    res.set_header("Vary", "Origin");
+  };
+  if (request.method == "OPTIONS" && origin && request.header("Access-Control-Request-Method")) {
+    HttpResponse res;
+    res.status = 200;
+    res.operation = "FunctionUrl " + name;
+    const std::string& method = *request.header("Access-Control-Request-Method");
+    if (origin_allowed && listed(cors.allow_methods, method)) {
+      add_cors(res);
+      res.set_header("Access-Control-Allow-Methods", join(cors.allow_methods));
+      if (const auto* asked = request.header("Access-Control-Request-Headers"))
+        res.set_header("Access-Control-Allow-Headers",
+                       listed(cors.allow_headers, "*") ? *asked : join(cors.allow_headers));
+      if (cors.max_age) res.set_header("Access-Control-Max-Age", std::to_string(cors.max_age));
+    }
+    return res;
+  }
   PayloadContext ctx;
   ctx.raw_path = path;
   ctx.api_id = function_url_id(name);
@@ -283,6 +341,7 @@ HttpResponse ApiService::function_url(const HttpRequest& request, const std::str
                             {"userId", "AIDA" + who->principal}}}};
   }
   HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "url");
+  add_cors(res);
   res.operation = "FunctionUrl " + name;
   return res;
 }

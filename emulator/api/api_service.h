@@ -37,7 +37,8 @@ class ApiService final : public Service {
  private:
   HttpResponse route(const HttpRequest& request, const std::string& body);
   HttpResponse function_url(const HttpRequest& request, const std::string& body);
-  HttpResponse call(const FunctionConfig& fn, const Json& event, const std::string& trigger);
+  HttpResponse call(const FunctionConfig& fn, const Json& event, const std::string& trigger,
+                    int gateway_timeout_s = 30);
   // Runs the route's authorizer: nullopt to go on (with `authorizer` filled), or the refusal.
   std::optional<HttpResponse> authorize(const Route& route, const HttpRequest& request,
                                         const std::string& body, PayloadContext& context);
@@ -46,6 +47,7 @@ class ApiService final : public Service {
                                                PayloadContext& context);
 
   RouteTable routes_;
+  RateLimiter limiter_;
   std::map<std::string, Authorizer> authorizers_;
   struct CachedDecision {
     std::int64_t expires_ms = 0;

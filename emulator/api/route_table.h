@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "emulator/api/route_limits.h"
+
 namespace bf {
 
 struct Route {
@@ -15,6 +17,7 @@ struct Route {
   std::string function;
   std::string authorizer;           // name of an authorizer, or empty
   std::vector<std::string> scopes;  // a JWT authorizer needs one of these, when given
+  RouteLimits limits;
 };
 
 struct RouteMatch {

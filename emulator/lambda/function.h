@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bf {
 
@@ -25,6 +26,17 @@ struct AsyncConfig {
   double last_modified_s = 0;                 // epoch seconds, as the API reports it
 };
 
+// A Function URL's CORS settings (Lambda's Cors: AllowOrigins, AllowMethods, ...).
+struct UrlCors {
+  bool configured = false;
+  std::vector<std::string> allow_origins;  // "*" or exact origins
+  std::vector<std::string> allow_methods;  // "*" or methods
+  std::vector<std::string> allow_headers;  // "*" or header names
+  std::vector<std::string> expose_headers;
+  int max_age = 0;
+  bool allow_credentials = false;
+};
+
 struct FunctionConfig {
   std::string name;
   std::string handler;  // a registered in-process handler; for external code, its _HANDLER
@@ -42,6 +54,7 @@ struct FunctionConfig {
   AsyncConfig async;
   bool recursive_loop_allowed = false;  // RecursiveLoop: Terminate (default) or Allow
   std::optional<std::string> url_auth;  // a Function URL: "NONE" or "AWS_IAM"
+  UrlCors url_cors;
   std::int64_t last_modified_ms = 0;
   std::string revision_id;
 };

@@ -49,6 +49,17 @@ int integer(const Json& object, const std::string& where, const char* name, int 
   return static_cast<int>(v.get<long long>());
 }
 
+std::vector<std::string> strings(const Json& j, const std::string& where, const char* name) {
+  std::vector<std::string> out;
+  if (!j.contains(name)) return out;
+  if (!j[name].is_array()) fail(where + "." + name, "must be an array of strings");
+  for (const auto& v : j[name]) {
+    if (!v.is_string()) fail(where + "." + name, "must be an array of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
 FunctionConfig read_function(const Json& j, const std::string& where,
                              const std::vector<std::string>& handlers) {
   only_fields(j, where,
@@ -107,15 +118,54 @@ FunctionConfig read_function(const Json& j, const std::string& where,
   f.async.configured = j.contains("maximum_retry_attempts") || j.contains("maximum_event_age_seconds") ||
                        j.contains("on_success") || j.contains("on_failure");
   if (j.contains("url")) {
-    only_fields(j["url"], where + ".url", {"auth"});
+    only_fields(j["url"], where + ".url", {"auth", "cors"});
     std::string auth = text(j["url"], where + ".url", "auth", false, "NONE");
     if (auth != "NONE" && auth != "AWS_IAM") fail(where + ".url.auth", "must be \"NONE\" or \"AWS_IAM\"");
     f.url_auth = auth;
+    if (j["url"].contains("cors")) {
+      const Json& c = j["url"]["cors"];
+      const std::string cw = where + ".url.cors";
+      only_fields(c, cw, {"allow_origins", "allow_methods", "allow_headers", "expose_headers", "max_age",
+                          "allow_credentials"});
+      f.url_cors.configured = true;
+      f.url_cors.allow_origins = strings(c, cw, "allow_origins");
+      f.url_cors.allow_methods = strings(c, cw, "allow_methods");
+      f.url_cors.allow_headers = strings(c, cw, "allow_headers");
+      f.url_cors.expose_headers = strings(c, cw, "expose_headers");
+      f.url_cors.max_age = integer(c, cw, "max_age", 0, 0, 86400);
+      if (c.contains("allow_credentials")) {
+        if (!c["allow_credentials"].is_boolean()) fail(cw + ".allow_credentials", "must be true or false");
+        f.url_cors.allow_credentials = c["allow_credentials"].get<bool>();
+      }
+    }
   }
   std::string loop = text(j, where, "recursive_loop", false, "Terminate");
   if (loop != "Terminate" && loop != "Allow") fail(where + ".recursive_loop", "must be \"Terminate\" or \"Allow\"");
   f.recursive_loop_allowed = loop == "Allow";
   return f;
+}
+
+RouteLimits read_limits(const Json& j, const std::string& where) {
+  only_fields(j, where, {"max_body", "content_types", "required_headers", "required_query", "rate",
+                         "allow_ips", "deny_ips", "timeout"});
+  RouteLimits l;
+  l.max_body = static_cast<std::uint64_t>(integer(j, where, "max_body", 10 * 1024 * 1024, 0, 10 * 1024 * 1024));
+  l.content_types = strings(j, where, "content_types");
+  l.required_headers = strings(j, where, "required_headers");
+  l.required_query = strings(j, where, "required_query");
+  l.allow_ips = strings(j, where, "allow_ips");
+  l.deny_ips = strings(j, where, "deny_ips");
+  l.timeout_seconds = integer(j, where, "timeout", 30, 1, 30);
+  if (j.contains("rate")) {
+    const Json& rate = j["rate"];
+    only_fields(rate, where + ".rate", {"requests_per_second", "burst"});
+    if (!rate.contains("requests_per_second") || !rate["requests_per_second"].is_number() ||
+        rate["requests_per_second"].get<double>() <= 0)
+      fail(where + ".rate.requests_per_second", "must be a number above 0");
+    l.requests_per_second = rate["requests_per_second"].get<double>();
+    l.burst = integer(rate, where + ".rate", "burst", 0, 0, 100000);
+  }
+  return l;
 }
 
 FunctionNotification read_notification(const Json& j, const std::string& where) {
@@ -253,11 +303,12 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
       for (std::size_t i = 0; i < doc["routes"].size(); ++i) {
         std::string where = "routes[" + std::to_string(i) + "]";
         const Json& r = doc["routes"][i];
-        only_fields(r, where, {"route", "function", "authorizer", "scopes"});
+        only_fields(r, where, {"route", "function", "authorizer", "scopes", "limits"});
         RouteDeclaration route{text(r, where, "route", true), text(r, where, "function", true),
                                text(r, where, "authorizer", false), {}};
         if (!route.authorizer.empty() && !config.authorizers.count(route.authorizer))
           fail(where + ".authorizer", "\"" + route.authorizer + "\" is not a declared authorizer");
+        if (r.contains("limits")) route.limits = read_limits(r["limits"], where + ".limits");
         if (r.contains("scopes"))
           for (const auto& s : r["scopes"]) {
             if (!s.is_string()) fail(where + ".scopes", "must be strings");

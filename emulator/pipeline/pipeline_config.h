@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emulator/api/authorizer.h"
+#include "emulator/api/route_limits.h"
 #include "emulator/events/notification_config.h"
 #include "emulator/lambda/function.h"
 #include "sdk/json.h"
@@ -26,6 +27,7 @@ struct RouteDeclaration {
   std::string function;  // a declared function
   std::string authorizer;
   std::vector<std::string> scopes;
+  RouteLimits limits;
 };
 
 struct PipelineConfig {
