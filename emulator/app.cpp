@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
@@ -147,6 +148,7 @@ class Emulator {
   }
 
   Service& front() { return *front_; }
+  ApiService& api() { return *api_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
   Invoker& invoker() { return *invoker_; }
   FunctionRegistry& registry() { return registry_; }
@@ -246,10 +248,34 @@ int serve(const ServeOptions& options) {
   if (options.handler_s3_http)
     emulator.use_http_for_handlers(options.bind_address == "0.0.0.0" ? "127.0.0.1" : options.bind_address,
                                    std::to_string(port));
+  // Optionally the HTTP API routes on a port of their own, at its root (as an API Gateway
+  // endpoint serves them); it stops with the main server.
+  std::unique_ptr<ApiService::RoutesOnly> routes_only;
+  std::unique_ptr<HttpServer> api_server;
+  std::thread api_thread;
+  if (options.api_port >= 0) {
+    routes_only = std::make_unique<ApiService::RoutesOnly>(emulator.api());
+    api_server = std::make_unique<HttpServer>(
+        ServerOptions{options.bind_address, static_cast<std::uint16_t>(options.api_port), 4}, *routes_only,
+        options.access_log ? HttpServer::AccessLog(print_access_log) : nullptr);
+    try {
+      const std::uint16_t api_port = api_server->listen();
+      std::fprintf(stdout, "bucketfire HTTP API on http://%s:%u\n", options.bind_address.c_str(), api_port);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bucketfire: cannot listen on %s:%d: %s\n", options.bind_address.c_str(),
+                   options.api_port, e.what());
+      return 1;
+    }
+    api_thread = std::thread([&] { api_server->run(); });
+  }
   emulator.dispatcher().start();
   std::fprintf(stdout, "bucketfire listening on http://%s:%u\n", options.bind_address.c_str(), port);
   std::fflush(stdout);
   server.run();
+  if (api_server) {
+    api_server->stop();
+    api_thread.join();
+  }
   std::fprintf(stdout, "bucketfire stopped\n");
   std::fflush(stdout);
   return 0;

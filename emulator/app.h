@@ -20,6 +20,7 @@ struct ServeOptions {
   double time_scale = 1.0;      // scales AWS's async delays and event-age limits
   bool handler_s3_http = false;  // handlers reach S3 over loopback HTTP instead of in-process
   bool virtual_clock = false;    // time moves only by POST /_bucketfire/clock?advance=...
+  int api_port = -1;             // HTTP API routes also at the root of this port (-1: no)
 };
 
 // Runs until SIGINT/SIGTERM; returns the process exit code.

@@ -35,6 +35,8 @@ serve options:
                         above 0 (default 1 = real time; 0.001 turns a minute into 60 ms)
   --handler-s3 MODE     how handlers reach S3: inprocess (default) or http (SigV4 over
                         loopback)
+  --api-port N          also serve the HTTP API routes at the root of this port (0: a free
+                        one; its line is printed as "bucketfire HTTP API on http://...")
   --clock MODE          real (default) or virtual: time then moves only with
                         POST /_bucketfire/clock?advance=30s
 
@@ -89,6 +91,9 @@ bool apply_serve_option(std::string_view flag, const std::string& value, bf::Ser
   } else if (flag == "--handler-s3") {
     if (value != "inprocess" && value != "http") throw std::invalid_argument("--handler-s3 is inprocess or http");
     options.handler_s3_http = value == "http";
+  } else if (flag == "--api-port") {
+    options.api_port = std::stoi(value);
+    if (options.api_port < 0 || options.api_port > 65535) throw std::invalid_argument("--api-port must be 0..65535");
   } else if (flag == "--clock") {
     if (value != "real" && value != "virtual") throw std::invalid_argument("--clock is real or virtual");
     options.virtual_clock = value == "virtual";

@@ -19,18 +19,22 @@ namespace {
 
 class Collector final : public BodySink {
  public:
-  Collector(ApiService& api, const HttpRequest& request) : api_(api), request_(request) {}
+  Collector(ApiService& api, const HttpRequest& request, bool routes_only)
+      : api_(api), request_(request), routes_only_(routes_only) {}
   std::optional<HttpResponse> write(std::string_view bytes) override {
     if (body_.size() + bytes.size() > kApiPayloadLimit) return gateway_error(413, "Request Entity Too Large");
     body_.append(bytes);
     return std::nullopt;
   }
-  HttpResponse finish() override { return api_.handle(request_, body_); }
+  HttpResponse finish() override {
+    return routes_only_ ? api_.handle_route(request_, body_, "") : api_.handle(request_, body_);
+  }
   bool finish_waits() const override { return true; }  // a function runs
 
  private:
   ApiService& api_;
   const HttpRequest& request_;
+  bool routes_only_;
   std::string body_;
 };
 
@@ -196,13 +200,28 @@ std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, co
 
 Dispatch ApiService::begin(const HttpRequest& request) {
   Dispatch d;
-  d.sink = std::make_unique<Collector>(*this, request);
+  d.sink = std::make_unique<Collector>(*this, request, false);
+  return d;
+}
+
+Dispatch ApiService::RoutesOnly::begin(const HttpRequest& request) {
+  Dispatch d;
+  d.sink = std::make_unique<Collector>(api_, request, true);
   return d;
 }
 
 HttpResponse ApiService::handle(const HttpRequest& request, const std::string& body) {
-  HttpResponse res = request.target.starts_with(kFunctionUrlPrefix) ? function_url(request, body)
-                                                                     : route(request, body);
+  if (request.target.starts_with(kFunctionUrlPrefix)) {
+    HttpResponse res = function_url(request, body);
+    res.set_header("apigw-requestid", request.request_id);
+    return res;
+  }
+  return handle_route(request, body, kApiPrefix);
+}
+
+HttpResponse ApiService::handle_route(const HttpRequest& request, const std::string& body,
+                                      const std::string& prefix) {
+  HttpResponse res = route(request, body, prefix);
   res.set_header("apigw-requestid", request.request_id);
   if (res.operation.empty()) res.operation = "HttpApi";
   return res;
@@ -236,8 +255,9 @@ HttpResponse ApiService::call(const FunctionConfig& fn, const Json& event, const
   return gateway_error(500, "Internal Server Error");
 }
 
-HttpResponse ApiService::route(const HttpRequest& request, const std::string& body) {
-  std::string path = decoded_path(request.target).substr(std::string(kApiPrefix).size());
+HttpResponse ApiService::route(const HttpRequest& request, const std::string& body,
+                              const std::string& prefix) {
+  std::string path = decoded_path(request.target).substr(prefix.size());
   if (path.empty()) path = "/";
   auto match = routes_.match(request.method, path);
   if (!match) return gateway_error(404, "Not Found");

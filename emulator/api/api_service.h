@@ -33,9 +33,22 @@ class ApiService final : public Service {
 
   // The whole request, once its body is read (public for the body sink).
   HttpResponse handle(const HttpRequest& request, const std::string& body);
+  // A route request whose path starts after `prefix` ("/_api", or "" on the API's own port).
+  HttpResponse handle_route(const HttpRequest& request, const std::string& body,
+                            const std::string& prefix);
+
+  // The routes alone, at the root of a port of their own (`serve --api-port`).
+  class RoutesOnly final : public Service {
+   public:
+    explicit RoutesOnly(ApiService& api) : api_(api) {}
+    Dispatch begin(const HttpRequest& request) override;
+
+   private:
+    ApiService& api_;
+  };
 
  private:
-  HttpResponse route(const HttpRequest& request, const std::string& body);
+  HttpResponse route(const HttpRequest& request, const std::string& body, const std::string& prefix);
   HttpResponse function_url(const HttpRequest& request, const std::string& body);
   HttpResponse call(const FunctionConfig& fn, const Json& event, const std::string& trigger,
                     int gateway_timeout_s = 30);

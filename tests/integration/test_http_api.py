@@ -131,5 +131,21 @@ class HttpApi(harness.ServerTestCase):
         self.assertEqual(tampered.status, 403)
 
 
+class ApiOnItsOwnPort(harness.ServerTestCase):
+    """`serve --api-port 0`: the routes also at the root of a port of their own."""
+    server_args = ("--config", harness.write_pipeline(PIPELINE), "--api-port", "0")
+
+    def test_routes_at_the_root(self):
+        import re
+        line = harness.wait_for(lambda: re.search(r"bucketfire HTTP API on http://127\.0\.0\.1:(\d+)",
+                                                  self.server.log_tail(400)), "the API port line")
+        port = int(line.group(1))
+        resp = harness.raw_request(port, "GET", "/hello/ada")
+        self.assertEqual((resp.status, resp.body), (200, b"hello ada"))
+        missing = harness.raw_request(port, "GET", "/_api/hello/ada")  # no prefix on this port
+        self.assertEqual(missing.status, 404)
+        self.assertEqual(self.server.raw("GET", "/_api/hello/ada").body, b"hello ada")
+
+
 if __name__ == "__main__":
     harness.main()
