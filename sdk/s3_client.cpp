@@ -85,6 +85,21 @@ std::pair<std::string, std::string> digests(BodySource& body) {
   return {to_hex(sha.finish()), crc.finish_base64()};
 }
 
+PutObjectResult put_result(const HttpReply& reply) {
+  PutObjectResult out;
+  if (const auto* etag = reply.header("etag")) out.etag = *etag;
+  if (const auto* version = reply.header("x-amz-version-id")) out.version_id = *version;
+  return out;
+}
+
+// The ETag as an XML answer writes it (&quot;-escaped), with its quotes back.
+std::string xml_etag(const std::string& xml) {
+  std::string etag = xml_element(xml, "ETag");
+  for (auto at = etag.find("&quot;"); at != std::string::npos; at = etag.find("&quot;"))
+    etag.replace(at, 6, "\"");
+  return etag;
+}
+
 void add_put_headers(OutgoingRequest& req, const PutObjectOptions& options) {
   if (!options.content_type.empty()) req.headers.emplace_back("content-type", options.content_type);
   for (const auto& [name, value] : options.metadata) req.headers.emplace_back("x-amz-meta-" + name, value);
@@ -211,11 +226,7 @@ PutObjectResult S3Client::put_object(const std::string& bucket, const std::strin
   req.body = body;
   req.headers.emplace_back("x-amz-checksum-crc32", base64_encode(checksum_of(ChecksumAlgorithm::Crc32, body)));
   add_put_headers(req, options);
-  HttpReply reply = call(std::move(req));
-  PutObjectResult out;
-  if (const auto* etag = reply.header("etag")) out.etag = *etag;
-  if (const auto* version = reply.header("x-amz-version-id")) out.version_id = *version;
-  return out;
+  return put_result(call(std::move(req)));
 }
 
 PutObjectResult S3Client::put_object(const std::string& bucket, const std::string& key,
@@ -226,11 +237,7 @@ PutObjectResult S3Client::put_object(const std::string& bucket, const std::strin
   req.headers.emplace_back("x-amz-content-sha256", sha256);
   req.headers.emplace_back("x-amz-checksum-crc32", crc32);
   add_put_headers(req, options);
-  HttpReply reply = call(std::move(req));
-  PutObjectResult out;
-  if (const auto* etag = reply.header("etag")) out.etag = *etag;
-  if (const auto* version = reply.header("x-amz-version-id")) out.version_id = *version;
-  return out;
+  return put_result(call(std::move(req)));
 }
 
 PutObjectResult S3Client::upload_file(const std::string& bucket, const std::string& key,
@@ -271,13 +278,8 @@ PutObjectResult S3Client::multipart_upload(const std::string& bucket, const std:
     // S3 can answer 200 with an error document once the parts are being assembled.
     if (std::string code = xml_element(reply.body, "Code"); !code.empty())
       throw S3Exception(500, code, xml_element(reply.body, "Message"), "");
-    PutObjectResult out;
-    out.etag = xml_element(reply.body, "ETag");
-    for (const auto& [from, to] : {std::pair<std::string, std::string>{"&quot;", "\""}}) {
-      for (auto at = out.etag.find(from); at != std::string::npos; at = out.etag.find(from))
-        out.etag.replace(at, from.size(), to);
-    }
-    if (const auto* version = reply.header("x-amz-version-id")) out.version_id = *version;
+    PutObjectResult out = put_result(reply);
+    out.etag = xml_etag(reply.body);
     return out;
   } catch (...) {
     try {
@@ -345,10 +347,7 @@ std::string S3Client::copy_object(const std::string& source_bucket, const std::s
   HttpReply reply = call(std::move(req));
   if (std::string code = xml_element(reply.body, "Code"); !code.empty())
     throw S3Exception(500, code, xml_element(reply.body, "Message"), "");
-  std::string etag = xml_element(reply.body, "ETag");
-  for (auto at = etag.find("&quot;"); at != std::string::npos; at = etag.find("&quot;"))
-    etag.replace(at, 6, "\"");
-  return etag;
+  return xml_etag(reply.body);
 }
 
 ListPage S3Client::list_objects_v2(const std::string& bucket, const std::string& prefix,
