@@ -7,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import tempfile
 import time
 import unittest
 
@@ -58,6 +60,9 @@ class Keys:
 
 ISSUER = "https://issuer.example.com"
 KEYS = Keys() if ec else None
+JWKS_FILE = os.path.join(tempfile.mkdtemp(prefix="bf-jwks-"), "jwks.json")
+with open(JWKS_FILE, "w") as f:
+    json.dump(KEYS.jwks() if KEYS else {"keys": []}, f)
 
 PIPELINE = {
     "functions": [
@@ -67,6 +72,7 @@ PIPELINE = {
     "authorizers": {
         "jwt-keys": {"type": "jwt", "issuer": ISSUER, "audience": ["photos-api"],
                      "jwks": KEYS.jwks() if KEYS else {"keys": []}},
+        "jwt-file": {"type": "jwt", "issuer": ISSUER, "audience": ["photos-api"], "jwks_file": JWKS_FILE},
         "jwt-secret": {"type": "jwt", "issuer": ISSUER, "audience": ["workshop"], "secret": "workshop-secret"},
         "gate": {"type": "lambda", "function": "gatekeeper", "ttl": 300},
         "gate-uncached": {"type": "lambda", "function": "gatekeeper",
@@ -75,6 +81,7 @@ PIPELINE = {
     "routes": [
         {"route": "GET /photos", "function": "echo", "authorizer": "jwt-keys", "scopes": ["photos:read"]},
         {"route": "GET /workshop", "function": "echo", "authorizer": "jwt-secret"},
+        {"route": "GET /albums", "function": "echo", "authorizer": "jwt-file"},
         {"route": "GET /gate", "function": "echo", "authorizer": "gate"},
         {"route": "GET /gate-uncached", "function": "echo", "authorizer": "gate-uncached"},
     ],
@@ -107,6 +114,8 @@ class Authorizers(harness.ServerTestCase):
             self.assertEqual(jwt["claims"]["exp"], str(self.claims()["exp"]))  # claims come as strings
             self.assertEqual(jwt["claims"]["groups"], "[admin dev]")
             self.assertEqual(jwt["scopes"], ["photos:read", "photos:write"])
+        # Keys from a JWKS file.
+        self.assertEqual(self.get("/albums", KEYS.token(self.claims(), alg="ES256", kid="e1")).status, 200)
         hs = KEYS.token(self.claims(aud="workshop"), alg="HS256", secret="workshop-secret")
         self.assertEqual(self.get("/workshop", hs).status, 200)
         # The token may come without the "Bearer " prefix too.
