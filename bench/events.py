@@ -26,6 +26,8 @@ import urllib.parse
 import boto3
 from botocore.config import Config
 
+from bench import free_port  # the same helper the main benchmark uses
+
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 BODY = b"b" * 4096
@@ -33,12 +35,6 @@ BODY = b"b" * 4096
 
 def log(msg):
     print(f"events-bench: {msg}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_port(port, timeout=30):

@@ -194,18 +194,15 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   }
   std::string name = functions_.resolve(name_or_arn);
   // Only $LATEST exists here: versions and aliases are not emulated.
-  const auto qualifier_at = request.target.find("Qualifier=");
-  if (qualifier_at != std::string::npos) {
-    std::string qualifier = request.target.substr(qualifier_at + 10);
-    qualifier = qualifier.substr(0, qualifier.find('&'));
-    std::string decoded;
-    sigv4::uri_decode(qualifier, decoded);
-    if (decoded != "$LATEST" && !name.empty()) {
-      res = lambda_error(404, "ResourceNotFoundException",
-                         "Function not found: " + function_arn(region_, name) + ":" + decoded, rid);
-      res.operation = "Lambda";
-      return res;
-    }
+  sigv4::Params query;
+  if (const auto question = request.target.find('?'); question != std::string::npos)
+    parse_query(request.target.substr(question + 1), query);
+  for (const auto& [param, qualifier] : query) {
+    if (param != "Qualifier" || qualifier == "$LATEST" || name.empty()) continue;
+    res = lambda_error(404, "ResourceNotFoundException",
+                       "Function not found: " + function_arn(region_, name) + ":" + qualifier, rid);
+    res.operation = "Lambda";
+    return res;
   }
   if (name.empty()) {
     res = not_found(name_or_arn, region_, rid);
