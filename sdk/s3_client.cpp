@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <thread>
 
 #include "sdk/checksum.h"
 #include "sdk/hash.h"
+#include "sdk/json.h"
 #include "sdk/text.h"
 
 namespace bf {
@@ -103,6 +105,19 @@ std::string xml_etag(const std::string& xml) {
 void add_put_headers(OutgoingRequest& req, const PutObjectOptions& options) {
   if (!options.content_type.empty()) req.headers.emplace_back("content-type", options.content_type);
   for (const auto& [name, value] : options.metadata) req.headers.emplace_back("x-amz-meta-" + name, value);
+  if (!options.storage_class.empty()) req.headers.emplace_back("x-amz-storage-class", options.storage_class);
+  if (!options.if_match.empty()) req.headers.emplace_back("if-match", options.if_match);
+  if (options.if_none_match) req.headers.emplace_back("if-none-match", "*");
+}
+
+// "2026-11-27T22:15:00.000Z", as POST policies write their expiration.
+std::string iso8601_ms(std::chrono::system_clock::time_point t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+  return buf;
 }
 
 }  // namespace
@@ -340,10 +355,12 @@ void S3Client::delete_object(const std::string& bucket, const std::string& key) 
 }
 
 std::string S3Client::copy_object(const std::string& source_bucket, const std::string& source_key,
-                                  const std::string& bucket, const std::string& key) {
+                                  const std::string& bucket, const std::string& key,
+                                  const CopyObjectOptions& options) {
   OutgoingRequest req = request("PUT", bucket, key);
   req.headers.emplace_back("x-amz-copy-source",
                            sigv4::uri_encode("/" + source_bucket + "/" + source_key, false));
+  if (!options.storage_class.empty()) req.headers.emplace_back("x-amz-storage-class", options.storage_class);
   HttpReply reply = call(std::move(req));
   if (std::string code = xml_element(reply.body, "Code"); !code.empty())
     throw S3Exception(500, code, xml_element(reply.body, "Message"), "");
@@ -382,6 +399,57 @@ std::vector<ObjectSummary> S3Client::list_all(const std::string& bucket, const s
     token = page.truncated ? page.next_continuation_token : "";
   } while (!token.empty());
   return out;
+}
+
+PresignedRequest S3Client::presign(const std::string& method, const std::string& bucket,
+                                   const std::string& key, std::chrono::seconds expires,
+                                   const std::vector<std::pair<std::string, std::string>>& headers,
+                                   std::chrono::system_clock::time_point now) const {
+  OutgoingRequest req = request(method, bucket, key);
+  for (const auto& [name, value] : headers) req.headers.emplace_back(ascii_lower(name), value);
+  PresignedRequest out;
+  out.method = method;
+  out.url = std::string(options_.endpoint.tls ? "https://" : "http://") + req.host +
+            presign_sigv4(req, options_.credentials, options_.region, "s3", now, expires);
+  out.headers = headers;
+  return out;
+}
+
+PresignedPost S3Client::presigned_post(const std::string& bucket, const std::string& key,
+                                       std::chrono::seconds expires, const PostConditions& conditions,
+                                       std::chrono::system_clock::time_point now) const {
+  OutgoingRequest target = request("POST", bucket, "");
+  const std::string date = amz_date(now);
+  const std::string credential =
+      options_.credentials.access_key + "/" + sigv4::scope(date.substr(0, 8), options_.region, "s3");
+
+  PresignedPost post;
+  post.url = std::string(options_.endpoint.tls ? "https://" : "http://") + target.host +
+             sigv4::uri_encode(target.path, false);
+  Json policy_conditions = Json::array({{{"bucket", bucket}}});
+  auto field = [&](const std::string& name, const std::string& value) {
+    post.fields.emplace_back(name, value);
+    policy_conditions.push_back({{name, value}});
+  };
+  field("key", key);
+  if (!conditions.content_type.empty()) field("Content-Type", conditions.content_type);
+  for (const auto& [name, value] : conditions.metadata) field("x-amz-meta-" + name, value);
+  if (conditions.max_size > 0)
+    policy_conditions.push_back(Json::array({"content-length-range", conditions.min_size, conditions.max_size}));
+  field("x-amz-algorithm", std::string(sigv4::kAlgorithm));
+  field("x-amz-credential", credential);
+  field("x-amz-date", date);
+  if (!options_.credentials.session_token.empty())
+    field("x-amz-security-token", options_.credentials.session_token);
+
+  const Json policy = {{"expiration", iso8601_ms(now + expires)}, {"conditions", policy_conditions}};
+  const std::string encoded = base64_encode(policy.dump());
+  post.fields.emplace_back("policy", encoded);
+  post.fields.emplace_back(
+      "x-amz-signature",
+      sigv4::signature(sigv4::signing_key(options_.credentials.secret_key, date.substr(0, 8), options_.region, "s3"),
+                       encoded));
+  return post;
 }
 
 }  // namespace bf

@@ -3,6 +3,7 @@
 // streamed both ways; large files go up in parts. Transient failures (5xx, throttling, broken
 // connections) are retried with jittered back-off. S3 errors are thrown as S3Exception.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -52,6 +53,36 @@ struct S3ClientOptions {
 struct PutObjectOptions {
   std::string content_type;
   std::map<std::string, std::string> metadata;  // sent as x-amz-meta-*
+  std::string storage_class;                    // x-amz-storage-class; S3's default when empty
+  // Conditional writes (S3 answers 412 PreconditionFailed when they do not hold):
+  std::string if_match;       // the quoted ETag the current object must have
+  bool if_none_match = false; // create only: fail if the key exists
+};
+
+struct CopyObjectOptions {
+  std::string storage_class;  // x-amz-storage-class of the copy
+};
+
+// A URL anyone can use until it expires, without credentials. `headers` must be sent exactly
+// as given (they are signed).
+struct PresignedRequest {
+  std::string method;
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What a browser form needs for a presigned POST: the action URL and the fields to send
+// before the file, in this order.
+struct PresignedPost {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// The policy conditions of a presigned POST besides bucket, key and the signature fields.
+struct PostConditions {
+  std::string content_type;                     // exact Content-Type, when set
+  std::uint64_t min_size = 0, max_size = 0;     // content-length-range, when max_size > 0
+  std::map<std::string, std::string> metadata;  // exact x-amz-meta-* fields
 };
 
 struct PutObjectResult {
@@ -124,7 +155,18 @@ class S3Client {
   void delete_object(const std::string& bucket, const std::string& key);
   // Server-side copy; returns the new object's quoted ETag.
   std::string copy_object(const std::string& source_bucket, const std::string& source_key,
-                          const std::string& bucket, const std::string& key);
+                          const std::string& bucket, const std::string& key,
+                          const CopyObjectOptions& options = {});
+
+  // Presigned URLs and forms, signed with the client's credentials for its endpoint. No
+  // request is made. `headers` (e.g. content-type, content-length) become signed headers.
+  PresignedRequest presign(const std::string& method, const std::string& bucket, const std::string& key,
+                           std::chrono::seconds expires,
+                           const std::vector<std::pair<std::string, std::string>>& headers = {},
+                           std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+  PresignedPost presigned_post(const std::string& bucket, const std::string& key, std::chrono::seconds expires,
+                               const PostConditions& conditions,
+                               std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
 
   ListPage list_objects_v2(const std::string& bucket, const std::string& prefix = "",
                            const std::string& continuation_token = "", int max_keys = 1000,

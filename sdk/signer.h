@@ -51,6 +51,16 @@ void sign_sigv4(OutgoingRequest& request, const AwsCredentials& credentials,
                 const std::string& region, const std::string& service,
                 std::chrono::system_clock::time_point now);
 
+// A presigned URL's path and query: the request's own query plus X-Amz-Algorithm, -Credential,
+// -Date, -Expires, -SignedHeaders (host and any headers the request carries, which the caller
+// must then send as they are) and -Signature. The payload is UNSIGNED-PAYLOAD, as S3 presigns.
+std::string presign_sigv4(const OutgoingRequest& request, const AwsCredentials& credentials,
+                          const std::string& region, const std::string& service,
+                          std::chrono::system_clock::time_point now, std::chrono::seconds expires);
+
+// "20130524T000000Z" for `now`.
+std::string amz_date(std::chrono::system_clock::time_point now);
+
 // "/a b/c" -> "/a%20b/c"; the query as "k=v&..." with S3's encoding.
 std::string encoded_target(const OutgoingRequest& request);
 

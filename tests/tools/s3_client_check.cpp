@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
     s3.create_bucket(bucket);
     check(true, "create_bucket");
 
-    auto put = s3.put_object(bucket, "small/hello world.txt", "hello, world",
-                             {"text/plain", {{"origin", "check"}}});
+    bf::PutObjectOptions put_options;
+    put_options.content_type = "text/plain";
+    put_options.metadata = {{"origin", "check"}};
+    auto put = s3.put_object(bucket, "small/hello world.txt", "hello, world", put_options);
     check(put.etag == "\"e4d7f1b4ed2e42d15898f4b27b019da4\"", "put_object with CRC32", put.etag);
     auto head = s3.head_object(bucket, "small/hello world.txt");
     check(head.size == 12 && head.content_type == "text/plain" && head.metadata["origin"] == "check",

@@ -4,6 +4,10 @@
 #include <stdlib.h>
 
 #include <deque>
+#include <map>
+
+#include "sdk/hash.h"
+#include "sdk/json.h"
 
 namespace bf {
 namespace {
@@ -135,6 +139,72 @@ TEST(S3Client, AddressingFromTheEnvironment) {
                            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
     ::unsetenv(name);
   EXPECT_THROW(parse_endpoint_url("ftp://x"), std::invalid_argument);
+}
+
+// AWS's "Authenticating Requests: Using Query Parameters" example: a presigned GET of
+// test.txt in examplebucket for 24 hours gives exactly the documented URL.
+TEST(S3Client, PresignReproducesAwsExampleUrl) {
+  S3ClientOptions o;
+  o.credentials = {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+  o.endpoint = {true, "s3.amazonaws.com", "443"};
+  S3Client s3(std::make_shared<ScriptedTransport>(), o);
+  const auto when = std::chrono::system_clock::from_time_t(1369353600);  // 2013-05-24T00:00:00Z
+  PresignedRequest url = s3.presign("GET", "examplebucket", "test.txt", std::chrono::hours(24), {}, when);
+  EXPECT_EQ(url.url,
+            "https://examplebucket.s3.amazonaws.com/test.txt"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+            "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+}
+
+TEST(S3Client, PresignSignsTheHeadersTheCallerMustSend) {
+  S3Client s3(std::make_shared<ScriptedTransport>(), local_options());
+  PresignedRequest put = s3.presign("PUT", "ingest", "uploads/a b.jpg", std::chrono::minutes(15),
+                                    {{"Content-Type", "image/jpeg"}});
+  EXPECT_EQ(put.url.rfind("http://127.0.0.1:4566/ingest/uploads/a%20b.jpg?", 0), 0u) << put.url;
+  EXPECT_NE(put.url.find("X-Amz-Expires=900&X-Amz-SignedHeaders=content-type%3Bhost&"), std::string::npos)
+      << put.url;
+  ASSERT_EQ(put.headers.size(), 1u);
+  EXPECT_EQ(put.headers[0].second, "image/jpeg");
+}
+
+TEST(S3Client, PresignedPostPolicyCoversEveryField) {
+  S3Client s3(std::make_shared<ScriptedTransport>(), local_options());
+  PostConditions conditions;
+  conditions.content_type = "image/png";
+  conditions.max_size = 1000;
+  const auto when = std::chrono::system_clock::from_time_t(1369353600);
+  PresignedPost post = s3.presigned_post("ingest", "uploads/x.png", std::chrono::minutes(15), conditions, when);
+  EXPECT_EQ(post.url, "http://127.0.0.1:4566/ingest");
+  std::map<std::string, std::string> fields(post.fields.begin(), post.fields.end());
+  EXPECT_EQ(fields["key"], "uploads/x.png");
+  EXPECT_EQ(fields["x-amz-credential"], "test/20130524/us-east-1/s3/aws4_request");
+  const Json policy = Json::parse(*base64_decode(fields["policy"]));
+  EXPECT_EQ(policy["expiration"], "2013-05-24T00:15:00.000Z");
+  EXPECT_EQ(policy["conditions"].dump(),
+            R"([{"bucket":"ingest"},{"key":"uploads/x.png"},{"Content-Type":"image/png"},)"
+            R"(["content-length-range",0,1000],{"x-amz-algorithm":"AWS4-HMAC-SHA256"},)"
+            R"({"x-amz-credential":"test/20130524/us-east-1/s3/aws4_request"},{"x-amz-date":"20130524T000000Z"}])");
+  EXPECT_EQ(fields["x-amz-signature"],
+            sigv4::signature(sigv4::signing_key("test", "20130524", "us-east-1", "s3"), fields["policy"]));
+}
+
+TEST(S3Client, ConditionalAndArchivalWritesSendTheirHeaders) {
+  auto transport = std::make_shared<ScriptedTransport>();
+  transport->script = {reply(200), reply(200, "<CopyObjectResult><ETag>&quot;e&quot;</ETag></CopyObjectResult>")};
+  S3Client s3(transport, local_options());
+  PutObjectOptions put;
+  put.if_match = "\"abc\"";
+  s3.put_object("b", "index.json", "{}", put);
+  s3.copy_object("b", "k", "archive", "k", {"DEEP_ARCHIVE"});
+  auto header = [](const OutgoingRequest& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers)
+      if (n == name) return v;
+    return std::string("(absent)");
+  };
+  EXPECT_EQ(header(transport->sent[0], "if-match"), "\"abc\"");
+  EXPECT_EQ(header(transport->sent[1], "x-amz-storage-class"), "DEEP_ARCHIVE");
 }
 
 }  // namespace
