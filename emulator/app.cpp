@@ -111,7 +111,9 @@ class Emulator {
           try {
             auto client = s3_client({});
             client->set_trace_header(trace_header);
-            client->put_object(bucket, key, body, {"application/json", {}});
+            PutObjectOptions put;
+            put.content_type = "application/json";
+            client->put_object(bucket, key, body, put);
             return Status::ok();
           } catch (const std::exception& e) {
             return Status::io_error(e.what());
@@ -139,7 +141,12 @@ class Emulator {
   }
 
   // External functions reach S3 (and everything else) at this URL.
-  void set_endpoint_for_functions(const std::string& url) { external_->set_endpoint_url(url); }
+  // In-process handlers address it too, so the URLs they presign work for any client.
+  void set_endpoint_for_functions(const std::string& url) {
+    external_->set_endpoint_url(url);
+    std::lock_guard lock(endpoint_mutex_);
+    public_endpoint_ = parse_endpoint_url(url);
+  }
 
   // Handlers' S3 calls go in-process, or over loopback HTTP once the port is known.
   void use_http_for_handlers(const std::string& host, const std::string& port) {
@@ -165,7 +172,10 @@ class Emulator {
       opts.endpoint = http_endpoint_;
       transport = http_transport_;
     } else {
-      opts.endpoint = {false, "s3.localhost", "80"};
+      {
+        std::lock_guard lock(endpoint_mutex_);
+        opts.endpoint = public_endpoint_;
+      }
       std::call_once(inprocess_once_, [this] { inprocess_ = make_inprocess_transport(*front_); });
       transport = inprocess_;
     }
@@ -222,6 +232,8 @@ class Emulator {
   std::shared_ptr<HttpTransport> inprocess_;
   std::shared_ptr<HttpTransport> http_transport_;
   EndpointUrl http_endpoint_;
+  std::mutex endpoint_mutex_;
+  EndpointUrl public_endpoint_{false, "s3.localhost", "80"};  // until the server listens
 };
 
 }  // namespace

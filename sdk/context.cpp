@@ -39,6 +39,9 @@ S3Client& Context::s3() {
 
 Handler s3_handler(std::function<Json(const S3Event&, Context&)> typed) {
   return [typed = std::move(typed)](const Json& event, Context& ctx) {
+    // A Lambda destination delivers an invocation record; the S3 event is its request payload.
+    if (!event.contains("Records") && event.contains("requestPayload"))
+      return typed(S3Event::from_json(event["requestPayload"]), ctx);
     return typed(S3Event::from_json(event), ctx);
   };
 }

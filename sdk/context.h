@@ -89,7 +89,9 @@ class Context {
 // A handler: a plain function of (event, context) returning JSON or throwing.
 using Handler = std::function<Json(const Json& event, Context& context)>;
 
-// Adapts a typed S3 handler: the event is parsed into an S3Event first.
+// Adapts a typed S3 handler: the event is parsed into an S3Event first. An asynchronous
+// invocation record (what a destination receives) stands for the S3 event it carries in
+// "requestPayload", so a handler can be chained after another with on_success.
 Handler s3_handler(std::function<Json(const S3Event&, Context&)> typed);
 
 // "std::runtime_error" for a thrown exception's dynamic type; FunctionError gives its own.

@@ -440,7 +440,8 @@ ExternalRuntimes::~ExternalRuntimes() {
 std::string ExternalRuntimes::code_folder(const FunctionConfig& fn, const std::string& version,
                                           std::string& error) {
   if (!fn.code_path.ends_with(".zip")) return fn.code_path;
-  const std::string folder = code_root_ + "/unpacked/" + fn.name + "-" +
+  // Keyed by the package, not the function: functions sharing one zip share its unpacked copy.
+  const std::string folder = code_root_ + "/unpacked/" +
                              std::to_string(std::hash<std::string>{}(fn.code_path + "|" + version));
   std::error_code ec;
   if (std::filesystem::exists(folder + "/.complete", ec)) return folder;

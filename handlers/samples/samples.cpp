@@ -19,7 +19,9 @@ Json save_event(const Json& event, Context& ctx) {
   if (bucket.empty()) throw FunctionError("ConfigurationError", "EVENT_BUCKET is not set");
   const std::string key =
       ctx.env("EVENT_PREFIX", "events/") + ctx.function_name() + "/" + ctx.request_id() + ".json";
-  ctx.s3().put_object(bucket, key, to_text(event), {"application/json", {}});
+  PutObjectOptions put;
+  put.content_type = "application/json";
+  ctx.s3().put_object(bucket, key, to_text(event), put);
   return Json{{"saved", key}};
 }
 
@@ -79,11 +81,29 @@ Json copy(const S3Event& event, Context& ctx) {
     const std::string target = ctx.env("TARGET_BUCKET", record.bucket_name);
     const std::string key = ctx.env("TARGET_PREFIX", "copy/") + record.key;
     auto object = ctx.s3().get_object(record.bucket_name, record.key);
-    ctx.s3().put_object(target, key, object.body, {object.info.content_type, object.info.metadata});
+    PutObjectOptions put;
+    put.content_type = object.info.content_type;
+    put.metadata = object.info.metadata;
+    ctx.s3().put_object(target, key, object.body, put);
     ctx.log("copied s3://" + record.bucket_name + "/" + record.key + " to s3://" + target + "/" + key);
     copied.push_back(key);
   }
   return Json{{"copied", copied}};
+}
+
+std::map<std::string, Handler> handlers() {
+  return {
+      {"noop", noop},
+      {"echo", echo},
+      {"log-event", log_event},
+      {"save-event", save_event},
+      {"fail", fail},
+      {"sleep", sleep},
+      {"copy", s3_handler(copy)},
+      {"event-summary", s3_handler(event_summary)},
+      {"http-hello", http_hello},
+      {"token-authorizer", token_authorizer},
+  };
 }
 
 }  // namespace bf::samples

@@ -25,4 +25,7 @@ Json http_hello(const Json& event, Context& ctx);
 // (default "letmein"); its context names the invocation that decided.
 Json token_authorizer(const Json& event, Context& ctx);
 
+// All of the above by handler name.
+std::map<std::string, Handler> handlers();
+
 }  // namespace bf::samples

@@ -1,0 +1,18 @@
+#include "handlers/pipeline/handlers.h"
+
+namespace bf::pipeline {
+
+std::map<std::string, Handler> handlers() {
+  return {
+      {"presign", presign},
+      {"images", images},
+      {"search", search},
+      {"similar", similar},
+      {"thumbnail", s3_handler(thumbnail)},
+      {"metadata", s3_handler(metadata)},
+      {"indexer", s3_handler(indexer)},
+      {"archiver", s3_handler(archiver)},
+  };
+}
+
+}  // namespace bf::pipeline

@@ -1,0 +1,304 @@
+#include "handlers/pipeline/image_ops.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <vips/vips8>
+
+namespace bf::pipeline {
+
+using vips::VError;
+using vips::VImage;
+
+namespace {
+
+// Only these loaders may read uploads; anything else libvips could open (ImageMagick, PDF,
+// SVG, matrix files) is refused as unsupported rather than trusted.
+constexpr std::array<std::string_view, 6> kAllowedLoaders = {"jpegload", "pngload", "webpload",
+                                                             "heifload", "tiffload", "gifload"};
+
+// libvips' messages end in newlines and name internal objects; one line is enough for a record.
+std::string vips_message(const std::exception& e) {
+  std::string text = e.what();
+  vips_error_clear();
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+std::uint64_t file_size(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) throw std::runtime_error("cannot stat " + path);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+// EXIF fields come back from libvips as "raw (readable, Format, N components, M bytes)".
+std::string exif_raw(const std::string& field) {
+  for (std::size_t at = field.find(" ("); at != std::string::npos; at = field.find(" (", at + 1)) {
+    const std::string raw = field.substr(0, at);
+    if (field.compare(at + 2, raw.size() + 2, raw + ", ") == 0) return raw;  // text: raw == readable
+  }
+  auto at = field.find(" (");
+  return at == std::string::npos ? field : field.substr(0, at);
+}
+
+std::string exif_field(VImage& image, const char* name) {
+  if (image.get_typeof(name) == 0) return "";
+  std::string value = exif_raw(image.get_string(name));
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
+  return value;
+}
+
+std::vector<double> rationals(const std::string& raw) {
+  std::vector<double> out;
+  std::size_t at = 0;
+  while (at < raw.size()) {
+    std::size_t end = raw.find(' ', at);
+    if (end == std::string::npos) end = raw.size();
+    const std::string part = raw.substr(at, end - at);
+    long long n = 0, d = 1;
+    if (std::sscanf(part.c_str(), "%lld/%lld", &n, &d) == 2 && d != 0)
+      out.push_back(static_cast<double>(n) / static_cast<double>(d));
+    else if (std::sscanf(part.c_str(), "%lld", &n) == 1)
+      out.push_back(static_cast<double>(n));
+    at = end + 1;
+  }
+  return out;
+}
+
+double rounded(double value, int digits) {
+  const double scale = std::pow(10.0, digits);
+  return std::round(value * scale) / scale;
+}
+
+std::optional<double> gps_degrees(VImage& image, const char* value_field, const char* ref_field) {
+  auto parts = rationals(exif_field(image, value_field));
+  if (parts.size() != 3) return std::nullopt;
+  double degrees = parts[0] + parts[1] / 60.0 + parts[2] / 3600.0;
+  const std::string ref = exif_field(image, ref_field);
+  if (ref == "S" || ref == "W") degrees = -degrees;
+  return rounded(degrees, 6);
+}
+
+Json read_exif(VImage& image) {
+  Json exif = Json::object();
+  auto text = [&](const char* key, const char* field) {
+    if (std::string v = exif_field(image, field); !v.empty()) exif[key] = v;
+  };
+  text("make", "exif-ifd0-Make");
+  text("model", "exif-ifd0-Model");
+  text("lens", "exif-ifd2-LensModel");
+  text("software", "exif-ifd0-Software");
+  if (std::string v = exif_field(image, "exif-ifd2-ExposureTime"); !v.empty()) exif["exposureTime"] = v;
+  if (auto f = rationals(exif_field(image, "exif-ifd2-FNumber")); f.size() == 1) exif["fNumber"] = rounded(f[0], 1);
+  if (auto f = rationals(exif_field(image, "exif-ifd2-FocalLength")); f.size() == 1) exif["focalLength"] = rounded(f[0], 1);
+  for (const char* iso : {"exif-ifd2-ISOSpeedRatings", "exif-ifd2-PhotographicSensitivity"})
+    if (auto v = rationals(exif_field(image, iso)); !v.empty() && !exif.contains("iso")) exif["iso"] = static_cast<int>(v[0]);
+  // "2024:06:01 18:42:10" -> "2024-06-01T18:42:10" (local time of the camera, no zone)
+  if (std::string t = exif_field(image, "exif-ifd2-DateTimeOriginal"); t.size() >= 19 && t[4] == ':') {
+    t[4] = '-';
+    t[7] = '-';
+    t[10] = 'T';
+    exif["takenAt"] = t.substr(0, 19);
+  }
+  auto lat = gps_degrees(image, "exif-ifd3-GPSLatitude", "exif-ifd3-GPSLatitudeRef");
+  auto lon = gps_degrees(image, "exif-ifd3-GPSLongitude", "exif-ifd3-GPSLongitudeRef");
+  if (lat && lon) exif["gps"] = Json{{"latitude", *lat}, {"longitude", *lon}};
+  return exif;
+}
+
+std::string format_name(const std::string& loader, VImage& image) {
+  if (loader.starts_with("heifload")) {
+    if (image.get_typeof("heif-compression") != 0 && std::string(image.get_string("heif-compression")) == "av1")
+      return "avif";
+    return "heic";
+  }
+  if (loader.starts_with("tiffload")) return "tiff";
+  return loader.substr(0, loader.find("load"));
+}
+
+vips::VOption* thumbnail_options(int height, VipsSize size) {
+  return VImage::option()
+      ->set("height", height)
+      ->set("size", size)
+      ->set("export_profile", "srgb")
+      ->set("fail_on", VIPS_FAIL_ON_TRUNCATED);
+}
+
+// sRGB, 8-bit, three bands: alpha flattened onto white.
+VImage as_srgb8(VImage image) {
+  if (image.interpretation() != VIPS_INTERPRETATION_sRGB) image = image.colourspace(VIPS_INTERPRETATION_sRGB);
+  if (image.has_alpha()) image = image.flatten(VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+  if (image.bands() > 3) image = image.extract_band(0, VImage::option()->set("n", 3));
+  return image.cast(VIPS_FORMAT_UCHAR);
+}
+
+std::string colour_name(int r, int g, int b) {
+  const double rf = r / 255.0, gf = g / 255.0, bf = b / 255.0;
+  const double mx = std::max({rf, gf, bf}), mn = std::min({rf, gf, bf});
+  const double lightness = (mx + mn) / 2, chroma = mx - mn;
+  if (chroma < 0.12) return lightness < 0.25 ? "black" : lightness > 0.8 ? "white" : "grey";
+  double hue = 0;
+  if (mx == rf) hue = std::fmod((gf - bf) / chroma, 6.0);
+  else if (mx == gf) hue = (bf - rf) / chroma + 2;
+  else hue = (rf - gf) / chroma + 4;
+  hue *= 60;
+  if (hue < 0) hue += 360;
+  if (hue < 15 || hue >= 340) return "red";
+  if (hue < 45) return lightness < 0.35 ? "brown" : "orange";
+  if (hue < 70) return "yellow";
+  if (hue < 165) return "green";
+  if (hue < 200) return "cyan";
+  if (hue < 260) return "blue";
+  if (hue < 300) return "purple";
+  return "pink";
+}
+
+}  // namespace
+
+void ensure_vips() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("bucketfire")) throw std::runtime_error("libvips failed to start");
+    vips_cache_set_max(0);
+    vips_block_untrusted_set(TRUE);
+  });
+}
+
+bool has_loader(const std::string& loader) {
+  ensure_vips();
+  return vips_type_find("VipsOperation", loader.c_str()) != 0;
+}
+
+ImageInfo inspect_image(const std::string& path, const ImageLimits& limits) {
+  ensure_vips();
+  if (file_size(path) == 0) throw ImageError("EmptyImage", "the object is empty (0 bytes)");
+  const char* found = vips_foreign_find_load(path.c_str());
+  if (!found) {
+    vips_error_clear();
+    throw ImageError("UnsupportedImage", "not an image format this pipeline reads (JPEG, PNG, WebP, HEIC, AVIF, TIFF, GIF)");
+  }
+  // libvips names the loader's class ("VipsForeignLoadJpegFile"); its nickname is "jpegload".
+  const char* nickname = vips_nickname_find(g_type_from_name(found));
+  const std::string loader = nickname ? nickname : found;
+  if (std::none_of(kAllowedLoaders.begin(), kAllowedLoaders.end(),
+                   [&](std::string_view allowed) { return loader.starts_with(allowed); }))
+    throw ImageError("UnsupportedImage", "format read by " + loader + " is not accepted");
+  try {
+    VImage image = VImage::new_from_file(path.c_str(), VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
+    ImageInfo info;
+    info.format = format_name(loader, image);
+    info.pages = image.get_typeof("n-pages") != 0 ? std::max(1, image.get_int("n-pages")) : 1;
+    const std::uint64_t pixels = static_cast<std::uint64_t>(image.width()) *
+                                 static_cast<std::uint64_t>(image.height());
+    if (pixels > limits.max_pixels)
+      throw ImageError("ImageTooLarge", std::to_string(image.width()) + "x" + std::to_string(image.height()) + " is " +
+                                            std::to_string(pixels / 1'000'000) + " megapixels, above the limit of " +
+                                            std::to_string(limits.max_pixels / 1'000'000) + " megapixels");
+    info.orientation = vips_image_get_orientation(image.get_image());
+    const bool swapped = info.orientation >= 5 && info.orientation <= 8;
+    info.width = swapped ? image.height() : image.width();
+    info.height = swapped ? image.width() : image.height();
+    info.bands = image.bands();
+    info.colour_space = vips_enum_nick(VIPS_TYPE_INTERPRETATION, image.interpretation());
+    info.has_alpha = image.has_alpha();
+    info.has_icc_profile = image.get_typeof(VIPS_META_ICC_NAME) != 0;
+    info.exif = read_exif(image);
+    return info;
+  } catch (const VError& e) {
+    throw ImageError("CorruptImage", "cannot read the image: " + vips_message(e));
+  }
+}
+
+std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality) {
+  ensure_vips();
+  try {
+    VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(size, VIPS_SIZE_DOWN));
+    VipsBlob* blob = nullptr;
+    if (format.name == "jpeg") {
+      blob = as_srgb8(thumb).jpegsave_buffer(
+          VImage::option()->set("Q", quality)->set("strip", true)->set("optimize_coding", true));
+    } else {
+      if (thumb.bands() > 4 || thumb.bands() == 2) thumb = as_srgb8(thumb);
+      blob = thumb.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true));
+    }
+    std::size_t length = 0;
+    const void* data = vips_blob_get(blob, &length);
+    std::string bytes(static_cast<const char*>(data), length);
+    vips_area_unref(VIPS_AREA(blob));
+    return bytes;
+  } catch (const VError& e) {
+    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e));
+  }
+}
+
+Fingerprint fingerprint_image(const std::string& path) {
+  ensure_vips();
+  try {
+    // One decode (shrunk on load) serves both: 32x32 for colour, 9x8 grey for the hash.
+    VImage small = as_srgb8(VImage::thumbnail(path.c_str(), 32, thumbnail_options(32, VIPS_SIZE_FORCE))).copy_memory();
+    Fingerprint fp;
+
+    std::size_t length = 0;
+    auto* rgb = static_cast<unsigned char*>(small.write_to_memory(&length));
+    std::array<double, 64> bins{};
+    const std::size_t pixels = length / 3;
+    for (std::size_t i = 0; i < pixels; ++i)
+      bins[(rgb[3 * i] >> 6) * 16 + (rgb[3 * i + 1] >> 6) * 4 + (rgb[3 * i + 2] >> 6)] += 1.0;
+    g_free(rgb);
+    for (double& b : bins) b = rounded(b / static_cast<double>(std::max<std::size_t>(pixels, 1)), 4);
+    fp.histogram.assign(bins.begin(), bins.end());
+    const auto fullest = static_cast<int>(std::max_element(bins.begin(), bins.end()) - bins.begin());
+    fp.dominant_colour = colour_name((fullest / 16) * 64 + 32, ((fullest / 4) % 4) * 64 + 32, (fullest % 4) * 64 + 32);
+
+    VImage grey = small.colourspace(VIPS_INTERPRETATION_B_W)
+                      .resize(9.0 / small.width(), VImage::option()->set("vscale", 8.0 / small.height()))
+                      .cast(VIPS_FORMAT_UCHAR);
+    auto* g = static_cast<unsigned char*>(grey.write_to_memory(&length));
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) fp.dhash = (fp.dhash << 1) | (g[y * 9 + x] < g[y * 9 + x + 1] ? 1u : 0u);
+    g_free(g);
+    return fp;
+  } catch (const VError& e) {
+    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e));
+  }
+}
+
+int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
+
+double histogram_intersection(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) sum += std::min(a[i], b[i]);
+  return sum;
+}
+
+double similarity(std::uint64_t dhash_a, const std::vector<double>& hist_a, std::uint64_t dhash_b,
+                  const std::vector<double>& hist_b) {
+  // Structure counts for more than colour: recolouring keeps a picture, reframing does not.
+  const double structure = 1.0 - hamming_distance(dhash_a, dhash_b) / 64.0;
+  return rounded(0.6 * structure + 0.4 * histogram_intersection(hist_a, hist_b), 4);
+}
+
+std::string dhash_hex(std::uint64_t dhash) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(dhash));
+  return buf;
+}
+
+std::uint64_t dhash_from_hex(const std::string& hex) {
+  if (hex.size() != 16) return 0;
+  try {
+    std::size_t used = 0;
+    std::uint64_t value = std::stoull(hex, &used, 16);
+    return used == 16 ? value : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+}  // namespace bf::pipeline

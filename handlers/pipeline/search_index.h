@@ -1,0 +1,40 @@
+// The search index the indexer keeps in processed/index/search-index.json: one entry per
+// image (what search and similar answer with, including its fingerprint) and an inverted
+// index from terms (camera, lens, format, colour, orientation, date, tags) to image ids.
+// Plain data: reading and writing it to S3 is the indexer's job.
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sdk/json.h"
+
+namespace bf::pipeline {
+
+class SearchIndex {
+ public:
+  // From the stored JSON (null or absent parts make an empty index).
+  static SearchIndex from_json(const Json& stored);
+  const Json& to_json() const { return index_; }
+
+  // Adds or replaces the entry for the metadata document's image.
+  void upsert(const Json& metadata);
+  bool contains(const std::string& id) const;
+  const Json& entry(const std::string& id) const;  // contains() first
+  std::size_t size() const { return index_.at("images").size(); }
+
+  // Ids whose terms include every term of the query, newest picture first.
+  std::vector<std::string> search(std::string_view query) const;
+  // The other images by similarity to `id` (1 = the same picture), best first.
+  std::vector<std::pair<std::string, double>> similar(const std::string& id, std::size_t limit) const;
+
+  // Lower-cased words of letters, digits and inner hyphens; a hyphenated word also gives its parts.
+  static std::vector<std::string> tokenize(std::string_view text);
+  static std::vector<std::string> terms_for(const Json& metadata);
+
+ private:
+  Json index_ = Json{{"version", 1}, {"images", Json::object()}, {"terms", Json::object()}};
+};
+
+}  // namespace bf::pipeline
