@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "emulator/api/jwt.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
 #include "emulator/base/uuid.h"
@@ -396,6 +397,45 @@ int print_sample_s3_event(const SampleEventOptions& o) {
   }
   r.sequencer = "0055AED6DCD90281E5";
   std::fprintf(stdout, "%s\n", S3Event{{r}}.to_json().dump(2).c_str());
+  return 0;
+}
+
+}  // namespace bf
+
+namespace bf {
+
+int print_token(const TokenOptions& options) {
+  auto loaded = load_pipeline_file(options.config_file, handler_names(builtin_handlers()), "us-east-1");
+  if (auto* err = std::get_if<std::string>(&loaded)) {
+    std::fprintf(stderr, "bucketfire: %s\n", err->c_str());
+    return 2;
+  }
+  const PipelineConfig& pipeline = std::get<PipelineConfig>(loaded);
+  const Authorizer* chosen = nullptr;
+  std::string chosen_name;
+  for (const auto& [name, authorizer] : pipeline.authorizers) {
+    const bool signs = authorizer.type == "jwt" && !authorizer.jwt.secret.empty();
+    if (!options.authorizer.empty() ? name == options.authorizer && signs : signs && !chosen) {
+      chosen = &authorizer;
+      chosen_name = name;
+    }
+  }
+  if (!chosen) {
+    std::fprintf(stderr, "bucketfire: %s has no JWT authorizer%s with a \"secret\" to sign with\n",
+                 options.config_file.c_str(),
+                 options.authorizer.empty() ? "" : (" named " + options.authorizer).c_str());
+    return 2;
+  }
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+  Json claims = Json::object();
+  if (!chosen->jwt.issuer.empty()) claims["iss"] = chosen->jwt.issuer;
+  if (!chosen->jwt.audience.empty()) claims["aud"] = chosen->jwt.audience.front();
+  claims["sub"] = options.subject;
+  claims["iat"] = now;
+  claims["exp"] = now + options.expires_in;
+  if (!options.scope.empty()) claims["scope"] = options.scope;
+  std::printf("%s\n", sign_jwt_hs256(claims, chosen->jwt.secret).c_str());
   return 0;
 }
 

@@ -56,4 +56,14 @@ struct ExportOptions {
 // Writes the pipeline file as a SAM template (`bucketfire export sam`).
 int export_sam(const ExportOptions& options);
 
+struct TokenOptions {
+  std::string config_file;
+  std::string authorizer;     // "" picks the pipeline's one JWT authorizer with a secret
+  std::string subject = "demo";
+  std::string scope;          // space-separated, for routes that ask for scopes
+  long expires_in = 3600;     // seconds
+};
+// Prints a token that the pipeline's HS256 JWT authorizer accepts (`bucketfire token`).
+int print_token(const TokenOptions& options);
+
 }  // namespace bf

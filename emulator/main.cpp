@@ -16,6 +16,7 @@ commands:
   invoke NAME        run one function once, without a server (like `sam local invoke`)
   events s3          print a sample S3 event
   export sam         write a pipeline file as an AWS SAM template (JSON)
+  token              print a token for the pipeline's JWT authorizer (HS256 secret)
   --help             show this help
   --version          show the version
 
@@ -50,6 +51,13 @@ export sam options:
   --config FILE         the pipeline file (required)
   --out FILE            where to write the template (default: standard output)
   --packages DIR        where the function packages are (default build/packages)
+
+token options:
+  --config FILE         the pipeline file (required)
+  --authorizer NAME     which JWT authorizer (default: the one with a "secret")
+  --subject SUB         the "sub" claim (default demo)
+  --scope "A B"         the "scope" claim, for routes that require scopes
+  --expires-in SECONDS  lifetime (default 3600)
 
 events s3 options:
   --bucket B --key K    the object (defaults example-bucket, example/key.txt)
@@ -178,6 +186,22 @@ int run_export(int argc, char** argv) {
   return bf::export_sam(options);
 }
 
+int run_token(int argc, char** argv) {
+  bf::TokenOptions options;
+  int rc = parse_flags(argc, argv, 2, [&](std::string_view flag, const std::string& value) {
+    if (flag == "--config") options.config_file = value;
+    else if (flag == "--authorizer") options.authorizer = value;
+    else if (flag == "--subject") options.subject = value;
+    else if (flag == "--scope") options.scope = value;
+    else if (flag == "--expires-in") options.expires_in = std::stol(value);
+    else return false;
+    return true;
+  });
+  if (rc >= 0) return rc;
+  if (options.config_file.empty()) return usage_error("token needs --config FILE");
+  return bf::print_token(options);
+}
+
 int run_events(int argc, char** argv) {
   if (argc < 3 || std::string_view(argv[2]) != "s3") return usage_error("events supports: s3");
   bf::SampleEventOptions options;
@@ -212,5 +236,6 @@ int main(int argc, char** argv) {
   if (command == "invoke") return run_invoke(argc, argv);
   if (command == "events") return run_events(argc, argv);
   if (command == "export") return run_export(argc, argv);
+  if (command == "token") return run_token(argc, argv);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

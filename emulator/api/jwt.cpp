@@ -92,6 +92,19 @@ JwtResult refuse(const std::string& why) {
 
 }  // namespace
 
+std::string base64url_encode(std::string_view bytes) {
+  std::string text = base64_encode(bytes);
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return text;
+}
+
+std::string sign_jwt_hs256(const Json& claims, const std::string& secret) {
+  const std::string signing_input =
+      base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(claims.dump());
+  return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
+}
+
 std::optional<std::string> base64url_decode(std::string_view text) {
   std::string s(text);
   for (char& c : s) {

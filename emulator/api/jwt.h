@@ -26,7 +26,12 @@ struct JwtResult {
 // Checks signature, "exp", "nbf", issuer and audience at `now_s` (epoch seconds).
 JwtResult verify_jwt(const std::string& token, const JwtSettings& settings, std::int64_t now_s);
 
+// A compact HS256 token over `claims`: what a workshop's JWT authorizer with a shared secret
+// accepts (`bucketfire token`).
+std::string sign_jwt_hs256(const Json& claims, const std::string& secret);
+
 // base64url without padding, as JWTs use it.
+std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 
 }  // namespace bf

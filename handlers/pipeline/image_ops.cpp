@@ -166,6 +166,10 @@ void ensure_vips() {
   std::call_once(once, [] {
     if (VIPS_INIT("bucketfire")) throw std::runtime_error("libvips failed to start");
     vips_cache_set_max(0);
+    // Decoder warnings (a corrupt marker, a truncated file) become ImageErrors with the
+    // message; printed as well they would only clutter the server's console.
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {},
+                      nullptr);
     vips_block_untrusted_set(TRUE);
   });
 }

@@ -16,7 +16,7 @@ std::string text_at(const Json& doc, const char* key) {
 }
 
 void add_words(std::set<std::string>& terms, std::string_view text) {
-  for (auto& t : SearchIndex::tokenize(text)) terms.insert(std::move(t));
+  for (auto& t : SearchIndex::tokenize(text, true)) terms.insert(std::move(t));
 }
 
 std::string orientation_class(int width, int height) {
@@ -26,7 +26,7 @@ std::string orientation_class(int width, int height) {
 
 }  // namespace
 
-std::vector<std::string> SearchIndex::tokenize(std::string_view text) {
+std::vector<std::string> SearchIndex::tokenize(std::string_view text, bool parts) {
   std::vector<std::string> out;
   std::string word;
   auto flush = [&] {
@@ -34,7 +34,7 @@ std::vector<std::string> SearchIndex::tokenize(std::string_view text) {
     while (!word.empty() && word.front() == '-') word.erase(word.begin());
     if (word.empty()) return;
     out.push_back(word);
-    if (word.find('-') != std::string::npos) {
+    if (parts && word.find('-') != std::string::npos) {
       std::string part;
       for (char c : word + "-") {
         if (c == '-') {

@@ -29,8 +29,9 @@ class SearchIndex {
   // The other images by similarity to `id` (1 = the same picture), best first.
   std::vector<std::pair<std::string, double>> similar(const std::string& id, std::size_t limit) const;
 
-  // Lower-cased words of letters, digits and inner hyphens; a hyphenated word also gives its parts.
-  static std::vector<std::string> tokenize(std::string_view text);
+  // Lower-cased words of letters, digits and inner hyphens; with `parts`, a hyphenated word
+  // also gives its parts (documents are indexed with them, queries look words up whole).
+  static std::vector<std::string> tokenize(std::string_view text, bool parts = false);
   static std::vector<std::string> terms_for(const Json& metadata);
 
  private:

@@ -1,0 +1,138 @@
+// The reference pipeline's image work on the committed fixture images (fixtures/images):
+// what is read from each, thumbnails, fingerprints, and the reason given for each bad input.
+#include "handlers/pipeline/image_ops.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <vips/vips8>
+
+#include "handlers/pipeline/support.h"
+
+namespace bf::pipeline {
+namespace {
+
+std::string fixture(const std::string& name) { return std::string(BF_FIXTURES_DIR) + "/images/" + name; }
+
+// The error type inspect_image (or, for pixels, make_thumbnail) reports for a file.
+std::string failure_of(const std::string& name) {
+  try {
+    inspect_image(fixture(name), ImageLimits{});
+    make_thumbnail(fixture(name), 64, *thumbnail_format("jpeg"), 80);
+    fingerprint_image(fixture(name));
+  } catch (const ImageError& e) {
+    return e.type() + ": " + e.what();
+  }
+  return "accepted";
+}
+
+// The size of encoded image bytes, read back with libvips.
+std::pair<int, int> dimensions_of(const std::string& bytes) {
+  vips::VImage image = vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "");
+  return {image.width(), image.height()};
+}
+
+TEST(ImageOps, ReadsExifFromACameraJpeg) {
+  const ImageInfo info = inspect_image(fixture("harbour.jpg"), ImageLimits{});
+  EXPECT_EQ(info.format, "jpeg");
+  EXPECT_EQ(info.width, 1200);
+  EXPECT_EQ(info.height, 800);
+  EXPECT_EQ(info.colour_space, "srgb");
+  EXPECT_EQ(info.exif["make"], "Canon");
+  EXPECT_EQ(info.exif["model"], "Canon EOS R6");
+  EXPECT_EQ(info.exif["lens"], "RF24-105mm F4 L IS USM");
+  EXPECT_EQ(info.exif["exposureTime"], "1/250");
+  EXPECT_EQ(info.exif["fNumber"], 8.0);
+  EXPECT_EQ(info.exif["iso"], 100);
+  EXPECT_EQ(info.exif["takenAt"], "2024-06-01T18:42:10");
+  // 59°54'44"N 10°44'20"E
+  EXPECT_NEAR(info.exif["gps"]["latitude"].get<double>(), 59.912222, 1e-6);
+  EXPECT_NEAR(info.exif["gps"]["longitude"].get<double>(), 10.738889, 1e-6);
+}
+
+TEST(ImageOps, OrientationSwapsTheDisplayedSizeAndTheThumbnailIsUpright) {
+  const ImageInfo info = inspect_image(fixture("portrait.jpg"), ImageLimits{});
+  EXPECT_EQ(info.orientation, 6);
+  EXPECT_EQ(info.width, 600);
+  EXPECT_EQ(info.height, 900);
+  EXPECT_EQ(info.exif["make"], "FUJIFILM");
+  EXPECT_FALSE(info.exif.contains("gps"));
+  const auto [w, h] = dimensions_of(make_thumbnail(fixture("portrait.jpg"), 256, *thumbnail_format("jpeg"), 80));
+  EXPECT_EQ(w, 171);
+  EXPECT_EQ(h, 256);
+}
+
+TEST(ImageOps, EveryAcceptedFormatIsReadAndThumbnailed) {
+  const std::map<std::string, std::string> files = {
+      {"harbour.jpg", "jpeg"}, {"forest.png", "png"}, {"sunset.webp", "webp"}, {"night.tif", "tiff"},
+      {"badge.gif", "gif"},    {"city.heic", "heic"}, {"city.avif", "avif"},  {"wide-gamut.jpg", "jpeg"}};
+  for (const auto& [file, format] : files) {
+    SCOPED_TRACE(file);
+    EXPECT_EQ(inspect_image(fixture(file), ImageLimits{}).format, format);
+    for (const char* encoding : {"webp", "jpeg"}) {
+      const auto [w, h] = dimensions_of(make_thumbnail(fixture(file), 256, *thumbnail_format(encoding), 80));
+      EXPECT_EQ(std::max(w, h), 256);
+    }
+  }
+}
+
+TEST(ImageOps, WideGamutIsConvertedToSrgbWithoutItsProfile) {
+  EXPECT_TRUE(inspect_image(fixture("wide-gamut.jpg"), ImageLimits{}).has_icc_profile);
+  const std::string bytes = make_thumbnail(fixture("wide-gamut.jpg"), 256, *thumbnail_format("jpeg"), 80);
+  vips::VImage thumb = vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "");
+  EXPECT_EQ(thumb.interpretation(), VIPS_INTERPRETATION_sRGB);
+  EXPECT_EQ(thumb.get_typeof(VIPS_META_ICC_NAME), 0u) << "metadata is stripped";
+}
+
+TEST(ImageOps, SmallImagesAreNotEnlarged) {
+  const auto [w, h] = dimensions_of(make_thumbnail(fixture("badge.gif"), 1024, *thumbnail_format("webp"), 80));
+  EXPECT_EQ(w, 320);
+  EXPECT_EQ(h, 320);
+}
+
+TEST(ImageOps, EachBadInputFailsWithItsReason) {
+  EXPECT_EQ(failure_of("bad/empty.jpg"), "EmptyImage: the object is empty (0 bytes)");
+  EXPECT_EQ(failure_of("bad/not-an-image.jpg").rfind("UnsupportedImage: not an image format", 0), 0u);
+  EXPECT_EQ(failure_of("bad/corrupt.jpg").rfind("CorruptImage: cannot read the image", 0), 0u);
+  EXPECT_EQ(failure_of("bad/truncated.jpg").rfind("CorruptImage: cannot decode the image", 0), 0u)
+      << failure_of("bad/truncated.jpg");
+  EXPECT_EQ(failure_of("bad/huge-100mp.png"),
+            "ImageTooLarge: 10000x10000 is 100 megapixels, above the limit of 50 megapixels");
+}
+
+TEST(ImageOps, NearDuplicatesAreMoreSimilarThanDifferentPictures) {
+  const Fingerprint harbour = fingerprint_image(fixture("harbour.jpg"));
+  const Fingerprint smaller = fingerprint_image(fixture("harbour-small.jpg"));
+  const Fingerprint forest = fingerprint_image(fixture("forest.png"));
+  ASSERT_EQ(harbour.histogram.size(), 64u);
+  EXPECT_LE(hamming_distance(harbour.dhash, smaller.dhash), 6);
+  const double same = similarity(harbour.dhash, harbour.histogram, smaller.dhash, smaller.histogram);
+  const double different = similarity(harbour.dhash, harbour.histogram, forest.dhash, forest.histogram);
+  EXPECT_GT(same, 0.85);
+  EXPECT_LT(different, same - 0.2);
+  EXPECT_EQ(harbour.dominant_colour, "blue");
+  EXPECT_EQ(dhash_from_hex(dhash_hex(harbour.dhash)), harbour.dhash);
+}
+
+TEST(ImageKeys, UploadKeysIdsAndArtefacts) {
+  const auto when = std::chrono::system_clock::from_time_t(1795816800);  // 2026-11-27
+  const std::string id = "0b7c2a58-4d7e-4c36-9a51-2f6d3f0c9e11";
+  EXPECT_EQ(upload_key(id, "jpg", when), "uploads/2026/11/" + id + ".jpg");
+  EXPECT_EQ(image_id_for_key("uploads/2026/11/" + id + ".jpg"), id);
+  const std::string derived = image_id_for_key("holiday/IMG_0001.JPG");
+  EXPECT_TRUE(is_image_id(derived)) << derived;
+  EXPECT_EQ(derived, image_id_for_key("holiday/IMG_0001.JPG"));
+  EXPECT_NE(derived, image_id_for_key("holiday/IMG_0002.JPG"));
+  EXPECT_EQ(thumbnail_key(256, id, *thumbnail_format("jpeg")), "thumbnails/256/" + id + ".jpg");
+  EXPECT_EQ(id_from_artefact_key("thumbnails/1024/" + id + ".webp"), id);
+  EXPECT_EQ(id_from_artefact_key(metadata_key(id)), id);
+  EXPECT_FALSE(id_from_artefact_key("index/search-index.json"));
+  EXPECT_EQ(format_for_content_type("IMAGE/JPEG; charset=binary")->extension, "jpg");
+  EXPECT_FALSE(format_for_content_type("application/pdf"));
+  EXPECT_EQ(parse_sizes(" 256, 1024 ", "SIZES"), (std::vector<int>{256, 1024}));
+  EXPECT_THROW(parse_sizes("256,huge", "SIZES"), std::invalid_argument);
+  EXPECT_THROW(parse_thumbnail_formats("gif", "FORMATS"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace bf::pipeline
