@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build ccache pkg-config curl
           libboost1.81-dev libboost-url1.81-dev libssl-dev zlib1g-dev
           nlohmann-json3-dev libpugixml-dev libsqlite3-dev libgtest-dev libarchive-dev
-          openssl)
+          openssl libvips-dev libvips-tools jq)
 # The integration tests drive the server with the real aws CLI and boto3.
 python3 -c 'import boto3' 2>/dev/null || packages+=(python3 python3-boto3)
 command -v aws >/dev/null 2>&1 || packages+=(awscli)

@@ -1,0 +1,183 @@
+"""The reference pipeline of fixtures/pipeline.json end to end over real HTTP, with its handlers
+in-process: token -> POST /uploads -> curl PUT (or the browser POST form) -> metadata,
+thumbnails, the index entry and the archived original all appear -> search and similar find
+the image. Every bad input ends in a failure record with its reason while good uploads keep
+flowing, and the request tier refuses what it should."""
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import unittest
+
+import harness
+import pipeline_support as ps
+
+
+class ReferencePipeline(harness.ServerTestCase):
+    server_args = ("--config", ps.PIPELINE_FILE, "--time-scale", "0.01")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pipeline = ps.PipelineClient(cls.server)
+
+    def test_presigned_put_reaches_every_tier(self):
+        image_id = self.pipeline.upload("harbour.jpg", tags=["harbour", "oslo"])
+        answer = self.pipeline.wait_until_archived(image_id)
+
+        # Thumbnails: each size and encoding, fitted in the box, fetched with the presigned URLs.
+        got = {(t["size"], t["format"]) for t in answer["thumbnails"]}
+        self.assertEqual(got, ps.THUMBNAILS)
+        for t in answer["thumbnails"]:
+            status, body, headers = ps.fetch(t["url"])
+            self.assertEqual(status, 200)
+            self.assertEqual(headers["Content-Type"], "image/webp" if t["format"] == "webp" else "image/jpeg")
+            width, height = ps.image_size(body)
+            self.assertEqual((width, height), (t["size"], round(t["size"] * 2 / 3)), t["key"])
+        head = self.s3.head_object(Bucket="processed", Key=f"thumbnails/256/{image_id}.webp")
+        self.assertEqual(head["Metadata"]["source"], f"s3://ingest/{answer['original']['key']}")
+
+        # Metadata: what the image is, its EXIF, its content hash and its fingerprint.
+        status, body, _ = ps.fetch(answer["metadata"]["url"])
+        doc = json.loads(body)
+        with open(ps.image("harbour.jpg"), "rb") as f:
+            original = f.read()
+        self.assertEqual(doc["contentSha256"], hashlib.sha256(original).hexdigest())
+        self.assertEqual((doc["format"], doc["width"], doc["height"], doc["colourSpace"]), ("jpeg", 1200, 800, "srgb"))
+        self.assertEqual(doc["exif"]["model"], "Canon EOS R6")
+        self.assertEqual(doc["exif"]["gps"], {"latitude": 59.912222, "longitude": 10.738889})
+        self.assertEqual(doc["tags"], ["harbour", "oslo"])
+        self.assertEqual(len(doc["fingerprint"]["dhash"]), 16)
+
+        # The original: gone from ingest, in archive as DEEP_ARCHIVE with the same bytes.
+        key = answer["original"]["key"]
+        self.assertRegex(key, r"^uploads/\d{4}/\d{2}/" + image_id + r"\.jpg$")
+        self.assertClientError(lambda: self.s3.head_object(Bucket="ingest", Key=key), "404")
+        listed = self.s3.list_objects_v2(Bucket="archive", Prefix=key)["Contents"]
+        self.assertEqual(listed[0]["StorageClass"], "DEEP_ARCHIVE")
+        self.assertEqual(self.s3.get_object(Bucket="archive", Key=key)["Body"].read(), original)
+
+        # The index, searched through the API.
+        self.pipeline.wait_until_indexed([image_id])
+        for query in ["canon", "Canon R6", "oslo", "2024-06", "landscape gps"]:
+            status, found = self.pipeline.api("GET", "/search?q=" + query.replace(" ", "+"), token=False)
+            self.assertEqual(status, 200, found)
+            self.assertIn(image_id, [r["id"] for r in found["results"]], query)
+        status, found = self.pipeline.api("GET", "/search?q=canon+portrait", token=False)
+        self.assertNotIn(image_id, [r["id"] for r in found["results"]])
+
+    def test_browser_post_form_and_similar_images(self):
+        answer = self.pipeline.presign("harbour-small.jpg")
+        resp = self.pipeline.post_form(answer, "harbour-small.jpg")
+        self.assertEqual(resp.status, 204, resp.body)
+        near = answer["id"]
+        harbour = self.pipeline.upload("harbour.jpg")
+        forest = self.pipeline.upload("forest.png")
+        for image_id in (near, harbour, forest):
+            self.pipeline.wait_until_archived(image_id)
+        self.pipeline.wait_until_indexed([near, harbour, forest])
+
+        status, similar = self.pipeline.api("GET", f"/similar/{harbour}?limit=50", token=False)
+        self.assertEqual(status, 200, similar)
+        ranked = [r["id"] for r in similar["results"]]
+        self.assertNotIn(harbour, ranked)
+        self.assertLess(ranked.index(near), ranked.index(forest))
+        scores = {r["id"]: r["similarity"] for r in similar["results"]}
+        self.assertGreater(scores[near], 0.85)
+        self.assertEqual(similar["results"], sorted(similar["results"], key=lambda r: -r["similarity"]))
+
+    def test_every_accepted_format_and_autorotation(self):
+        names = ["portrait.jpg", "sunset.webp", "wide-gamut.jpg", "night.tif", "badge.gif", "city.heic", "city.avif"]
+        ids = {name: self.pipeline.upload(name) for name in names}
+        for name, image_id in ids.items():
+            with self.subTest(name):
+                answer = self.pipeline.wait_until_archived(image_id)
+                self.assertEqual({(t["size"], t["format"]) for t in answer["thumbnails"]}, ps.THUMBNAILS)
+        answer = self.pipeline.image(ids["portrait.jpg"])[1]
+        small = next(t for t in answer["thumbnails"] if t["size"] == 256 and t["format"] == "jpeg")
+        self.assertEqual(ps.image_size(ps.fetch(small["url"])[1]), (171, 256))  # stored 900x600, orientation 6
+        self.assertEqual((answer["width"], answer["height"]), (600, 900))
+
+    def test_bad_inputs_end_in_failure_records_and_good_uploads_keep_flowing(self):
+        expected = {"empty.jpg": "EmptyImage", "corrupt.jpg": "CorruptImage", "not-an-image.jpg": "UnsupportedImage",
+                    "truncated.jpg": "CorruptImage", "huge-100mp.png": "ImageTooLarge"}
+        keys = {}
+        for name in expected:
+            # Straight into ingest (as `aws s3 cp` would), so even the empty file gets there.
+            keys[name] = f"uploads/bad/{harness.unique('x')}-{name}"
+            with open(ps.image("bad/" + name), "rb") as f:
+                self.s3.put_object(Bucket="ingest", Key=keys[name], Body=f.read(), ContentType=ps.content_type(name))
+        good = self.pipeline.upload("sunset.webp")
+
+        records = harness.wait_for(
+            lambda: (lambda r: r if all(k in r for k in keys.values()) else None)(self.pipeline.failure_records("metadata")),
+            "a failure record for each bad input", timeout=60, interval=0.2)
+        for name, error_type in expected.items():
+            with self.subTest(name):
+                record = records[keys[name]]
+                self.assertEqual(record["requestContext"]["condition"], "RetriesExhausted")
+                self.assertEqual(record["responsePayload"]["errorType"], error_type)
+                self.assertTrue(record["responsePayload"]["errorMessage"])
+                # Bad uploads stay in ingest, untouched, for someone to look at.
+                self.s3.head_object(Bucket="ingest", Key=keys[name])
+        self.assertIn("above the limit of 50 megapixels", records[keys["huge-100mp.png"]]["responsePayload"]["errorMessage"])
+        self.assertIn("0 bytes", records[keys["empty.jpg"]]["responsePayload"]["errorMessage"])
+        self.pipeline.wait_until_archived(good)
+        self.server.internal("health")  # still answering
+
+    def test_concurrent_uploads_all_reach_the_index(self):
+        names = ["harbour.jpg", "forest.png", "sunset.webp", "badge.gif", "night.tif", "harbour-small.jpg"] * 2
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            ids = list(pool.map(self.pipeline.upload, names))
+        index = self.pipeline.wait_until_indexed(ids, timeout=90)
+        for image_id in ids:
+            self.assertIn(image_id, index["images"])
+        # Postings are consistent with the entries: every indexed term points back to its image.
+        for image_id in ids:
+            for term in index["images"][image_id]["terms"]:
+                self.assertIn(image_id, index["terms"][term])
+
+    def test_request_tier_refusals(self):
+        size = os.path.getsize(ps.image("harbour.jpg"))
+        cases = [
+            ({"contentType": "image/jpeg", "size": size}, False, 401, "Unauthorized"),
+            ({"contentType": "application/pdf", "size": size}, True, 415, "not accepted"),
+            ({"contentType": "image/jpeg", "size": 60 * 1024 * 1024}, True, 413, "above the limit"),
+            ({"contentType": "image/jpeg"}, True, 400, "size is required"),
+            ({"contentType": "image/jpeg", "size": 0}, True, 400, "at least 1 byte"),
+            ({"size": size}, True, 400, "contentType is required"),
+            ({"contentType": "image/jpeg", "size": size, "tags": ["Not Allowed"]}, True, 400, "each tag"),
+        ]
+        for body, token, status, text in cases:
+            with self.subTest(body=body, token=token):
+                got, answer = self.pipeline.api("POST", "/uploads", body, token=token)
+                self.assertEqual(got, status, answer)
+                self.assertIn(text, answer["message"])
+        got, answer = self.pipeline.api("POST", "/uploads", b"not json")
+        self.assertEqual(got, 400)
+
+        # The presigned PUT holds the client to what it asked for: type and length are signed.
+        answer = self.pipeline.presign("harbour.jpg", size=size + 1)
+        status, body = self.pipeline.put_with_curl(answer, "harbour.jpg")
+        self.assertEqual(status, 403, body)
+        self.assertIn("SignatureDoesNotMatch", body)
+        answer = self.pipeline.presign("harbour.jpg")
+        answer["upload"]["headers"]["Content-Type"] = "image/png"
+        status, body = self.pipeline.put_with_curl(answer, "harbour.jpg")
+        self.assertEqual(status, 403, body)
+        # The POST form's policy pins the type too.
+        answer = self.pipeline.presign("forest.png")
+        answer["form"]["fields"]["Content-Type"] = "image/gif"
+        resp = self.pipeline.post_form(answer, "forest.png")
+        self.assertEqual(resp.status, 403, resp.body)
+
+        for path, status in [("/images/not-an-id", 400), ("/images/00000000-0000-4000-8000-000000000000", 404),
+                             ("/search", 400), ("/similar/00000000-0000-4000-8000-000000000000", 404),
+                             ("/similar/nope", 400)]:
+            with self.subTest(path=path):
+                self.assertEqual(self.pipeline.api("GET", path, token=False)[0], status)
+
+
+if __name__ == "__main__":
+    unittest.main()
