@@ -626,6 +626,19 @@ def wait_for(predicate, what, timeout=20.0, interval=0.02):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
 
 
+def multipart(fields, file_bytes, filename="photo.png", file_type="image/png"):
+    """Encodes the form as a browser does: fields in order, `file` last."""
+    boundary = "----bucketfire" + uuid.uuid4().hex
+    out = b""
+    for name, value in fields:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode()
+    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{filename}\"\r\nContent-Type: {file_type}\r\n\r\n").encode()
+    out += file_bytes + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
 def write_pipeline(document):
     """Writes a pipeline file to a temp directory; returns its path."""
     directory = tempfile.mkdtemp(prefix="bf-pipeline-")

@@ -27,19 +27,6 @@ def content_type(name):
     return CONTENT_TYPES[os.path.splitext(name)[1]]
 
 
-def multipart(fields, file_bytes, filename, file_type):
-    """Encodes a form as a browser does: fields in order, `file` last."""
-    boundary = "----bucketfire" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields:
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-                f"{value}\r\n").encode()
-    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: {file_type}\r\n\r\n").encode()
-    out += file_bytes + f"\r\n--{boundary}--\r\n".encode()
-    return out, f"multipart/form-data; boundary={boundary}"
-
-
 def image_size(data):
     """(width, height) of encoded image bytes, read by libvips' vipsheader."""
     path = os.path.join(harness.tempfile.gettempdir(), "bf-thumb-" + uuid.uuid4().hex)
@@ -97,7 +84,7 @@ class PipelineClient:
 
     def post_form(self, answer, name):
         with open(image(name), "rb") as f:
-            body, form_type = multipart(list(answer["form"]["fields"].items()), f.read(), name, content_type(name))
+            body, form_type = harness.multipart(list(answer["form"]["fields"].items()), f.read(), name, content_type(name))
         url = answer["form"]["url"]
         target = url[url.index("/", len("http://")):]
         return self.server.raw("POST", target, {"Content-Type": form_type}, body)

@@ -9,27 +9,13 @@ import hmac
 import json
 import subprocess
 import unittest
-import uuid
 
 import harness
 
 
-def multipart(fields, file_bytes, filename="photo.png", file_type="image/png"):
-    """Encodes the form as a browser does: fields in order, `file` last."""
-    boundary = "----bucketfire" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields:
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-                f"{value}\r\n").encode()
-    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: {file_type}\r\n\r\n").encode()
-    out += file_bytes + f"\r\n--{boundary}--\r\n".encode()
-    return out, f"multipart/form-data; boundary={boundary}"
-
-
 class PostObject(harness.ServerTestCase):
     def post(self, bucket, fields, data, **kw):
-        body, ctype = multipart(list(fields.items()) if isinstance(fields, dict) else fields, data, **kw)
+        body, ctype = harness.multipart(list(fields.items()) if isinstance(fields, dict) else fields, data, **kw)
         return self.server.raw("POST", f"/{bucket}", {"Content-Type": ctype}, body)
 
     def presigned(self, bucket, key, **kw):
