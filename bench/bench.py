@@ -47,6 +47,16 @@ def log(msg):
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
+def write_results(out_dir, stem, data, markdown):
+    """bench/results/<stem>-latest.json and .md, the files docs/performance.md quotes."""
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, f"{stem}-latest.json"), "w") as f:
+        json.dump(data, f, indent=2)
+    with open(os.path.join(out_dir, f"{stem}-latest.md"), "w") as f:
+        f.write(markdown)
+    print(markdown)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -26,7 +26,7 @@ import urllib.parse
 import boto3
 from botocore.config import Config
 
-from bench import free_port  # the same helper the main benchmark uses
+from bench import free_port, write_results  # the same helpers the main benchmark uses
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -307,14 +307,8 @@ def main():
             moto = moto_latency(a.moto_samples, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    os.makedirs(a.out_dir, exist_ok=True)
     result = {"info": info, "bucketfire_latency": bf_lat, "bucketfire_throughput": bf_tp, "moto": moto}
-    with open(os.path.join(a.out_dir, "events-latest.json"), "w") as f:
-        json.dump(result, f, indent=2)
-    md = render(info, bf_lat, bf_tp, moto)
-    with open(os.path.join(a.out_dir, "events-latest.md"), "w") as f:
-        f.write(md)
-    print(md)
+    write_results(a.out_dir, "events", result, render(info, bf_lat, bf_tp, moto))
 
 
 if __name__ == "__main__":

@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
 # Sets up, builds and starts bucketfire on 127.0.0.1:4566 with its data in ./.bucketfire and
-# the demo pipeline of fixtures/demo-pipeline.json. Extra arguments go to `bucketfire serve`
+# the reference pipeline of fixtures/pipeline.json. Extra arguments go to `bucketfire serve`
 # (e.g. --port 0, --data-dir :memory:, or another --config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cat <<'MSG'
 
-The demo pipeline: an upload to s3://ingest runs the "process" function, which copies the
-object to s3://processed, which runs "index" (it logs the event). Try it (credentials
-test/test, region us-east-1):
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-  aws --endpoint-url http://127.0.0.1:4566 s3 cp README.md s3://ingest/
-  aws --endpoint-url http://127.0.0.1:4566 s3 ls s3://processed
-  curl -s http://127.0.0.1:4566/_bucketfire/invocations
-  aws --endpoint-url http://127.0.0.1:4566 lambda invoke --function-name index --payload '{}' out.json
+The reference pipeline (fixtures/pipeline.json, docs/reference-pipeline.md): POST /uploads
+gives a presigned upload URL for s3://ingest; each upload runs "metadata" then "thumbnail"
+into s3://processed; "indexer" keeps a search index there; "archiver" moves the original to
+s3://archive. Paste these into another terminal, in this folder:
+
+  # 1. a token for POST /uploads (the demo JWT authorizer's HS256 key is in the pipeline file)
+  TOKEN=$(build/bucketfire token --config fixtures/pipeline.json)
+
+  # 2. ask for an upload URL for a picture
+  FILE=fixtures/images/harbour.jpg
+  curl -s -X POST http://127.0.0.1:4566/_api/uploads -H "Authorization: Bearer $TOKEN" \
+       -H 'Content-Type: application/json' \
+       -d "{\"contentType\": \"image/jpeg\", \"size\": $(stat -c %s $FILE), \"tags\": [\"harbour\"]}" > upload.json
+
+  # 3. upload it with curl (the URL signs the type, the length and the tags)
+  curl -X PUT --upload-file $FILE -H 'Content-Type: image/jpeg' -H 'x-amz-meta-tags: harbour' \
+       "$(jq -r .upload.url upload.json)"
+
+  # 4. see the results: thumbnails, metadata and where the original went; search; similar
+  curl -s http://127.0.0.1:4566/_api/images/$(jq -r .id upload.json) | jq
+  curl -s 'http://127.0.0.1:4566/_api/search?q=canon+harbour' | jq
+  curl -s http://127.0.0.1:4566/_api/similar/$(jq -r .id upload.json) | jq
+  curl -s http://127.0.0.1:4566/_bucketfire/invocations | jq '.invocations[:6]'
+
+  # or every fixture image, good and bad, with a summary tier by tier:
+  bash scripts/demo.sh
+
+The buckets answer any S3 client with credentials test/test, region us-east-1, e.g.
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url http://127.0.0.1:4566 s3 ls s3://processed --recursive
 
 MSG
-exec build/bucketfire serve --config fixtures/demo-pipeline.json "$@"
+exec build/bucketfire serve --config fixtures/pipeline.json "$@"

@@ -22,13 +22,26 @@ namespace {
 constexpr std::array<std::string_view, 6> kAllowedLoaders = {"jpegload", "pngload", "webpload",
                                                              "heifload", "tiffload", "gifload"};
 
-// libvips' messages end in newlines and name internal objects; one line is enough for a record.
-std::string vips_message(const std::exception& e) {
-  std::string text = e.what();
+// libvips keeps one error buffer for the process, so a message may carry lines about other
+// images being decoded at the same time (other temp files): keep this image's lines, call it
+// "image", and make one line of them for the failure record.
+std::string vips_message(const std::exception& e, const std::string& path) {
+  const std::string text = e.what();
   vips_error_clear();
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    const auto own = line.find(path);
+    if (own == std::string::npos && line.find("bucketfire-image-") != std::string::npos) continue;
+    if (own != std::string::npos) line.replace(own, path.size(), "image");
+    out += (out.empty() ? "" : "; ") + line;
+  }
+  return out;
 }
 
 std::uint64_t file_size(const std::string& path) {
@@ -215,7 +228,7 @@ ImageInfo inspect_image(const std::string& path, const ImageLimits& limits) {
     info.exif = read_exif(image);
     return info;
   } catch (const VError& e) {
-    throw ImageError("CorruptImage", "cannot read the image: " + vips_message(e));
+    throw ImageError("CorruptImage", "cannot read the image: " + vips_message(e, path));
   }
 }
 
@@ -237,7 +250,7 @@ std::string make_thumbnail(const std::string& path, int size, const ThumbnailFor
     vips_area_unref(VIPS_AREA(blob));
     return bytes;
   } catch (const VError& e) {
-    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e));
+    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
   }
 }
 
@@ -269,7 +282,7 @@ Fingerprint fingerprint_image(const std::string& path) {
     g_free(g);
     return fp;
   } catch (const VError& e) {
-    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e));
+    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
   }
 }
 

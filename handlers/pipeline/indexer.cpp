@@ -1,7 +1,13 @@
 // The indexer: every metadata document written to processed/metadata/ is added to the search
-// index object. Concurrent updates are safe twice over: the function runs with reserved
-// concurrency 1 (one writer), and every write is conditional on the ETag it read (If-Match,
-// or If-None-Match: * for the first), re-reading and retrying on 412 should two writers ever meet.
+// index object. Concurrent runs are safe with conditional writes: each write is conditional on
+// the ETag it read (If-Match, or If-None-Match: * for the first), and a run that loses the race
+// (412) reads the index again and reapplies its change after a short random pause. A single
+// writer (reserved concurrency 1) would be safe too, but Lambda then throttles the waiting
+// events with back-off of seconds to minutes, so a burst of uploads would be indexed slowly.
+#include <chrono>
+#include <random>
+#include <thread>
+
 #include "handlers/pipeline/handlers.h"
 #include "handlers/pipeline/search_index.h"
 #include "handlers/pipeline/support.h"
@@ -10,7 +16,7 @@ namespace bf::pipeline {
 
 namespace {
 
-constexpr int kMaxWriteAttempts = 10;
+constexpr int kMaxWriteAttempts = 25;
 
 bool lost_race(const S3Exception& e) {
   return e.status() == 412 || e.code() == "ConditionalRequestConflict" || e.code() == "PreconditionFailed";
@@ -51,6 +57,8 @@ Json indexer(const S3Event& event, Context& ctx) {
     } catch (const S3Exception& e) {
       if (!lost_race(e) || attempt >= kMaxWriteAttempts) throw;
       ctx.log("the index changed while updating it; reading it again");
+      thread_local std::mt19937 rng{std::random_device{}()};
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 5 * attempt + 20)(rng)));
     }
   }
 }

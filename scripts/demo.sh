@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Walks the reference pipeline with the fixture images, as a user would, and prints what each
+# tier did. Needs a running `bash scripts/serve.sh` (or any server started with
+# --config fixtures/pipeline.json); curl and jq do the talking.
+#
+#   bash scripts/demo.sh [ENDPOINT]        (default http://127.0.0.1:4566)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+endpoint=${1:-http://127.0.0.1:4566}
+api=$endpoint/_api
+bucketfire=${BUCKETFIRE_BIN:-build/bucketfire}
+# S3 calls signed by curl itself; S3 wants x-amz-content-sha256, which curl 7.88 does not add.
+s3=(curl -sS --aws-sigv4 "aws:amz:us-east-1:s3" --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}"
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+
+curl -sf "$endpoint/_bucketfire/health" >/dev/null || {
+  echo "demo: no bucketfire at $endpoint; start it with: bash scripts/serve.sh" >&2
+  exit 1
+}
+token=$("$bucketfire" token --config fixtures/pipeline.json)
+
+content_type() {
+  case "$1" in
+    *.jpg) echo image/jpeg ;; *.png) echo image/png ;; *.webp) echo image/webp ;; *.tif) echo image/tiff ;;
+    *.gif) echo image/gif ;; *.heic) echo image/heic ;; *.avif) echo image/avif ;;
+  esac
+}
+
+# POST /uploads for a file; prints the answer (JSON) or fails with the API's message.
+presign() {
+  local file=$1 answer status
+  answer=$(curl -sS -w '\n%{http_code}' -X POST "$api/uploads" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' \
+    -d "{\"contentType\": \"$(content_type "$file")\", \"size\": $(stat -c %s "$file")}")
+  status=${answer##*$'\n'}
+  answer=${answer%$'\n'*}
+  if [ "$status" != 201 ]; then
+    echo "$status: $(jq -r .message <<<"$answer")"
+    return 1
+  fi
+  echo "$answer"
+}
+
+# Uploads with the presigned PUT (or, with "form", the presigned POST form a browser would send).
+upload() {
+  local file=$1 how=${2:-put} answer
+  answer=$(presign "$file") || { echo "  refused  $(basename "$file"): $answer" >&2; return 1; }
+  if [ "$how" = form ]; then
+    local fields=()
+    while IFS=$'\t' read -r name value; do fields+=(-F "$name=$value"); done \
+      < <(jq -r '.form.fields | to_entries[] | [.key, .value] | @tsv' <<<"$answer")
+    curl -sSf -o /dev/null "${fields[@]}" -F "file=@$file" "$(jq -r .form.url <<<"$answer")"
+  else
+    curl -sSf -o /dev/null -X PUT --upload-file "$file" -H "Content-Type: $(content_type "$file")" \
+      "$(jq -r .upload.url <<<"$answer")"
+  fi
+  echo "  uploaded $(basename "$file") as $(jq -r .id <<<"$answer") ($how)" >&2
+  jq -r .id <<<"$answer"
+}
+
+# Keys under a prefix ('/' escaped by hand: curl 7.88 signs the query as it is written).
+keys() { "${s3[@]}" "$endpoint/$1?list-type=2&prefix=${2//\//%2F}" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g' || true; }
+count() { keys "$1" "$2" | wc -l; }
+
+echo "request tier: POST $api/uploads (JWT from: $bucketfire token --config fixtures/pipeline.json)" >&2
+declare -A names=()  # image id -> file name
+good_ids=()
+for file in fixtures/images/*.jpg fixtures/images/*.png fixtures/images/*.tif fixtures/images/*.gif \
+            fixtures/images/*.heic fixtures/images/*.avif; do
+  id=$(upload "$file") && names[$id]=$(basename "$file") && good_ids+=("$id")
+done
+id=$(upload fixtures/images/sunset.webp form) && names[$id]=sunset.webp && good_ids+=("$id")
+bad=0
+for file in fixtures/images/bad/*; do
+  if id=$(upload "$file"); then
+    names[$id]=$(basename "$file")
+  else
+    # Refused at the door (an empty file); put it in ingest directly, as `aws s3 cp` would.
+    "${s3[@]}" -f -o /dev/null -X PUT --upload-file "$file" "$endpoint/ingest/uploads/demo/$(basename "$file")"
+    echo "  put      $(basename "$file") straight into s3://ingest/uploads/demo/ instead" >&2
+  fi
+  bad=$((bad + 1))
+done
+
+echo
+echo "waiting for the pipeline (at most 120 s)..."
+deadline=$((SECONDS + 120))
+while :; do
+  archived=0
+  for id in "${good_ids[@]}"; do
+    [ "$(curl -sS "$api/images/$id" | jq -r '.original.state // empty')" = archived ] && archived=$((archived + 1))
+  done
+  failed=$(count archive aws/lambda/async/metadata/)
+  [ "$archived" -ge "${#good_ids[@]}" ] && [ "$failed" -ge "$bad" ] && break
+  if [ $SECONDS -ge $deadline ]; then
+    echo "demo: gave up waiting: $archived of ${#good_ids[@]} archived, $failed of $bad failure records" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+echo
+echo "ingest      s3://ingest:     $(count ingest uploads/) objects left (bad uploads are kept for inspection)"
+echo "processed   s3://processed:  $(count processed thumbnails/) thumbnails, $(count processed metadata/) metadata documents," \
+     "search index of $("${s3[@]}" "$endpoint/processed/index/search-index.json" | jq '.images | length') images"
+echo "archive     s3://archive:    $(count archive uploads/) originals (DEEP_ARCHIVE), $(count archive aws/lambda/async/) failure records"
+echo
+echo "failures (on-failure destination, s3://archive/aws/lambda/async/):"
+for key in $(keys archive aws/lambda/async/); do
+  "${s3[@]}" "$endpoint/archive/$key" |
+    jq -r '[(.requestPayload.Records[0].s3.object.key | split("/") | last | split(".") | first),
+            (.requestContext.functionArn | split(":") | .[6]),
+            "\(.responsePayload.errorType): \(.responsePayload.errorMessage)"] | @tsv' |
+    while IFS=$'\t' read -r id function error; do
+      printf '  %-18s %-9s %s\n' "${names[$id]:-$id}" "$function" "$error"
+    done
+done
+echo
+harbour=""
+for id in "${!names[@]}"; do [ "${names[$id]}" = harbour.jpg ] && harbour=$id; done
+echo "GET $api/search?q=canon"
+curl -sS "$api/search?q=canon" | jq -r '.results[] | "  \(.id)  \(.camera)  \(.takenAt)"'
+echo "GET $api/similar/$harbour   (harbour.jpg)"
+curl -sS "$api/similar/$harbour?limit=3" | jq -r '.results[] | [.id, .similarity] | @tsv' |
+  while IFS=$'\t' read -r id score; do echo "  $id  similarity $score  ${names[$id]:-}"; done
+echo "GET $api/images/$harbour   (presigned URLs for its thumbnails and metadata)"
+curl -sS "$api/images/$harbour" | jq -r '.thumbnails[] | "  \(.size) \(.format): \(.url[0:80])..."'
