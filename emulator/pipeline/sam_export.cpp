@@ -42,6 +42,56 @@ Json destination(const Destination& d, const std::string& kind_for_function) {
               {"Destination", Json{{"Fn::GetAtt", Json::array({logical_id(function, "Function"), "Arn"})}}}};
 }
 
+// "$request.header.Authorization" -> ("Headers", "Authorization")
+std::pair<std::string, std::string> identity_part(const std::string& source) {
+  for (const auto& [prefix, kind] : {std::pair<std::string, std::string>{"$request.header.", "Headers"},
+                                     {"$request.querystring.", "QueryStrings"}})
+    if (source.starts_with(prefix)) return {kind, source.substr(prefix.size())};
+  return {"", ""};
+}
+
+// The HTTP API: its JWT authorizers (API Gateway fetches the issuer's keys itself, so an
+// issuer that publishes JWKS replaces a workshop's shared secret) and Lambda authorizers.
+Json http_api(const PipelineConfig& pipeline) {
+  Json authorizers = Json::object();
+  for (const auto& [name, a] : pipeline.authorizers) {
+    if (a.type == "jwt") {
+      Json jwt{{"issuer", a.jwt.issuer}};
+      if (!a.jwt.audience.empty()) jwt["audience"] = a.jwt.audience;
+      authorizers[name] = Json{{"IdentitySource", "$request.header.Authorization"}, {"JwtConfiguration", jwt}};
+    } else {
+      Json identity = Json::object();
+      for (const auto& source : a.identity_sources)
+        if (auto [kind, value] = identity_part(source); !kind.empty()) identity[kind].push_back(value);
+      Json lambda{{"FunctionArn", Json{{"Fn::GetAtt", Json::array({logical_id(a.function, "Function"), "Arn"})}}},
+                  {"AuthorizerPayloadFormatVersion", "2.0"},
+                  {"EnableSimpleResponses", true},
+                  {"Identity", identity}};
+      if (a.ttl_seconds > 0) lambda["Identity"]["ReauthorizeEvery"] = a.ttl_seconds;
+      authorizers[name] = lambda;
+    }
+  }
+  Json properties = Json::object();
+  if (!authorizers.empty()) properties["Auth"] = {{"Authorizers", authorizers}};
+  return Json{{"Type", "AWS::Serverless::HttpApi"}, {"Properties", properties}};
+}
+
+// A route of the function as a SAM HttpApi event.
+Json route_event(const RouteDeclaration& r) {
+  Json props{{"ApiId", Json{{"Ref", "HttpApi"}}}};
+  if (r.route != "$default") {
+    const auto space = r.route.find(' ');
+    const std::string method = r.route.substr(0, space);
+    props["Method"] = method;
+    props["Path"] = r.route.substr(space + 1);
+  }
+  if (!r.authorizer.empty()) {
+    props["Auth"] = {{"Authorizer", r.authorizer}};
+    if (!r.scopes.empty()) props["Auth"]["AuthorizationScopes"] = r.scopes;
+  }
+  return Json{{"Type", "HttpApi"}, {"Properties", props}};
+}
+
 }  // namespace
 
 Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
@@ -100,14 +150,24 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
         events[logical_id(b.name + "-" + n.id, "Event")] = Json{{"Type", "S3"}, {"Properties", props}};
       }
     }
+    for (const auto& r : pipeline.routes)
+      if (r.function == f.name) events[logical_id(r.route == "$default" ? "default-route" : r.route, "Route")] = route_event(r);
     if (!events.empty()) p["Events"] = events;
     resources[logical_id(f.name, "Function")] = Json{{"Type", "AWS::Serverless::Function"}, {"Properties", p}};
   }
 
-  return Json{{"AWSTemplateFormatVersion", "2010-09-09"},
+  if (!pipeline.routes.empty()) resources["HttpApi"] = http_api(pipeline);
+
+  Json outputs = Json::object();
+  if (!pipeline.routes.empty())
+    outputs["ApiUrl"] = {{"Description", "The HTTP API's URL (the emulator serves the same routes under /_api)"},
+                         {"Value", Json{{"Fn::Sub", "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}}}};
+  Json out{{"AWSTemplateFormatVersion", "2010-09-09"},
               {"Transform", "AWS::Serverless-2016-10-31"},
               {"Description", "Exported by bucketfire from a pipeline file"},
               {"Resources", resources}};
+  if (!outputs.empty()) out["Outputs"] = outputs;
+  return out;
 }
 
 }  // namespace bf

@@ -65,7 +65,8 @@ class ExportSam(unittest.TestCase):
         except ImportError:
             print("SKIPPED: aws-sam-translator is not installed")
             self.skipTest("aws-sam-translator is not installed")
-        for path in [harness.write_pipeline(PIPELINE), os.path.join(REPO, "fixtures", "demo-pipeline.json")]:
+        for path in [harness.write_pipeline(PIPELINE), os.path.join(REPO, "fixtures", "demo-pipeline.json"),
+                     os.path.join(REPO, "fixtures", "pipeline.json")]:
             template = export(path)
             with tempfile.TemporaryDirectory() as work:
                 out = os.path.join(work, "template.json")
@@ -107,6 +108,27 @@ class ExportSam(unittest.TestCase):
             self.assertIn(expected, types)
         ingest = cfn["IngestBucket"]["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]
         self.assertEqual(ingest[0]["Event"], "s3:ObjectCreated:*")
+
+    def test_the_reference_pipeline_ships_with_its_http_api(self):
+        template = export(os.path.join(REPO, "fixtures", "pipeline.json"))
+        resources = template["Resources"]
+        for name in ["Presign", "Metadata", "Thumbnail", "Indexer", "Archiver", "Search", "Similar", "Images"]:
+            self.assertEqual(resources[name + "Function"]["Properties"]["CodeUri"], "build/packages/pipeline.zip")
+        presign = resources["PresignFunction"]["Properties"]["Events"]
+        [route] = presign.values()
+        self.assertEqual(route, {"Type": "HttpApi", "Properties": {"ApiId": {"Ref": "HttpApi"}, "Method": "POST",
+                                                                   "Path": "/uploads", "Auth": {"Authorizer": "demo"}}})
+        jwt = resources["HttpApi"]["Properties"]["Auth"]["Authorizers"]["demo"]["JwtConfiguration"]
+        self.assertEqual(jwt, {"issuer": "https://auth.bucketfire.local", "audience": ["bucketfire-demo"]})
+        self.assertIn("ApiUrl", template["Outputs"])
+        try:
+            cfn = translate(template)["Resources"]
+        except ImportError:
+            return
+        [api] = [r for r in cfn.values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
+        paths = api["Properties"]["Body"]["paths"]
+        self.assertEqual(sorted(paths), ["/images/{id}", "/search", "/similar/{id}", "/uploads"])
+        self.assertEqual(paths["/uploads"]["post"]["security"], [{"demo": []}])
 
     def test_a_bad_pipeline_is_refused(self):
         bad = harness.write_pipeline({"functions": [{"name": "x", "handler": "nope"}]})
