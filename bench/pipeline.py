@@ -230,10 +230,10 @@ class Invocations:
     its latest 1000 records (all functions together), and a 200-image run makes about 1000, so
     records are collected while the run goes rather than read once at the end.
 
-    A record is never changed once written, but one event can leave several: the indexer has
-    a reserved concurrency of 1, so events arriving while it runs are logged as Throttled and
-    retried later under the same request id and attempt. Throttles are AWS's retry-later,
-    not failures, and are counted apart."""
+    A record is never changed once written, but one event can leave several: a function at its
+    concurrency limit logs arriving events as Throttled and retries them later under the same
+    request id and attempt. Throttles are AWS's retry-later, not failures, and are counted
+    apart."""
 
     def __init__(self, port):
         self.port = port
@@ -457,7 +457,7 @@ def render(info, args, runs, s):
         lambda r: f"{r['last_invocation_end_seconds']:.2f}")
     row("handler calls", lambda r: ", ".join(f"{f} {c['ran']}" for f, c in r["invocations"].items()))
     row("failed invocations", lambda r: ", ".join(f"{f} {c['failed']}" for f, c in r["invocations"].items()))
-    row("throttled and retried later (indexer: reserved concurrency 1)",
+    row("throttled and retried later",
         lambda r: ", ".join(f"{f} {c['throttled']}" for f, c in r["invocations"].items() if c["throttled"]) or "0")
     row(f"originals archived (of {n})", lambda r: str(r["archived"]))
     row("failure records in archive (aws/lambda/async/)", lambda r: str(r["failure_records"]))

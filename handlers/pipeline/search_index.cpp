@@ -86,7 +86,11 @@ bool SearchIndex::contains(const std::string& id) const { return index_.at("imag
 
 const Json& SearchIndex::entry(const std::string& id) const { return index_.at("images").at(id); }
 
-void SearchIndex::upsert(const Json& metadata) {
+std::string SearchIndex::indexed_etag(const std::string& id) const {
+  return contains(id) ? entry(id).value("metadataEtag", "") : "";
+}
+
+void SearchIndex::upsert(const Json& metadata, const std::string& etag) {
   const std::string id = metadata.at("id").get<std::string>();
   Json& images = index_["images"];
   Json& postings = index_["terms"];
@@ -116,6 +120,7 @@ void SearchIndex::upsert(const Json& metadata) {
       {"dhash", text_at(fp, "dhash")},
       {"histogram", fp.value("histogram", Json::array())},
       {"terms", terms},
+      {"metadataEtag", etag},
   };
   if (entry["camera"] == " ") entry["camera"] = "";
   images[id] = std::move(entry);

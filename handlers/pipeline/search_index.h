@@ -18,8 +18,11 @@ class SearchIndex {
   static SearchIndex from_json(const Json& stored);
   const Json& to_json() const { return index_; }
 
-  // Adds or replaces the entry for the metadata document's image.
-  void upsert(const Json& metadata);
+  // Adds or replaces the entry for the metadata document's image; `etag` is the document's
+  // (unquoted), so a later run can tell whether the entry is current.
+  void upsert(const Json& metadata, const std::string& etag = "");
+  // The ETag of the metadata document the image's entry was made from ("" if none).
+  std::string indexed_etag(const std::string& id) const;
   bool contains(const std::string& id) const;
   const Json& entry(const std::string& id) const;  // contains() first
   std::size_t size() const { return index_.at("images").size(); }

@@ -116,9 +116,10 @@ class PipelineClient:
                                 interval=0.1)
 
     def read_json(self, bucket, key):
+        s3 = self.server.client()
         try:
-            return json.loads(self.server.client().get_object(Bucket=bucket, Key=key)["Body"].read())
-        except self.server.client().exceptions.NoSuchKey:
+            return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        except s3.exceptions.NoSuchKey:
             return None
 
     def failure_records(self, function):

@@ -50,6 +50,15 @@ TEST(SearchIndex, ReindexingAnImageDropsTermsItNoLongerHas) {
   EXPECT_FALSE(index.to_json()["terms"].contains("canon"));
 }
 
+TEST(SearchIndex, RemembersWhichDocumentVersionEachEntryCameFrom) {
+  SearchIndex index;
+  EXPECT_EQ(index.indexed_etag("a"), "");
+  index.upsert(document("a", "Canon", "2023-05-01T10:00:00", 1200, 800, "00000000000000ff"), "etag-1");
+  EXPECT_EQ(index.indexed_etag("a"), "etag-1");
+  index.upsert(document("a", "Canon", "2023-05-01T10:00:00", 1200, 800, "00000000000000ff"), "etag-2");
+  EXPECT_EQ(index.indexed_etag("a"), "etag-2");
+}
+
 TEST(SearchIndex, SurvivesTheRoundTripThroughJson) {
   SearchIndex index;
   index.upsert(document("a", "Canon", "2023-05-01T10:00:00", 1200, 800, "00000000000000ff"));
