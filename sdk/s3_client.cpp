@@ -175,7 +175,7 @@ OutgoingRequest S3Client::request(const std::string& method, const std::string& 
 
 HttpReply S3Client::call(OutgoingRequest req) {
   if (!trace_header_.empty()) req.headers.emplace_back("X-Amzn-Trace-Id", trace_header_);
-  std::mt19937_64 rng{std::random_device{}()};
+  thread_local std::mt19937_64 rng{std::random_device{}()};  // seeding costs a syscall: once per thread
   // A streamed download cannot be retried once bytes reached the caller.
   std::uint64_t delivered = 0;
   auto sink = req.body_sink;

@@ -135,12 +135,14 @@ std::string format_name(const std::string& loader, VImage& image) {
   return loader.substr(0, loader.find("load"));
 }
 
-vips::VOption* thumbnail_options(int height, VipsSize size) {
-  return VImage::option()
-      ->set("height", height)
-      ->set("size", size)
-      ->set("export_profile", "srgb")
-      ->set("fail_on", VIPS_FAIL_ON_TRUNCATED);
+// Colour management costs a transform per image, so it is asked for only when the image
+// carries its own profile (a Display P3 or Adobe RGB photo): converted to sRGB then. Images
+// without one are taken to be sRGB already, as browsers take them.
+vips::VOption* thumbnail_options(const std::string& path, int height, VipsSize size) {
+  auto* options = VImage::option()->set("height", height)->set("size", size)->set("fail_on", VIPS_FAIL_ON_TRUNCATED);
+  VImage header = VImage::new_from_file(path.c_str(), VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
+  if (header.get_typeof(VIPS_META_ICC_NAME) != 0) options->set("export_profile", "srgb");
+  return options;
 }
 
 // sRGB, 8-bit, three bands: alpha flattened onto white.
@@ -235,7 +237,7 @@ ImageInfo inspect_image(const std::string& path, const ImageLimits& limits) {
 std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality) {
   ensure_vips();
   try {
-    VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(size, VIPS_SIZE_DOWN));
+    VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(path, size, VIPS_SIZE_DOWN));
     VipsBlob* blob = nullptr;
     if (format.name == "jpeg") {
       blob = as_srgb8(thumb).jpegsave_buffer(
@@ -258,7 +260,7 @@ Fingerprint fingerprint_image(const std::string& path) {
   ensure_vips();
   try {
     // One decode (shrunk on load) serves both: 32x32 for colour, 9x8 grey for the hash.
-    VImage small = as_srgb8(VImage::thumbnail(path.c_str(), 32, thumbnail_options(32, VIPS_SIZE_FORCE))).copy_memory();
+    VImage small = as_srgb8(VImage::thumbnail(path.c_str(), 32, thumbnail_options(path, 32, VIPS_SIZE_FORCE))).copy_memory();
     Fingerprint fp;
 
     std::size_t length = 0;
@@ -299,6 +301,26 @@ double similarity(std::uint64_t dhash_a, const std::vector<double>& hist_a, std:
   // Structure counts for more than colour: recolouring keeps a picture, reframing does not.
   const double structure = 1.0 - hamming_distance(dhash_a, dhash_b) / 64.0;
   return rounded(0.6 * structure + 0.4 * histogram_intersection(hist_a, hist_b), 4);
+}
+
+std::string histogram_hex(const std::vector<double>& histogram) {
+  std::string out;
+  char buf[3];
+  for (double bin : histogram) {
+    std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(std::lround(std::clamp(bin, 0.0, 1.0) * 255)));
+    out += buf;
+  }
+  return out;
+}
+
+std::vector<double> histogram_from_hex(const std::string& hex) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    unsigned value = 0;
+    if (std::sscanf(hex.c_str() + i, "%2x", &value) != 1) return {};
+    out.push_back(value / 255.0);
+  }
+  return out;
 }
 
 std::string dhash_hex(std::uint64_t dhash) {

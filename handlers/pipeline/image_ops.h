@@ -62,6 +62,9 @@ double histogram_intersection(const std::vector<double>& a, const std::vector<do
 double similarity(std::uint64_t dhash_a, const std::vector<double>& hist_a, std::uint64_t dhash_b,
                   const std::vector<double>& hist_b);
 
+// Stored forms: the histogram as 64 bytes in hex (each bin x 255), compact to parse.
+std::string histogram_hex(const std::vector<double>& histogram);
+std::vector<double> histogram_from_hex(const std::string& hex);  // empty on a malformed value
 std::string dhash_hex(std::uint64_t dhash);
 std::uint64_t dhash_from_hex(const std::string& hex);  // 0 on a malformed value
 

@@ -1,12 +1,13 @@
 // The indexer: every metadata document written to processed/metadata/ is added to the search
 // index object. Concurrent runs are safe with conditional writes: each write is conditional on
 // the ETag it read (If-Match, or If-None-Match: * for the first), and a run that loses the race
-// (412) reads the index again and reapplies its change after a short random pause. Each run
-// brings every stale document up to date, its own and others', so a burst of uploads makes
-// few writes. The event only says that something changed: the documents themselves are the
+// (412) reads the index again and reapplies its change after a short random pause. A run that
+// writes brings every stale document up to date, its own and others', and a run whose own
+// documents someone else already indexed stops there, so a burst of uploads makes few writes. The event only says that something changed: the documents themselves are the
 // source of truth, so a lost or failed run is caught up by the next. A single
 // writer (reserved concurrency 1) would be safe too, but Lambda then throttles the waiting
 // events with back-off of seconds to minutes, so a burst of uploads would be indexed slowly.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <random>
@@ -47,10 +48,18 @@ std::map<std::string, std::string> stale_documents(Context& ctx, const Settings&
 Json indexer(const S3Event& event, Context& ctx) {
   const Settings settings = Settings::from(ctx);
   const std::string key(kIndexKey);
+  // This run's own documents (id -> ETag); once the index holds them, its work is done,
+  // whoever wrote them.
+  std::map<std::string, std::string> own;
+  for (const auto& record : event.records)
+    if (auto id = id_from_artefact_key(record.key); id && record.event_name.starts_with("ObjectCreated:"))
+      own[*id] = unquoted(record.etag);
   std::map<std::string, Json> fetched;  // metadata documents read so far, by id
   for (int attempt = 1;; ++attempt) {
-    auto stored = read_json(ctx, settings.processed_bucket, key);
-    SearchIndex index = SearchIndex::from_json(stored ? stored->value : Json());
+    auto stored = read_text(ctx, settings.processed_bucket, key);
+    SearchIndex index = SearchIndex::parse(stored ? stored->text : "");
+    if (std::all_of(own.begin(), own.end(), [&](const auto& o) { return index.indexed_etag(o.first) == o.second; }))
+      return Json{{"indexed", Json::array()}, {"images", index.size()}, {"attempts", attempt}};
     // Catching up on every stale document, not only this event's, means one write covers a
     // burst of uploads: the runs that lose the race then mostly find their work done.
     Json ids = Json::array();
@@ -73,7 +82,7 @@ Json indexer(const S3Event& event, Context& ctx) {
     if (stored) put.if_match = stored->etag;
     else put.if_none_match = true;
     try {
-      ctx.s3().put_object(settings.processed_bucket, key, to_text(index.to_json()), put);
+      ctx.s3().put_object(settings.processed_bucket, key, index.serialize(), put);
       ctx.log("indexed " + std::to_string(ids.size()) + " image(s); the index holds " +
               std::to_string(index.size()));
       return Json{{"indexed", ids}, {"images", index.size()}, {"attempts", attempt}};

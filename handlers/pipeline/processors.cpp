@@ -93,7 +93,7 @@ Json metadata(const S3Event& event, Context& ctx) {
         {"exif", info.exif},
         {"tags", tags},
         {"contentSha256", sha256},
-        {"fingerprint", {{"dhash", dhash_hex(fp.dhash)}, {"histogram", fp.histogram},
+        {"fingerprint", {{"dhash", dhash_hex(fp.dhash)}, {"histogram", histogram_hex(fp.histogram)},
                          {"dominantColour", fp.dominant_colour}}},
         {"processedAt", iso8601_now()},
     };

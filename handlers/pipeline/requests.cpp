@@ -95,21 +95,21 @@ std::optional<std::string> tags_header(const Json& tags, std::string& error) {
   return joined;
 }
 
-Json summary(const Json& entry) {
+Json summary(const IndexJson& entry) {
   return Json{{"id", entry.value("id", "")},
               {"format", entry.value("format", "")},
               {"width", entry.value("width", 0)},
               {"height", entry.value("height", 0)},
               {"camera", entry.value("camera", "")},
               {"takenAt", entry.value("takenAt", "")},
-              {"tags", entry.value("tags", Json::array())},
+              {"tags", Json::parse(entry.value("tags", IndexJson::array()).dump())},
               {"dominantColour", entry.value("dominantColour", "")},
               {"links", {{"image", "/images/" + entry.value("id", std::string())}}}};
 }
 
 SearchIndex load_index(Context& ctx, const Settings& settings) {
-  auto stored = read_json(ctx, settings.processed_bucket, std::string(kIndexKey));
-  return SearchIndex::from_json(stored ? stored->value : Json());
+  auto stored = read_text(ctx, settings.processed_bucket, std::string(kIndexKey));
+  return SearchIndex::parse(stored ? stored->text : "");
 }
 
 }  // namespace

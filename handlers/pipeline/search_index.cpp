@@ -5,14 +5,16 @@
 #include <set>
 
 #include "handlers/pipeline/image_ops.h"
+#include "sdk/context.h"
 
 namespace bf::pipeline {
 
 namespace {
 
-std::string text_at(const Json& doc, const char* key) {
+template <class AnyJson>
+std::string text_at(const AnyJson& doc, const char* key) {
   auto it = doc.find(key);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : "";
+  return it != doc.end() && it->is_string() ? it->template get<std::string>() : "";
 }
 
 void add_words(std::set<std::string>& terms, std::string_view text) {
@@ -76,15 +78,19 @@ std::vector<std::string> SearchIndex::terms_for(const Json& metadata) {
   return {terms.begin(), terms.end()};
 }
 
-SearchIndex SearchIndex::from_json(const Json& stored) {
+SearchIndex SearchIndex::parse(const std::string& text) {
   SearchIndex index;
-  if (stored.is_object() && stored.contains("images") && stored.contains("terms")) index.index_ = stored;
+  if (text.empty()) return index;
+  IndexJson stored = IndexJson::parse(text, nullptr, false);
+  if (!stored.is_object() || !stored.contains("images") || !stored.contains("terms"))
+    throw FunctionError("InvalidIndex", "the stored search index is not one; it was left as it is");
+  index.index_ = std::move(stored);
   return index;
 }
 
 bool SearchIndex::contains(const std::string& id) const { return index_.at("images").contains(id); }
 
-const Json& SearchIndex::entry(const std::string& id) const { return index_.at("images").at(id); }
+const IndexJson& SearchIndex::entry(const std::string& id) const { return index_.at("images").at(id); }
 
 std::string SearchIndex::indexed_etag(const std::string& id) const {
   return contains(id) ? entry(id).value("metadataEtag", "") : "";
@@ -92,48 +98,48 @@ std::string SearchIndex::indexed_etag(const std::string& id) const {
 
 void SearchIndex::upsert(const Json& metadata, const std::string& etag) {
   const std::string id = metadata.at("id").get<std::string>();
-  Json& images = index_["images"];
-  Json& postings = index_["terms"];
+  IndexJson& images = index_["images"];
+  IndexJson& postings = index_["terms"];
   // Drop the old entry's postings first, so a re-indexed image loses terms it no longer has.
   if (images.contains(id)) {
-    for (const auto& term : images[id].value("terms", Json::array())) {
+    for (const auto& term : images[id].value("terms", IndexJson::array())) {
       const std::string t = term.get<std::string>();
       if (!postings.contains(t)) continue;
-      Json& ids = postings[t];
-      ids.erase(std::remove(ids.begin(), ids.end(), Json(id)), ids.end());
+      IndexJson& ids = postings[t];
+      ids.erase(std::remove(ids.begin(), ids.end(), IndexJson(id)), ids.end());
       if (ids.empty()) postings.erase(t);
     }
   }
   const Json exif = metadata.value("exif", Json::object());
   const Json fp = metadata.value("fingerprint", Json::object());
   const std::vector<std::string> terms = terms_for(metadata);
-  Json entry = {
+  IndexJson entry = {
       {"id", id},
-      {"source", metadata.value("source", Json::object())},
+      {"source", IndexJson::parse(metadata.value("source", Json::object()).dump())},
       {"format", metadata.value("format", "")},
       {"width", metadata.value("width", 0)},
       {"height", metadata.value("height", 0)},
       {"camera", (text_at(exif, "make") + " " + text_at(exif, "model"))},
       {"takenAt", text_at(exif, "takenAt")},
-      {"tags", metadata.value("tags", Json::array())},
+      {"tags", IndexJson::parse(metadata.value("tags", Json::array()).dump())},
       {"dominantColour", text_at(fp, "dominantColour")},
       {"dhash", text_at(fp, "dhash")},
-      {"histogram", fp.value("histogram", Json::array())},
+      {"histogram", text_at(fp, "histogram")},
       {"terms", terms},
       {"metadataEtag", etag},
   };
   if (entry["camera"] == " ") entry["camera"] = "";
   images[id] = std::move(entry);
   for (const auto& t : terms) {
-    Json& ids = postings[t];
-    if (std::find(ids.begin(), ids.end(), Json(id)) == ids.end()) ids.push_back(id);
+    IndexJson& ids = postings[t];
+    if (std::find(ids.begin(), ids.end(), IndexJson(id)) == ids.end()) ids.push_back(id);
   }
 }
 
 std::vector<std::string> SearchIndex::search(std::string_view query) const {
   std::vector<std::string> words = tokenize(query);
   if (words.empty()) return {};
-  const Json& postings = index_.at("terms");
+  const IndexJson& postings = index_.at("terms");
   std::vector<std::string> hits;
   bool first = true;
   for (const auto& w : words) {
@@ -150,7 +156,7 @@ std::vector<std::string> SearchIndex::search(std::string_view query) const {
       hits = std::move(both);
     }
   }
-  const Json& images = index_.at("images");
+  const IndexJson& images = index_.at("images");
   std::stable_sort(hits.begin(), hits.end(), [&](const std::string& a, const std::string& b) {
     return text_at(images.at(a), "takenAt") > text_at(images.at(b), "takenAt");
   });
@@ -160,13 +166,13 @@ std::vector<std::string> SearchIndex::search(std::string_view query) const {
 std::vector<std::pair<std::string, double>> SearchIndex::similar(const std::string& id, std::size_t limit) const {
   std::vector<std::pair<std::string, double>> ranked;
   if (!contains(id)) return ranked;
-  const Json& target = entry(id);
+  const IndexJson& target = entry(id);
   const std::uint64_t target_hash = dhash_from_hex(text_at(target, "dhash"));
-  const auto target_hist = target.value("histogram", std::vector<double>{});
+  const auto target_hist = histogram_from_hex(text_at(target, "histogram"));
   for (const auto& [other, e] : index_.at("images").items()) {
     if (other == id) continue;
     ranked.emplace_back(other, pipeline::similarity(target_hash, target_hist, dhash_from_hex(text_at(e, "dhash")),
-                                                    e.value("histogram", std::vector<double>{})));
+                                                    histogram_from_hex(text_at(e, "histogram"))));
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (ranked.size() > limit) ranked.resize(limit);

@@ -1,7 +1,9 @@
 // The search index the indexer keeps in processed/index/search-index.json: one entry per
 // image (what search and similar answer with, including its fingerprint) and an inverted
 // index from terms (camera, lens, format, colour, orientation, date, tags) to image ids.
-// Plain data: reading and writing it to S3 is the indexer's job.
+// Plain data: reading and writing it to S3 is the indexer's job. It is held as a sorted-map
+// JSON value (not the insertion-ordered bf::Json): every update parses and rewrites the whole
+// index, and lookups by id and term must not be linear scans.
 #pragma once
 #include <string>
 #include <string_view>
@@ -12,11 +14,15 @@
 
 namespace bf::pipeline {
 
+using IndexJson = nlohmann::json;
+
 class SearchIndex {
  public:
-  // From the stored JSON (null or absent parts make an empty index).
-  static SearchIndex from_json(const Json& stored);
-  const Json& to_json() const { return index_; }
+  // From the stored text ("" for none yet). Throws FunctionError("InvalidIndex") if it is not
+  // an index, rather than start over and lose what it held.
+  static SearchIndex parse(const std::string& text);
+  std::string serialize() const { return index_.dump(); }
+  const IndexJson& data() const { return index_; }
 
   // Adds or replaces the entry for the metadata document's image; `etag` is the document's
   // (unquoted), so a later run can tell whether the entry is current.
@@ -24,7 +30,7 @@ class SearchIndex {
   // The ETag of the metadata document the image's entry was made from ("" if none).
   std::string indexed_etag(const std::string& id) const;
   bool contains(const std::string& id) const;
-  const Json& entry(const std::string& id) const;  // contains() first
+  const IndexJson& entry(const std::string& id) const;  // contains() first
   std::size_t size() const { return index_.at("images").size(); }
 
   // Ids whose terms include every term of the query, newest picture first.
@@ -38,7 +44,7 @@ class SearchIndex {
   static std::vector<std::string> terms_for(const Json& metadata);
 
  private:
-  Json index_ = Json{{"version", 1}, {"images", Json::object()}, {"terms", Json::object()}};
+  IndexJson index_ = IndexJson{{"version", 1}, {"images", IndexJson::object()}, {"terms", IndexJson::object()}};
 };
 
 }  // namespace bf::pipeline

@@ -73,14 +73,20 @@ ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& 
   return info;
 }
 
-std::optional<JsonObject> read_json(Context& ctx, const std::string& bucket, const std::string& key) {
+std::optional<TextObject> read_text(Context& ctx, const std::string& bucket, const std::string& key) {
   try {
     GetObjectResult got = ctx.s3().get_object(bucket, key);
-    return JsonObject{Json::parse(got.body), got.info.etag};
+    return TextObject{std::move(got.body), got.info.etag};
   } catch (const S3Exception& e) {
     if (e.code() == "NoSuchKey") return std::nullopt;
     throw;
   }
+}
+
+std::optional<JsonObject> read_json(Context& ctx, const std::string& bucket, const std::string& key) {
+  auto object = read_text(ctx, bucket, key);
+  if (!object) return std::nullopt;
+  return JsonObject{Json::parse(object->text), object->etag};
 }
 
 bool object_exists(Context& ctx, const std::string& bucket, const std::string& key) {

@@ -51,6 +51,13 @@ class TempFile {
 ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& key, TempFile& file,
                     std::string* sha256_hex = nullptr);
 
+struct TextObject {
+  std::string text;
+  std::string etag;  // quoted
+};
+// The object at bucket/key, or nothing if there is no such key.
+std::optional<TextObject> read_text(Context& ctx, const std::string& bucket, const std::string& key);
+
 struct JsonObject {
   Json value;
   std::string etag;  // quoted

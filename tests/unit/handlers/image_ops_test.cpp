@@ -112,6 +112,9 @@ TEST(ImageOps, NearDuplicatesAreMoreSimilarThanDifferentPictures) {
   EXPECT_LT(different, same - 0.2);
   EXPECT_EQ(harbour.dominant_colour, "blue");
   EXPECT_EQ(dhash_from_hex(dhash_hex(harbour.dhash)), harbour.dhash);
+  const auto stored = histogram_from_hex(histogram_hex(harbour.histogram));
+  ASSERT_EQ(stored.size(), 64u);
+  EXPECT_GT(histogram_intersection(stored, harbour.histogram), 0.97);
 }
 
 TEST(ImageKeys, UploadKeysIdsAndArtefacts) {
