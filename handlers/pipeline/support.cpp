@@ -62,7 +62,7 @@ ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& 
                     std::string* sha256_hex) {
   Digest digest(Digest::Kind::Sha256);
   ObjectInfo info = ctx.s3().get_object(bucket, key, [&](std::string_view bytes) {
-    digest.update(bytes);
+    if (sha256_hex) digest.update(bytes);
     for (std::size_t done = 0; done < bytes.size();) {
       ssize_t n = ::write(file.fd(), bytes.data() + done, bytes.size() - done);
       if (n <= 0) throw std::runtime_error("cannot write " + file.path());
