@@ -90,7 +90,7 @@ while :; do
   for id in "${good_ids[@]}"; do
     [ "$(curl -sS "$api/images/$id" | jq -r '.original.state // empty')" = archived ] && archived=$((archived + 1))
   done
-  failed=$(count archive aws/lambda/async/metadata/)
+  failed=$(count archive aws/lambda/async/thumbnail/)
   [ "$archived" -ge "${#good_ids[@]}" ] && [ "$failed" -ge "$bad" ] && break
   if [ $SECONDS -ge $deadline ]; then
     echo "demo: gave up waiting: $archived of ${#good_ids[@]} archived, $failed of $bad failure records" >&2

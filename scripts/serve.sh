@@ -8,7 +8,7 @@ bash scripts/setup.sh
 cat <<'MSG'
 
 The reference pipeline (fixtures/pipeline.json, docs/reference-pipeline.md): POST /uploads
-gives a presigned upload URL for s3://ingest; each upload runs "metadata" then "thumbnail"
+gives a presigned upload URL for s3://ingest; each upload runs "thumbnail" then "metadata"
 into s3://processed; "indexer" keeps a search index there; "archiver" moves the original to
 s3://archive. Paste these into another terminal, in this folder:
 

@@ -9,7 +9,7 @@ std::map<std::string, Handler> handlers() {
       {"search", search},
       {"similar", similar},
       {"thumbnail", s3_handler(thumbnail)},
-      {"metadata", s3_handler(metadata)},
+      {"metadata", metadata},
       {"indexer", s3_handler(indexer)},
       {"archiver", s3_handler(archiver)},
   };

@@ -1,9 +1,9 @@
 // The reference pipeline's functions (fixtures/pipeline.json wires them):
 //   request:   presign (POST /uploads), images (GET /images/{id}), search (GET /search),
 //              similar (GET /similar/{id})
-//   processor: metadata (ingest ObjectCreated), then thumbnail (metadata's on-success
+//   processor: thumbnail (ingest ObjectCreated), then metadata (thumbnail's on-success
 //              destination: S3 allows one function per event type and key range, and the
-//              metadata step rejects bad uploads before any thumbnail work)
+//              thumbnail step's full decode rejects bad uploads before anything is written)
 //   indexer:   indexer (processed metadata/*.json)
 //   archiver:  archiver (processed thumbnails/, and the indexer's on-success destination)
 // Each uses only the SDK, so the same code runs in the emulator and on AWS.
@@ -20,7 +20,7 @@ Json images(const Json& event, Context& ctx);
 Json search(const Json& event, Context& ctx);
 Json similar(const Json& event, Context& ctx);
 Json thumbnail(const S3Event& event, Context& ctx);
-Json metadata(const S3Event& event, Context& ctx);
+Json metadata(const Json& event, Context& ctx);
 Json indexer(const S3Event& event, Context& ctx);
 Json archiver(const S3Event& event, Context& ctx);
 

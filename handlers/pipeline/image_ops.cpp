@@ -23,7 +23,7 @@ constexpr std::array<std::string_view, 6> kAllowedLoaders = {"jpegload", "pngloa
                                                              "heifload", "tiffload", "gifload"};
 
 // libvips keeps one error buffer for the process, so a message may carry lines about other
-// images being decoded at the same time (other temp files): keep this image's lines, call it
+// images being decoded at the same time (other downloads): keep this image's lines, call it
 // "image", and make one line of them for the failure record.
 std::string vips_message(const std::exception& e, const std::string& path) {
   const std::string text = e.what();
@@ -37,7 +37,9 @@ std::string vips_message(const std::exception& e, const std::string& path) {
     start = end + 1;
     if (line.empty()) continue;
     const auto own = line.find(path);
-    if (own == std::string::npos && line.find("bucketfire-image-") != std::string::npos) continue;
+    if (own == std::string::npos &&
+        (line.find("bucketfire-image-") != std::string::npos || line.find("/proc/self/fd/") != std::string::npos))
+      continue;
     if (own != std::string::npos) line.replace(own, path.size(), "image");
     out += (out.empty() ? "" : "; ") + line;
   }
@@ -234,10 +236,48 @@ ImageInfo inspect_image(const std::string& path, const ImageLimits& limits) {
   }
 }
 
-std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality) {
+namespace {
+
+// The fingerprint of an already decoded (small) image: a 32x32 sRGB copy gives the colour
+// histogram, a 9x8 grey one the difference hash.
+Fingerprint fingerprint_of(const VImage& image) {
+  VImage small = as_srgb8(image);
+  small = small.resize(32.0 / small.width(), VImage::option()->set("vscale", 32.0 / small.height())).copy_memory();
+  Fingerprint fp;
+  std::size_t length = 0;
+  auto* rgb = static_cast<unsigned char*>(small.write_to_memory(&length));
+  std::array<double, 64> bins{};
+  const std::size_t pixels = length / 3;
+  for (std::size_t i = 0; i < pixels; ++i)
+    bins[(rgb[3 * i] >> 6) * 16 + (rgb[3 * i + 1] >> 6) * 4 + (rgb[3 * i + 2] >> 6)] += 1.0;
+  g_free(rgb);
+  for (double& b : bins) b = rounded(b / static_cast<double>(std::max<std::size_t>(pixels, 1)), 4);
+  fp.histogram.assign(bins.begin(), bins.end());
+  const auto fullest = static_cast<int>(std::max_element(bins.begin(), bins.end()) - bins.begin());
+  fp.dominant_colour = colour_name((fullest / 16) * 64 + 32, ((fullest / 4) % 4) * 64 + 32, (fullest % 4) * 64 + 32);
+
+  VImage grey = small.colourspace(VIPS_INTERPRETATION_B_W)
+                    .resize(9.0 / small.width(), VImage::option()->set("vscale", 8.0 / small.height()))
+                    .cast(VIPS_FORMAT_UCHAR);
+  auto* g = static_cast<unsigned char*>(grey.write_to_memory(&length));
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x) fp.dhash = (fp.dhash << 1) | (g[y * 9 + x] < g[y * 9 + x + 1] ? 1u : 0u);
+  g_free(g);
+  return fp;
+}
+
+}  // namespace
+
+std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality,
+                           Fingerprint* fingerprint) {
   ensure_vips();
   try {
     VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(path, size, VIPS_SIZE_DOWN));
+    if (fingerprint) {
+      // Decoded once, into memory, for both the fingerprint and the encoding.
+      thumb = thumb.copy_memory();
+      *fingerprint = fingerprint_of(thumb);
+    }
     VipsBlob* blob = nullptr;
     if (format.name == "jpeg") {
       blob = as_srgb8(thumb).jpegsave_buffer(
@@ -259,30 +299,7 @@ std::string make_thumbnail(const std::string& path, int size, const ThumbnailFor
 Fingerprint fingerprint_image(const std::string& path) {
   ensure_vips();
   try {
-    // One decode (shrunk on load) serves both: 32x32 for colour, 9x8 grey for the hash.
-    VImage small = as_srgb8(VImage::thumbnail(path.c_str(), 32, thumbnail_options(path, 32, VIPS_SIZE_FORCE))).copy_memory();
-    Fingerprint fp;
-
-    std::size_t length = 0;
-    auto* rgb = static_cast<unsigned char*>(small.write_to_memory(&length));
-    std::array<double, 64> bins{};
-    const std::size_t pixels = length / 3;
-    for (std::size_t i = 0; i < pixels; ++i)
-      bins[(rgb[3 * i] >> 6) * 16 + (rgb[3 * i + 1] >> 6) * 4 + (rgb[3 * i + 2] >> 6)] += 1.0;
-    g_free(rgb);
-    for (double& b : bins) b = rounded(b / static_cast<double>(std::max<std::size_t>(pixels, 1)), 4);
-    fp.histogram.assign(bins.begin(), bins.end());
-    const auto fullest = static_cast<int>(std::max_element(bins.begin(), bins.end()) - bins.begin());
-    fp.dominant_colour = colour_name((fullest / 16) * 64 + 32, ((fullest / 4) % 4) * 64 + 32, (fullest % 4) * 64 + 32);
-
-    VImage grey = small.colourspace(VIPS_INTERPRETATION_B_W)
-                      .resize(9.0 / small.width(), VImage::option()->set("vscale", 8.0 / small.height()))
-                      .cast(VIPS_FORMAT_UCHAR);
-    auto* g = static_cast<unsigned char*>(grey.write_to_memory(&length));
-    for (int y = 0; y < 8; ++y)
-      for (int x = 0; x < 8; ++x) fp.dhash = (fp.dhash << 1) | (g[y * 9 + x] < g[y * 9 + x + 1] ? 1u : 0u);
-    g_free(g);
-    return fp;
+    return fingerprint_of(VImage::thumbnail(path.c_str(), 32, thumbnail_options(path, 32, VIPS_SIZE_FORCE)));
   } catch (const VError& e) {
     throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
   }

@@ -45,15 +45,20 @@ struct ImageInfo {
 // Reads the header only. Throws ImageError for an empty, unknown, unreadable or too large image.
 ImageInfo inspect_image(const std::string& path, const ImageLimits& limits);
 
-// A thumbnail fitting size x size (never enlarged), autorotated, converted to sRGB, metadata
-// stripped. Throws ImageError(CorruptImage) if the pixels cannot be decoded (a truncated file).
-std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality);
-
 struct Fingerprint {
   std::uint64_t dhash = 0;          // 64-bit difference hash of a 9x8 grey image
   std::vector<double> histogram;    // 64 bins (4 levels per RGB channel), summing to 1
   std::string dominant_colour;      // a colour name for the fullest histogram bin
 };
+
+// A thumbnail fitting size x size (never enlarged), autorotated, converted to sRGB when the
+// image carries a profile, metadata stripped; with `fingerprint`, the image's fingerprint
+// from the same decode. Throws ImageError(CorruptImage) if the pixels cannot be decoded (a
+// truncated file).
+std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality,
+                           Fingerprint* fingerprint = nullptr);
+
+// The fingerprint from a small decode of the file.
 Fingerprint fingerprint_image(const std::string& path);
 
 // Similarity of two fingerprints, 0 (unrelated) to 1 (the same picture).

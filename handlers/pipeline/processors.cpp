@@ -1,8 +1,12 @@
-// The processors. On every upload to ingest, `metadata` writes what the image is to
-// processed/metadata/; when it succeeds, `thumbnail` (its on-success destination) writes the
-// configured sizes and encodings to processed/thumbnails/. Bad input throws ImageError, so the
-// invocation fails with a reason that the on-failure destination records.
+// The processors. On every upload to ingest, `thumbnail` writes the configured sizes and
+// encodings to processed/thumbnails/, decoding the image fully (so a truncated or corrupt file
+// fails here) and taking its fingerprint from the smallest thumbnail's decode. When it
+// succeeds, `metadata` (its on-success destination) writes what the image is to
+// processed/metadata/, with the fingerprint from thumbnail's answer. Bad input throws
+// ImageError, so the invocation fails with a reason that the on-failure destination records.
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "handlers/pipeline/handlers.h"
 #include "handlers/pipeline/support.h"
@@ -22,27 +26,48 @@ struct Upload {
   std::string sha256;
 };
 
+// With `hash`, the download's SHA-256 is taken on the way.
 template <class Handle>
-void for_each_upload(const S3Event& event, Context& ctx, Handle&& handle) {
+void for_each_upload(const S3Event& event, Context& ctx, bool hash, Handle&& handle) {
   for (const auto& record : event.records) {
     if (!record.event_name.starts_with("ObjectCreated:")) continue;
-    Upload upload{record, image_id_for_key(record.key), {}, {}, {}};
-    upload.object = download(ctx, record.bucket_name, record.key, upload.file, &upload.sha256);
+    Upload upload{record, image_id_for_key(record.key), TempFile(record.size.value_or(~0ull)), {}, {}};
+    upload.object = download(ctx, record.bucket_name, record.key, upload.file, hash ? &upload.sha256 : nullptr);
     handle(upload);
   }
+}
+
+Json fingerprint_json(const Fingerprint& fp) {
+  return Json{{"dhash", dhash_hex(fp.dhash)}, {"histogram", histogram_hex(fp.histogram)},
+              {"dominantColour", fp.dominant_colour}};
+}
+
+// The fingerprint thumbnail reported for `id`, when this run is its on-success destination.
+std::optional<Json> reported_fingerprint(const Json& event, const std::string& id) {
+  if (!event.contains("responsePayload") || !event["responsePayload"].is_object()) return std::nullopt;
+  const Json reported = event["responsePayload"].value("fingerprints", Json::object()).value(id, Json());
+  if (!reported.is_object() || reported.value("dhash", "").size() != 16 ||
+      reported.value("histogram", "").size() != 128 || !reported.contains("dominantColour"))
+    return std::nullopt;
+  return reported;
 }
 
 }  // namespace
 
 Json thumbnail(const S3Event& event, Context& ctx) {
   const Settings settings = Settings::from(ctx);
-  Json written = Json::array();
-  for_each_upload(event, ctx, [&](const Upload& upload) {
+  const int smallest = *std::min_element(settings.thumbnail_sizes.begin(), settings.thumbnail_sizes.end());
+  Json written = Json::array(), fingerprints = Json::object();
+  for_each_upload(event, ctx, false, [&](const Upload& upload) {
     const auto& [record, id, file, object, sha256] = upload;
     const ImageInfo info = inspect_image(file.path(), settings.limits);
     for (int size : settings.thumbnail_sizes) {
       for (const auto& format : settings.thumbnail_formats) {
-        const std::string bytes = make_thumbnail(file.path(), size, format, settings.thumbnail_quality);
+        Fingerprint fp;
+        const bool take_fingerprint = size == smallest && !fingerprints.contains(id);
+        const std::string bytes = make_thumbnail(file.path(), size, format, settings.thumbnail_quality,
+                                                 take_fingerprint ? &fp : nullptr);
+        if (take_fingerprint) fingerprints[id] = fingerprint_json(fp);
         PutObjectOptions put;
         put.content_type = format.content_type;
         put.metadata = {{"source", source_link(record)}, {"source-etag", record.etag}, {"image-id", id}};
@@ -54,16 +79,19 @@ Json thumbnail(const S3Event& event, Context& ctx) {
     ctx.log("thumbnails for " + id + " (" + info.format + " " + std::to_string(info.width) + "x" +
             std::to_string(info.height) + "): " + std::to_string(written.size()) + " written");
   });
-  return Json{{"thumbnails", written}};
+  return Json{{"thumbnails", written}, {"fingerprints", fingerprints}};
 }
 
-Json metadata(const S3Event& event, Context& ctx) {
+Json metadata(const Json& event, Context& ctx) {
   const Settings settings = Settings::from(ctx);
+  // Run as thumbnail's on-success destination, the S3 event is the record's request payload.
+  const S3Event s3_event = S3Event::from_json(event.contains("Records") ? event : event.value("requestPayload", Json()));
   Json written = Json::array();
-  for_each_upload(event, ctx, [&](const Upload& upload) {
+  for_each_upload(s3_event, ctx, true, [&](const Upload& upload) {
     const auto& [record, id, file, object, sha256] = upload;
     const ImageInfo info = inspect_image(file.path(), settings.limits);
-    const Fingerprint fp = fingerprint_image(file.path());
+    std::optional<Json> reported = reported_fingerprint(event, id);
+    const Json fingerprint = reported ? *reported : fingerprint_json(fingerprint_image(file.path()));
 
     Json tags = Json::array();
     if (auto it = object.metadata.find("tags"); it != object.metadata.end()) {
@@ -93,8 +121,7 @@ Json metadata(const S3Event& event, Context& ctx) {
         {"exif", info.exif},
         {"tags", tags},
         {"contentSha256", sha256},
-        {"fingerprint", {{"dhash", dhash_hex(fp.dhash)}, {"histogram", histogram_hex(fp.histogram)},
-                         {"dominantColour", fp.dominant_colour}}},
+        {"fingerprint", fingerprint},
         {"processedAt", iso8601_now()},
     };
     PutObjectOptions put;
@@ -104,7 +131,7 @@ Json metadata(const S3Event& event, Context& ctx) {
     ctx.s3().put_object(settings.processed_bucket, key, to_text(doc, 2) + "\n", put);
     written.push_back(key);
     ctx.log("metadata for " + id + ": " + info.format + " " + std::to_string(info.width) + "x" +
-            std::to_string(info.height) + ", " + fp.dominant_colour);
+            std::to_string(info.height) + ", " + fingerprint.value("dominantColour", ""));
   });
   return Json{{"metadata", written}};
 }

@@ -1,6 +1,7 @@
 #include "handlers/pipeline/support.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -45,17 +46,26 @@ Settings Settings::from(const Context& ctx) {
   return s;
 }
 
-TempFile::TempFile() {
+TempFile::TempFile(std::uint64_t expected_size) {
+  constexpr std::uint64_t kInMemoryLimit = 64ull << 20;
+  if (expected_size <= kInMemoryLimit) {
+    fd_ = ::memfd_create("bucketfire-image", MFD_CLOEXEC);
+    if (fd_ >= 0) {
+      path_ = "/proc/self/fd/" + std::to_string(fd_);
+      return;
+    }
+  }
   const char* dir = std::getenv("TMPDIR");
   std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/bucketfire-image-XXXXXX";
   fd_ = ::mkstemp(pattern.data());
   if (fd_ < 0) throw std::runtime_error("cannot create a temp file in " + pattern);
   path_ = pattern;
+  on_disk_ = true;
 }
 
 TempFile::~TempFile() {
   if (fd_ >= 0) ::close(fd_);
-  ::unlink(path_.c_str());
+  if (on_disk_) ::unlink(path_.c_str());
 }
 
 ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& key, TempFile& file,

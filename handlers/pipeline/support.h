@@ -32,10 +32,12 @@ struct Settings {
   static Settings from(const Context& ctx);
 };
 
-// A file under $TMPDIR (else /tmp) of a unique name, removed when this goes away.
+// Where a download goes while libvips reads it, removed when this goes away: an anonymous
+// memory file for objects up to 64 MiB (creating and deleting a file on disk per image is a
+// measurable part of the pipeline's cost), else a file under $TMPDIR (else /tmp).
 class TempFile {
  public:
-  TempFile();
+  explicit TempFile(std::uint64_t expected_size);
   ~TempFile();
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
@@ -45,6 +47,7 @@ class TempFile {
  private:
   std::string path_;
   int fd_ = -1;
+  bool on_disk_ = false;
 };
 
 // Streams the object into `file` (never whole in memory); its SHA-256 into `sha256_hex` if given.

@@ -28,7 +28,7 @@ class DemoScript(harness.ServerTestCase):
         for name, reason in [("empty", "EmptyImage"), ("corrupt.jpg", "CorruptImage"),
                              ("not-an-image.jpg", "UnsupportedImage"), ("truncated.jpg", "CorruptImage"),
                              ("huge-100mp.png", "ImageTooLarge")]:
-            self.assertRegex(out, rf"\n  {name} +metadata +{reason}: ")
+            self.assertRegex(out, rf"\n  {name} +thumbnail +{reason}: ")
         self.assertRegex(out, r"similarity 0\.9\d+  harbour-small\.jpg")
 
 

@@ -111,7 +111,7 @@ class ReferencePipeline(harness.ServerTestCase):
         good = self.pipeline.upload("sunset.webp")
 
         records = harness.wait_for(
-            lambda: (lambda r: r if all(k in r for k in keys.values()) else None)(self.pipeline.failure_records("metadata")),
+            lambda: (lambda r: r if all(k in r for k in keys.values()) else None)(self.pipeline.failure_records("thumbnail")),
             "a failure record for each bad input", timeout=60, interval=0.2)
         for name, error_type in expected.items():
             with self.subTest(name):

@@ -117,6 +117,18 @@ TEST(ImageOps, NearDuplicatesAreMoreSimilarThanDifferentPictures) {
   EXPECT_GT(histogram_intersection(stored, harbour.histogram), 0.97);
 }
 
+TEST(ImageOps, AThumbnailsFingerprintMatchesTheImages) {
+  Fingerprint from_thumbnail, small_from_thumbnail;
+  make_thumbnail(fixture("harbour.jpg"), 256, *thumbnail_format("jpeg"), 80, &from_thumbnail);
+  make_thumbnail(fixture("harbour-small.jpg"), 256, *thumbnail_format("webp"), 80, &small_from_thumbnail);
+  const Fingerprint direct = fingerprint_image(fixture("harbour.jpg"));
+  EXPECT_GT(similarity(from_thumbnail.dhash, from_thumbnail.histogram, direct.dhash, direct.histogram), 0.9);
+  EXPECT_GT(similarity(from_thumbnail.dhash, from_thumbnail.histogram, small_from_thumbnail.dhash,
+                       small_from_thumbnail.histogram),
+            0.85);
+  EXPECT_EQ(from_thumbnail.dominant_colour, "blue");
+}
+
 TEST(ImageKeys, UploadKeysIdsAndArtefacts) {
   const auto when = std::chrono::system_clock::from_time_t(1795816800);  // 2026-11-27
   const std::string id = "0b7c2a58-4d7e-4c36-9a51-2f6d3f0c9e11";
