@@ -1,7 +1,9 @@
 // The archiver: once every artefact of an image exists (its metadata and each configured
 // thumbnail), the original is copied to the archive bucket in a cold storage class and removed
-// from ingest. It runs on each thumbnail written to processed and as the indexer's on-success
-// destination, so whichever artefact lands last triggers it; repeated runs are harmless.
+// from ingest. It runs as the indexer's on-success destination: in the pipeline's order
+// (thumbnail, then metadata, then indexer) that is when an image's last artefact exists. It
+// checks rather than assumes, so it can also be triggered by artefact writes, and repeated
+// runs are harmless.
 #include <set>
 
 #include "handlers/pipeline/handlers.h"

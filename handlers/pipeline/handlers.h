@@ -5,7 +5,7 @@
 //              destination: S3 allows one function per event type and key range, and the
 //              thumbnail step's full decode rejects bad uploads before anything is written)
 //   indexer:   indexer (processed metadata/*.json)
-//   archiver:  archiver (processed thumbnails/, and the indexer's on-success destination)
+//   archiver:  archiver (the indexer's on-success destination)
 // Each uses only the SDK, so the same code runs in the emulator and on AWS.
 #pragma once
 #include <map>

@@ -46,7 +46,7 @@ struct ImageInfo {
 ImageInfo inspect_image(const std::string& path, const ImageLimits& limits);
 
 struct Fingerprint {
-  std::uint64_t dhash = 0;          // 64-bit difference hash of a 9x8 grey image
+  std::uint64_t dhash = 0;          // 64-bit difference hash of a 9x8 grid of mean luminances
   std::vector<double> histogram;    // 64 bins (4 levels per RGB channel), summing to 1
   std::string dominant_colour;      // a colour name for the fullest histogram bin
 };

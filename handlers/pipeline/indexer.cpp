@@ -57,9 +57,11 @@ Json indexer(const S3Event& event, Context& ctx) {
   std::map<std::string, Json> fetched;  // metadata documents read so far, by id
   for (int attempt = 1;; ++attempt) {
     auto stored = read_text(ctx, settings.processed_bucket, key);
+    if (stored && !own.empty() && std::all_of(own.begin(), own.end(), [&](const auto& o) {
+          return SearchIndex::text_has_document(stored->text, o.second);
+        }))
+      return Json{{"indexed", Json::array()}, {"alreadyIndexed", true}, {"attempts", attempt}};
     SearchIndex index = SearchIndex::parse(stored ? stored->text : "");
-    if (std::all_of(own.begin(), own.end(), [&](const auto& o) { return index.indexed_etag(o.first) == o.second; }))
-      return Json{{"indexed", Json::array()}, {"images", index.size()}, {"attempts", attempt}};
     // Catching up on every stale document, not only this event's, means one write covers a
     // burst of uploads: the runs that lose the race then mostly find their work done.
     Json ids = Json::array();

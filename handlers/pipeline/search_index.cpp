@@ -92,6 +92,10 @@ bool SearchIndex::contains(const std::string& id) const { return index_.at("imag
 
 const IndexJson& SearchIndex::entry(const std::string& id) const { return index_.at("images").at(id); }
 
+bool SearchIndex::text_has_document(const std::string& text, const std::string& etag) {
+  return !etag.empty() && text.find("\"metadataEtag\":\"" + etag + "\"") != std::string::npos;
+}
+
 std::string SearchIndex::indexed_etag(const std::string& id) const {
   return contains(id) ? entry(id).value("metadataEtag", "") : "";
 }
@@ -115,7 +119,6 @@ void SearchIndex::upsert(const Json& metadata, const std::string& etag) {
   const std::vector<std::string> terms = terms_for(metadata);
   IndexJson entry = {
       {"id", id},
-      {"source", IndexJson::parse(metadata.value("source", Json::object()).dump())},
       {"format", metadata.value("format", "")},
       {"width", metadata.value("width", 0)},
       {"height", metadata.value("height", 0)},

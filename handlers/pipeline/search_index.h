@@ -29,6 +29,9 @@ class SearchIndex {
   void upsert(const Json& metadata, const std::string& etag = "");
   // The ETag of the metadata document the image's entry was made from ("" if none).
   std::string indexed_etag(const std::string& id) const;
+  // The same question asked of the stored text without parsing it (an ETag names one
+  // document's bytes), so a run with nothing to do stays cheap however large the index.
+  static bool text_has_document(const std::string& text, const std::string& etag);
   bool contains(const std::string& id) const;
   const IndexJson& entry(const std::string& id) const;  // contains() first
   std::size_t size() const { return index_.at("images").size(); }

@@ -59,6 +59,9 @@ TEST(SearchIndex, RemembersWhichDocumentVersionEachEntryCameFrom) {
   EXPECT_EQ(index.indexed_etag("a"), "etag-1");
   index.upsert(document("a", "Canon", "2023-05-01T10:00:00", 1200, 800, "00000000000000ff"), "etag-2");
   EXPECT_EQ(index.indexed_etag("a"), "etag-2");
+  EXPECT_TRUE(SearchIndex::text_has_document(index.serialize(), "etag-2"));
+  EXPECT_FALSE(SearchIndex::text_has_document(index.serialize(), "etag-1"));
+  EXPECT_FALSE(SearchIndex::text_has_document(index.serialize(), ""));
 }
 
 TEST(SearchIndex, SurvivesTheRoundTripThroughJson) {
