@@ -111,14 +111,7 @@ void add_put_headers(OutgoingRequest& req, const PutObjectOptions& options) {
 }
 
 // "2026-11-27T22:15:00.000Z", as POST policies write their expiration.
-std::string iso8601_ms(std::chrono::system_clock::time_point t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-  return buf;
-}
+std::string iso8601_ms(std::chrono::system_clock::time_point t) { return format_utc(t, "%Y-%m-%dT%H:%M:%S.000Z"); }
 
 }  // namespace
 

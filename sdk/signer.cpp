@@ -8,14 +8,7 @@
 
 namespace bf {
 
-std::string amz_date(std::chrono::system_clock::time_point now) {
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string amz_date(std::chrono::system_clock::time_point now) { return format_utc(now, "%Y%m%dT%H%M%SZ"); }
 
 namespace {
 

@@ -1,5 +1,7 @@
 // Small ASCII text helpers shared by the protocol code (HTTP names are ASCII-case-insensitive).
 #pragma once
+#include <chrono>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,15 @@ inline std::vector<std::string> split_comma_list(std::string_view value) {
     if (comma == std::string_view::npos) return out;
     value.remove_prefix(comma + 1);
   }
+}
+
+// `t` in UTC with a strftime format: "%Y%m%dT%H%M%SZ" (SigV4), "%Y-%m-%dT%H:%M:%SZ" (ISO 8601).
+inline std::string format_utc(std::chrono::system_clock::time_point t, const char* format) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
 }
 
 }  // namespace bf

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf::pipeline {
 
@@ -59,12 +60,7 @@ std::optional<ThumbnailFormat> thumbnail_format(std::string_view name) {
 
 std::string upload_key(const std::string& id, const std::string& extension,
                        std::chrono::system_clock::time_point when) {
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char folder[32];
-  std::strftime(folder, sizeof folder, "uploads/%Y/%m/", &tm);
-  return folder + id + "." + extension;
+  return format_utc(when, "uploads/%Y/%m/") + id + "." + extension;
 }
 
 bool is_image_id(std::string_view text) {

@@ -122,7 +122,7 @@ Json metadata(const Json& event, Context& ctx) {
         {"tags", tags},
         {"contentSha256", sha256},
         {"fingerprint", fingerprint},
-        {"processedAt", iso8601_now()},
+        {"processedAt", iso8601(std::chrono::system_clock::now())},
     };
     PutObjectOptions put;
     put.content_type = "application/json";

@@ -57,15 +57,6 @@ std::size_t limit_param(const Json& event, std::size_t fallback, std::size_t max
   return fallback;
 }
 
-std::string expiry_time(std::chrono::seconds from_now) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string accepted_types() {
   std::string list;
   for (const auto& f : image_formats())
@@ -171,7 +162,7 @@ Json presign(const Json& event, Context& ctx) {
   return http_json(201, Json{{"id", id},
                              {"bucket", settings.ingest_bucket},
                              {"key", key},
-                             {"expiresAt", expiry_time(settings.url_expiry)},
+                             {"expiresAt", iso8601(std::chrono::system_clock::now() + settings.url_expiry)},
                              {"upload", {{"method", "PUT"}, {"url", put.url}, {"headers", put_headers}, {"curl", curl}}},
                              {"form", {{"method", "POST"}, {"url", post.url}, {"fields", fields}}},
                              {"links", {{"image", "/images/" + id}}}});

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "sdk/text.h"
+
 namespace bf::pipeline {
 
 namespace {
@@ -117,13 +119,6 @@ Json http_json(int status, const Json& body) {
 
 Json http_error(int status, const std::string& message) { return http_json(status, Json{{"message", message}}); }
 
-std::string iso8601_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso8601(std::chrono::system_clock::time_point t) { return format_utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace bf::pipeline

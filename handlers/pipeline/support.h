@@ -74,6 +74,7 @@ bool object_exists(Context& ctx, const std::string& bucket, const std::string& k
 Json http_json(int status, const Json& body);
 Json http_error(int status, const std::string& message);
 
-std::string iso8601_now();
+// "2026-11-27T22:15:00Z"
+std::string iso8601(std::chrono::system_clock::time_point t);
 
 }  // namespace bf::pipeline

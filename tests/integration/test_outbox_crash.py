@@ -35,9 +35,13 @@ class OutboxSurvivesKill9(harness.ServerTestCase):
         s3 = self.server.client()
         # The handler writes slept/<request id>; a request id stays the same across
         # redeliveries, so exactly COUNT objects means every event ran, none was lost.
+        # The queue is read first: an event leaves it only after its handler's write, so once
+        # it is empty every write is listable (the other order could list before the last
+        # write and then see the queue emptied by it).
         def delivered():
-            count = s3.list_objects_v2(Bucket="done", Prefix="slept/")["KeyCount"]
-            return count if self.server.internal("health")["pendingEvents"] == 0 else None
+            if self.server.internal("health")["pendingEvents"] != 0:
+                return None
+            return s3.list_objects_v2(Bucket="done", Prefix="slept/")["KeyCount"]
         self.assertEqual(harness.wait_for(delivered, "an empty queue", timeout=30), COUNT)
 
 
