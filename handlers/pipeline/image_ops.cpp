@@ -140,10 +140,9 @@ std::string format_name(const std::string& loader, VImage& image) {
 // Colour management costs a transform per image, so it is asked for only when the image
 // carries its own profile (a Display P3 or Adobe RGB photo): converted to sRGB then. Images
 // without one are taken to be sRGB already, as browsers take them.
-vips::VOption* thumbnail_options(const std::string& path, int height, VipsSize size) {
+vips::VOption* thumbnail_options(const ImageInfo& info, int height, VipsSize size) {
   auto* options = VImage::option()->set("height", height)->set("size", size)->set("fail_on", VIPS_FAIL_ON_TRUNCATED);
-  VImage header = VImage::new_from_file(path.c_str(), VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
-  if (header.get_typeof(VIPS_META_ICC_NAME) != 0) options->set("export_profile", "srgb");
+  if (info.has_icc_profile) options->set("export_profile", "srgb");
   return options;
 }
 
@@ -274,11 +273,11 @@ Fingerprint fingerprint_of(const VImage& image) {
 
 }  // namespace
 
-std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality,
-                           Fingerprint* fingerprint) {
+std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
+                           int quality, Fingerprint* fingerprint) {
   ensure_vips();
   try {
-    VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(path, size, VIPS_SIZE_DOWN));
+    VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(info, size, VIPS_SIZE_DOWN));
     if (fingerprint) {
       // Decoded once, into memory, for both the fingerprint and the encoding.
       thumb = thumb.copy_memory();
@@ -302,11 +301,11 @@ std::string make_thumbnail(const std::string& path, int size, const ThumbnailFor
   }
 }
 
-Fingerprint fingerprint_image(const std::string& path) {
+Fingerprint fingerprint_image(const std::string& path, const ImageInfo& info) {
   ensure_vips();
   try {
     // 256 pixels, the default smallest thumbnail, so both ways give the same answer by default.
-    return fingerprint_of(VImage::thumbnail(path.c_str(), 256, thumbnail_options(path, 256, VIPS_SIZE_DOWN)));
+    return fingerprint_of(VImage::thumbnail(path.c_str(), 256, thumbnail_options(info, 256, VIPS_SIZE_DOWN)));
   } catch (const VError& e) {
     throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
   }

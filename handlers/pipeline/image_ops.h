@@ -52,14 +52,14 @@ struct Fingerprint {
 };
 
 // A thumbnail fitting size x size (never enlarged), autorotated, converted to sRGB when the
-// image carries a profile, metadata stripped; with `fingerprint`, the image's fingerprint
-// from the same decode. Throws ImageError(CorruptImage) if the pixels cannot be decoded (a
-// truncated file).
-std::string make_thumbnail(const std::string& path, int size, const ThumbnailFormat& format, int quality,
-                           Fingerprint* fingerprint = nullptr);
+// image carries a profile (`info`, from inspect_image), metadata stripped; with
+// `fingerprint`, the image's fingerprint from the same decode. Throws
+// ImageError(CorruptImage) if the pixels cannot be decoded (a truncated file).
+std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
+                           int quality, Fingerprint* fingerprint = nullptr);
 
 // The fingerprint from a small decode of the file.
-Fingerprint fingerprint_image(const std::string& path);
+Fingerprint fingerprint_image(const std::string& path, const ImageInfo& info);
 
 // Similarity of two fingerprints, 0 (unrelated) to 1 (the same picture).
 int hamming_distance(std::uint64_t a, std::uint64_t b);

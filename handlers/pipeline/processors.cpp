@@ -65,7 +65,7 @@ Json thumbnail(const S3Event& event, Context& ctx) {
       for (const auto& format : settings.thumbnail_formats) {
         Fingerprint fp;
         const bool take_fingerprint = size == smallest && !fingerprints.contains(id);
-        const std::string bytes = make_thumbnail(file.path(), size, format, settings.thumbnail_quality,
+        const std::string bytes = make_thumbnail(file.path(), info, size, format, settings.thumbnail_quality,
                                                  take_fingerprint ? &fp : nullptr);
         if (take_fingerprint) fingerprints[id] = fingerprint_json(fp);
         PutObjectOptions put;
@@ -91,7 +91,7 @@ Json metadata(const Json& event, Context& ctx) {
     const auto& [record, id, file, object, sha256] = upload;
     const ImageInfo info = inspect_image(file.path(), settings.limits);
     std::optional<Json> reported = reported_fingerprint(event, id);
-    const Json fingerprint = reported ? *reported : fingerprint_json(fingerprint_image(file.path()));
+    const Json fingerprint = reported ? *reported : fingerprint_json(fingerprint_image(file.path(), info));
 
     Json tags = Json::array();
     if (auto it = object.metadata.find("tags"); it != object.metadata.end()) {

@@ -14,12 +14,19 @@ namespace {
 
 std::string fixture(const std::string& name) { return std::string(BF_FIXTURES_DIR) + "/images/" + name; }
 
+ImageInfo info_of(const std::string& name) { return inspect_image(fixture(name), ImageLimits{}); }
+
+// A fixture's thumbnail, inspected first as the thumbnail function does.
+std::string thumbnail_of(const std::string& name, int size, const char* encoding, Fingerprint* fp = nullptr) {
+  return make_thumbnail(fixture(name), info_of(name), size, *thumbnail_format(encoding), 80, fp);
+}
+
 // The error type inspect_image (or, for pixels, make_thumbnail) reports for a file.
 std::string failure_of(const std::string& name) {
   try {
-    inspect_image(fixture(name), ImageLimits{});
-    make_thumbnail(fixture(name), 64, *thumbnail_format("jpeg"), 80);
-    fingerprint_image(fixture(name));
+    const ImageInfo info = info_of(name);
+    make_thumbnail(fixture(name), info, 64, *thumbnail_format("jpeg"), 80);
+    fingerprint_image(fixture(name), info);
   } catch (const ImageError& e) {
     return e.type() + ": " + e.what();
   }
@@ -57,7 +64,7 @@ TEST(ImageOps, OrientationSwapsTheDisplayedSizeAndTheThumbnailIsUpright) {
   EXPECT_EQ(info.height, 900);
   EXPECT_EQ(info.exif["make"], "FUJIFILM");
   EXPECT_FALSE(info.exif.contains("gps"));
-  const auto [w, h] = dimensions_of(make_thumbnail(fixture("portrait.jpg"), 256, *thumbnail_format("jpeg"), 80));
+  const auto [w, h] = dimensions_of(thumbnail_of("portrait.jpg", 256, "jpeg"));
   EXPECT_EQ(w, 171);
   EXPECT_EQ(h, 256);
 }
@@ -70,7 +77,7 @@ TEST(ImageOps, EveryAcceptedFormatIsReadAndThumbnailed) {
     SCOPED_TRACE(file);
     EXPECT_EQ(inspect_image(fixture(file), ImageLimits{}).format, format);
     for (const char* encoding : {"webp", "jpeg"}) {
-      const auto [w, h] = dimensions_of(make_thumbnail(fixture(file), 256, *thumbnail_format(encoding), 80));
+      const auto [w, h] = dimensions_of(thumbnail_of(file, 256, encoding));
       EXPECT_EQ(std::max(w, h), 256);
     }
   }
@@ -78,14 +85,14 @@ TEST(ImageOps, EveryAcceptedFormatIsReadAndThumbnailed) {
 
 TEST(ImageOps, WideGamutIsConvertedToSrgbWithoutItsProfile) {
   EXPECT_TRUE(inspect_image(fixture("wide-gamut.jpg"), ImageLimits{}).has_icc_profile);
-  const std::string bytes = make_thumbnail(fixture("wide-gamut.jpg"), 256, *thumbnail_format("jpeg"), 80);
+  const std::string bytes = thumbnail_of("wide-gamut.jpg", 256, "jpeg");
   vips::VImage thumb = vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "");
   EXPECT_EQ(thumb.interpretation(), VIPS_INTERPRETATION_sRGB);
   EXPECT_EQ(thumb.get_typeof(VIPS_META_ICC_NAME), 0u) << "metadata is stripped";
 }
 
 TEST(ImageOps, SmallImagesAreNotEnlarged) {
-  const auto [w, h] = dimensions_of(make_thumbnail(fixture("badge.gif"), 1024, *thumbnail_format("webp"), 80));
+  const auto [w, h] = dimensions_of(thumbnail_of("badge.gif", 1024, "webp"));
   EXPECT_EQ(w, 320);
   EXPECT_EQ(h, 320);
 }
@@ -101,9 +108,9 @@ TEST(ImageOps, EachBadInputFailsWithItsReason) {
 }
 
 TEST(ImageOps, NearDuplicatesAreMoreSimilarThanDifferentPictures) {
-  const Fingerprint harbour = fingerprint_image(fixture("harbour.jpg"));
-  const Fingerprint smaller = fingerprint_image(fixture("harbour-small.jpg"));
-  const Fingerprint forest = fingerprint_image(fixture("forest.png"));
+  const Fingerprint harbour = fingerprint_image(fixture("harbour.jpg"), info_of("harbour.jpg"));
+  const Fingerprint smaller = fingerprint_image(fixture("harbour-small.jpg"), info_of("harbour-small.jpg"));
+  const Fingerprint forest = fingerprint_image(fixture("forest.png"), info_of("forest.png"));
   ASSERT_EQ(harbour.histogram.size(), 64u);
   EXPECT_LE(hamming_distance(harbour.dhash, smaller.dhash), 6);
   const double same = similarity(harbour.dhash, harbour.histogram, smaller.dhash, smaller.histogram);
@@ -119,9 +126,9 @@ TEST(ImageOps, NearDuplicatesAreMoreSimilarThanDifferentPictures) {
 
 TEST(ImageOps, AThumbnailsFingerprintMatchesTheImages) {
   Fingerprint from_thumbnail, small_from_thumbnail;
-  make_thumbnail(fixture("harbour.jpg"), 256, *thumbnail_format("jpeg"), 80, &from_thumbnail);
-  make_thumbnail(fixture("harbour-small.jpg"), 256, *thumbnail_format("webp"), 80, &small_from_thumbnail);
-  const Fingerprint direct = fingerprint_image(fixture("harbour.jpg"));
+  thumbnail_of("harbour.jpg", 256, "jpeg", &from_thumbnail);
+  thumbnail_of("harbour-small.jpg", 256, "webp", &small_from_thumbnail);
+  const Fingerprint direct = fingerprint_image(fixture("harbour.jpg"), info_of("harbour.jpg"));
   EXPECT_GT(similarity(from_thumbnail.dhash, from_thumbnail.histogram, direct.dhash, direct.histogram), 0.9);
   EXPECT_GT(similarity(from_thumbnail.dhash, from_thumbnail.histogram, small_from_thumbnail.dhash,
                        small_from_thumbnail.histogram),
