@@ -37,12 +37,15 @@ S3Client& Context::s3() {
   return *s3_;
 }
 
+const Json& s3_event_of(const Json& event) {
+  // A Lambda destination delivers an invocation record; the S3 event is its request payload.
+  if (!event.contains("Records") && event.contains("requestPayload")) return event["requestPayload"];
+  return event;
+}
+
 Handler s3_handler(std::function<Json(const S3Event&, Context&)> typed) {
   return [typed = std::move(typed)](const Json& event, Context& ctx) {
-    // A Lambda destination delivers an invocation record; the S3 event is its request payload.
-    if (!event.contains("Records") && event.contains("requestPayload"))
-      return typed(S3Event::from_json(event["requestPayload"]), ctx);
-    return typed(S3Event::from_json(event), ctx);
+    return typed(S3Event::from_json(s3_event_of(event)), ctx);
   };
 }
 

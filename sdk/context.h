@@ -93,6 +93,8 @@ using Handler = std::function<Json(const Json& event, Context& context)>;
 // invocation record (what a destination receives) stands for the S3 event it carries in
 // "requestPayload", so a handler can be chained after another with on_success.
 Handler s3_handler(std::function<Json(const S3Event&, Context&)> typed);
+// The S3 event in `event`: itself, or the request payload of an invocation record.
+const Json& s3_event_of(const Json& event);
 
 // "std::runtime_error" for a thrown exception's dynamic type; FunctionError gives its own.
 std::string error_type_name(const std::exception& e);

@@ -273,32 +273,46 @@ Fingerprint fingerprint_of(const VImage& image) {
 
 }  // namespace
 
-std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
-                           int quality, Fingerprint* fingerprint) {
+namespace {
+
+std::string encode(VImage thumb, const ThumbnailFormat& format, int quality) {
+  VipsBlob* blob = nullptr;
+  if (format.name == "jpeg") {
+    blob = as_srgb8(thumb).jpegsave_buffer(
+        VImage::option()->set("Q", quality)->set("strip", true)->set("optimize_coding", true));
+  } else {
+    if (thumb.bands() > 4 || thumb.bands() == 2) thumb = as_srgb8(thumb);
+    blob = thumb.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true));
+  }
+  std::size_t length = 0;
+  const void* data = vips_blob_get(blob, &length);
+  std::string bytes(static_cast<const char*>(data), length);
+  vips_area_unref(VIPS_AREA(blob));
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<std::string> make_thumbnails(const std::string& path, const ImageInfo& info, int size,
+                                         const std::vector<ThumbnailFormat>& formats, int quality,
+                                         Fingerprint* fingerprint) {
   ensure_vips();
   try {
     VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(info, size, VIPS_SIZE_DOWN));
-    if (fingerprint) {
-      // Decoded once, into memory, for both the fingerprint and the encoding.
-      thumb = thumb.copy_memory();
-      *fingerprint = fingerprint_of(thumb);
-    }
-    VipsBlob* blob = nullptr;
-    if (format.name == "jpeg") {
-      blob = as_srgb8(thumb).jpegsave_buffer(
-          VImage::option()->set("Q", quality)->set("strip", true)->set("optimize_coding", true));
-    } else {
-      if (thumb.bands() > 4 || thumb.bands() == 2) thumb = as_srgb8(thumb);
-      blob = thumb.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true));
-    }
-    std::size_t length = 0;
-    const void* data = vips_blob_get(blob, &length);
-    std::string bytes(static_cast<const char*>(data), length);
-    vips_area_unref(VIPS_AREA(blob));
-    return bytes;
+    // Decoded once, into memory, when more than one thing is made from it.
+    if (fingerprint || formats.size() > 1) thumb = thumb.copy_memory();
+    if (fingerprint) *fingerprint = fingerprint_of(thumb);
+    std::vector<std::string> encoded;
+    for (const auto& format : formats) encoded.push_back(encode(thumb, format, quality));
+    return encoded;
   } catch (const VError& e) {
     throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
   }
+}
+
+std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
+                           int quality, Fingerprint* fingerprint) {
+  return make_thumbnails(path, info, size, {format}, quality, fingerprint).front();
 }
 
 Fingerprint fingerprint_image(const std::string& path, const ImageInfo& info) {

@@ -57,6 +57,10 @@ struct Fingerprint {
 // ImageError(CorruptImage) if the pixels cannot be decoded (a truncated file).
 std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
                            int quality, Fingerprint* fingerprint = nullptr);
+// The same size in each of `formats` (in that order) from one decode.
+std::vector<std::string> make_thumbnails(const std::string& path, const ImageInfo& info, int size,
+                                         const std::vector<ThumbnailFormat>& formats, int quality,
+                                         Fingerprint* fingerprint = nullptr);
 
 // The fingerprint from a small decode of the file.
 Fingerprint fingerprint_image(const std::string& path, const ImageInfo& info);

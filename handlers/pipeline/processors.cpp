@@ -62,17 +62,18 @@ Json thumbnail(const S3Event& event, Context& ctx) {
     const auto& [record, id, file, object, sha256] = upload;
     const ImageInfo info = inspect_image(file.path(), settings.limits);
     for (int size : settings.thumbnail_sizes) {
-      for (const auto& format : settings.thumbnail_formats) {
-        Fingerprint fp;
-        const bool take_fingerprint = size == smallest && !fingerprints.contains(id);
-        const std::string bytes = make_thumbnail(file.path(), info, size, format, settings.thumbnail_quality,
-                                                 take_fingerprint ? &fp : nullptr);
-        if (take_fingerprint) fingerprints[id] = fingerprint_json(fp);
+      Fingerprint fp;
+      const bool take_fingerprint = size == smallest && !fingerprints.contains(id);
+      const std::vector<std::string> encoded = make_thumbnails(
+          file.path(), info, size, settings.thumbnail_formats, settings.thumbnail_quality, take_fingerprint ? &fp : nullptr);
+      if (take_fingerprint) fingerprints[id] = fingerprint_json(fp);
+      for (std::size_t i = 0; i < encoded.size(); ++i) {
+        const ThumbnailFormat& format = settings.thumbnail_formats[i];
         PutObjectOptions put;
         put.content_type = format.content_type;
         put.metadata = {{"source", source_link(record)}, {"source-etag", record.etag}, {"image-id", id}};
         const std::string key = thumbnail_key(size, id, format);
-        ctx.s3().put_object(settings.processed_bucket, key, bytes, put);
+        ctx.s3().put_object(settings.processed_bucket, key, encoded[i], put);
         written.push_back(key);
       }
     }
@@ -85,7 +86,7 @@ Json thumbnail(const S3Event& event, Context& ctx) {
 Json metadata(const Json& event, Context& ctx) {
   const Settings settings = Settings::from(ctx);
   // Run as thumbnail's on-success destination, the S3 event is the record's request payload.
-  const S3Event s3_event = S3Event::from_json(event.contains("Records") ? event : event.value("requestPayload", Json()));
+  const S3Event s3_event = S3Event::from_json(s3_event_of(event));
   Json written = Json::array();
   for_each_upload(s3_event, ctx, true, [&](const Upload& upload) {
     const auto& [record, id, file, object, sha256] = upload;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <ctime>
 #include <stdexcept>
 
@@ -72,16 +73,17 @@ TempFile::~TempFile() {
 
 ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& key, TempFile& file,
                     std::string* sha256_hex) {
-  Digest digest(Digest::Kind::Sha256);
+  std::optional<Digest> digest;
+  if (sha256_hex) digest.emplace(Digest::Kind::Sha256);
   ObjectInfo info = ctx.s3().get_object(bucket, key, [&](std::string_view bytes) {
-    if (sha256_hex) digest.update(bytes);
+    if (digest) digest->update(bytes);
     for (std::size_t done = 0; done < bytes.size();) {
       ssize_t n = ::write(file.fd(), bytes.data() + done, bytes.size() - done);
       if (n <= 0) throw std::runtime_error("cannot write " + file.path());
       done += static_cast<std::size_t>(n);
     }
   });
-  if (sha256_hex) *sha256_hex = to_hex(digest.finish());
+  if (digest) *sha256_hex = to_hex(digest->finish());
   return info;
 }
 
