@@ -103,14 +103,17 @@ std::optional<JsonObject> read_json(Context& ctx, const std::string& bucket, con
   return JsonObject{Json::parse(object->text), object->etag};
 }
 
-bool object_exists(Context& ctx, const std::string& bucket, const std::string& key) {
+std::optional<ObjectInfo> head_if_exists(Context& ctx, const std::string& bucket, const std::string& key) {
   try {
-    ctx.s3().head_object(bucket, key);
-    return true;
+    return ctx.s3().head_object(bucket, key);
   } catch (const S3Exception& e) {
-    if (e.status() == 404) return false;
+    if (e.status() == 404) return std::nullopt;
     throw;
   }
+}
+
+bool object_exists(Context& ctx, const std::string& bucket, const std::string& key) {
+  return head_if_exists(ctx, bucket, key).has_value();
 }
 
 Json http_json(int status, const Json& body) {

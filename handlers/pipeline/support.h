@@ -67,6 +67,8 @@ struct JsonObject {
 };
 // The JSON object at bucket/key, or nothing if there is no such key.
 std::optional<JsonObject> read_json(Context& ctx, const std::string& bucket, const std::string& key);
+// The object's headers (HEAD), or nothing if there is no such key.
+std::optional<ObjectInfo> head_if_exists(Context& ctx, const std::string& bucket, const std::string& key);
 // Whether the key exists (HEAD).
 bool object_exists(Context& ctx, const std::string& bucket, const std::string& key);
 

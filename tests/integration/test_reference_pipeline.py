@@ -138,6 +138,19 @@ class ReferencePipeline(harness.ServerTestCase):
             for term in index["images"][image_id]["terms"]:
                 self.assertIn(image_id, index["terms"][term])
 
+    def test_an_index_written_elsewhere_is_built_on_not_overwritten(self):
+        # The indexer keeps the index it last wrote; a write by anyone else in between must be
+        # read, not replaced by the kept copy.
+        first = self.pipeline.upload("harbour-small.jpg")
+        index = self.pipeline.wait_until_indexed([first])
+        index["images"]["written-elsewhere"] = dict(index["images"][first])
+        self.s3.put_object(Bucket="processed", Key="index/search-index.json",
+                           Body=json.dumps(index).encode(), ContentType="application/json")
+        second = self.pipeline.upload("forest.png")
+        index = self.pipeline.wait_until_indexed([second])
+        self.assertIn("written-elsewhere", index["images"])
+        self.assertIn(first, index["images"])
+
     def test_request_tier_refusals(self):
         size = os.path.getsize(ps.image("harbour.jpg"))
         cases = [
