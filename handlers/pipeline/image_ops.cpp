@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <vips/vips8>
 
@@ -14,6 +15,7 @@ namespace bf::pipeline {
 
 using vips::VError;
 using vips::VImage;
+using vips::VSource;
 
 namespace {
 
@@ -137,11 +139,24 @@ std::string format_name(const std::string& loader, VImage& image) {
   return loader.substr(0, loader.find("load"));
 }
 
+// Images are opened as sources: their format is sniffed from the bytes by the loaders that
+// read sources (every format accepted here), once per open, where a file name would also be
+// offered to every file loader, some of which open the file again to look.
+VSource open_source(const std::string& path) {
+  try {
+    return VSource::new_from_file(path.c_str());
+  } catch (const VError& e) {
+    throw std::runtime_error("cannot open " + path + ": " + e.what());
+  }
+}
+
 // Colour management costs a transform per image, so it is asked for only when the image
 // carries its own profile (a Display P3 or Adobe RGB photo): converted to sRGB then. Images
 // without one are taken to be sRGB already, as browsers take them.
 vips::VOption* thumbnail_options(const ImageInfo& info, int height, VipsSize size) {
-  auto* options = VImage::option()->set("height", height)->set("size", size)->set("fail_on", VIPS_FAIL_ON_TRUNCATED);
+  // A truncated file fails rather than gets a grey bottom. libvips 8.14 applies fail_on to a
+  // source's loader only when it comes as a load option.
+  auto* options = VImage::option()->set("height", height)->set("size", size)->set("option_string", "fail_on=truncated");
   if (info.has_icc_profile) options->set("export_profile", "srgb");
   return options;
 }
@@ -182,6 +197,11 @@ void ensure_vips() {
   std::call_once(once, [] {
     if (VIPS_INIT("bucketfire")) throw std::runtime_error("libvips failed to start");
     vips_cache_set_max(0);
+    // One worker thread per image unless VIPS_CONCURRENCY says otherwise: an invocation
+    // handles one image, and images are processed side by side by concurrent invocations
+    // (a Lambda environment of 1 GB has about half a vCPU), so more threads per image would
+    // only hand rows between threads on cores that are already busy.
+    if (!std::getenv("VIPS_CONCURRENCY")) vips_concurrency_set(1);
     // Decoder warnings (a corrupt marker, a truncated file) become ImageErrors with the
     // message; printed as well they would only clutter the server's console.
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {},
@@ -198,19 +218,21 @@ bool has_loader(const std::string& loader) {
 ImageInfo inspect_image(const std::string& path, const ImageLimits& limits) {
   ensure_vips();
   if (file_size(path) == 0) throw ImageError("EmptyImage", "the object is empty (0 bytes)");
-  const char* found = vips_foreign_find_load(path.c_str());
+  VSource source = open_source(path);
+  const char* found = vips_foreign_find_load_source(source.get_source());
   if (!found) {
     vips_error_clear();
     throw ImageError("UnsupportedImage", "not an image format this pipeline reads (JPEG, PNG, WebP, HEIC, AVIF, TIFF, GIF)");
   }
-  // libvips names the loader's class ("VipsForeignLoadJpegFile"); its nickname is "jpegload".
+  // libvips names the loader's class ("VipsForeignLoadJpegSource"); its nickname is
+  // "jpegload_source".
   const char* nickname = vips_nickname_find(g_type_from_name(found));
   const std::string loader = nickname ? nickname : found;
   if (std::none_of(kAllowedLoaders.begin(), kAllowedLoaders.end(),
                    [&](std::string_view allowed) { return loader.starts_with(allowed); }))
     throw ImageError("UnsupportedImage", "format read by " + loader + " is not accepted");
   try {
-    VImage image = VImage::new_from_file(path.c_str(), VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
+    VImage image = VImage::new_from_source(source, "", VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
     ImageInfo info;
     info.format = format_name(loader, image);
     info.pages = image.get_typeof("n-pages") != 0 ? std::max(1, image.get_int("n-pages")) : 1;
@@ -298,7 +320,7 @@ std::vector<std::string> make_thumbnails(const std::string& path, const ImageInf
                                          Fingerprint* fingerprint) {
   ensure_vips();
   try {
-    VImage thumb = VImage::thumbnail(path.c_str(), size, thumbnail_options(info, size, VIPS_SIZE_DOWN));
+    VImage thumb = VImage::thumbnail_source(open_source(path), size, thumbnail_options(info, size, VIPS_SIZE_DOWN));
     // Decoded once, into memory, when more than one thing is made from it.
     if (fingerprint || formats.size() > 1) thumb = thumb.copy_memory();
     if (fingerprint) *fingerprint = fingerprint_of(thumb);
@@ -319,7 +341,7 @@ Fingerprint fingerprint_image(const std::string& path, const ImageInfo& info) {
   ensure_vips();
   try {
     // 256 pixels, the default smallest thumbnail, so both ways give the same answer by default.
-    return fingerprint_of(VImage::thumbnail(path.c_str(), 256, thumbnail_options(info, 256, VIPS_SIZE_DOWN)));
+    return fingerprint_of(VImage::thumbnail_source(open_source(path), 256, thumbnail_options(info, 256, VIPS_SIZE_DOWN)));
   } catch (const VError& e) {
     throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
   }
