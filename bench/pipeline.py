@@ -431,7 +431,8 @@ def render(info, args, runs, s):
     lines = [f"# Image pipeline benchmark ({info['date']})", "",
              f"{info['bucketfire']} ({info['bucketfire_build_type']}, sha256 {info['bucketfire_sha256']}…), "
              f"libvips {info['libvips'].removeprefix('vips-')}; {info['nproc']} CPUs ({info['cpu']}); "
-             f"{n} JPEGs of 2048x1536 (3.1 megapixels), one 256-pixel JPEG thumbnail each; {what}; "
+             f"{n} JPEGs of 2048x1536 (3.1 megapixels, {args.image_bytes / n / 1024:.0f} KiB on average), "
+             f"one 256-pixel JPEG thumbnail each; {what}; "
              f"data dir on {info['data_dir_filesystem']}; load average at start {info['load_average']}.", "",
              f"Command: `{info['command']}`. "
              f"Floor: `{floor[0]['command']}`.", "",
@@ -492,6 +493,7 @@ def main():
         sys.exit("pipeline-bench: vipsthumbnail is missing (apt-get install libvips-tools)")
 
     images = ensure_images(a.build_dir, a.images, a.image_dir or f"/tmp/bucketfire-bench-images-{a.images}")
+    a.image_bytes = sum(os.path.getsize(path) for path in images)
     top = tempfile.mkdtemp(prefix="bf-pipeline-bench-")
     try:
         # Run a private copy, so a rebuild during the run cannot swap the binary under it.
@@ -518,7 +520,7 @@ def main():
 
     s = summarise(runs)
     write_results(a.out_dir, "pipeline",
-                  {"info": info, "images": a.images, "image_size": "2048x1536",
+                  {"info": info, "images": a.images, "image_size": "2048x1536", "image_bytes": a.image_bytes,
                    "thumbnail_environment": THUMBNAIL_ENV, "summary": s, "runs": runs},
                   render(info, a, runs, s))
 
