@@ -44,10 +44,12 @@ std::string unquoted(std::string etag) {
   return etag;
 }
 
-// The index this process last read or wrote, with its quoted ETag; guarded by the turn.
+// The index this process last read or wrote, with its bucket and quoted ETag; guarded by the
+// turn.
 struct KeptIndex {
   std::timed_mutex turn;
   std::optional<SearchIndex> index;
+  std::string bucket;
   std::string etag;
 };
 
@@ -59,7 +61,7 @@ KeptIndex& kept_index() {
 // The kept index, taken, if it is still the stored one (same ETag), so that only an index
 // someone else wrote is read and parsed again.
 std::optional<SearchIndex> take_kept_if_current(Context& ctx, const Settings& settings, KeptIndex& kept) {
-  if (!kept.index) return std::nullopt;
+  if (!kept.index || kept.bucket != settings.processed_bucket) return std::nullopt;
   std::optional<ObjectInfo> head = head_if_exists(ctx, settings.processed_bucket, std::string(kIndexKey));
   std::optional<SearchIndex> taken = std::move(kept.index);
   kept.index.reset();
@@ -67,9 +69,10 @@ std::optional<SearchIndex> take_kept_if_current(Context& ctx, const Settings& se
   return taken;
 }
 
-void keep(KeptIndex& kept, bool own_turn, SearchIndex index, std::string etag) {
+void keep(KeptIndex& kept, bool own_turn, const Settings& settings, SearchIndex index, std::string etag) {
   if (!own_turn || etag.empty()) return;
   kept.index = std::move(index);
+  kept.bucket = settings.processed_bucket;
   kept.etag = std::move(etag);
 }
 
@@ -120,7 +123,7 @@ Json indexer(const S3Event& event, Context& ctx) {
     if (!etag.empty() && !own.empty() && std::all_of(own.begin(), own.end(), [&](const auto& o) {
           return index->indexed_etag(o.first) == o.second;
         })) {
-      keep(kept, own_turn, std::move(*index), etag);
+      keep(kept, own_turn, settings, std::move(*index), etag);
       return Json{{"indexed", Json::array()}, {"alreadyIndexed", true}, {"attempts", attempt}};
     }
     // Catching up on every stale document, not only this event's, means one write covers a
@@ -140,7 +143,7 @@ Json indexer(const S3Event& event, Context& ctx) {
     }
     const std::size_t images = index->size();
     if (ids.empty()) {
-      keep(kept, own_turn, std::move(*index), etag);
+      keep(kept, own_turn, settings, std::move(*index), etag);
       return Json{{"indexed", ids}, {"images", images}, {"attempts", attempt}};
     }
 
@@ -150,7 +153,7 @@ Json indexer(const S3Event& event, Context& ctx) {
     else put.if_none_match = true;
     try {
       PutObjectResult written = ctx.s3().put_object(settings.processed_bucket, key, index->serialize(), put);
-      keep(kept, own_turn, std::move(*index), written.etag);
+      keep(kept, own_turn, settings, std::move(*index), written.etag);
       ctx.log("indexed " + std::to_string(ids.size()) + " image(s); the index holds " + std::to_string(images));
       return Json{{"indexed", ids}, {"images", images}, {"attempts", attempt}};
     } catch (const S3Exception& e) {
