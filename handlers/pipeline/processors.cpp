@@ -1,9 +1,12 @@
 // The processors. On every upload to ingest, `thumbnail` writes the configured sizes and
 // encodings to processed/thumbnails/, decoding the image fully (so a truncated or corrupt file
-// fails here) and taking its fingerprint from the smallest thumbnail's decode. When it
-// succeeds, `metadata` (its on-success destination) writes what the image is to
-// processed/metadata/, with the fingerprint from thumbnail's answer. Bad input throws
-// ImageError, so the invocation fails with a reason that the on-failure destination records.
+// fails here). On the way it describes the upload: the header it checked before decoding, the
+// SHA-256 of the bytes as they were downloaded, and the fingerprint from the smallest
+// thumbnail's decode. When it succeeds, `metadata` (its on-success destination) writes that
+// description to processed/metadata/, so each upload is downloaded and read once. Run any
+// other way (a plain S3 event), metadata downloads and describes the object itself, with the
+// same code. Bad input throws ImageError, so the invocation fails with a reason that the
+// on-failure destination records.
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -17,8 +20,12 @@ namespace {
 
 std::string source_link(const S3EventRecord& r) { return "s3://" + r.bucket_name + "/" + r.key; }
 
-// An object the event says was created, downloaded to a temp file.
+// An object the event says was created, downloaded to a temp file with its SHA-256.
 struct Upload {
+  Upload(Context& ctx, const S3EventRecord& created, std::string image_id)
+      : record(created), id(std::move(image_id)), file(created.size.value_or(~0ull)) {
+    object = download(ctx, record.bucket_name, record.key, file, &sha256);
+  }
   const S3EventRecord& record;
   std::string id;
   TempFile file;
@@ -26,28 +33,64 @@ struct Upload {
   std::string sha256;
 };
 
-// With `hash`, the download's SHA-256 is taken on the way.
-template <class Handle>
-void for_each_upload(const S3Event& event, Context& ctx, bool hash, Handle&& handle) {
-  for (const auto& record : event.records) {
-    if (!record.event_name.starts_with("ObjectCreated:")) continue;
-    Upload upload{record, image_id_for_key(record.key), TempFile(record.size.value_or(~0ull)), {}, {}};
-    upload.object = download(ctx, record.bucket_name, record.key, upload.file, hash ? &upload.sha256 : nullptr);
-    handle(upload);
-  }
-}
-
 Json fingerprint_json(const Fingerprint& fp) {
   return Json{{"dhash", dhash_hex(fp.dhash)}, {"histogram", histogram_hex(fp.histogram)},
               {"dominantColour", fp.dominant_colour}};
 }
 
-// The fingerprint thumbnail reported for `id`, when this run is its on-success destination.
-std::optional<Json> reported_fingerprint(const Json& event, const std::string& id) {
+// The tags the uploader asked for (x-amz-meta-tags, comma-separated).
+Json tags_of(const ObjectInfo& object) {
+  Json tags = Json::array();
+  if (auto it = object.metadata.find("tags"); it != object.metadata.end()) {
+    std::string tag;
+    for (char c : it->second + ",") {
+      if (c == ',') {
+        if (!tag.empty()) tags.push_back(tag);
+        tag.clear();
+      } else if (c != ' ') {
+        tag += c;
+      }
+    }
+  }
+  return tags;
+}
+
+// The metadata document of an upload, but for when it was written (processedAt).
+Json describe(const Upload& upload, const ImageInfo& info, const Fingerprint& fingerprint) {
+  const S3EventRecord& record = upload.record;
+  return Json{
+      {"id", upload.id},
+      {"source", {{"bucket", record.bucket_name}, {"key", record.key}, {"size", upload.object.size},
+                  {"etag", record.etag}, {"contentType", upload.object.content_type}}},
+      {"format", info.format},
+      {"width", info.width},
+      {"height", info.height},
+      {"orientation", info.orientation},
+      {"bands", info.bands},
+      {"pages", info.pages},
+      {"colourSpace", info.colour_space},
+      {"hasAlpha", info.has_alpha},
+      {"hasIccProfile", info.has_icc_profile},
+      {"exif", info.exif},
+      {"tags", tags_of(upload.object)},
+      {"contentSha256", upload.sha256},
+      {"fingerprint", fingerprint_json(fingerprint)},
+  };
+}
+
+// The description thumbnail reported for this record's object, when this run is its
+// on-success destination; nothing if there is none or it is not of this very object.
+std::optional<Json> reported_description(const Json& event, const S3EventRecord& record, const std::string& id) {
   if (!event.contains("responsePayload") || !event["responsePayload"].is_object()) return std::nullopt;
-  const Json reported = event["responsePayload"].value("fingerprints", Json::object()).value(id, Json());
-  if (!reported.is_object() || reported.value("dhash", "").size() != 16 ||
-      reported.value("histogram", "").size() != 128 || !reported.contains("dominantColour"))
+  const Json reported = event["responsePayload"].value("images", Json::object()).value(id, Json());
+  if (!reported.is_object() || reported.value("id", "") != id || reported.value("contentSha256", "").size() != 64)
+    return std::nullopt;
+  const Json source = reported.value("source", Json::object());
+  if (source.value("bucket", "") != record.bucket_name || source.value("key", "") != record.key ||
+      source.value("etag", "") != record.etag)
+    return std::nullopt;
+  const Json fingerprint = reported.value("fingerprint", Json::object());
+  if (fingerprint.value("dhash", "").size() != 16 || fingerprint.value("histogram", "").size() != 128)
     return std::nullopt;
   return reported;
 }
@@ -57,30 +100,32 @@ std::optional<Json> reported_fingerprint(const Json& event, const std::string& i
 Json thumbnail(const S3Event& event, Context& ctx) {
   const Settings settings = Settings::from(ctx);
   const int smallest = *std::min_element(settings.thumbnail_sizes.begin(), settings.thumbnail_sizes.end());
-  Json written = Json::array(), fingerprints = Json::object();
-  for_each_upload(event, ctx, false, [&](const Upload& upload) {
-    const auto& [record, id, file, object, sha256] = upload;
-    const ImageInfo info = inspect_image(file.path(), settings.limits);
+  Json written = Json::array(), described = Json::object();
+  for (const auto& record : event.records) {
+    if (!record.event_name.starts_with("ObjectCreated:")) continue;
+    const Upload upload(ctx, record, image_id_for_key(record.key));
+    const ImageInfo info = inspect_image(upload.file.path(), settings.limits);
+    Fingerprint fingerprint;
     for (int size : settings.thumbnail_sizes) {
-      Fingerprint fp;
-      const bool take_fingerprint = size == smallest && !fingerprints.contains(id);
-      const std::vector<std::string> encoded = make_thumbnails(
-          file.path(), info, size, settings.thumbnail_formats, settings.thumbnail_quality, take_fingerprint ? &fp : nullptr);
-      if (take_fingerprint) fingerprints[id] = fingerprint_json(fp);
+      const bool take_fingerprint = size == smallest;
+      const std::vector<std::string> encoded =
+          make_thumbnails(upload.file.path(), info, size, settings.thumbnail_formats, settings.thumbnail_quality,
+                          take_fingerprint ? &fingerprint : nullptr);
       for (std::size_t i = 0; i < encoded.size(); ++i) {
         const ThumbnailFormat& format = settings.thumbnail_formats[i];
         PutObjectOptions put;
         put.content_type = format.content_type;
-        put.metadata = {{"source", source_link(record)}, {"source-etag", record.etag}, {"image-id", id}};
-        const std::string key = thumbnail_key(size, id, format);
+        put.metadata = {{"source", source_link(record)}, {"source-etag", record.etag}, {"image-id", upload.id}};
+        const std::string key = thumbnail_key(size, upload.id, format);
         ctx.s3().put_object(settings.processed_bucket, key, encoded[i], put);
         written.push_back(key);
       }
     }
-    ctx.log("thumbnails for " + id + " (" + info.format + " " + std::to_string(info.width) + "x" +
+    described[upload.id] = describe(upload, info, fingerprint);
+    ctx.log("thumbnails for " + upload.id + " (" + info.format + " " + std::to_string(info.width) + "x" +
             std::to_string(info.height) + "): " + std::to_string(written.size()) + " written");
-  });
-  return Json{{"thumbnails", written}, {"fingerprints", fingerprints}};
+  }
+  return Json{{"thumbnails", written}, {"images", described}};
 }
 
 Json metadata(const Json& event, Context& ctx) {
@@ -88,52 +133,27 @@ Json metadata(const Json& event, Context& ctx) {
   // Run as thumbnail's on-success destination, the S3 event is the record's request payload.
   const S3Event s3_event = S3Event::from_json(s3_event_of(event));
   Json written = Json::array();
-  for_each_upload(s3_event, ctx, true, [&](const Upload& upload) {
-    const auto& [record, id, file, object, sha256] = upload;
-    const ImageInfo info = inspect_image(file.path(), settings.limits);
-    std::optional<Json> reported = reported_fingerprint(event, id);
-    const Json fingerprint = reported ? *reported : fingerprint_json(fingerprint_image(file.path(), info));
-
-    Json tags = Json::array();
-    if (auto it = object.metadata.find("tags"); it != object.metadata.end()) {
-      std::string tag;
-      for (char c : it->second + ",") {
-        if (c == ',') {
-          if (!tag.empty()) tags.push_back(tag);
-          tag.clear();
-        } else if (c != ' ') {
-          tag += c;
-        }
-      }
+  for (const auto& record : s3_event.records) {
+    if (!record.event_name.starts_with("ObjectCreated:")) continue;
+    const std::string id = image_id_for_key(record.key);
+    std::optional<Json> doc = reported_description(event, record, id);
+    const char* described_by = doc ? "as thumbnail described it" : "read from the object";
+    if (!doc) {
+      const Upload upload(ctx, record, id);
+      const ImageInfo info = inspect_image(upload.file.path(), settings.limits);
+      doc = describe(upload, info, fingerprint_image(upload.file.path(), info));
     }
-    Json doc = {
-        {"id", id},
-        {"source", {{"bucket", record.bucket_name}, {"key", record.key}, {"size", object.size},
-                    {"etag", record.etag}, {"contentType", object.content_type}}},
-        {"format", info.format},
-        {"width", info.width},
-        {"height", info.height},
-        {"orientation", info.orientation},
-        {"bands", info.bands},
-        {"pages", info.pages},
-        {"colourSpace", info.colour_space},
-        {"hasAlpha", info.has_alpha},
-        {"hasIccProfile", info.has_icc_profile},
-        {"exif", info.exif},
-        {"tags", tags},
-        {"contentSha256", sha256},
-        {"fingerprint", fingerprint},
-        {"processedAt", iso8601(std::chrono::system_clock::now())},
-    };
+    (*doc)["processedAt"] = iso8601(std::chrono::system_clock::now());
     PutObjectOptions put;
     put.content_type = "application/json";
     put.metadata = {{"source", source_link(record)}, {"image-id", id}};
     const std::string key = metadata_key(id);
-    ctx.s3().put_object(settings.processed_bucket, key, to_text(doc, 2) + "\n", put);
+    ctx.s3().put_object(settings.processed_bucket, key, to_text(*doc, 2) + "\n", put);
     written.push_back(key);
-    ctx.log("metadata for " + id + ": " + info.format + " " + std::to_string(info.width) + "x" +
-            std::to_string(info.height) + ", " + fingerprint.value("dominantColour", ""));
-  });
+    ctx.log("metadata for " + id + ": " + doc->value("format", "") + " " + std::to_string(doc->value("width", 0)) +
+            "x" + std::to_string(doc->value("height", 0)) + ", " +
+            doc->value("fingerprint", Json::object()).value("dominantColour", "") + ", " + described_by);
+  }
   return Json{{"metadata", written}};
 }
 

@@ -151,6 +151,35 @@ class ReferencePipeline(harness.ServerTestCase):
         self.assertIn("written-elsewhere", index["images"])
         self.assertIn(first, index["images"])
 
+    def test_metadata_run_on_a_plain_event_describes_the_object_as_the_pipeline_did(self):
+        # In the pipeline, metadata writes the description thumbnail made while it had the
+        # image; invoked with a plain S3 event it downloads and reads the object itself.
+        mark = self.server.log_mark()
+        image_id = self.pipeline.upload("harbour.jpg", tags=["harbour", "oslo"])
+        self.pipeline.wait_until_archived(image_id)
+        chained = self.pipeline.read_json("processed", f"metadata/{image_id}.json")
+        self.assertRegex(self.server.log_since(mark, limit=100000),
+                         f"metadata for {image_id}: jpeg 1200x800, .*, as thumbnail described it")
+        key = chained["source"]["key"]
+        head = self.s3.head_object(Bucket="archive", Key=key)
+        event = {"Records": [{
+            "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+            "eventTime": "2026-01-01T00:00:00.000Z", "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": "archive", "arn": "arn:aws:s3:::archive"},
+                   "object": {"key": key, "size": head["ContentLength"], "eTag": head["ETag"].strip('"')}}}]}
+        answer = self.server.lambda_client().invoke(FunctionName="metadata", Payload=json.dumps(event).encode())
+        payload = json.loads(answer["Payload"].read())
+        self.assertNotIn("FunctionError", answer, payload)
+        self.assertEqual(payload, {"metadata": [f"metadata/{image_id}.json"]})
+        alone = self.pipeline.read_json("processed", f"metadata/{image_id}.json")
+        self.assertRegex(self.server.log_since(mark, limit=100000),
+                         f"metadata for {image_id}: jpeg 1200x800, .*, read from the object")
+        self.assertEqual(alone["source"].pop("bucket"), "archive")
+        self.assertEqual(chained["source"].pop("bucket"), "ingest")
+        for doc in (alone, chained):
+            doc.pop("processedAt")
+        self.assertEqual(alone, chained)
+
     def test_request_tier_refusals(self):
         size = os.path.getsize(ps.image("harbour.jpg"))
         cases = [
