@@ -10,9 +10,14 @@ JPEGs from scripts/make-fixture-images.sh, cached between runs):
 
 - **bucketfire pipeline**: the server runs fixtures/pipeline.json with the thumbnail function
   (and the archiver, which must agree on which thumbnails make an image complete) set to one
-  256-pixel JPEG. All images are uploaded to `ingest` by 8 concurrent boto3 clients; every
-  upload then goes metadata -> thumbnail (plus indexer and archiver). The time runs from just
-  before the first upload starts to the end of the last successful `thumbnail` invocation
+  256-pixel JPEG. With `--client presigned` (the default) each image is uploaded the way the
+  pipeline's clients upload: `POST /uploads` with the demo JWT for a presigned PUT (the
+  `presign` request function), then that PUT; 8 threads, one keep-alive connection each.
+  With `--client boto3`, 8 threads of boto3 `put_object` send the images straight to
+  `ingest` (SigV4 with aws-chunked bodies and CRC32 trailers), which costs the client about
+  1.5 CPU seconds on the same cores. Either way every upload then goes thumbnail -> metadata
+  -> indexer -> archiver. The time runs from just before the first upload starts (its
+  `POST /uploads`, for presigned) to the end of the last successful `thumbnail` invocation
   (`startedUs` + `durationMs` from GET /_bucketfire/invocations, both on the machine's
   real-time clock, like the start).
 - **vipsthumbnail floor**: one `vipsthumbnail --size 256` process over all the files, with
@@ -23,13 +28,16 @@ JPEGs from scripts/make-fixture-images.sh, cached between runs):
 
 The goal is a pipeline time within 15% of the floor. Each side's CPU seconds and peak RSS
 are recorded too: on a small machine they say whether the two were limited by the same
-cores. With --runs above 1, the medians are reported and every run is kept in the JSON.
+cores. With --runs above 1, the medians are reported and every run is kept in the JSON;
+odd runs measure the floor first and even runs the pipeline first, so a machine that speeds
+up or slows down during a run does not favour one side.
 """
 
 import argparse
 import concurrent.futures
 import datetime
 import glob
+import http.client
 import json
 import os
 import shutil
@@ -37,7 +45,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -56,6 +66,10 @@ THUMBNAIL_ENV = {"THUMBNAIL_SIZES": "256", "THUMBNAIL_FORMATS": "jpeg"}
 FLOOR_OPTIONS = ["--size", "256"]
 FLOOR_SAVE = "[Q=82,strip,optimize_coding]"
 UPLOAD_WORKERS = 8
+UPLOAD_CLIENTS = {
+    "presigned": "8 threads, each `POST /uploads` (JWT) for a presigned PUT, then the PUT",
+    "boto3": "8 threads of boto3 `put_object` straight to `ingest`",
+}
 
 
 def log(msg):
@@ -209,22 +223,65 @@ def s3_client(port):
                                       max_pool_connections=UPLOAD_WORKERS))
 
 
-def upload_all(s3, images):
-    """Uploads every image to ingest from 8 threads; returns (t0, seconds), t0 being the
-    real-time clock just before the first upload starts."""
+def read_bodies(images):
     # Read beforehand so the upload time is the server's, not this disk's.
     bodies = []
     for path in images:
         with open(path, "rb") as f:
             bodies.append(f.read())
+    return bodies
+
+
+def upload_with(upload_one, count):
+    """Runs upload_one(i) for every image from 8 threads; returns (t0, seconds), t0 being the
+    real-time clock just before the first upload starts."""
+    with concurrent.futures.ThreadPoolExecutor(UPLOAD_WORKERS) as pool:
+        t0 = time.time()
+        list(pool.map(upload_one, range(count)))  # re-raises the first failed upload
+        return t0, time.time() - t0
+
+
+def upload_boto3(port, images):
+    s3 = s3_client(port)
+    bodies = read_bodies(images)
 
     def put(i):
         s3.put_object(Bucket="ingest", Key=f"bench/{i:04d}.jpg", Body=bodies[i], ContentType="image/jpeg")
+    return upload_with(put, len(bodies))
 
-    with concurrent.futures.ThreadPoolExecutor(UPLOAD_WORKERS) as pool:
-        t0 = time.time()
-        list(pool.map(put, range(len(bodies))))  # re-raises the first failed upload
-        return t0, time.time() - t0
+
+def api_token(binary, config):
+    r = subprocess.run([binary, "token", "--config", config], capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError(f"bucketfire token failed: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+def upload_presigned(port, images, token):
+    """Each image as a client of the pipeline uploads it: POST /uploads for a presigned PUT,
+    then the PUT with exactly the headers the answer lists (they are signed)."""
+    bodies = read_bodies(images)
+    local = threading.local()
+
+    def request(method, target, body, headers):
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        local.conn.request(method, target, body=body, headers=headers)
+        resp = local.conn.getresponse()
+        return resp.status, resp.read()
+
+    def put(i):
+        asked = json.dumps({"contentType": "image/jpeg", "size": len(bodies[i])})
+        status, body = request("POST", "/_api/uploads", asked,
+                               {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        if status != 201:
+            raise RuntimeError(f"POST /uploads answered {status}: {body[:200]!r}")
+        upload = json.loads(body)["upload"]
+        url = urllib.parse.urlsplit(upload["url"])
+        status, body = request("PUT", url.path + "?" + url.query, bodies[i], upload["headers"])
+        if status != 200:
+            raise RuntimeError(f"presigned PUT answered {status}: {body[:200]!r}")
+    return upload_with(put, len(bodies))
 
 
 class Invocations:
@@ -321,14 +378,17 @@ def count_objects(s3, bucket, prefix):
     return n
 
 
-def run_pipeline(binary, images, workdir, timeout):
+def run_pipeline(binary, images, workdir, timeout, client):
     config = os.path.join(workdir, "pipeline.json")
     write_pipeline(config)
     proc, port = start_server(binary, workdir, config)
     try:
         s3 = s3_client(port)
         inv = Invocations(port)
-        t0, upload_s = upload_all(s3, images)
+        if client == "boto3":
+            t0, upload_s = upload_boto3(port, images)
+        else:
+            t0, upload_s = upload_presigned(port, images, api_token(binary, config))
         wait_for_thumbnails(inv, len(images), timeout)
         thumbs = inv.ok("thumbnail")
         last_thumbnail = max(map(end_s, thumbs)) if thumbs else t0
@@ -346,7 +406,7 @@ def run_pipeline(binary, images, workdir, timeout):
             "failed_invocations": len(inv.failed()),
             "failure_examples": inv.failure_examples(),
             "thumbnails_in_processed": count_objects(s3, "processed", "thumbnails/"),
-            "archived": count_objects(s3, "archive", "bench/"),
+            "archived": count_objects(s3, "archive", "bench/" if client == "boto3" else "uploads/"),
             "failure_records": count_objects(s3, "archive", "aws/lambda/async/"),
         }
     except Exception:
@@ -434,6 +494,7 @@ def render(info, args, runs, s):
              f"{n} JPEGs of 2048x1536 (3.1 megapixels, {args.image_bytes / n / 1024:.0f} KiB on average), "
              f"one 256-pixel JPEG thumbnail each; {what}; "
              f"data dir on {info['data_dir_filesystem']}; load average at start {info['load_average']}.", "",
+             f"Uploads: {UPLOAD_CLIENTS[args.client]}.", "",
              f"Command: `{info['command']}`. "
              f"Floor: `{floor[0]['command']}`.", "",
              "| measure | bucketfire pipeline | vipsthumbnail floor |", "|---|---:|---:|",
@@ -446,6 +507,8 @@ def render(info, args, runs, s):
              f"{min(r['thumbnails'] for r in floor)} files |"]
     if len(runs) > 1:
         lines.append(f"| all runs (s) | {all_seconds(pipe)} | {all_seconds(floor)} |")
+        lines.append("| pipeline ÷ floor, run by run | " +
+                     ", ".join(f"{p['seconds'] / f['seconds']:.2f}" for p, f in zip(pipe, floor)) + " | |")
     lines.append(f"| other processes' CPU during the measurement (share of the machine) | "
                  f"{max_share(pipe)} | {max_share(floor)} |")
     verdict = "met" if s["met"] else "missed"
@@ -483,6 +546,8 @@ def main():
     p.add_argument("--image-dir", help="image cache (default /tmp/bucketfire-bench-images-N)")
     p.add_argument("--timeout", type=float, default=600, help="seconds to wait for the last thumbnail")
     p.add_argument("--out-dir", default=os.path.join(BENCH_DIR, "results"))
+    p.add_argument("--client", choices=["presigned", "boto3"], default="presigned",
+                   help="how the images are uploaded (results: pipeline-latest, or pipeline-boto3-latest)")
     a = p.parse_args()
     if a.images < 1 or a.runs < 1:
         sys.exit("pipeline-bench: --images and --runs must be at least 1")
@@ -504,14 +569,26 @@ def main():
         for i in range(a.runs):
             run_dir = os.path.join(top, f"run-{i + 1}")
             os.makedirs(run_dir)
-            log(f"run {i + 1}/{a.runs}: vipsthumbnail floor")
-            with ForeignCpu() as noise:
-                floor = run_floor(images, run_dir)
-            floor["foreign_cpu_share"] = noise.share
-            log(f"run {i + 1}/{a.runs}: bucketfire pipeline")
-            with ForeignCpu() as noise:
-                pipe = run_pipeline(binary, images, run_dir, a.timeout)
-            pipe["foreign_cpu_share"] = noise.share
+            def measure_floor():
+                log(f"run {i + 1}/{a.runs}: vipsthumbnail floor")
+                with ForeignCpu() as noise:
+                    result = run_floor(images, run_dir)
+                result["foreign_cpu_share"] = noise.share
+                return result
+
+            def measure_pipeline():
+                log(f"run {i + 1}/{a.runs}: bucketfire pipeline ({a.client} uploads)")
+                with ForeignCpu() as noise:
+                    result = run_pipeline(binary, images, run_dir, a.timeout, a.client)
+                result["foreign_cpu_share"] = noise.share
+                return result
+            # Alternating which side goes first cancels a steady drift in the machine's speed.
+            if i % 2 == 0:
+                floor = measure_floor()
+                pipe = measure_pipeline()
+            else:
+                pipe = measure_pipeline()
+                floor = measure_floor()
             log(f"run {i + 1}/{a.runs}: pipeline {pipe['seconds']:.2f} s, floor {floor['seconds']:.2f} s")
             runs.append({"pipeline": pipe, "floor": floor})
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -519,8 +596,9 @@ def main():
         shutil.rmtree(top, ignore_errors=True)
 
     s = summarise(runs)
-    write_results(a.out_dir, "pipeline",
-                  {"info": info, "images": a.images, "image_size": "2048x1536", "image_bytes": a.image_bytes,
+    write_results(a.out_dir, "pipeline" if a.client == "presigned" else "pipeline-boto3",
+                  {"info": info, "client": a.client, "images": a.images, "image_size": "2048x1536",
+                   "image_bytes": a.image_bytes,
                    "thumbnail_environment": THUMBNAIL_ENV, "summary": s, "runs": runs},
                   render(info, a, runs, s))
 
