@@ -12,7 +12,7 @@
 #include "emulator/api/jwt.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 #include "emulator/events/dispatcher.h"
 #include "emulator/events/s3_notifier.h"
 #include "emulator/api/api_service.h"

@@ -1,7 +1,6 @@
 #include "sdk/signer.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "sdk/hash.h"
 #include "sdk/text.h"

@@ -7,7 +7,7 @@
 
 #include "emulator/api/payload_v2.h"
 #include "emulator/auth/verify.h"
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/s3/router.h"
 #include "sdk/hash.h"

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/s3/xml.h"
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/xml.h"

@@ -2,7 +2,7 @@
 
 #include <mutex>
 
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 
 namespace bf {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "emulator/auth/verify.h"
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/lambda/lambda_errors.h"
 #include "emulator/s3/router.h"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 #include "emulator/lambda/code_archive.h"
 #include "emulator/lambda/lambda_api.h"
 #include "emulator/lambda/lambda_errors.h"

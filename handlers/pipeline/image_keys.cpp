@@ -1,7 +1,6 @@
 #include "handlers/pipeline/image_keys.h"
 
 #include <cctype>
-#include <ctime>
 #include <stdexcept>
 
 #include "sdk/hash.h"
@@ -10,20 +9,6 @@
 namespace bf::pipeline {
 
 namespace {
-
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> items;
-  std::string item;
-  for (char c : list + ",") {
-    if (c == ',') {
-      if (!item.empty()) items.push_back(item);
-      item.clear();
-    } else if (!std::isspace(static_cast<unsigned char>(c))) {
-      item += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  return items;
-}
 
 std::string_view file_stem(std::string_view key) {
   auto slash = key.rfind('/');
@@ -102,7 +87,7 @@ std::optional<std::string> id_from_artefact_key(std::string_view key) {
 
 std::vector<int> parse_sizes(const std::string& list, const std::string& what) {
   std::vector<int> sizes;
-  for (const auto& item : split_list(list)) {
+  for (const auto& item : split_comma_list(ascii_lower(list))) {
     std::size_t used = 0;
     int size = 0;
     try {
@@ -120,7 +105,7 @@ std::vector<int> parse_sizes(const std::string& list, const std::string& what) {
 
 std::vector<ThumbnailFormat> parse_thumbnail_formats(const std::string& list, const std::string& what) {
   std::vector<ThumbnailFormat> formats;
-  for (const auto& item : split_list(list)) {
+  for (const auto& item : split_comma_list(ascii_lower(list))) {
     auto f = thumbnail_format(item);
     if (!f) throw std::invalid_argument(what + ": \"" + item + "\" is not webp or jpeg");
     formats.push_back(*f);

@@ -322,7 +322,7 @@ std::vector<std::string> make_thumbnails(const std::string& path, const ImageInf
   try {
     VImage thumb = VImage::thumbnail_source(open_source(path), size, thumbnail_options(info, size, VIPS_SIZE_DOWN));
     // Decoded once, into memory, when more than one thing is made from it.
-    if (fingerprint || formats.size() > 1) thumb = thumb.copy_memory();
+    if ((fingerprint ? 1 : 0) + formats.size() > 1) thumb = thumb.copy_memory();
     if (fingerprint) *fingerprint = fingerprint_of(thumb);
     std::vector<std::string> encoded;
     for (const auto& format : formats) encoded.push_back(encode(thumb, format, quality));
@@ -338,13 +338,10 @@ std::string make_thumbnail(const std::string& path, const ImageInfo& info, int s
 }
 
 Fingerprint fingerprint_image(const std::string& path, const ImageInfo& info) {
-  ensure_vips();
-  try {
-    // 256 pixels, the default smallest thumbnail, so both ways give the same answer by default.
-    return fingerprint_of(VImage::thumbnail_source(open_source(path), 256, thumbnail_options(info, 256, VIPS_SIZE_DOWN)));
-  } catch (const VError& e) {
-    throw ImageError("CorruptImage", "cannot decode the image: " + vips_message(e, path));
-  }
+  // 256 pixels, the default smallest thumbnail, so both ways give the same answer by default.
+  Fingerprint fingerprint;
+  make_thumbnails(path, info, 256, {}, 0, &fingerprint);
+  return fingerprint;
 }
 
 int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }

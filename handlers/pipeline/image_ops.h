@@ -57,7 +57,8 @@ struct Fingerprint {
 // ImageError(CorruptImage) if the pixels cannot be decoded (a truncated file).
 std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
                            int quality, Fingerprint* fingerprint = nullptr);
-// The same size in each of `formats` (in that order) from one decode.
+// The same size in each of `formats` (in that order) from one decode; with no formats, only
+// the fingerprint.
 std::vector<std::string> make_thumbnails(const std::string& path, const ImageInfo& info, int size,
                                          const std::vector<ThumbnailFormat>& formats, int quality,
                                          Fingerprint* fingerprint = nullptr);

@@ -82,7 +82,9 @@ std::map<std::string, std::string> stale_documents(Context& ctx, const Settings&
   std::map<std::string, std::string> stale;
   for (const auto& object : ctx.s3().list_all(settings.processed_bucket, "metadata/")) {
     auto id = id_from_artefact_key(object.key);
-    if (id && index.indexed_etag(*id) != unquoted(object.etag)) stale[*id] = unquoted(object.etag);
+    if (!id) continue;
+    std::string etag = unquoted(object.etag);
+    if (index.indexed_etag(*id) != etag) stale[*id] = std::move(etag);
   }
   return stale;
 }
@@ -106,9 +108,18 @@ Json indexer(const S3Event& event, Context& ctx) {
 
   std::map<std::string, Json> fetched;  // metadata documents read so far, by id
   for (int attempt = 1;; ++attempt) {
+    const Json already_indexed = {{"indexed", Json::array()}, {"alreadyIndexed", true}, {"attempts", attempt}};
     std::optional<SearchIndex> index = own_turn ? take_kept_if_current(ctx, settings, kept) : std::nullopt;
-    std::string etag = index ? kept.etag : "";
-    if (!index) {
+    std::string etag;
+    if (index) {
+      etag = kept.etag;
+      if (!own.empty() && std::all_of(own.begin(), own.end(), [&](const auto& o) {
+            return index->indexed_etag(o.first) == o.second;
+          })) {
+        keep(kept, own_turn, settings, std::move(*index), etag);
+        return already_indexed;
+      }
+    } else {
       auto stored = read_text(ctx, settings.processed_bucket, key);
       if (stored) {
         etag = stored->etag;
@@ -116,15 +127,9 @@ Json indexer(const S3Event& event, Context& ctx) {
         if (!own.empty() && std::all_of(own.begin(), own.end(), [&](const auto& o) {
               return SearchIndex::text_has_document(stored->text, o.second);
             }))
-          return Json{{"indexed", Json::array()}, {"alreadyIndexed", true}, {"attempts", attempt}};
+          return already_indexed;
       }
       index = SearchIndex::parse(stored ? stored->text : "");
-    }
-    if (!etag.empty() && !own.empty() && std::all_of(own.begin(), own.end(), [&](const auto& o) {
-          return index->indexed_etag(o.first) == o.second;
-        })) {
-      keep(kept, own_turn, settings, std::move(*index), etag);
-      return Json{{"indexed", Json::array()}, {"alreadyIndexed", true}, {"attempts", attempt}};
     }
     // Catching up on every stale document, not only this event's, means one write covers a
     // burst of uploads: the runs that lose the race then mostly find their work done.

@@ -13,6 +13,7 @@
 
 #include "handlers/pipeline/handlers.h"
 #include "handlers/pipeline/support.h"
+#include "sdk/text.h"
 
 namespace bf::pipeline {
 
@@ -40,19 +41,8 @@ Json fingerprint_json(const Fingerprint& fp) {
 
 // The tags the uploader asked for (x-amz-meta-tags, comma-separated).
 Json tags_of(const ObjectInfo& object) {
-  Json tags = Json::array();
-  if (auto it = object.metadata.find("tags"); it != object.metadata.end()) {
-    std::string tag;
-    for (char c : it->second + ",") {
-      if (c == ',') {
-        if (!tag.empty()) tags.push_back(tag);
-        tag.clear();
-      } else if (c != ' ') {
-        tag += c;
-      }
-    }
-  }
-  return tags;
+  auto it = object.metadata.find("tags");
+  return it == object.metadata.end() ? Json::array() : Json(split_comma_list(it->second));
 }
 
 // The metadata document of an upload, but for when it was written (processedAt).

@@ -1,29 +1,15 @@
 // The request functions behind the HTTP API: ask for an upload (presigned PUT URL and POST
 // form), look at an image's artefacts, search the index, and find similar pictures.
 #include <chrono>
-#include <cstdio>
-#include <random>
 
 #include "handlers/pipeline/handlers.h"
 #include "handlers/pipeline/search_index.h"
 #include "handlers/pipeline/support.h"
+#include "sdk/uuid.h"
 
 namespace bf::pipeline {
 
 namespace {
-
-std::string random_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const std::uint64_t hi = rng(), lo = rng();
-  char buf[40];
-  // A version 4 UUID: random, with the version and variant bits set.
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-4%03llx-%04llx-%012llx",
-                static_cast<unsigned long long>(hi >> 32), static_cast<unsigned long long>((hi >> 16) & 0xffff),
-                static_cast<unsigned long long>(hi & 0x0fff),
-                static_cast<unsigned long long>(((lo >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(lo & 0xffffffffffffull));
-  return buf;
-}
 
 // The request body as text (the HTTP API base64-encodes non-text bodies).
 std::string request_body(const Json& event) {
@@ -132,7 +118,7 @@ Json presign(const Json& event, Context& ctx) {
   const auto tags = tags_header(request.value("tags", Json()), tag_error);
   if (!tag_error.empty()) return http_error(400, tag_error);
 
-  const std::string id = random_id();
+  const std::string id = new_uuid();
   const std::string key = upload_key(id, format->extension, std::chrono::system_clock::now());
   // The PUT signs the type and the declared length, so the upload must be what was asked for.
   std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", format->content_type},

@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <optional>
-#include <ctime>
 #include <stdexcept>
 
 #include "sdk/text.h"

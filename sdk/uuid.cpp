@@ -1,4 +1,4 @@
-#include "emulator/base/uuid.h"
+#include "sdk/uuid.h"
 
 #include <cstdint>
 #include <random>
