@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The reference image pipeline end to end, next to the compute floor of the same work.
 
-Not a test: it measures and reports. Results: bench/results/pipeline-latest.{md,json}.
+Not a test: it measures and reports. Results: bench/results/pipeline-latest.{md,json}
+(pipeline-boto3-latest with --client boto3).
 
-  python3 bench/pipeline.py [--images 200] [--runs 1] [--build-dir DIR]
+  python3 bench/pipeline.py [--images 200] [--runs 1] [--build-dir DIR] [--client presigned|boto3]
 
 What is measured, per run, on the same generated images (~3 megapixels each, 2048x1536
 JPEGs from scripts/make-fixture-images.sh, cached between runs):
@@ -21,8 +22,9 @@ JPEGs from scripts/make-fixture-images.sh, cached between runs):
   (`startedUs` + `durationMs` from GET /_bucketfire/invocations, both on the machine's
   real-time clock, like the start).
 - **vipsthumbnail floor**: one `vipsthumbnail --size 256` process over all the files, with
-  the options the thumbnail function uses (sRGB export profile, JPEG Q82, stripped, optimised
-  Huffman tables; it autorotates by default). The inputs are all larger than 256 pixels, so
+  the options the thumbnail function uses (JPEG Q82, stripped, optimised
+  Huffman tables; it autorotates by default; the images carry no ICC profile, so neither side
+  converts colour). The inputs are all larger than 256 pixels, so
   its default `--size` mode makes the same never-enlarging fit into 256x256 as the
   function's. Timed wall-clock around the process.
 
@@ -54,7 +56,7 @@ import boto3
 from botocore.config import Config
 
 # Helpers shared with the main benchmark.
-from bench import ForeignCpu, build_type, free_port, sha256_file, write_results
+from bench import ForeignCpu, build_type, free_port, proc_status, sha256_file, write_results
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -120,9 +122,11 @@ def write_pipeline(path):
     """fixtures/pipeline.json with one 256-pixel JPEG thumbnail per image."""
     with open(os.path.join(REPO, "fixtures", "pipeline.json")) as f:
         pipeline = json.load(f)
+    # Every function that knows the thumbnail set (thumbnail makes it, archiver waits for it,
+    # images links to it) gets the same one.
     for function in pipeline["functions"]:
-        if function["name"] in ("thumbnail", "archiver"):
-            function.setdefault("environment", {}).update(THUMBNAIL_ENV)
+        if "THUMBNAIL_SIZES" in function.get("environment", {}):
+            function["environment"].update(THUMBNAIL_ENV)
     with open(path, "w") as f:
         json.dump(pipeline, f, indent=2)
 
@@ -208,12 +212,7 @@ def process_usage(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-    hwm_kib = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                hwm_kib = int(line.split()[1])
-    return cpu, hwm_kib / 1024
+    return cpu, proc_status(pid).get("VmHWM", 0) / 1024
 
 
 def s3_client(port):
@@ -241,8 +240,7 @@ def upload_with(upload_one, count):
         return t0, time.time() - t0
 
 
-def upload_boto3(port, images):
-    s3 = s3_client(port)
+def upload_boto3(s3, images):
     bodies = read_bodies(images)
 
     def put(i):
@@ -341,13 +339,13 @@ POLL_S = 0.5
 
 
 def wait_for_thumbnails(inv, count, timeout):
-    """Until every image has an outcome: a thumbnail, or a failed thumbnail or metadata
-    invocation (metadata hands over to thumbnail only on success)."""
+    """Until every image has an outcome: a thumbnail, or a failed thumbnail invocation (the
+    first function an upload reaches; metadata comes after it)."""
     deadline = time.monotonic() + timeout
     while True:
         inv.poll()
         done = len(inv.ok("thumbnail"))
-        failed = len(inv.failed("thumbnail")) + len(inv.failed("metadata"))
+        failed = len(inv.failed("thumbnail"))
         if done + failed >= count:
             return
         if time.monotonic() > deadline:
@@ -356,8 +354,8 @@ def wait_for_thumbnails(inv, count, timeout):
 
 
 def wait_settled(inv, timeout=120):
-    """After the last thumbnail the archiver still runs, and throttled indexer events wait out
-    their back-off (1 s, 2 s, 4 s, ...): wait until the server has no queued events and no new
+    """After the last thumbnail metadata, indexer and archiver still run, and throttled events,
+    if any, wait out their back-off (1 s, 2 s, 4 s, ...): wait until the server has no queued events and no new
     invocation has appeared for a second (bounded)."""
     deadline = time.monotonic() + timeout
     seen, quiet_since = -1, time.monotonic()
@@ -386,7 +384,7 @@ def run_pipeline(binary, images, workdir, timeout, client):
         s3 = s3_client(port)
         inv = Invocations(port)
         if client == "boto3":
-            t0, upload_s = upload_boto3(port, images)
+            t0, upload_s = upload_boto3(s3, images)
         else:
             t0, upload_s = upload_presigned(port, images, api_token(binary, config))
         wait_for_thumbnails(inv, len(images), timeout)

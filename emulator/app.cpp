@@ -411,13 +411,13 @@ int print_token(const TokenOptions& options) {
     return 2;
   }
   const PipelineConfig& pipeline = std::get<PipelineConfig>(loaded);
+  // The named authorizer, else the first; either way a JWT one with a secret to sign with.
   const Authorizer* chosen = nullptr;
-  std::string chosen_name;
   for (const auto& [name, authorizer] : pipeline.authorizers) {
-    const bool signs = authorizer.type == "jwt" && !authorizer.jwt.secret.empty();
-    if (!options.authorizer.empty() ? name == options.authorizer && signs : signs && !chosen) {
+    if (authorizer.type == "jwt" && !authorizer.jwt.secret.empty() &&
+        (options.authorizer.empty() || name == options.authorizer)) {
       chosen = &authorizer;
-      chosen_name = name;
+      break;
     }
   }
   if (!chosen) {

@@ -51,6 +51,7 @@ class PipelineClient:
         proc = subprocess.run([harness.binary_path(), "token", "--config", PIPELINE_FILE],
                               capture_output=True, text=True, check=True)
         self.token = proc.stdout.strip()
+        self.s3 = server.client()  # polled often: one client, not one per poll
 
     def api(self, method, path, body=None, token=True, headers=None):
         sent = {"Content-Type": "application/json"} if body is not None else {}
@@ -116,15 +117,14 @@ class PipelineClient:
                                 interval=0.1)
 
     def read_json(self, bucket, key):
-        s3 = self.server.client()
         try:
-            return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-        except s3.exceptions.NoSuchKey:
+            return json.loads(self.s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        except self.s3.exceptions.NoSuchKey:
             return None
 
     def failure_records(self, function):
         """The on-failure records the pipeline left in archive for `function`, by upload key."""
-        s3 = self.server.client()
+        s3 = self.s3
         records = {}
         listing = s3.list_objects_v2(Bucket="archive", Prefix=f"aws/lambda/async/{function}/")
         for item in listing.get("Contents", []):
