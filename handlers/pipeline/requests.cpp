@@ -1,6 +1,7 @@
 // The request functions behind the HTTP API: ask for an upload (presigned PUT URL and POST
 // form), look at an image's artefacts, search the index, and find similar pictures.
 #include <chrono>
+#include <set>
 
 #include "handlers/pipeline/handlers.h"
 #include "handlers/pipeline/search_index.h"
@@ -165,11 +166,16 @@ Json images(const Json& event, Context& ctx) {
   auto url = [&](const std::string& bucket, const std::string& key) {
     return ctx.s3().presign("GET", bucket, key, settings.url_expiry).url;
   };
+  // Every thumbnail there is gets a URL; the image is complete when each configured one exists
+  // (the archiver's test), whatever else a different configuration left.
   Json thumbnails = Json::array();
-  std::size_t expected = 0;
+  std::size_t expected = 0, present = 0;
   for (int size : settings.thumbnail_sizes) {
-    expected += settings.thumbnail_formats.size();
+    std::set<std::string> configured;
+    for (const auto& format : settings.thumbnail_formats) configured.insert(thumbnail_key(size, id, format));
+    expected += configured.size();
     for (const auto& object : ctx.s3().list_objects_v2(settings.processed_bucket, thumbnail_prefix(size, id)).objects) {
+      present += configured.count(object.key);
       const std::string ext = object.key.substr(object.key.rfind('.') + 1);
       auto format = thumbnail_format(ext);
       thumbnails.push_back(Json{{"size", size},
@@ -194,7 +200,7 @@ Json images(const Json& event, Context& ctx) {
   }
   const Json& doc = metadata->value;
   return http_json(200, Json{{"id", id},
-                             {"complete", thumbnails.size() >= expected},
+                             {"complete", present == expected},
                              {"format", doc.value("format", "")},
                              {"width", doc.value("width", 0)},
                              {"height", doc.value("height", 0)},
