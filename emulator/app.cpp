@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "emulator/api/jwt.h"
+#include "emulator/auth/verify.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
 #include "sdk/uuid.h"
@@ -101,7 +102,9 @@ class Emulator {
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
         log_);
     external_ = std::make_unique<ExternalRuntimes>(
-        ExternalSettings{options_.region, options_.access_key, options_.secret_key, ""}, log_);
+        ExternalSettings{options_.region, options_.access_key, options_.secret_key, "",
+                         options_.data_dir == ":memory:" ? "" : options_.data_dir + "/functions"},
+        log_);
     invoker_->set_external_runtimes(external_.get());
     lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, *store_, *clock_, credentials_,
                                           options_.region, external_.get());
@@ -124,7 +127,7 @@ class Emulator {
     store_->on_enqueue([this] { dispatcher_->wake(); });
     internal_ = std::make_unique<InternalApi>(
         log_, *store_, *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
-        [this] { dispatcher_->wake(); });
+        [this] { dispatcher_->wake(); }, internal_gate());
     RouteTable routes;
     for (const auto& r : pipeline_.routes) {
       std::string error;
@@ -138,7 +141,11 @@ class Emulator {
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
                                         credentials_, *clock_, options_.region);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);
-    return apply_pipeline();
+    if (std::string err = apply_pipeline(); !err.empty()) return err;
+    // Functions and settings made through the Lambda API come back, and are kept from now on.
+    for (const auto& problem : registry_.keep_in(*store_))
+      std::fprintf(stderr, "bucketfire: a saved function was not restored: %s\n", problem.c_str());
+    return "";
   }
 
   // External functions reach S3 (and everything else) at this URL.
@@ -181,6 +188,22 @@ class Emulator {
       transport = inprocess_;
     }
     return std::make_unique<S3Client>(std::move(transport), std::move(opts), std::move(before_call));
+  }
+
+  // /_bucketfire/ moves the clock and shows every function's logs: beyond loopback it takes
+  // the same signed requests as S3.
+  InternalApi::Gate internal_gate() {
+    if (is_loopback_address(options_.bind_address)) return {};
+    return [this](const HttpRequest& request) -> std::string {
+      auto routed = route_s3(request, RouterOptions{});
+      if (auto* err = std::get_if<S3Error>(&routed)) return err->message;
+      auto auth = authenticate(request, std::get<Endpoint>(routed),
+                               AuthSettings{credentials_, *clock_, options_.region});
+      if (auto* err = std::get_if<S3Error>(&auth))
+        return "this server listens beyond loopback: sign requests to /_bucketfire/ with its "
+               "credentials (SigV4, service s3): " + err->code + ": " + err->message;
+      return "";
+    };
   }
 
   std::string apply_pipeline() {
@@ -240,6 +263,18 @@ class Emulator {
 }  // namespace
 
 int serve(const ServeOptions& options) {
+  // test/test is published in every guide to local AWS tools: beyond loopback it would let
+  // anyone who can reach the port create functions, that is, run code on this machine.
+  if (!is_loopback_address(options.bind_address) && options.access_key == "test" &&
+      options.secret_key == "test") {
+    std::fprintf(stderr,
+                 "bucketfire: refusing to listen on %s with the published credentials test/test: "
+                 "anyone who reaches the port could run code here. Pass --access-key KEY "
+                 "--secret-key SECRET (a --credentials file adds principals but keeps the default "
+                 "one), or bind 127.0.0.1.\n",
+                 options.bind_address.c_str());
+    return 2;
+  }
   Emulator emulator(options, stdout);
   if (std::string err = emulator.open(); !err.empty()) {
     std::fprintf(stderr, "bucketfire: %s\n", err.c_str());
@@ -334,16 +369,17 @@ int invoke_once(const InvokeOptions& options) {
   auto fn = emulator.registry().find(options.function);
   if (!fn) {
     // Not declared in a pipeline file: run the handler of that name with default settings.
+    // It is not added to the registry, which would keep it in the data directory.
+    if (!emulator.registry().handlers().count(options.function)) {
+      std::fprintf(stderr, "bucketfire: no function or handler named %s (unknown handler \"%s\")\n",
+                   options.function.c_str(), options.function.c_str());
+      return 2;
+    }
     FunctionConfig adhoc;
     adhoc.name = options.function;
     adhoc.handler = options.function;
     adhoc.last_modified_ms = emulator.clock().now_ms();
-    if (auto err = emulator.registry().put(adhoc)) {
-      std::fprintf(stderr, "bucketfire: no function or handler named %s (%s)\n",
-                   options.function.c_str(), err->c_str());
-      return 2;
-    }
-    fn = emulator.registry().find(options.function);
+    fn = adhoc;
   }
   InvokeRequest req;
   req.function = *fn;
@@ -396,7 +432,7 @@ int print_sample_s3_event(const SampleEventOptions& o) {
     r.etag = o.etag;
   }
   r.sequencer = "0055AED6DCD90281E5";
-  std::fprintf(stdout, "%s\n", S3Event{{r}}.to_json().dump(2).c_str());
+  std::fprintf(stdout, "%s\n", to_text(S3Event{{r}}.to_json(), 2).c_str());
   return 0;
 }
 

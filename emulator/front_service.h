@@ -10,6 +10,10 @@ class FrontService final : public Service {
   FrontService(Service& s3, Service& lambda, Service& internal, Service& api)
       : s3_(s3), lambda_(lambda), internal_(internal), api_(api) {}
   Dispatch begin(const HttpRequest& request) override;
+  // Refusals before routing are worded as S3 words them: S3 is the port's default service.
+  HttpResponse refuse(RequestRefusal why, const std::string& request_id) override {
+    return s3_.refuse(why, request_id);
+  }
 
  private:
   Service& s3_;

@@ -35,6 +35,40 @@ std::uint64_t HttpResponse::body_size() const {
   return std::get<FileRange>(body).length;
 }
 
+int refusal_status(RequestRefusal why) {
+  switch (why) {
+    case RequestRefusal::BadRequest:
+    case RequestRefusal::HeaderTooLarge:
+      return 400;
+    case RequestRefusal::InternalError:
+      return 500;
+    case RequestRefusal::TooManyConnections:
+      return 503;
+  }
+  return 500;
+}
+
+HttpResponse Service::refuse(RequestRefusal why, const std::string& request_id) {
+  HttpResponse res;
+  res.status = refusal_status(why);
+  res.set_header("Content-Type", "text/plain");
+  res.body = why == RequestRefusal::HeaderTooLarge ? "request header section too large\n"
+             : why == RequestRefusal::InternalError ? "internal error\n"
+             : why == RequestRefusal::TooManyConnections ? "too many connections\n"
+                                                   : "bad request\n";
+  res.operation = "Refused";
+  return res;
+}
+
+HttpResponse BodySink::too_busy(const std::string& request_id) {
+  HttpResponse res;
+  res.status = 503;
+  res.set_header("Content-Type", "text/plain");
+  res.body = "too many requests waiting; try again\n";
+  res.operation = "Refused";
+  return res;
+}
+
 std::string new_request_id() {
   static std::atomic<std::uint64_t> counter{0};
   static const std::uint64_t prefix = std::random_device{}();

@@ -77,7 +77,15 @@ class BodySink {
   // the server then calls it on a thread of its own, so an I/O thread never waits on a
   // handler (which may itself be waiting for an I/O thread).
   virtual bool finish_waits() const { return false; }
+  // The answer when finish() would wait but the server already has as many waiting calls as
+  // it allows (each holds a thread): the service's own throttling error.
+  virtual HttpResponse too_busy(const std::string& request_id);
 };
+
+// What the HTTP layer refuses before a service has answered: a request it cannot parse, a
+// header block over the limit, a service that failed unexpectedly, or more connections than
+// the server takes. The service words the answer in its protocol's terms.
+enum class RequestRefusal { BadRequest, HeaderTooLarge, InternalError, TooManyConnections };
 
 // What a service decides after seeing only the request head: answer now, or take the body.
 struct Dispatch {
@@ -89,6 +97,10 @@ class Service {
  public:
   virtual ~Service() = default;
   virtual Dispatch begin(const HttpRequest& request) = 0;
+  // Defaults to a plain-text answer with the refusal's status (400, 400, 500, 503).
+  virtual HttpResponse refuse(RequestRefusal why, const std::string& request_id);
 };
+
+int refusal_status(RequestRefusal why);
 
 }  // namespace bf

@@ -11,8 +11,11 @@
 #include <cstdio>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
+
+#include "emulator/http/request_parser.h"
 
 namespace bf {
 
@@ -26,24 +29,18 @@ constexpr auto tuple_awaitable = net::as_tuple(use_awaitable);
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 64 * 1024;  // room for many x-amz-meta-* headers
-constexpr std::size_t kIoBufferSize = 256 * 1024;
+constexpr std::size_t kIoBufferSize = 256 * 1024;  // allocated when a body moves, not per connection
 constexpr std::uint64_t kSmallBody = 64 * 1024;  // sent with the header in one write
-constexpr auto kIdleTimeout = std::chrono::seconds(120);
+constexpr auto kIdleTimeout = std::chrono::seconds(120);  // a whole request head, or a body read
+constexpr auto kWriteTimeout = std::chrono::seconds(60);  // each write of a response must progress
 constexpr auto kShutdownGrace = std::chrono::seconds(30);
+constexpr std::size_t kMaxConnections = 8192;  // more are answered 503 and closed
+constexpr int kMaxWaitingCalls = 256;  // finish() calls on threads of their own at once
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);  // after EMFILE and the like
 
-HttpRequest to_request(const http::request_parser<http::buffer_body>& parser,
-                       const std::string& remote_ip) {
-  const auto& msg = parser.get();
-  HttpRequest req;
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  for (const auto& field : msg) req.headers.emplace_back(field.name_string(), field.value());
-  req.remote_ip = remote_ip;
-  req.request_id = new_request_id();
-  if (auto len = parser.content_length()) req.content_length = *len;
-  req.has_body = parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
-  return req;
+bool accept_error_is_transient(const boost::system::error_code& ec) {
+  return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+         ec == net::error::no_memory || ec.value() == ENFILE;
 }
 
 }  // namespace
@@ -94,14 +91,38 @@ struct HttpServer::Impl {
   }
 
   // Runs `sink.finish()` on a new thread and resumes on this coroutine's executor.
-  awaitable<HttpResponse> finish_off_thread(BodySink& sink);
+  awaitable<HttpResponse> finish_off_thread(BodySink& sink, const std::string& request_id);
   awaitable<void> accept_loop();
   awaitable<void> session(tcp::socket socket);
+  awaitable<void> refuse_connection(tcp::socket socket);
+  // A service call that threw: logged, and answered with the service's 500 instead of a
+  // dropped connection.
+  HttpResponse failed(const std::string& request_id, const std::exception& e);
+  template <typename F>
+  HttpResponse guarded(F&& call, const std::string& request_id);
+  std::optional<HttpResponse> write_to(BodySink& sink, std::string_view bytes,
+                                       const std::string& request_id);
   awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, HttpResponse& res,
                                           bool head, bool keep_alive, unsigned version,
                                           std::vector<char>& buf);
   void begin_shutdown();
 };
+
+bool is_loopback_address(const std::string& address) {
+  if (address == "localhost") return true;
+  boost::system::error_code ec;
+  auto parsed = net::ip::make_address(address, ec);
+  return !ec && parsed.is_loopback();
+}
+
+// The client's address as a rule would name it: an IPv4 client of a dual-stack (::) listener
+// arrives as ::ffff:a.b.c.d, and is a.b.c.d here.
+std::string client_address(const tcp::endpoint& endpoint) {
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  return address.to_string();
+}
 
 HttpServer::HttpServer(ServerOptions options, Service& service, AccessLog access_log)
     : impl_(std::make_unique<Impl>(std::move(options), service, std::move(access_log))) {}
@@ -137,19 +158,40 @@ void HttpServer::run() {
   while (s.waiting_calls > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
-awaitable<HttpResponse> HttpServer::Impl::finish_off_thread(BodySink& sink) {
+HttpResponse HttpServer::Impl::failed(const std::string& request_id, const std::exception& e) {
+  std::fprintf(stderr, "bucketfire: request %s failed: %s\n", request_id.c_str(), e.what());
+  return service.refuse(RequestRefusal::InternalError, request_id);
+}
+
+template <typename F>
+HttpResponse HttpServer::Impl::guarded(F&& call, const std::string& request_id) {
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    return failed(request_id, e);
+  }
+}
+
+std::optional<HttpResponse> HttpServer::Impl::write_to(BodySink& sink, std::string_view bytes,
+                                                       const std::string& request_id) {
+  try {
+    return sink.write(bytes);
+  } catch (const std::exception& e) {
+    return failed(request_id, e);
+  }
+}
+
+awaitable<HttpResponse> HttpServer::Impl::finish_off_thread(BodySink& sink, const std::string& request_id) {
   auto executor = co_await net::this_coro::executor;
-  ++waiting_calls;
+  // Each waiting call holds a thread; past the bound the service's throttling error answers.
+  if (++waiting_calls > kMaxWaitingCalls) {
+    --waiting_calls;
+    co_return guarded([&] { return sink.too_busy(request_id); }, request_id);
+  }
   co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
-      [this, &sink, executor](auto handler) {
-        std::thread([this, &sink, executor, handler = std::move(handler)]() mutable {
-          HttpResponse response;
-          try {
-            response = sink.finish();
-          } catch (const std::exception& e) {
-            response.status = 500;
-            response.body = std::string("internal error: ") + e.what();
-          }
+      [this, &sink, executor, &request_id](auto handler) {
+        std::thread([this, &sink, executor, &request_id, handler = std::move(handler)]() mutable {
+          HttpResponse response = guarded([&] { return sink.finish(); }, request_id);
           net::post(executor, [handler = std::move(handler), response = std::move(response)]() mutable {
             std::move(handler)(std::move(response));
           });
@@ -199,11 +241,25 @@ awaitable<void> HttpServer::Impl::accept_loop() {
     auto [ec, socket] = co_await acceptor.async_accept(context.get_executor(), tuple_awaitable);
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) break;
+      if (accept_error_is_transient(ec)) {
+        // Out of descriptors or memory: the pending connection stays queued. Retrying at once
+        // would spin a core; wait for connections to close instead.
+        net::steady_timer pause(ioc, kAcceptBackoff);
+        co_await pause.async_wait(tuple_awaitable);
+      }
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
-    net::co_spawn(executor, session(std::move(socket)), net::detached);
+    std::size_t open_connections;
+    {
+      std::lock_guard lock(connections_mutex);
+      open_connections = connections.size();
+    }
+    if (open_connections >= kMaxConnections)
+      net::co_spawn(executor, refuse_connection(std::move(socket)), net::detached);
+    else
+      net::co_spawn(executor, session(std::move(socket)), net::detached);
   }
   // Nothing keeps the io_context alive past the last connection except the grace timer;
   // let it return early when everything is done.
@@ -231,6 +287,7 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
       out.prepare_payload();
     }
     http::response_serializer<http::string_body> sr{out};
+    stream.expires_after(kWriteTimeout);
     if (no_body) {
       sr.split(true);
       auto [ec, n] = co_await http::async_write_header(stream, sr, tuple_awaitable);
@@ -258,10 +315,12 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   out.body().data = nullptr;
   out.body().more = !head && range.length > 0;
   http::response_serializer<http::buffer_body> sr{out};
+  stream.expires_after(kWriteTimeout);
   auto [hec, hn] = co_await http::async_write_header(stream, sr, tuple_awaitable);
   if (hec) throw boost::system::system_error(hec);
   if (head) co_return 0;
 
+  if (buf.empty()) buf.resize(kIoBufferSize);
   std::uint64_t sent = 0;
   while (sent < range.length) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), range.length - sent));
@@ -270,6 +329,7 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
     out.body().data = buf.data();
     out.body().size = static_cast<std::size_t>(got);
     out.body().more = sent + got < range.length;
+    stream.expires_after(kWriteTimeout);  // a reader that stops reading is cut off
     auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) throw boost::system::system_error(ec);
@@ -278,10 +338,25 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   if (!sr.is_done()) {
     out.body().data = nullptr;
     out.body().more = false;
+    stream.expires_after(kWriteTimeout);
     auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
     if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
   }
+  stream.expires_never();
   co_return sent;
+}
+
+// Past kMaxConnections: one 503 and the connection closes, without reading the request.
+awaitable<void> HttpServer::Impl::refuse_connection(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  HttpResponse response = service.refuse(RequestRefusal::TooManyConnections, new_request_id());
+  std::vector<char> no_buffer;
+  try {
+    co_await write_response(stream, response, false, false, 11, no_buffer);
+  } catch (const std::exception&) {
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
@@ -294,34 +369,52 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     registered = connections.insert(connections.end(), conn);
   }
   beast::flat_buffer buffer;
-  std::vector<char> body_buf(kIoBufferSize);
+  std::vector<char> body_buf;  // kIoBufferSize once a body moves; idle connections stay small
   std::string remote_ip;
   {
     boost::system::error_code ec;
     auto endpoint = stream.socket().remote_endpoint(ec);
-    if (!ec) remote_ip = endpoint.address().to_string();
+    if (!ec) remote_ip = client_address(endpoint);
   }
 
   try {
     while (!stopping) {
-      http::request_parser<http::buffer_body> parser;
-      parser.header_limit(kHeaderLimit);
-      parser.body_limit(boost::none);  // S3 objects are large; the service decides limits
+      http_detail::RequestParser parser;
+      http_detail::configure(parser);
       stream.expires_after(kIdleTimeout);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
-      if (ec) break;
+      if (ec) {
+        if (auto why = http_detail::refusal_for(ec)) {
+          conn->busy = true;
+          HttpRequest req;
+          req.method = "-";
+          req.target = "-";
+          req.remote_ip = remote_ip;
+          req.request_id = new_request_id();
+          HttpResponse response = service.refuse(*why, req.request_id);
+          std::uint64_t out = co_await write_response(stream, response, false, false, 11, body_buf);
+          if (access_log) access_log(AccessLogEntry{req, response, 0, out, 0.0});
+        }
+        break;
+      }
       conn->busy = true;
       stream.expires_never();
       auto started = std::chrono::steady_clock::now();
 
-      HttpRequest req = to_request(parser, remote_ip);
+      HttpRequest req = http_detail::to_request(parser, remote_ip);
       const unsigned version = parser.get().version();
       bool keep_alive = parser.get().keep_alive();
       std::uint64_t bytes_in = 0;
 
-      Dispatch dispatch = service.begin(req);
+      Dispatch dispatch;
+      try {
+        dispatch = service.begin(req);
+      } catch (const std::exception& e) {
+        dispatch = Dispatch{failed(req.request_id, e), nullptr};
+      }
       HttpResponse response;
       if (dispatch.sink) {
+        if (body_buf.empty()) body_buf.resize(kIoBufferSize);
         if (auto* expect = req.header("Expect"); expect && iequals(*expect, "100-continue")) {
           http::response<http::empty_body> cont{http::status::continue_, version};
           auto [cec, cn] = co_await http::async_write(stream, cont, tuple_awaitable);
@@ -336,7 +429,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           std::size_t buffered = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
           if (buffered > 0) {
             auto data = static_cast<const char*>(buffer.data().data());
-            early = dispatch.sink->write(std::string_view(data, buffered));
+            early = write_to(*dispatch.sink, std::string_view(data, buffered), req.request_id);
             buffer.consume(buffered);
             remaining -= buffered;
             bytes_in += buffered;
@@ -351,7 +444,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
             }
             remaining -= got;
             bytes_in += got;
-            early = dispatch.sink->write(std::string_view(body_buf.data(), got));
+            early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req.request_id);
           }
         }
         while (!early && !body_failed && !parser.is_done() && parser.chunked()) {
@@ -363,7 +456,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           std::size_t got = body_buf.size() - parser.get().body().size;
           bytes_in += got;
           if (got > 0) {
-            early = dispatch.sink->write(std::string_view(body_buf.data(), got));
+            early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req.request_id);
             if (early) break;
           }
           if (rec) {
@@ -379,9 +472,9 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         } else {
           // (co_await kept out of a conditional expression: GCC 12 mishandles its temporaries.)
           if (dispatch.sink->finish_waits())
-            response = co_await finish_off_thread(*dispatch.sink);
+            response = co_await finish_off_thread(*dispatch.sink, req.request_id);
           else
-            response = dispatch.sink->finish();
+            response = guarded([&] { return dispatch.sink->finish(); }, req.request_id);
         }
       } else {
         response = std::move(*dispatch.response);

@@ -24,6 +24,9 @@ struct AccessLogEntry {
   double milliseconds;
 };
 
+// True for addresses only this machine can reach: 127.0.0.0/8, ::1, "localhost".
+bool is_loopback_address(const std::string& address);
+
 class HttpServer {
  public:
   using AccessLog = std::function<void(const AccessLogEntry&)>;

@@ -15,7 +15,7 @@ HttpResponse json_reply(int status, const Json& body) {
   HttpResponse res;
   res.status = status;
   res.set_header("Content-Type", "application/json");
-  res.body = body.dump(2) + "\n";
+  res.body = to_text(body, 2) + "\n";
   return res;
 }
 
@@ -44,13 +44,14 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
 }
 
 InternalApi::InternalApi(InvocationLog& log, Store& store, const Clock& clock,
-                         VirtualClock* virtual_clock, std::function<void()> clock_moved)
+                         VirtualClock* virtual_clock, std::function<void()> clock_moved, Gate gate)
     : log_(log), store_(store), clock_(clock), virtual_clock_(virtual_clock),
-      clock_moved_(std::move(clock_moved)) {}
+      clock_moved_(std::move(clock_moved)), gate_(std::move(gate)) {}
 
 Dispatch InternalApi::begin(const HttpRequest& request) {
   Dispatch d;
-  d.response = handle(request);
+  std::string refused = gate_ ? gate_(request) : "";
+  d.response = refused.empty() ? handle(request) : error_reply(403, refused);
   d.response->operation = "bucketfire";
   return d;
 }

@@ -1,5 +1,6 @@
-// The emulator's own endpoints under /_bucketfire/ (no signature needed; the server binds
-// 127.0.0.1 by default): recent invocations, function logs, health, and the virtual clock.
+// The emulator's own endpoints under /_bucketfire/: recent invocations, function logs, health,
+// and the virtual clock. No signature is needed while the server binds loopback only; on any
+// other address every request must be signed with the server's credentials.
 #pragma once
 #include <functional>
 
@@ -14,8 +15,10 @@ class InternalApi final : public Service {
  public:
   // `virtual_clock` is null unless the server runs with --clock virtual; `clock_moved` wakes
   // whatever waits on time (the event dispatcher).
+  // `authorized` (when set) decides whether a request may be served: why not, or "".
+  using Gate = std::function<std::string(const HttpRequest&)>;
   InternalApi(InvocationLog& log, Store& store, const Clock& clock, VirtualClock* virtual_clock,
-              std::function<void()> clock_moved);
+              std::function<void()> clock_moved, Gate gate = {});
   Dispatch begin(const HttpRequest& request) override;
 
  private:
@@ -26,6 +29,7 @@ class InternalApi final : public Service {
   const Clock& clock_;
   VirtualClock* virtual_clock_;
   std::function<void()> clock_moved_;
+  Gate gate_;
 };
 
 // "90s", "5m", "2h", "30d" -> milliseconds; nullopt when malformed.
