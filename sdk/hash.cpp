@@ -1,5 +1,9 @@
 #include "sdk/hash.h"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -174,6 +178,16 @@ std::string Digest::finish() {
     throw std::runtime_error("EVP_DigestFinal_ex failed");
   }
   return std::string(reinterpret_cast<char*>(buf), len);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool is_sha256_hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 }  // namespace bf

@@ -21,6 +21,12 @@ std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha1(std::string_view key, std::string_view data);
 
+// Compares without an early exit, so the time taken does not reveal a matching prefix: for
+// signatures and secrets.
+bool constant_time_equal(std::string_view a, std::string_view b);
+// 64 lower-case hex digits: a SHA-256 as SigV4 writes it.
+bool is_sha256_hex(std::string_view s);
+
 // Streaming digest, for bodies that never sit in memory whole.
 class Digest {
  public:

@@ -435,7 +435,7 @@ PresignedPost S3Client::presigned_post(const std::string& bucket, const std::str
     field("x-amz-security-token", options_.credentials.session_token);
 
   const Json policy = {{"expiration", iso8601_ms(now + expires)}, {"conditions", policy_conditions}};
-  const std::string encoded = base64_encode(policy.dump());
+  const std::string encoded = base64_encode(to_text(policy));
   post.fields.emplace_back("policy", encoded);
   post.fields.emplace_back(
       "x-amz-signature",

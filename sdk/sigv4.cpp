@@ -101,16 +101,22 @@ std::string canonical_query_string(const Params& decoded_params) {
 
 std::string canonical_headers(const Params& headers,
                               const std::vector<std::string>& signed_headers) {
+  // Headers by lower-case name, in arrival order within a name; each signed name is then a
+  // binary search, so the cost grows as (signed + present) × log(present), never their product.
+  std::vector<std::pair<std::string, const std::string*>> by_name;
+  by_name.reserve(headers.size());
+  for (const auto& [name, value] : headers) by_name.emplace_back(ascii_lower(name), &value);
+  std::stable_sort(by_name.begin(), by_name.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out;
   for (const std::string& wanted : signed_headers) {
     out += wanted;
     out.push_back(':');
-    bool first = true;
-    for (const auto& [name, value] : headers) {
-      if (ascii_lower(name) != wanted) continue;
+    auto it = std::lower_bound(by_name.begin(), by_name.end(), wanted,
+                               [](const auto& entry, const std::string& name) { return entry.first < name; });
+    for (bool first = true; it != by_name.end() && it->first == wanted; ++it, first = false) {
       if (!first) out.push_back(',');
-      out += trim_all(value);
-      first = false;
+      out += trim_all(*it->second);
     }
     out.push_back('\n');
   }

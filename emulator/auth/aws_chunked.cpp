@@ -33,20 +33,6 @@ int hex_value(char c) {
   return -1;
 }
 
-bool is_lower_hex64(std::string_view s) {
-  if (s.size() != 64) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-// Compares without an early exit so the time taken does not reveal the matching prefix.
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 std::string_view trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
@@ -162,7 +148,7 @@ std::optional<DecodeError> AwsChunkedDecoder::on_size_line() {
       return fail("InvalidRequest", "aws-chunked chunk header is missing chunk-signature.");
     }
     std::string sig = ascii_lower(extension.substr(kChunkSignaturePrefix.size()));
-    if (!is_lower_hex64(sig)) {
+    if (!is_sha256_hex(sig)) {
       return fail("InvalidRequest", "aws-chunked chunk-signature is not 64 hex digits.");
     }
     chunk_signature_ = std::move(sig);
@@ -227,7 +213,7 @@ std::optional<DecodeError> AwsChunkedDecoder::on_trailer_line() {
 
   if (name == kTrailerSignatureName) {
     std::string sig = ascii_lower(value);
-    if (!signed_trailer || !is_lower_hex64(sig)) {
+    if (!signed_trailer || !is_sha256_hex(sig)) {
       return fail("MalformedTrailerError", std::string(kMalformedTrailer));
     }
     trailer_signature_ = std::move(sig);

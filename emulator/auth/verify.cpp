@@ -1,14 +1,14 @@
 #include "emulator/auth/verify.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 
 #include "emulator/s3/xml.h"
+#include "sdk/hash.h"
 #include "sdk/sigv2.h"
 #include "sdk/sigv4.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -16,10 +16,8 @@ namespace {
 
 constexpr std::int64_t kMaxSkewSeconds = 15 * 60;
 constexpr std::int64_t kMaxPresignSeconds = 7 * 24 * 3600;
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+constexpr std::int64_t kMaxPresignV2Seconds = 366 * 24 * 3600;
+constexpr std::size_t kMaxSignedHeaders = 1024;
 
 std::string spaced_hex(std::string_view bytes) {
   std::string out;
@@ -141,6 +139,41 @@ std::optional<S3Error> verify_v4_signature(sigv4::RequestToSign to_sign, const E
   return signature_mismatch(creds.access_key, sts, provided, canonical);
 }
 
+// SignedHeaders: lower-case names, sorted, no repeats, at most kMaxSignedHeaders of them (a
+// longer list cannot be honest: the header block is bounded). Returns the names, or a message
+// saying what is wrong with the list.
+std::variant<std::vector<std::string>, std::string> parse_signed_headers(std::string_view list) {
+  auto names = split(list, ';');
+  if (names.size() > kMaxSignedHeaders)
+    return "SignedHeaders names more than " + std::to_string(kMaxSignedHeaders) + " headers";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& n = names[i];
+    if (n.empty() || std::any_of(n.begin(), n.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+      return "SignedHeaders must be lower-case header names separated by ';'";
+    if (i > 0 && names[i - 1] >= n) return "SignedHeaders must be sorted and without repeats";
+  }
+  return names;
+}
+
+// S3 refuses a SigV4 request carrying a Host or x-amz-* header its signature does not cover:
+// otherwise anyone holding a presigned URL could add, say, x-amz-copy-source to it.
+std::optional<S3Error> check_all_signed(const HttpRequest& request,
+                                        const std::vector<std::string>& signed_names) {
+  std::vector<std::string> unsigned_names;
+  for (const auto& [name, value] : request.headers) {
+    std::string lower = ascii_lower(name);
+    if (lower != "host" && !lower.starts_with("x-amz-")) continue;
+    if (std::binary_search(signed_names.begin(), signed_names.end(), lower)) continue;
+    if (std::find(unsigned_names.begin(), unsigned_names.end(), lower) == unsigned_names.end())
+      unsigned_names.push_back(lower);
+  }
+  if (unsigned_names.empty()) return std::nullopt;
+  std::string joined;
+  for (const auto& n : unsigned_names) joined += (joined.empty() ? "" : ", ") + n;
+  return s3_error("AccessDenied", "There were headers present in the request which were not signed")
+      .with("HeadersNotSigned", joined);
+}
+
 std::optional<S3Error> check_skew(std::int64_t request_time, const AuthSettings& settings) {
   std::int64_t now = now_seconds(settings.clock);
   if (std::llabs(now - request_time) > kMaxSkewSeconds)
@@ -210,9 +243,7 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
     result.payload = PayloadMode::StreamingUnsignedTrailer;
   } else if (hash.starts_with("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")) {
     return s3_error("NotImplemented", "SigV4a streaming payloads are not implemented");
-  } else if (hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             })) {
+  } else if (is_sha256_hex(hash)) {
     result.payload = PayloadMode::Sha256;
     result.payload_sha256 = hash;
   } else {
@@ -225,15 +256,19 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
         .with("ArgumentValue", hash);
   }
 
+  auto names = parse_signed_headers(signed_headers);
+  if (auto* problem = std::get_if<std::string>(&names))
+    return s3_error("AuthorizationHeaderMalformed", "The authorization header is malformed; " + *problem);
   sigv4::RequestToSign to_sign;
   to_sign.method = request.method;
   to_sign.query = endpoint.query;
   to_sign.headers = request.headers;
-  to_sign.signed_headers = split(signed_headers, ';');
+  to_sign.signed_headers = std::get<std::vector<std::string>>(std::move(names));
   to_sign.payload_hash = hash;
   std::string key;
   if (auto err = verify_v4_signature(to_sign, endpoint, *creds, *cred, amz_date, signature, key))
     return *err;
+  if (auto err = check_all_signed(request, to_sign.signed_headers)) return *err;
   if (result.payload == PayloadMode::StreamingSigned ||
       result.payload == PayloadMode::StreamingSignedTrailer) {
     result.chunk_signing = ChunkSigning{key, amz_date,
@@ -268,32 +303,34 @@ std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
   if (!parse_amz_date(amz_date, start))
     return s3_error("AuthorizationQueryParametersError",
                     "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
-  std::int64_t lifetime = 0;
-  try {
-    lifetime = std::stoll(expires);
-  } catch (...) {
-    lifetime = -1;
-  }
-  if (lifetime < 0)
-    return s3_error("AuthorizationQueryParametersError",
-                    "X-Amz-Expires should be a number");
+  const bool negative = expires.starts_with("-");
+  const std::string_view digits = std::string_view(expires).substr(negative ? 1 : 0);
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires should be a number");
+  if (negative)
+    return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative");
+  const std::int64_t lifetime = std::stoll(std::string(digits));
   if (lifetime > kMaxPresignSeconds)
     return s3_error("AuthorizationQueryParametersError",
                     "X-Amz-Expires must be less than a week (in seconds); that is, the given "
                     "X-Amz-Expires must be less than 604800 seconds");
   if (auto err = check_scope(*cred, amz_date, settings)) return *err;
 
+  auto names = parse_signed_headers(signed_headers);
+  if (auto* problem = std::get_if<std::string>(&names))
+    return s3_error("AuthorizationQueryParametersError", *problem);
   sigv4::RequestToSign to_sign;
   to_sign.method = request.method;
   for (const auto& [k, v] : endpoint.query)
     if (k != "X-Amz-Signature") to_sign.query.emplace_back(k, v);
   to_sign.headers = request.headers;
-  to_sign.signed_headers = split(signed_headers, ';');
+  to_sign.signed_headers = std::get<std::vector<std::string>>(std::move(names));
   std::string payload = get("X-Amz-Content-Sha256");
   to_sign.payload_hash = payload.empty() ? std::string(sigv4::kUnsignedPayload) : payload;
   std::string key;
   if (auto err = verify_v4_signature(to_sign, endpoint, *creds, *cred, amz_date, signature, key))
     return *err;
+  if (auto err = check_all_signed(request, to_sign.signed_headers)) return *err;
 
   // Expiry is checked after the signature, so a forged URL never learns about timing.
   std::int64_t now = now_seconds(settings.clock);
@@ -307,6 +344,11 @@ std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
   AuthResult result;
   result.principal = creds;
   result.payload = PayloadMode::Unsigned;
+  // A URL that signs the body's digest only admits that body: the body pipeline checks it.
+  if (is_sha256_hex(payload)) {
+    result.payload = PayloadMode::Sha256;
+    result.payload_sha256 = payload;
+  }
   return result;
 }
 
@@ -414,17 +456,20 @@ std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
     if (!key || !sig || !expires)
       return s3_error("AccessDenied", "Query-string authentication requires the Signature, "
                                       "Expires and AWSAccessKeyId parameters");
-    std::int64_t expiry = 0;
-    try {
-      expiry = std::stoll(*expires);
-    } catch (...) {
+    if (expires->empty() || expires->size() > 12 ||
+        expires->find_first_not_of("0123456789") != std::string::npos)
       return s3_error("AccessDenied", "Invalid date (should be seconds since epoch): " + *expires);
-    }
+    const std::int64_t expiry = std::stoll(*expires);
     // The V2 string to sign carries Expires where the Date would be; query auth parameters
     // themselves are not sub-resources, so canonical_resource leaves them out.
     auto result = auth_v2(request, endpoint, settings, *key, *sig, *expires);
     if (std::holds_alternative<S3Error>(result)) return result;
     std::int64_t now = now_seconds(settings.clock);
+    // SigV2 URLs may live longer than SigV4's week, but not for ever: a year at most.
+    if (expiry > now + kMaxPresignV2Seconds)
+      return s3_error("AccessDenied", "Expires must be no more than a year from now")
+          .with("Expires", xml::iso8601_ms(expiry * 1000))
+          .with("ServerTime", xml::iso8601_ms(now * 1000));
     if (now > expiry)
       return s3_error("AccessDenied", "Request has expired")
           .with("Expires", xml::iso8601_ms(expiry * 1000))
