@@ -10,6 +10,14 @@ namespace {
 // Small documents (DeleteObjects with 1000 keys, CompleteMultipartUpload with 10000 parts)
 // fit well within this; anything larger is not an S3 configuration document.
 constexpr std::size_t kMaxTextBody = 4 * 1024 * 1024;
+// S3's largest single PUT (PutObject, UploadPart): 5 GiB.
+constexpr std::uint64_t kMaxBlobBody = 5ULL * 1024 * 1024 * 1024;
+
+S3Error too_large(std::uint64_t proposed) {
+  return s3_error("EntityTooLarge")
+      .with("ProposedSize", std::to_string(proposed))
+      .with("MaxSizeAllowed", std::to_string(kMaxBlobBody));
+}
 
 class BodyPipeline final : public BodySink {
  public:
@@ -83,6 +91,8 @@ class BodyPipeline final : public BodySink {
       text_.append(bytes);
       return std::nullopt;
     }
+    // A body without a declared length (chunked) is held to the cap as it arrives.
+    if (size_ > kMaxBlobBody) return fail(too_large(size_));
     if (!blob_) {
       auto writer = store_.create_blob();
       if (!writer) return fail(s3_error("InternalError"));
@@ -203,11 +213,18 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
                                         "headers were found.");
   }
   if (const std::string* decoded = req.header("x-amz-decoded-content-length")) {
-    try {
-      plan.decoded_length = std::stoull(*decoded);
-    } catch (...) {
+    if (decoded->empty() || decoded->size() > 19 || decoded->find_first_not_of("0123456789") != std::string::npos)
       return s3_error("InvalidArgument", "x-amz-decoded-content-length is not a number");
-    }
+    plan.decoded_length = std::stoull(*decoded);
+  }
+  if (destination == BodyDestination::Blob) {
+    // Refused from the head, before any of the body is read.
+    std::optional<std::uint64_t> declared = plan.decoded_length;
+    const bool aws_chunked = plan.mode == PayloadMode::StreamingSigned ||
+                             plan.mode == PayloadMode::StreamingSignedTrailer ||
+                             plan.mode == PayloadMode::StreamingUnsignedTrailer;
+    if (!declared && !aws_chunked) declared = req.http.content_length;
+    if (declared && *declared > kMaxBlobBody) return too_large(*declared);
   }
   return plan;
 }

@@ -40,7 +40,10 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
 
   const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
   std::string out = "<DeleteResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
-  for (const auto& [key, version] : targets) {
+  for (const auto& target : targets) {
+    // Named references, not a structured binding: clang before 16 cannot capture those.
+    const std::string& key = target.first;
+    const std::string& version = target.second;
     auto error = [&](const std::string& code, const std::string& message) {
       out += "<Error>";
       xml::element(out, "Key", key);

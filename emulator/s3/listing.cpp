@@ -1,5 +1,7 @@
 // Listing: ListObjects (v1), ListObjectsV2 and ListObjectVersions, over one walker that groups
 // keys into CommonPrefixes and pages in byte order.
+#include <limits>
+
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
@@ -13,8 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxKeysLimit = 1000;
 constexpr std::size_t kStoreBatch = 1000;
-// Greater than any byte of valid UTF-8, so "P\xff" sorts after every key starting with P.
-constexpr char kAfterAll = '\xff';
 
 struct Entry {
   bool is_prefix = false;
@@ -28,48 +28,68 @@ struct Page {
   bool truncated = false;
 };
 
+// The CommonPrefix `key` rolls up into, or "" when it stands on its own.
+std::string common_prefix(const std::string& key, const std::string& prefix,
+                          const std::string& delimiter) {
+  if (delimiter.empty()) return {};
+  auto pos = key.find(delimiter, prefix.size());
+  return pos == std::string::npos ? std::string() : key.substr(0, pos + delimiter.size());
+}
+
+// The least string greater than every string that starts with `group`: where a listing resumes
+// after a CommonPrefix. None when the group runs to the end of the key space (all 0xFF bytes).
+// Works for any bytes, so a key that is not UTF-8 cannot make a listing re-read its group.
+std::optional<std::string> after_group(std::string group) {
+  while (!group.empty() && static_cast<unsigned char>(group.back()) == 0xff) group.pop_back();
+  if (group.empty()) return std::nullopt;
+  group.back() = static_cast<char>(static_cast<unsigned char>(group.back()) + 1);
+  return group;
+}
+
+// Keys after `after` (exclusive) in byte order, grouped by `delimiter`; a group at or before
+// `after` was listed by an earlier page and is skipped whole.
 Page walk(Store& store, const std::string& bucket, const std::string& prefix,
           const std::string& delimiter, const std::string& after, std::size_t max_keys) {
   Page page;
-  std::string marker = after;
+  if (max_keys == 0) return page;  // S3 answers nothing, and not truncated
+  ListStart start{after, false};
   std::string last_prefix;
   while (true) {
-    auto batch = store.list_objects(bucket, prefix, marker, kStoreBatch);
+    auto batch = store.list_objects(bucket, prefix, start, kStoreBatch);
+    bool skipped_group = false;
     for (auto& rec : batch) {
-      marker = rec.key;
-      std::string common;
-      if (!delimiter.empty()) {
-        auto pos = rec.key.find(delimiter, prefix.size());
-        if (pos != std::string::npos) common = rec.key.substr(0, pos + delimiter.size());
+      start = {rec.key, false};
+      std::string common = common_prefix(rec.key, prefix, delimiter);
+      if (common.empty()) {
+        if (page.entries.size() == max_keys) {
+          page.truncated = true;
+          return page;
+        }
+        page.entries.push_back({false, {}, std::move(rec)});
+        continue;
       }
-      if (!common.empty()) {
-        // Skip the rest of this group: it is one entry, already returned or returned now.
-        marker = common + kAfterAll;
-        if (common <= after || common == last_prefix) break;
+      if (common > after && common != last_prefix) {
         if (page.entries.size() == max_keys) {
           page.truncated = true;
           return page;
         }
         last_prefix = common;
         page.entries.push_back({true, common, {}});
-        break;  // re-query from past the group
       }
-      if (page.entries.size() == max_keys) {
-        page.truncated = true;
-        return page;
-      }
-      page.entries.push_back({false, {}, std::move(rec)});
+      // The rest of the group is this one entry: query again from past it.
+      auto next = after_group(common);
+      if (!next) return page;
+      start = {std::move(*next), true};
+      skipped_group = true;
+      break;
     }
-    if (batch.empty()) return page;
-    if (batch.size() < kStoreBatch && marker == batch.back().key) return page;
+    if (!skipped_group && batch.size() < kStoreBatch) return page;
   }
 }
 
-// The marker after which the next page starts.
-std::string next_marker(const Page& page) {
-  const Entry& last = page.entries.back();
-  return last.is_prefix ? last.prefix + kAfterAll : last.object.key;
-}
+// The marker after which the next page starts: a group's own name is enough, since a group
+// at or before the marker is skipped whole.
+std::string next_marker(const Page& page) { return page.entries.back().name(); }
 
 struct ListParams {
   std::string prefix, delimiter, encoding;
@@ -92,12 +112,14 @@ std::optional<S3Error> read_params(const S3Request& req, ListParams& p, const ch
     p.url = true;
   }
   if (const std::string* mk = req.endpoint.query_param(max_name)) {
-    bool ok = !mk->empty() && mk->size() < 10 && mk->find_first_not_of("0123456789") == std::string::npos;
+    // A non-negative 32-bit integer, as S3 takes it; anything above 1000 means 1000.
+    bool ok = !mk->empty() && mk->size() <= 10 && mk->find_first_not_of("0123456789") == std::string::npos &&
+              std::stoull(*mk) <= 2147483647ULL;
     if (!ok)
       return s3_error("InvalidArgument", "Provided max-keys not an integer or within integer range")
           .with("ArgumentName", max_name)
           .with("ArgumentValue", *mk);
-    p.max_keys = std::min<std::size_t>(std::stoul(*mk), kMaxKeysLimit);
+    p.max_keys = std::min<std::size_t>(std::stoull(*mk), kMaxKeysLimit);
   }
   return std::nullopt;
 }
@@ -234,29 +256,30 @@ S3Result list_object_versions(S3Context& ctx, S3Request& req, Body*) {
   bool truncated = false;
   std::string last_prefix;
   bool more = true;
-  while (more && !truncated) {
+  while (more && !truncated && p.max_keys > 0) {
     auto batch = ctx.store.list_versions(req.bucket(), p.prefix, after_key, after_seq, kStoreBatch);
     more = batch.size() == kStoreBatch;
     for (auto& v : batch) {
       after_key = v.key;
       after_seq = v.seq;
-      std::string common;
-      if (!p.delimiter.empty()) {
-        auto pos = v.key.find(p.delimiter, p.prefix.size());
-        if (pos != std::string::npos) common = v.key.substr(0, pos + p.delimiter.size());
-      }
+      std::string common = common_prefix(v.key, p.prefix, p.delimiter);
       if (!common.empty()) {
-        after_key = common + kAfterAll;
-        after_seq = 0;
-        more = true;
-        if (common == last_prefix || common <= key_marker) break;
-        if (rows.size() == p.max_keys) {
-          truncated = true;
-          break;
+        if (common != last_prefix && common > key_marker) {
+          if (rows.size() == p.max_keys) {
+            truncated = true;
+            break;
+          }
+          last_prefix = common;
+          rows.push_back({true, common, {}, false});
         }
-        last_prefix = common;
-        rows.push_back({true, common, {}, false});
-        break;  // re-query from past the group
+        // Re-query from the first key past the group (all its versions included).
+        auto next = after_group(common);
+        more = next.has_value();
+        if (next) {
+          after_key = std::move(*next);
+          after_seq = std::numeric_limits<std::int64_t>::max();
+        }
+        break;
       }
       if (rows.size() == p.max_keys) {
         truncated = true;

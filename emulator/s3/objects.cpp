@@ -92,7 +92,7 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
       {"response-content-encoding", "Content-Encoding"}};
   for (const auto& [param, header] : kOverrides) {
     if (const std::string* v = req.endpoint.query_param(param)) {
-      std::erase_if(res.headers, [&](const auto& h) { return iequals(h.first, header); });
+      std::erase_if(res.headers, [&header = header](const auto& h) { return iequals(h.first, header); });
       res.set_header(header, *v);
     }
   }

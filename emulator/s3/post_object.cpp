@@ -251,7 +251,7 @@ class PostObjectSink final : public BodySink {
     std::string key = sigv4::signing_key(creds->secret_key, parts[1], parts[2], parts[3]);
     std::string expected = sigv4::signature(key, policy_b64);
     std::string provided = field("x-amz-signature");
-    if (expected != provided)
+    if (!constant_time_equal(expected, provided))
       return s3_error("SignatureDoesNotMatch")
           .with("AWSAccessKeyId", parts[0])
           .with("StringToSign", policy_b64)
@@ -267,7 +267,7 @@ class PostObjectSink final : public BodySink {
     if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", access_key);
     std::string expected = base64_encode(hmac_sha1(creds->secret_key, policy_b64));
     std::string provided = field("signature");
-    if (expected != provided)
+    if (!constant_time_equal(expected, provided))
       return s3_error("SignatureDoesNotMatch")
           .with("AWSAccessKeyId", access_key)
           .with("StringToSign", policy_b64)

@@ -19,7 +19,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"AccessForbidden", {403, "CORSResponse: This CORS request is not allowed."}},
       {"AuthorizationHeaderMalformed", {400, "The authorization header is malformed."}},
       {"AuthorizationQueryParametersError", {400, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"}},
-      {"BadRequest", {400, "Bad Request"}},
+      {"BadRequest", {400, "An error occurred when parsing the HTTP request."}},
       {"BadDigest", {400, "The Content-MD5 you specified did not match what we received."}},
       {"BucketAlreadyExists", {409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."}},
       {"BucketAlreadyOwnedByYou", {409, "Your previous request to create the named bucket succeeded and you already own it."}},
@@ -62,7 +62,9 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"NotImplemented", {501, "A header you provided implies functionality that is not implemented"}},
       {"NotModified", {304, "Not Modified"}},
       {"PreconditionFailed", {412, "At least one of the pre-conditions you specified did not hold"}},
+      {"RequestHeaderSectionTooLarge", {400, "Your request header section exceeds the maximum allowed size."}},
       {"RequestTimeTooSkewed", {403, "The difference between the request time and the current time is too large."}},
+      {"SlowDown", {503, "Please reduce your request rate."}},
       {"SignatureDoesNotMatch", {403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."}},
       {"XAmzContentSHA256Mismatch", {400, "The provided 'x-amz-content-sha256' header does not match what was computed."}},
   };

@@ -54,6 +54,17 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_notification_operations(operations_);
 }
 
+HttpResponse S3Service::refuse(RequestRefusal why, const std::string& request_id) {
+  const char* code = why == RequestRefusal::HeaderTooLarge       ? "RequestHeaderSectionTooLarge"
+                     : why == RequestRefusal::InternalError      ? "InternalError"
+                     : why == RequestRefusal::TooManyConnections ? "SlowDown"
+                                                                 : "BadRequest";
+  HttpResponse res = error_response(s3_error(code), request_id);
+  res.set_header("Server", "AmazonS3");
+  res.operation = "Refused";
+  return res;
+}
+
 namespace {
 
 // Adds the bucket's CORS headers to whatever response the body pipeline produces.

@@ -39,6 +39,7 @@ class S3Service final : public Service {
  public:
   S3Service(S3Context context, const CredentialStore& credentials);
   Dispatch begin(const HttpRequest& request) override;
+  HttpResponse refuse(RequestRefusal why, const std::string& request_id) override;
 
  private:
   S3Context context_;
