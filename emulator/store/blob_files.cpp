@@ -27,6 +27,14 @@ Status errno_status(const std::string& what) {
   return Status::io_error(what + ": " + std::strerror(errno));
 }
 
+Status sync_directory(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno_status("open " + path);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::ok() : errno_status("sync " + path);
+}
+
 class FileBlobWriter final : public BlobWriter {
  public:
   FileBlobWriter(std::string id, std::string temp_path, int fd)
@@ -147,7 +155,12 @@ Status BlobFiles::commit(BlobWriter& writer) {
   const auto slot = static_cast<std::size_t>(std::stoul(w.id().substr(0, 2), nullptr, 16));
   if (!fanout_made_[slot].load(std::memory_order_acquire)) {
     std::string dir = final_path.substr(0, final_path.rfind('/'));
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return errno_status("mkdir " + dir);
+    if (::mkdir(dir.c_str(), 0755) != 0) {
+      if (errno != EEXIST) return errno_status("mkdir " + dir);
+    } else if (sync_) {
+      // The new folder's own entry must reach the disk before a blob in it is relied on.
+      if (Status s = sync_directory(root_ + "/blobs"); !s) return s;
+    }
     fanout_made_[slot].store(true, std::memory_order_release);
   }
   if (::rename(w.temp_path().c_str(), final_path.c_str()) != 0) return errno_status("rename blob");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "emulator/base/status.h"
@@ -33,6 +34,12 @@ struct ObjectRecord {
   std::string version_id = "null";  // "null" unless written while versioning was enabled
   bool delete_marker = false;
   std::int64_t seq = 0;  // store-wide write order; orders a key's versions, newest first
+};
+
+// Where a listing starts: keys after `key`, or from `key` on when `inclusive`.
+struct ListStart {
+  std::string key;
+  bool inclusive = false;
 };
 
 // A bucket's versioning state decides what an overwrite or delete keeps.
@@ -119,6 +126,14 @@ class Store {
                                                        const std::string& name) = 0;
   virtual Status delete_bucket_config(const std::string& bucket, const std::string& name) = 0;
 
+  // Control-plane documents (a function's configuration, ...) by kind and name. Each call is
+  // committed before it returns, so an acknowledged change survives a crash like an object.
+  virtual Status put_document(const std::string& kind, const std::string& name,
+                              const std::string& document) = 0;
+  virtual Status delete_document(const std::string& kind, const std::string& name) = 0;
+  // (name, document) pairs of one kind, by name.
+  virtual std::vector<std::pair<std::string, std::string>> list_documents(const std::string& kind) = 0;
+
   virtual Result<std::unique_ptr<BlobWriter>> create_blob() = 0;
 
   virtual std::optional<ObjectRecord> find_object(const std::string& bucket,
@@ -162,10 +177,10 @@ class Store {
                                                   const std::string& prefix,
                                                   const std::string& after_key,
                                                   std::int64_t after_seq, std::size_t limit) = 0;
-  // Keys > `after` (byte order) starting with `prefix`, at most `limit`.
+  // Keys from `start` (byte order) starting with `prefix`, at most `limit`.
   virtual std::vector<ObjectRecord> list_objects(const std::string& bucket,
                                                  const std::string& prefix,
-                                                 const std::string& after, std::size_t limit) = 0;
+                                                 const ListStart& start, std::size_t limit) = 0;
 
   virtual Status create_upload(const UploadRecord& upload) = 0;
   virtual std::optional<UploadRecord> find_upload(const std::string& upload_id) = 0;
