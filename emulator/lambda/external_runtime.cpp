@@ -30,6 +30,7 @@ namespace {
 
 constexpr const char* kApiBase = "/2018-06-01/runtime";
 constexpr std::size_t kDefaultEnvironmentLimit = 16;  // per function, without reserved concurrency
+constexpr std::size_t kMaxLogLine = 256 * 1024;  // CloudWatch takes events up to 256 KB
 
 HttpResponse api_reply(int status, const Json& body) {
   HttpResponse res;
@@ -364,6 +365,11 @@ class ExternalEnvironment final : public Service {
         emit(partial.substr(0, nl));
         partial.erase(0, nl + 1);
       }
+      // Output that never ends its line is logged in pieces rather than held without bound.
+      while (partial.size() >= kMaxLogLine) {
+        emit(partial.substr(0, kMaxLogLine));
+        partial.erase(0, kMaxLogLine);
+      }
       {
         std::lock_guard lock(mu_);
         reading_ = false;
@@ -420,6 +426,15 @@ class ExternalEnvironment final : public Service {
 
 ExternalRuntimes::ExternalRuntimes(ExternalSettings settings, InvocationLog& log)
     : settings_(std::move(settings)), log_(log) {
+  if (!settings_.code_root.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(settings_.code_root + "/packages", ec);
+    if (!ec) {
+      code_root_ = settings_.code_root;
+      return;
+    }
+  }
+  temporary_root_ = true;
   std::string pattern = (std::filesystem::temp_directory_path() / "bucketfire-code-XXXXXX").string();
   if (::mkdtemp(pattern.data())) code_root_ = pattern;
 }
@@ -434,7 +449,7 @@ ExternalRuntimes::~ExternalRuntimes() {
     // Destroying an environment kills its process and waits for its threads.
   }
   std::error_code ec;
-  if (!code_root_.empty()) std::filesystem::remove_all(code_root_, ec);
+  if (temporary_root_ && !code_root_.empty()) std::filesystem::remove_all(code_root_, ec);
 }
 
 std::string ExternalRuntimes::code_folder(const FunctionConfig& fn, const std::string& version,

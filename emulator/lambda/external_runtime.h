@@ -32,9 +32,13 @@ struct ExternalSettings {
   std::string access_key;
   std::string secret_key;
   std::string endpoint_url;  // given to functions as AWS_ENDPOINT_URL ("" when unknown)
+  // Where uploaded packages are kept (packages/) and unpacked (unpacked/): a folder of the
+  // data directory, so created functions outlive the process. "" for a private temporary
+  // folder removed at exit.
+  std::string code_root;
 };
 
-// A zip's code is unpacked once per version into a private folder (removed at exit).
+// A zip's code is unpacked once per version into a folder under the code root.
 
 class ExternalEnvironment;
 
@@ -68,6 +72,7 @@ class ExternalRuntimes {
   ExternalSettings settings_;
   InvocationLog& log_;
   std::string code_root_;
+  bool temporary_root_ = false;  // removed at exit
   std::mutex unpack_mu_;
   std::mutex mu_;
   std::condition_variable free_cv_;  // an environment became idle

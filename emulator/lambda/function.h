@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bf {
@@ -60,5 +61,12 @@ struct FunctionConfig {
 };
 
 std::string function_arn(const std::string& region, const std::string& name);
+
+// Lambda's pattern for a FunctionName member (a name, a partial or a full ARN).
+inline constexpr std::string_view kFunctionNamePattern =
+    R"((arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?)";
+
+// The function name in a FunctionName member, or "" when it does not match the pattern.
+std::string function_name_of(const std::string& member);
 
 }  // namespace bf

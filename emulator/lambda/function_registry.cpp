@@ -1,7 +1,9 @@
 #include "emulator/lambda/function_registry.h"
 
 #include <mutex>
+#include <regex>
 
+#include "emulator/lambda/function_record.h"
 #include "sdk/uuid.h"
 
 namespace bf {
@@ -10,14 +12,57 @@ std::string function_arn(const std::string& region, const std::string& name) {
   return "arn:aws:lambda:" + region + ":" + kAccountId + ":function:" + name;
 }
 
+std::string function_name_of(const std::string& member) {
+  static const std::regex pattern{std::string(kFunctionNamePattern)};
+  std::smatch m;
+  if (!std::regex_match(member, m, pattern)) return "";
+  return m[7].str();  // the name itself, after the optional ARN parts
+}
+
 FunctionRegistry::FunctionRegistry(std::string region, HandlerCatalog handlers)
     : region_(std::move(region)), handlers_(std::move(handlers)) {}
+
+namespace {
+constexpr const char* kFunctionDocuments = "function";
+}  // namespace
+
+Status FunctionRegistry::save(const std::string& name, const FunctionConfig* fn) {
+  if (!store_) return Status::ok();
+  return fn ? store_->put_document(kFunctionDocuments, name, function_record(*fn))
+            : store_->delete_document(kFunctionDocuments, name);
+}
+
+std::vector<std::string> FunctionRegistry::keep_in(Store& store) {
+  std::vector<std::string> problems;
+  std::unique_lock lock(mu_);
+  for (const auto& [name, text] : store.list_documents(kFunctionDocuments)) {
+    auto saved = parse_function_record(text);
+    if (!saved) {
+      problems.push_back(name + ": unreadable record");
+      continue;
+    }
+    if (auto declared = functions_.find(name); declared != functions_.end()) {
+      declared->second.async = saved->async;
+      declared->second.reserved_concurrency = saved->reserved_concurrency;
+      declared->second.recursive_loop_allowed = saved->recursive_loop_allowed;
+      continue;
+    }
+    if (!saved->external() && !handlers_.count(saved->handler)) {
+      problems.push_back(name + ": unknown handler \"" + saved->handler + "\"");
+      continue;
+    }
+    functions_[name] = std::move(*saved);
+  }
+  store_ = &store;
+  return problems;
+}
 
 std::optional<std::string> FunctionRegistry::put(FunctionConfig config) {
   if (!config.external() && !handlers_.count(config.handler))
     return "unknown handler \"" + config.handler + "\"";
   if (config.revision_id.empty()) config.revision_id = new_uuid();
   std::unique_lock lock(mu_);
+  if (Status s = save(config.name, &config); !s) return "cannot save function " + config.name + ": " + s.message();
   functions_[config.name] = std::move(config);
   return std::nullopt;
 }
@@ -36,19 +81,25 @@ std::vector<FunctionConfig> FunctionRegistry::list() const {
   return out;
 }
 
-bool FunctionRegistry::update(const std::string& name,
-                              const std::function<void(FunctionConfig&)>& change) {
+Result<FunctionConfig> FunctionRegistry::update(const std::string& name,
+                                                const std::function<void(FunctionConfig&)>& change) {
   std::unique_lock lock(mu_);
   auto it = functions_.find(name);
-  if (it == functions_.end()) return false;
-  change(it->second);
-  it->second.revision_id = new_uuid();
-  return true;
+  if (it == functions_.end()) return Status::not_found(name);
+  FunctionConfig next = it->second;
+  change(next);
+  next.revision_id = new_uuid();
+  if (Status s = save(name, &next); !s) return s;
+  it->second = next;
+  return next;
 }
 
-bool FunctionRegistry::remove(const std::string& name) {
+Status FunctionRegistry::remove(const std::string& name) {
   std::unique_lock lock(mu_);
-  return functions_.erase(name) > 0;
+  if (!functions_.count(name)) return Status::not_found(name);
+  if (Status s = save(name, nullptr); !s) return s;
+  functions_.erase(name);
+  return Status::ok();
 }
 
 std::string FunctionRegistry::resolve(const std::string& name_or_arn) const {

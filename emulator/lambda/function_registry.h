@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "emulator/base/status.h"
 #include "emulator/lambda/function.h"
+#include "emulator/store/store.h"
 #include "sdk/context.h"
 
 namespace bf {
@@ -22,13 +24,23 @@ class FunctionRegistry {
   const std::string& region() const { return region_; }
   const HandlerCatalog& handlers() const { return handlers_; }
 
-  // Adds or replaces a function. Fails (with the reason) when its handler is unknown.
+  // Makes the registry durable: restores what an earlier run saved in `store`, then writes
+  // every later change there before it is acknowledged. A function made through the API comes
+  // back whole; for one already here (the pipeline file declares it) the file's code and
+  // settings stay, and what the API set (event invoke config, concurrency, recursion) comes
+  // back. Returns the names of saved records it could not restore, with why.
+  std::vector<std::string> keep_in(Store& store);
+
+  // Adds or replaces a function. Fails (with the reason) when its handler is unknown or the
+  // change cannot be saved.
   std::optional<std::string> put(FunctionConfig config);
   std::optional<FunctionConfig> find(const std::string& name) const;
   std::vector<FunctionConfig> list() const;
-  // Applies `change` to the named function; false when there is no such function.
-  bool update(const std::string& name, const std::function<void(FunctionConfig&)>& change);
-  bool remove(const std::string& name);
+  // Applies `change` to the named function and returns it as changed: NotFound when there is
+  // no such function (it may have just been deleted), IoError when it cannot be saved.
+  Result<FunctionConfig> update(const std::string& name,
+                                const std::function<void(FunctionConfig&)>& change);
+  Status remove(const std::string& name);
 
   // A function name from what Lambda APIs accept: a name, "name:qualifier", a partial ARN
   // "account:function:name" or a full ARN. Empty when it names no known function.
@@ -37,8 +49,13 @@ class FunctionRegistry {
  private:
   std::string region_;
   HandlerCatalog handlers_;
+  // Writes one function's record (or removes it); called with mu_ held, so records are
+  // written in the order the changes are made.
+  Status save(const std::string& name, const FunctionConfig* fn);
+
   mutable std::shared_mutex mu_;
   std::map<std::string, FunctionConfig> functions_;
+  Store* store_ = nullptr;
 };
 
 }  // namespace bf

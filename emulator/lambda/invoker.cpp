@@ -264,7 +264,9 @@ void Invoker::watch_deadlines() {
     }
     auto first = deadlines_.begin();
     if (std::chrono::steady_clock::now() < first->first) {
-      deadline_cv_.wait_until(lock, first->first);
+      // A copy: the entry may be erased (its invocation settled) while the lock is released.
+      const auto wake_at = first->first;
+      deadline_cv_.wait_until(lock, wake_at);
       continue;
     }
     auto running = first->second.lock();

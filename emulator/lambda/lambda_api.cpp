@@ -27,6 +27,14 @@ HttpResponse not_found(const std::string& name_or_arn, const std::string& region
   return lambda_error(404, "ResourceNotFoundException", "Function not found: " + arn, request_id);
 }
 
+// A registry change that did not happen: the function went away meanwhile, or the change
+// could not be saved.
+HttpResponse change_failed(const Status& status, const std::string& name, const std::string& region,
+                           const std::string& request_id) {
+  if (status.is_not_found()) return not_found(name, region, request_id);
+  return lambda_error(500, "ServiceException", status.message(), request_id);
+}
+
 // "2025-09-24T18:20:35.054+0000", as FunctionConfiguration.LastModified is written.
 std::string lambda_timestamp(std::int64_t ms) {
   std::string iso = xml::iso8601_ms(ms);  // "...T18:20:35.054Z"
@@ -72,6 +80,10 @@ class BodyCollector final : public BodySink {
   }
   HttpResponse finish() override { return api_.handle(request_, body_); }
   bool finish_waits() const override { return true; }
+  HttpResponse too_busy(const std::string& request_id) override {
+    return lambda_error(429, "TooManyRequestsException", "Rate Exceeded.", request_id,
+                        Json{{"Reason", "ConcurrentInvocationLimitExceeded"}});
+  }
 
  private:
   LambdaApi& api_;
@@ -132,20 +144,29 @@ Dispatch LambdaApi::begin(const HttpRequest& request) {
                                                          path == "/2015-03-31/functions/")) ||
                            (request.method == "PUT" && path.ends_with("/code"));
   Dispatch d;
+  // An unknown key, a bad date or no signature at all is refused before any of the body is
+  // read; only the signature itself has to wait for the body's hash.
+  if (auto denied = authenticate_request(request, std::string(sigv4::kEmptySha256), true)) {
+    denied->operation = "Lambda";
+    d.response = std::move(*denied);
+    return d;
+  }
   d.sink = std::make_unique<BodyCollector>(*this, request,
                                            code_upload ? kCodeUploadLimit : kSyncPayloadLimit);
   return d;
 }
 
 std::optional<HttpResponse> LambdaApi::authenticate_request(const HttpRequest& request,
-                                                            const std::string& body) {
+                                                            const std::string& body_sha256,
+                                                            bool head_only) {
   auto routed = route_s3(request, RouterOptions{});
   if (auto* err = std::get_if<S3Error>(&routed))
     return lambda_error(400, "InvalidRequestContentException", err->message, request.request_id);
-  AuthSettings settings{credentials_, clock_, region_, "lambda", sha256_hex(body)};
+  AuthSettings settings{credentials_, clock_, region_, "lambda", body_sha256};
   auto auth = authenticate(request, std::get<Endpoint>(routed), settings);
   auto* err = std::get_if<S3Error>(&auth);
   if (!err) return std::nullopt;
+  if (head_only && err->code == "SignatureDoesNotMatch") return std::nullopt;
   if (err->code == "InvalidAccessKeyId")
     return lambda_error(403, "UnrecognizedClientException",
                         "The security token included in the request is invalid.", request.request_id);
@@ -180,7 +201,7 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   const std::string& rid = request.request_id;
 
   HttpResponse res;
-  if (auto denied = authenticate_request(request, body)) {
+  if (auto denied = authenticate_request(request, sha256_hex(body), false)) {
     denied->operation = "Lambda";
     return std::move(*denied);
   }
@@ -214,6 +235,7 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
     res = update_function_code(request, name, body);
   } else if (version == "2015-03-31" && resource.empty() && method == "GET") {
     auto fn = functions_.find(name);
+    if (!fn) return not_found(name_or_arn, region_, rid);
     Json out{{"Configuration", function_configuration_json(*fn, region_)},
              {"Code", {{"RepositoryType", "S3"}, {"Location", ""}}}};
     if (fn->reserved_concurrency)
@@ -221,7 +243,9 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
     res = json_response(200, out, rid);
     res.operation = "GetFunction";
   } else if (version == "2015-03-31" && resource == "configuration" && method == "GET") {
-    res = json_response(200, function_configuration_json(*functions_.find(name), region_), rid);
+    auto fn = functions_.find(name);
+    if (!fn) return not_found(name_or_arn, region_, rid);
+    res = json_response(200, function_configuration_json(*fn, region_), rid);
     res.operation = "GetFunctionConfiguration";
   } else if (version == "2019-09-25" && resource == "event-invoke-config") {
     res = event_invoke_config(request, name, body);
@@ -331,6 +355,7 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
   HttpResponse res;
   if (request.method == "GET") {
     auto fn = functions_.find(name);
+    if (!fn) return not_found(name, region_, rid);
     if (!fn->async.configured)
       res = lambda_error(404, "ResourceNotFoundException",
                          "The function " + function_arn(region_, name) +
@@ -342,7 +367,8 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
     return res;
   }
   if (request.method == "DELETE") {
-    functions_.update(name, [](FunctionConfig& f) { f.async = AsyncConfig{}; });
+    if (auto changed = functions_.update(name, [](FunctionConfig& f) { f.async = AsyncConfig{}; }); !changed)
+      return change_failed(changed.error(), name, region_, rid);
     res.status = 204;
     res.set_header("x-amzn-RequestId", rid);
     res.operation = "DeleteFunctionEventInvokeConfig";
@@ -356,6 +382,7 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
   if (!j.is_object())
     return lambda_error(400, "InvalidRequestContentException", "Could not parse request body into json", rid);
   auto current = functions_.find(name);
+  if (!current) return not_found(name, region_, rid);
   // PUT replaces the whole configuration; POST (Update) changes only what it names.
   AsyncConfig next = request.method == "PUT" ? AsyncConfig{} : current->async;
   if (j.contains("MaximumRetryAttempts")) {
@@ -412,8 +439,9 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
   }
   next.configured = true;
   next.last_modified_s = static_cast<double>(clock_.now_ms()) / 1000.0;
-  functions_.update(name, [&](FunctionConfig& f) { f.async = next; });
-  res = json_response(200, event_invoke_config_json(*functions_.find(name), region_), rid);
+  auto changed = functions_.update(name, [&](FunctionConfig& f) { f.async = next; });
+  if (!changed) return change_failed(changed.error(), name, region_, rid);
+  res = json_response(200, event_invoke_config_json(*changed, region_), rid);
   res.operation = operation;
   return res;
 }
@@ -424,6 +452,7 @@ HttpResponse LambdaApi::concurrency(const HttpRequest& request, const std::strin
   HttpResponse res;
   if (request.method == "GET") {
     auto fn = functions_.find(name);
+    if (!fn) return not_found(name, region_, rid);
     res = json_response(200,
                         fn->reserved_concurrency
                             ? Json{{"ReservedConcurrentExecutions", *fn->reserved_concurrency}}
@@ -433,7 +462,9 @@ HttpResponse LambdaApi::concurrency(const HttpRequest& request, const std::strin
     return res;
   }
   if (request.method == "DELETE") {
-    functions_.update(name, [](FunctionConfig& f) { f.reserved_concurrency.reset(); });
+    if (auto changed = functions_.update(name, [](FunctionConfig& f) { f.reserved_concurrency.reset(); });
+        !changed)
+      return change_failed(changed.error(), name, region_, rid);
     res.status = 204;
     res.set_header("x-amzn-RequestId", rid);
     res.operation = "DeleteFunctionConcurrency";
@@ -448,7 +479,9 @@ HttpResponse LambdaApi::concurrency(const HttpRequest& request, const std::strin
   if (v < 0 || v > 1000)
     return lambda_error(400, "ValidationException",
                         range_error("reservedConcurrentExecutions", v, 0, 1000), rid);
-  functions_.update(name, [&](FunctionConfig& f) { f.reserved_concurrency = static_cast<int>(v); });
+  if (auto changed = functions_.update(name, [&](FunctionConfig& f) { f.reserved_concurrency = static_cast<int>(v); });
+      !changed)
+    return change_failed(changed.error(), name, region_, rid);
   res = json_response(200, Json{{"ReservedConcurrentExecutions", v}}, rid);
   res.operation = "PutFunctionConcurrency";
   return res;
@@ -469,12 +502,15 @@ HttpResponse LambdaApi::recursion_config(const HttpRequest& request, const std::
                               "' at 'recursiveLoop' failed to satisfy constraint: Member must "
                               "satisfy enum value set: [Terminate, Allow]",
                           rid);
-    functions_.update(name, [&](FunctionConfig& f) { f.recursive_loop_allowed = mode == "Allow"; });
+    if (auto changed = functions_.update(name, [&](FunctionConfig& f) { f.recursive_loop_allowed = mode == "Allow"; });
+        !changed)
+      return change_failed(changed.error(), name, region_, rid);
     res.operation = "PutFunctionRecursionConfig";
   } else {
     res.operation = "GetFunctionRecursionConfig";
   }
   auto fn = functions_.find(name);
+  if (!fn) return not_found(name, region_, rid);
   HttpResponse out = json_response(
       200, Json{{"RecursiveLoop", fn->recursive_loop_allowed ? "Allow" : "Terminate"}}, rid);
   out.operation = res.operation;

@@ -38,7 +38,10 @@ class LambdaApi final : public Service {
 
  private:
   // Lambda's 403 error when the signature does not verify.
-  std::optional<HttpResponse> authenticate_request(const HttpRequest& request, const std::string& body);
+  // Verifies the request's signature over a body with this SHA-256. With `head_only` (the body
+  // has not arrived yet) a signature mismatch is not yet an answer: everything else is.
+  std::optional<HttpResponse> authenticate_request(const HttpRequest& request,
+                                                   const std::string& body_sha256, bool head_only);
   HttpResponse invoke(const HttpRequest& request, const std::string& function,
                       const std::string& body);
   HttpResponse event_invoke_config(const HttpRequest& request, const std::string& function,

@@ -1,6 +1,6 @@
 // CreateFunction, UpdateFunctionCode and DeleteFunction: functions whose code is a zip with a
 // `bootstrap` (provided.al2023 / provided.al2), run as external processes. Created functions
-// live until the server stops; the pipeline file is the durable way to declare them.
+// and their packages are kept in the data directory and survive restarts.
 #include <unistd.h>
 
 #include <filesystem>
@@ -55,9 +55,13 @@ std::variant<std::string, HttpResponse> LambdaApi::save_package(const HttpReques
   } else {
     return invalid("Code must have ZipFile, or S3Bucket and S3Key.", rid);
   }
-  bool has_bootstrap = false;
-  std::string error = check_zip_has(path, "bootstrap", has_bootstrap);
-  if (error.empty() && !has_bootstrap)
+  ZipSummary summary;
+  std::string error = inspect_zip(path, summary);
+  if (error.starts_with("Unzipped size")) {
+    std::filesystem::remove(path, ec);
+    return invalid(error, rid);
+  }
+  if (error.empty() && !summary.has_bootstrap)
     error = "the package has no bootstrap at its root (provided.al2023 runs ./bootstrap)";
   if (!error.empty()) {
     std::filesystem::remove(path, ec);
@@ -76,9 +80,19 @@ HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::s
     return j.contains(member) && j[member].is_string() ? j[member].get<std::string>() : std::string();
   };
   FunctionConfig fn;
-  fn.name = text("FunctionName");
-  if (auto colon = fn.name.rfind(':'); colon != std::string::npos) fn.name = fn.name.substr(colon + 1);
-  if (fn.name.empty() || fn.name.size() > 64)
+  const std::string given = text("FunctionName");
+  if (given.empty() || given.size() > 140)
+    return lambda_error(400, "ValidationException",
+                        "1 validation error detected: Value at 'functionName' failed to satisfy "
+                        "constraint: Member must have length between 1 and 140", rid);
+  // The name becomes part of file names: only Lambda's own pattern gets that far.
+  fn.name = function_name_of(given);
+  if (fn.name.empty())
+    return lambda_error(400, "ValidationException",
+                        "1 validation error detected: Value '" + given +
+                            "' at 'functionName' failed to satisfy constraint: Member must satisfy "
+                            "regular expression pattern: " + std::string(kFunctionNamePattern), rid);
+  if (fn.name.size() > 64)
     return lambda_error(400, "ValidationException",
                         "1 validation error detected: Value at 'functionName' failed to satisfy "
                         "constraint: Member must have length between 1 and 64", rid);
@@ -114,8 +128,9 @@ HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::s
   if (auto* err = std::get_if<HttpResponse>(&saved)) return std::move(*err);
   fn.code_path = std::get<std::string>(saved);
   fn.last_modified_ms = clock_.now_ms();
-  if (auto err = functions_.put(fn)) return invalid(*err, rid);
-  HttpResponse res = json_response(201, function_configuration_json(*functions_.find(fn.name), region_), rid);
+  fn.revision_id = new_uuid();
+  if (auto err = functions_.put(fn)) return lambda_error(500, "ServiceException", *err, rid);
+  HttpResponse res = json_response(201, function_configuration_json(fn, region_), rid);
   res.operation = "CreateFunction";
   return res;
 }
@@ -125,22 +140,36 @@ HttpResponse LambdaApi::update_function_code(const HttpRequest& request, const s
   const std::string& rid = request.request_id;
   Json j = Json::parse(body, nullptr, false);
   if (!j.is_object()) return lambda_error(400, "InvalidRequestContentException", "Could not parse request body into json", rid);
-  if (!functions_.find(function)->external())
+  auto current = functions_.find(function);
+  if (!current) return lambda_error(404, "ResourceNotFoundException", "Function not found: " + function_arn(region_, function), rid);
+  if (!current->external())
     return invalid(function + " runs a handler built into the emulator; its code cannot be replaced", rid);
   auto saved = save_package(request, function, j);
   if (auto* err = std::get_if<HttpResponse>(&saved)) return std::move(*err);
   // The next invocation sees new code and starts a fresh environment (running ones finish).
-  functions_.update(function, [&](FunctionConfig& f) {
+  auto changed = functions_.update(function, [&](FunctionConfig& f) {
     f.code_path = std::get<std::string>(saved);
     f.last_modified_ms = clock_.now_ms();
   });
-  HttpResponse res = json_response(200, function_configuration_json(*functions_.find(function), region_), rid);
+  if (!changed) {
+    std::error_code ec;
+    std::filesystem::remove(std::get<std::string>(saved), ec);
+    if (changed.error().is_not_found())
+      return lambda_error(404, "ResourceNotFoundException", "Function not found: " + function_arn(region_, function), rid);
+    return lambda_error(500, "ServiceException", changed.error().message(), rid);
+  }
+  HttpResponse res = json_response(200, function_configuration_json(*changed, region_), rid);
   res.operation = "UpdateFunctionCode";
   return res;
 }
 
 HttpResponse LambdaApi::delete_function(const HttpRequest& request, const std::string& function) {
-  functions_.remove(function);
+  if (Status removed = functions_.remove(function); !removed) {
+    if (removed.is_not_found())
+      return lambda_error(404, "ResourceNotFoundException", "Function not found: " + function_arn(region_, function),
+                          request.request_id);
+    return lambda_error(500, "ServiceException", removed.message(), request.request_id);
+  }
   HttpResponse res;
   res.status = 204;
   res.set_header("x-amzn-RequestId", request.request_id);

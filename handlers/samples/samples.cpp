@@ -10,7 +10,7 @@ Json noop(const Json&, Context&) { return Json::object(); }
 Json echo(const Json& event, Context&) { return event; }
 
 Json log_event(const Json& event, Context& ctx) {
-  ctx.log(event.dump());
+  ctx.log(to_text(event));
   return Json{{"logged", true}};
 }
 
@@ -33,6 +33,7 @@ Json fail(const Json&, Context& ctx) {
 Json sleep(const Json&, Context& ctx) {
   const int ms = std::stoi(ctx.env("SLEEP_MS", "5000"));
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  ctx.log("awake after " + std::to_string(ms) + " ms");
   // A handler past its deadline stops here: the S3 call throws TimeoutError.
   if (const std::string bucket = ctx.env("SAVE_BUCKET"); !bucket.empty())
     ctx.s3().put_object(bucket, "slept/" + ctx.request_id(), "woke up");
