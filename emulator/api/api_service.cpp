@@ -30,6 +30,7 @@ class Collector final : public BodySink {
     return routes_only_ ? api_.handle_route(request_, body_, "") : api_.handle(request_, body_);
   }
   bool finish_waits() const override { return true; }  // a function runs
+  HttpResponse too_busy(const std::string&) override { return gateway_error(429, "Too Many Requests"); }
 
  private:
   ApiService& api_;
@@ -185,6 +186,11 @@ std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, co
                               answer.value("context", Json::object())};
     if (a.ttl_seconds > 0) {
       std::lock_guard lock(cache_mu_);
+      if (decisions_.size() >= kMaxCachedDecisions) {
+        // Bounded however many identities are tried: expired answers go first, then all.
+        std::erase_if(decisions_, [now](const auto& entry) { return entry.second.expires_ms <= now; });
+        if (decisions_.size() >= kMaxCachedDecisions) decisions_.clear();
+      }
       decisions_[cache_key] = *decision;
     }
   }

@@ -62,6 +62,7 @@ class ApiService final : public Service {
   RouteTable routes_;
   RateLimiter limiter_;
   std::map<std::string, Authorizer> authorizers_;
+  static constexpr std::size_t kMaxCachedDecisions = 10000;
   struct CachedDecision {
     std::int64_t expires_ms = 0;
     bool allowed = false;

@@ -14,6 +14,8 @@ namespace bf {
 
 namespace {
 
+constexpr double kIssuedAtSkewSeconds = 60;
+
 template <typename T, void (*Free)(T*)>
 struct Deleter {
   void operator()(T* p) const { Free(p); }
@@ -131,7 +133,7 @@ JwtResult verify_jwt(const std::string& token, const JwtSettings& settings, std:
 
   bool valid = false;
   if (alg == "HS256") {
-    valid = !settings.secret.empty() && hmac_sha256(settings.secret, signed_part) == *signature;
+    valid = !settings.secret.empty() && constant_time_equal(hmac_sha256(settings.secret, signed_part), *signature);
   } else if (alg == "RS256" || alg == "ES256") {
     const std::string kid = header.value("kid", "");
     for (const auto& jwk : settings.jwks.value("keys", Json::array())) {
@@ -148,10 +150,15 @@ JwtResult verify_jwt(const std::string& token, const JwtSettings& settings, std:
     return refuse("unsupported algorithm " + alg);
   }
   if (!valid) return refuse("bad signature");
-  if (claims.contains("exp") && claims["exp"].is_number() && claims["exp"].get<double>() <= now_s)
-    return refuse("expired");
-  if (claims.contains("nbf") && claims["nbf"].is_number() && claims["nbf"].get<double>() > now_s)
-    return refuse("not valid yet");
+  // API Gateway requires exp; a token without one would never expire.
+  if (!claims.contains("exp") || !claims["exp"].is_number()) return refuse("no numeric exp claim");
+  if (claims["exp"].get<double>() <= now_s) return refuse("expired");
+  for (const char* claim : {"nbf", "iat"})
+    if (claims.contains(claim) && !claims[claim].is_number()) return refuse(std::string(claim) + " is not a number");
+  if (claims.contains("nbf") && claims["nbf"].get<double>() > now_s) return refuse("not valid yet");
+  // A token issued in the future (beyond a minute of clock difference) is not to be trusted.
+  if (claims.contains("iat") && claims["iat"].get<double>() > now_s + kIssuedAtSkewSeconds)
+    return refuse("issued in the future");
   if (!settings.issuer.empty() && claims.value("iss", "") != settings.issuer) return refuse("wrong issuer");
   if (!settings.audience.empty()) {
     std::vector<std::string> aud;

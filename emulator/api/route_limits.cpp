@@ -23,14 +23,19 @@ bool RateLimiter::take(const std::string& key, double rate, int burst, std::int6
                        int& retry_after_s) {
   std::lock_guard lock(mu_);
   const double capacity = burst > 0 ? burst : std::max(1.0, rate);
-  auto [it, inserted] = buckets_.try_emplace(key, Bucket{capacity, now_ms});
+  if (buckets_.size() >= kMaxBuckets) {
+    // A bucket that has filled up again is the same as no bucket: forget those.
+    std::erase_if(buckets_, [now_ms](const auto& entry) { return entry.second.full_ms <= now_ms; });
+    if (buckets_.size() >= kMaxBuckets) buckets_.clear();  // a flood of clients: start over
+  }
+  auto [it, inserted] = buckets_.try_emplace(key, Bucket{capacity, now_ms, now_ms});
   Bucket& b = it->second;
   b.tokens = std::min(capacity, b.tokens + (now_ms - b.updated_ms) / 1000.0 * rate);
   b.updated_ms = now_ms;
-  if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
-    return true;
-  }
+  const bool taken = b.tokens >= 1.0;
+  if (taken) b.tokens -= 1.0;
+  b.full_ms = now_ms + static_cast<std::int64_t>(std::ceil((capacity - b.tokens) / rate * 1000.0));
+  if (taken) return true;
   retry_after_s = std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rate)));
   return false;
 }

@@ -37,9 +37,11 @@ class RateLimiter {
   bool take(const std::string& key, double rate, int burst, std::int64_t now_ms, int& retry_after_s);
 
  private:
+  static constexpr std::size_t kMaxBuckets = 10000;
   struct Bucket {
     double tokens = 0;
     std::int64_t updated_ms = 0;
+    std::int64_t full_ms = 0;  // when it will hold its whole burst again
   };
   std::mutex mu_;
   std::map<std::string, Bucket> buckets_;
