@@ -83,6 +83,18 @@ TEST(ImageOps, EveryAcceptedFormatIsReadAndThumbnailed) {
   }
 }
 
+// One decode, every format: the thumbnail function's path. HEIF images once left EXIF pointing
+// at freed memory that the second save read (ASan reported it in the sanitizer job).
+TEST(ImageOps, HeifImagesAreSavedInEveryFormatFromOneDecode) {
+  for (const char* file : {"city.heic", "city.avif"}) {
+    SCOPED_TRACE(file);
+    const std::vector<ThumbnailFormat> formats = {*thumbnail_format("jpeg"), *thumbnail_format("webp")};
+    const auto encoded = make_thumbnails(fixture(file), info_of(file), 256, formats, 80, nullptr);
+    ASSERT_EQ(encoded.size(), 2u);
+    for (const std::string& bytes : encoded) EXPECT_EQ(std::max(dimensions_of(bytes).first, dimensions_of(bytes).second), 256);
+  }
+}
+
 TEST(ImageOps, WideGamutIsConvertedToSrgbWithoutItsProfile) {
   EXPECT_TRUE(inspect_image(fixture("wide-gamut.jpg"), ImageLimits{}).has_icc_profile);
   const std::string bytes = thumbnail_of("wide-gamut.jpg", 256, "jpeg");
