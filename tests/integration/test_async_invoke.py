@@ -138,6 +138,9 @@ class AsyncInvocation(harness.ServerTestCase):
             return True
         return False
 
+    def function_log(self, name):
+        return self.server.raw("GET", f"/_bucketfire/functions/{name}/logs").body.decode()
+
     def test_timeout_fails_the_invocation_and_stops_the_handler(self):
         resp = self.lam.invoke(FunctionName="sleepy", Payload=b"{}", LogType="Tail")
         self.assertEqual(resp["StatusCode"], 200)
@@ -149,8 +152,8 @@ class AsyncInvocation(harness.ServerTestCase):
         self.assertIn("Task timed out after 1.00 seconds", log)
         self.assertIn("Status: timeout", log)
         request_id = body["errorMessage"].split()[1]
-        # The handler wakes at 1.5 s; its next S3 call throws instead of writing.
-        time.sleep(1.0)
+        # The handler wakes at 1.5 s (and says so); its next S3 call throws instead of writing.
+        harness.wait_for(lambda: "awake after 1500 ms" in self.function_log("sleepy"), "the handler to wake")
         self.assertEqual(s3_objects(self.s3, "slept", f"slept/{request_id}"), [])
         [record] = [i for i in self.server.invocations("sleepy") if i["requestId"] == request_id]
         self.assertEqual(record["status"], "Timeout")
@@ -270,9 +273,13 @@ class AsyncInvocation(harness.ServerTestCase):
 
 
 VIRTUAL_PIPELINE = {
-    "functions": [{"name": "failer", "handler": "fail", "on_failure": "arn:aws:s3:::dlq"}],
-    "buckets": [{"name": "dlq"}, {"name": "uploads", "notifications": [
-        {"id": "f", "function": "failer", "events": ["s3:ObjectCreated:*"]}]}],
+    "functions": [{"name": "failer", "handler": "fail", "on_failure": "arn:aws:s3:::dlq"},
+                  {"name": "probe", "handler": "noop"}],
+    "buckets": [{"name": "dlq"},
+                {"name": "uploads", "notifications": [
+                    {"id": "f", "function": "failer", "events": ["s3:ObjectCreated:*"]}]},
+                {"name": "probes", "notifications": [
+                    {"id": "p", "function": "probe", "events": ["s3:ObjectCreated:*"]}]}],
 }
 
 
@@ -292,7 +299,11 @@ class VirtualTimeRetries(harness.ServerTestCase):
         self.s3.put_object(Bucket="uploads", Key="a.jpg", Body=b"x")
         harness.wait_for(lambda: self.attempts() == [1], "the first attempt")
         self.advance("59s")
-        time.sleep(0.2)  # a retry due at 60 s must not run at 59 s
+        # A retry due at 60 s must not run at 59 s. The dispatcher has looked at the moved clock
+        # once it has run an event queued after the move: then the retry still has not run.
+        self.s3.put_object(Bucket="probes", Key="after-59s", Body=b"x")
+        harness.wait_for(lambda: any(i["status"] == "Success" for i in self.server.invocations("probe")),
+                         "an event queued after the clock moved")
         self.assertEqual(self.attempts(), [1])
         self.advance("1s")
         harness.wait_for(lambda: self.attempts() == [1, 2], "the second attempt, one minute later")

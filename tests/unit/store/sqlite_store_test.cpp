@@ -6,30 +6,16 @@
 #include <fstream>
 
 #include "emulator/store/store.h"
+#include "tests/unit/support.h"
 
 namespace bf {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "bf-store-XXXXXX").string();
-    path_ = ::mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
+using test_support::TempDir;
 
- private:
-  std::string path_;
-};
-
-std::unique_ptr<Store> open(const std::string& dir) {
-  auto s = open_sqlite_store({dir});
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message());
-  return std::move(s.value());
-}
+using test_support::open_store;
 
 Status put(Store& store, const std::string& bucket, const std::string& key,
            const std::string& bytes, const WriteCondition& condition = {},
@@ -66,7 +52,7 @@ std::size_t blob_files(const std::string& dir) {
 
 TEST(SqliteStore, BucketsLifecycle) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
   EXPECT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}).is_already_exists());
   ASSERT_TRUE(put(*store, "b", "k", "x"));
@@ -78,7 +64,7 @@ TEST(SqliteStore, BucketsLifecycle) {
 
 TEST(SqliteStore, OverwriteReplacesBytesAndRemovesOldBlob) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(put(*store, "b", "k", "first"));
   ASSERT_TRUE(put(*store, "b", "k", "second"));
   EXPECT_EQ(read_all(*store, "b", "k"), "second");
@@ -87,7 +73,7 @@ TEST(SqliteStore, OverwriteReplacesBytesAndRemovesOldBlob) {
 
 TEST(SqliteStore, ReaderKeepsBytesOfReplacedObject) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(put(*store, "b", "k", "old"));
   auto opened = store->open_object("b", "k");
   ASSERT_TRUE(put(*store, "b", "k", "new!"));
@@ -98,7 +84,7 @@ TEST(SqliteStore, ReaderKeepsBytesOfReplacedObject) {
 
 TEST(SqliteStore, FailedConditionKeepsOldObjectAndNoOrphan) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(put(*store, "b", "k", "keep"));
   auto refuse = [](const std::optional<ObjectRecord>& current) {
     return current ? Status::conflict("If-None-Match") : Status::ok();
@@ -110,23 +96,23 @@ TEST(SqliteStore, FailedConditionKeepsOldObjectAndNoOrphan) {
 
 TEST(SqliteStore, ListingIsByteOrderedAndPrefixIsExact) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   for (std::string k : {"a%", "a_b", "ab", "a/1", "\xC3\xA9", "z", "a"}) ASSERT_TRUE(put(*store, "b", k, "x"));
   std::vector<std::string> keys;
-  for (auto& r : store->list_objects("b", "", "", 100)) keys.push_back(r.key);
+  for (auto& r : store->list_objects("b", "", {}, 100)) keys.push_back(r.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "a%", "a/1", "a_b", "ab", "z", "\xC3\xA9"}));
   keys.clear();
-  for (auto& r : store->list_objects("b", "a%", "", 100)) keys.push_back(r.key);
+  for (auto& r : store->list_objects("b", "a%", {}, 100)) keys.push_back(r.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"a%"}));
   keys.clear();
-  for (auto& r : store->list_objects("b", "a", "a%", 2)) keys.push_back(r.key);
+  for (auto& r : store->list_objects("b", "a", {"a%"}, 2)) keys.push_back(r.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a_b"}));
 }
 
 TEST(SqliteStore, SurvivesReopenAndSweepsOrphans) {
   TempDir dir;
   {
-    auto store = open(dir.path());
+    auto store = open_store(dir.path());
     ASSERT_TRUE(put(*store, "b", "k", "durable"));
   }
   // A blob that reached blobs/ but whose row never committed (a crash in between).
@@ -134,7 +120,7 @@ TEST(SqliteStore, SurvivesReopenAndSweepsOrphans) {
   { std::ofstream(dir.path() + "/blobs/ff/ffffffffffffffffffffffffffffffff") << "orphan"; }
   // A temp file of a write that never finished.
   { std::ofstream(dir.path() + "/tmp/0123") << "partial"; }
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   EXPECT_EQ(read_all(*store, "b", "k"), "durable");
   EXPECT_EQ(blob_files(dir.path()), 1u);
   EXPECT_TRUE(fs::is_empty(dir.path() + "/tmp"));
@@ -142,7 +128,7 @@ TEST(SqliteStore, SurvivesReopenAndSweepsOrphans) {
 
 TEST(SqliteStore, MultipartCompleteIsOneTransaction) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(store->create_upload({"u1", "b", "k", 1, "STANDARD", "{}"}));
   for (int n : {1, 2}) {
     auto w = store->create_blob();
@@ -170,12 +156,12 @@ TEST(SqliteStore, MultipartCompleteIsOneTransaction) {
 TEST(SqliteStore, MemoryModeLeavesNothingBehind) {
   std::string root;
   {
-    auto store = open(":memory:");
+    auto store = open_store(":memory:");
     ASSERT_TRUE(put(*store, "b", "k", "x"));
     EXPECT_EQ(read_all(*store, "b", "k"), "x");
   }
   // Nothing to assert on the path directly (it is private); a second store starts empty.
-  auto store = open(":memory:");
+  auto store = open_store(":memory:");
   EXPECT_FALSE(store->find_object("b", "k"));
 }
 
@@ -197,7 +183,7 @@ TEST(SqliteStoreOutbox, EventsCommitWithTheWriteAndSurviveReopen) {
   TempDir dir;
   std::vector<ObjectChange> seen;
   {
-    auto store = open(dir.path());
+    auto store = open_store(dir.path());
     ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
     int wakes = 0;
     store->on_enqueue([&] { ++wakes; });
@@ -215,7 +201,7 @@ TEST(SqliteStoreOutbox, EventsCommitWithTheWriteAndSurviveReopen) {
     EXPECT_LT(seen[0].sequencer, seen[1].sequencer);
     EXPECT_LT(seen[1].sequencer, seen[2].sequencer);
   }
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   EXPECT_EQ(store->pending_event_count(), 3u);
   EXPECT_TRUE(store->due_events(9, 10, {}).empty());  // not due yet
   auto due = store->due_events(10, 10, {});
@@ -226,7 +212,7 @@ TEST(SqliteStoreOutbox, EventsCommitWithTheWriteAndSurviveReopen) {
 
 TEST(SqliteStoreOutbox, FailedConditionLeavesNoEvent) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
   std::vector<ObjectChange> seen;
   Status s = put(*store, "b", "k", "x",
@@ -238,7 +224,7 @@ TEST(SqliteStoreOutbox, FailedConditionLeavesNoEvent) {
 
 TEST(SqliteStoreOutbox, AThrowingEventBuilderAbortsOnlyItsOwnWrite) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
   Status s = put(*store, "b", "k", "x", {}, [](const ObjectChange&) -> std::vector<OutboxEntry> {
     throw std::runtime_error("cannot build the event");
@@ -254,7 +240,7 @@ TEST(SqliteStoreOutbox, AThrowingEventBuilderAbortsOnlyItsOwnWrite) {
 
 TEST(SqliteStoreOutbox, RescheduleAndFinishWithFollowUps) {
   TempDir dir;
-  auto store = open(dir.path());
+  auto store = open_store(dir.path());
   ASSERT_TRUE(store->enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
   auto due = store->due_events(1, 10, {});
   ASSERT_EQ(due.size(), 1u);

@@ -1,0 +1,146 @@
+"""Functions made through the Lambda API: names and packages that would escape their folder
+or blow up on unpacking are refused, and every acknowledged control-plane write
+(CreateFunction, UpdateFunctionCode, PutFunctionEventInvokeConfig, concurrency, recursion,
+PutBucketNotificationConfiguration) survives kill -9, so the next upload fires the function."""
+
+import glob
+import io
+import json
+import os
+import stat
+import zipfile
+
+import harness
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+RUNTIME = os.path.join(REPO, "fixtures", "runtimes", "python-event-summary", "bootstrap")
+ROLE = "arn:aws:iam::000000000000:role/lambda"
+MB = 1000 * 1000
+
+
+def package(files):
+    """A zip of (name, bytes or str, mode) entries."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data, mode in files:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return out.getvalue()
+
+
+def runtime_code():
+    with open(RUNTIME) as f:
+        return f.read()
+
+
+def runtime_package(marker=None, mode=0o755):
+    code = runtime_code()
+    if marker:
+        code = code.replace('print(f"summarised {len(objects)} record(s)", flush=True)',
+                            f'print("{marker}", flush=True)')
+    return package([("bootstrap", code, mode)])
+
+
+class Guards(harness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lam = cls.server.lambda_client()
+
+    def create(self, name, code, **kwargs):
+        return self.lam.create_function(FunctionName=name, Runtime="provided.al2023", Role=ROLE,
+                                        Handler="h", Code={"ZipFile": code}, **kwargs)
+
+    def assertRefused(self, name, code, error, message_part):
+        with self.assertRaises(self.lam.exceptions.ClientError) as caught:
+            self.create(name, code)
+        response = caught.exception.response
+        self.assertEqual(response["Error"]["Code"], error, response)
+        self.assertIn(message_part, response["Error"]["Message"])
+        return response
+
+    def test_a_name_that_is_a_path_is_refused(self):
+        for name in ("../../x", "a/b", "x..y/../z", "bad name", "a" * 65):
+            with self.subTest(name=name):
+                self.assertRefused(name, runtime_package(), "ValidationException", "functionName")
+        leaked = [p for p in glob.glob(os.path.join(self.server.root, "**", "*.zip"), recursive=True)]
+        self.assertEqual(leaked, [])
+        self.create("fine-name_1", runtime_package())
+        self.assertEqual(self.lam.get_function(FunctionName="fine-name_1")["Configuration"]["State"], "Active")
+
+    def test_a_package_that_unzips_past_250_mb_is_refused(self):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("bootstrap", runtime_code())
+            padding = zipfile.ZipInfo("padding")
+            padding.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(padding, "w") as f:
+                block = bytes(MB)
+                for _ in range(263):
+                    f.write(block)
+        self.assertRefused("bomb", out.getvalue(), "InvalidParameterValueException",
+                           "Unzipped size must be smaller than 262144000 bytes")
+        self.assertRefused("many", package([("bootstrap", "x", 0o755)] + [(f"f{i}", "", 0o644) for i in range(20001)]),
+                           "InvalidParameterValueException", "entries")
+
+    def test_setuid_and_setgid_bits_are_dropped(self):
+        code = runtime_code()
+        self.create("modes", package([("bootstrap", code, 0o4755), ("tool", "#!/bin/sh\n", 0o6777)]))
+        result = self.lam.invoke(FunctionName="modes", Payload=b"{}")
+        self.assertNotIn("FunctionError", result, result["Payload"].read())
+        unpacked = glob.glob(os.path.join(self.server.data_dir, "functions", "unpacked", "*"))
+        self.assertEqual(len(unpacked), 1, unpacked)
+        for name in ("bootstrap", "tool"):
+            mode = os.stat(os.path.join(unpacked[0], name)).st_mode
+            self.assertEqual(mode & (stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX), 0, f"{name}: {oct(mode)}")
+            self.assertTrue(mode & stat.S_IXUSR, f"{name}: {oct(mode)}")
+
+
+class SurvivesKill9(harness.ServerTestCase):
+    def test_every_acknowledged_change_is_there_after_kill_9(self):
+        lam = self.server.lambda_client()
+        self.s3.create_bucket(Bucket="uploads")
+        self.s3.create_bucket(Bucket="failures")
+        arn = lam.create_function(FunctionName="summary", Runtime="provided.al2023", Role=ROLE, Handler="h",
+                                  Code={"ZipFile": runtime_package("version one")},
+                                  Environment={"Variables": {"STAGE": "test"}}, Timeout=7)["FunctionArn"]
+        lam.update_function_code(FunctionName="summary", ZipFile=runtime_package("version two"))
+        lam.put_function_event_invoke_config(
+            FunctionName="summary", MaximumRetryAttempts=0, MaximumEventAgeInSeconds=120,
+            DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::failures"}})
+        lam.put_function_concurrency(FunctionName="summary", ReservedConcurrentExecutions=3)
+        lam.put_function_recursion_config(FunctionName="summary", RecursiveLoop="Allow")
+        self.s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
+            "LambdaFunctionConfigurations": [{"Id": "summary", "LambdaFunctionArn": arn,
+                                              "Events": ["s3:ObjectCreated:*"]}]})
+        lam.create_function(FunctionName="doomed", Runtime="provided.al2023", Role=ROLE, Handler="h",
+                            Code={"ZipFile": runtime_package()})
+        lam.delete_function(FunctionName="doomed")
+
+        self.server.kill9()
+        self.server.start()
+        lam, s3 = self.server.lambda_client(), self.server.client()
+        config = lam.get_function_configuration(FunctionName="summary")
+        self.assertEqual((config["Timeout"], config["Environment"]["Variables"]), (7, {"STAGE": "test"}))
+        invoke_config = lam.get_function_event_invoke_config(FunctionName="summary")
+        self.assertEqual((invoke_config["MaximumRetryAttempts"], invoke_config["MaximumEventAgeInSeconds"],
+                          invoke_config["DestinationConfig"]["OnFailure"]["Destination"]),
+                         (0, 120, "arn:aws:s3:::failures"))
+        self.assertEqual(lam.get_function_concurrency(FunctionName="summary")["ReservedConcurrentExecutions"], 3)
+        self.assertEqual(lam.get_function_recursion_config(FunctionName="summary")["RecursiveLoop"], "Allow")
+        names = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
+        self.assertEqual(names, ["summary"])
+
+        # The notification made before the crash fires the function, with its newest code.
+        s3.put_object(Bucket="uploads", Key="after-restart.txt", Body=b"hello")
+        harness.wait_for(lambda: any(i["status"] == "Success" for i in self.server.invocations("summary")),
+                         "the function to run for the upload", timeout=30)
+        log = self.server.raw("GET", "/_bucketfire/functions/summary/logs").body.decode()
+        self.assertIn("version two", log)
+        self.assertNotIn("version one", log)
+
+
+if __name__ == "__main__":
+    harness.main()
