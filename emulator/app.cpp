@@ -198,7 +198,7 @@ class Emulator {
       auto routed = route_s3(request, RouterOptions{});
       if (auto* err = std::get_if<S3Error>(&routed)) return err->message;
       auto auth = authenticate(request, std::get<Endpoint>(routed),
-                               AuthSettings{credentials_, *clock_, options_.region});
+                               AuthSettings{credentials_, *clock_, options_.region, "s3", std::nullopt});
       if (auto* err = std::get_if<S3Error>(&auth))
         return "this server listens beyond loopback: sign requests to /_bucketfire/ with its "
                "credentials (SigV4, service s3): " + err->code + ": " + err->message;

@@ -28,23 +28,30 @@ Bignum bignum(const std::string& bytes) {
                           static_cast<int>(bytes.size()), nullptr));
 }
 
+// A member that must be a string, or "" when it is missing or of another type: a token (or a
+// key) with `"iss": 5` is refused like any other mismatch, not thrown over.
+std::string text(const Json& object, const char* name) {
+  const auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // An EVP_PKEY from one JWK ({"kty":"RSA","n","e"} or {"kty":"EC","crv":"P-256","x","y"}).
 Pkey key_from_jwk(const Json& jwk) {
-  const std::string kty = jwk.value("kty", "");
+  const std::string kty = text(jwk, "kty");
   std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>> build(OSSL_PARAM_BLD_new());
   Bignum n, e;
   std::string point;
   const char* type = nullptr;
   if (kty == "RSA") {
-    auto nb = base64url_decode(jwk.value("n", "")), eb = base64url_decode(jwk.value("e", ""));
+    auto nb = base64url_decode(text(jwk, "n")), eb = base64url_decode(text(jwk, "e"));
     if (!nb || !eb) return nullptr;
     n = bignum(*nb);
     e = bignum(*eb);
     OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
     OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_E, e.get());
     type = "RSA";
-  } else if (kty == "EC" && jwk.value("crv", "") == "P-256") {
-    auto x = base64url_decode(jwk.value("x", "")), y = base64url_decode(jwk.value("y", ""));
+  } else if (kty == "EC" && text(jwk, "crv") == "P-256") {
+    auto x = base64url_decode(text(jwk, "x")), y = base64url_decode(text(jwk, "y"));
     if (!x || !y || x->size() != 32 || y->size() != 32) return nullptr;
     point = std::string(1, '\x04') + *x + *y;  // uncompressed point
     OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
@@ -128,16 +135,18 @@ JwtResult verify_jwt(const std::string& token, const JwtSettings& settings, std:
   Json header = Json::parse(*header_text, nullptr, false);
   Json claims = Json::parse(*payload_text, nullptr, false);
   if (!header.is_object() || !claims.is_object()) return refuse("not JSON");
-  const std::string alg = header.value("alg", "");
+  const std::string alg = text(header, "alg");
   const std::string signed_part = token.substr(0, dot2);
 
   bool valid = false;
   if (alg == "HS256") {
     valid = !settings.secret.empty() && constant_time_equal(hmac_sha256(settings.secret, signed_part), *signature);
   } else if (alg == "RS256" || alg == "ES256") {
-    const std::string kid = header.value("kid", "");
-    for (const auto& jwk : settings.jwks.value("keys", Json::array())) {
-      if (!kid.empty() && jwk.value("kid", "") != kid) continue;
+    const std::string kid = text(header, "kid");
+    const auto keys = settings.jwks.find("keys");
+    if (keys == settings.jwks.end() || !keys->is_array()) return refuse("no keys to check " + alg + " with");
+    for (const auto& jwk : *keys) {
+      if (!kid.empty() && text(jwk, "kid") != kid) continue;
       Pkey key = key_from_jwk(jwk);
       if (!key) continue;
       std::optional<std::string> sig = alg == "ES256" ? es256_to_der(*signature) : std::optional(*signature);
@@ -147,7 +156,7 @@ JwtResult verify_jwt(const std::string& token, const JwtSettings& settings, std:
       }
     }
   } else {
-    return refuse("unsupported algorithm " + alg);
+    return refuse(alg.empty() ? "no algorithm in the header" : "unsupported algorithm " + alg);
   }
   if (!valid) return refuse("bad signature");
   // API Gateway requires exp; a token without one would never expire.
@@ -159,7 +168,7 @@ JwtResult verify_jwt(const std::string& token, const JwtSettings& settings, std:
   // A token issued in the future (beyond a minute of clock difference) is not to be trusted.
   if (claims.contains("iat") && claims["iat"].get<double>() > now_s + kIssuedAtSkewSeconds)
     return refuse("issued in the future");
-  if (!settings.issuer.empty() && claims.value("iss", "") != settings.issuer) return refuse("wrong issuer");
+  if (!settings.issuer.empty() && text(claims, "iss") != settings.issuer) return refuse("wrong issuer");
   if (!settings.audience.empty()) {
     std::vector<std::string> aud;
     if (claims.contains("aud") && claims["aud"].is_string()) aud.push_back(claims["aud"].get<std::string>());
