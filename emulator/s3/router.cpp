@@ -167,6 +167,8 @@ std::variant<Endpoint, S3Error> route_s3(const HttpRequest& request,
     auto slash = rest.find('/');
     e.bucket = std::string(rest.substr(0, slash));
     if (slash != std::string_view::npos) e.key = std::string(rest.substr(slash + 1));
+    // "//key" names a key in no bucket: not ListBuckets, whatever follows.
+    if (e.bucket.empty() && !e.key.empty()) return s3_error("InvalidURI", "Couldn't parse the specified URI.");
   }
 
   if (e.bucket.empty()) {

@@ -112,5 +112,20 @@ TEST(S3Router, MalformedEscapeIsAnError) {
   ASSERT_TRUE(std::holds_alternative<S3Error>(result));
 }
 
+// Found by fuzz_router: a path-style key under an empty bucket segment was ListBuckets.
+TEST(S3Router, AKeyWithoutABucketIsAnError) {
+  for (const char* target : {"//k", "//c-?list-type=2&prefix=x", "///"}) {
+    SCOPED_TRACE(target);
+    Case c{"GET", target, "127.0.0.1:4566", nullptr, "", "", ""};
+    auto result = route_s3(make_request(c), default_router_options("us-east-1"));
+    ASSERT_TRUE(std::holds_alternative<S3Error>(result));
+    EXPECT_EQ(std::get<S3Error>(result).code, "InvalidURI");
+  }
+  Case virtual_hosted{"GET", "//k", "b.localhost:4566", nullptr, "", "", ""};
+  auto result = route_s3(make_request(virtual_hosted), default_router_options("us-east-1"));
+  ASSERT_TRUE(std::holds_alternative<Endpoint>(result));
+  EXPECT_EQ(std::get<Endpoint>(result).key, "/k");
+}
+
 }  // namespace
 }  // namespace bf
