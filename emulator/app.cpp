@@ -145,6 +145,7 @@ class Emulator {
     // Functions and settings made through the Lambda API come back, and are kept from now on.
     for (const auto& problem : registry_.keep_in(*store_))
       std::fprintf(stderr, "bucketfire: a saved function was not restored: %s\n", problem.c_str());
+    external_->remove_unused_code(registry_.list());
     return "";
   }
 

@@ -25,7 +25,10 @@ Reader open_zip(const std::string& zip_file, std::string& error) {
 
 // Why an entry may not be unpacked, or "".
 std::string entry_problem(archive_entry* entry, std::uint64_t entries) {
-  const std::string name = archive_entry_pathname(entry);
+  // NULL when the name cannot be converted to this process's (C) locale.
+  const char* raw_name = archive_entry_pathname(entry);
+  if (raw_name == nullptr) return "an entry's name cannot be read";
+  const std::string name = raw_name;
   if (entries > kMaxZipEntries)
     return "the package has more than " + std::to_string(kMaxZipEntries) + " entries";
   if (name.empty() || name.starts_with("/") || name == ".." || name.starts_with("../") ||

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -452,12 +453,33 @@ ExternalRuntimes::~ExternalRuntimes() {
   if (temporary_root_ && !code_root_.empty()) std::filesystem::remove_all(code_root_, ec);
 }
 
-std::string ExternalRuntimes::code_folder(const FunctionConfig& fn, const std::string& version,
-                                          std::string& error) {
+// Keyed by the package, not the function: functions sharing one zip share its unpacked copy.
+std::string ExternalRuntimes::unpacked_folder(const FunctionConfig& fn) const {
+  return code_root_ + "/unpacked/" + std::to_string(std::hash<std::string>{}(fn.code_path + "|" + code_version(fn)));
+}
+
+int ExternalRuntimes::remove_unused_code(const std::vector<FunctionConfig>& functions) {
+  if (code_root_.empty()) return 0;
+  std::set<std::string> used;
+  for (const auto& fn : functions) {
+    if (!fn.code_path.ends_with(".zip")) continue;
+    used.insert(fn.code_path);
+    used.insert(unpacked_folder(fn));
+  }
+  int removed = 0;
+  std::error_code ec;
+  for (const char* folder : {"/packages", "/unpacked"}) {
+    std::vector<std::string> unused;
+    for (const auto& entry : std::filesystem::directory_iterator(code_root_ + folder, ec))
+      if (!used.count(entry.path().string())) unused.push_back(entry.path().string());
+    for (const auto& path : unused) removed += std::filesystem::remove_all(path, ec) > 0 ? 1 : 0;
+  }
+  return removed;
+}
+
+std::string ExternalRuntimes::code_folder(const FunctionConfig& fn, std::string& error) {
   if (!fn.code_path.ends_with(".zip")) return fn.code_path;
-  // Keyed by the package, not the function: functions sharing one zip share its unpacked copy.
-  const std::string folder = code_root_ + "/unpacked/" +
-                             std::to_string(std::hash<std::string>{}(fn.code_path + "|" + version));
+  const std::string folder = unpacked_folder(fn);
   std::error_code ec;
   if (std::filesystem::exists(folder + "/.complete", ec)) return folder;
   std::filesystem::remove_all(folder, ec);
@@ -485,7 +507,7 @@ std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionCon
   FunctionConfig fn = declared;
   {
     std::lock_guard lock(unpack_mu_);
-    fn.code_path = code_folder(declared, version, error);
+    fn.code_path = code_folder(declared, error);
   }
   if (!error.empty()) return nullptr;
   std::vector<std::shared_ptr<ExternalEnvironment>> retired;  // destroyed outside the lock

@@ -51,6 +51,11 @@ class ExternalRuntimes {
   // The private folder for unpacked code and uploaded packages.
   const std::string& code_root() const { return code_root_; }
 
+  // Removes uploaded packages and unpacked copies that none of `functions` uses (left by
+  // UpdateFunctionCode, DeleteFunction or a refused CreateFunction). For start-up, before any
+  // invocation could be reading them. Returns how many it removed.
+  int remove_unused_code(const std::vector<FunctionConfig>& functions);
+
   // Runs one invocation in a warm or new environment and waits for its answer. Lines the
   // process prints while it runs go to `log`.
   ExternalResult invoke(const FunctionConfig& fn, const std::string& request_id,
@@ -67,11 +72,12 @@ class ExternalRuntimes {
   void release(const std::shared_ptr<ExternalEnvironment>& env);
 
   // The folder to run `fn` from: its code folder, or its zip unpacked.
-  std::string code_folder(const FunctionConfig& fn, const std::string& version, std::string& error);
+  std::string code_folder(const FunctionConfig& fn, std::string& error);
 
   ExternalSettings settings_;
   InvocationLog& log_;
   std::string code_root_;
+  std::string unpacked_folder(const FunctionConfig& fn) const;
   bool temporary_root_ = false;  // removed at exit
   std::mutex unpack_mu_;
   std::mutex mu_;

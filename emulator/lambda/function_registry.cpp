@@ -67,6 +67,17 @@ std::optional<std::string> FunctionRegistry::put(FunctionConfig config) {
   return std::nullopt;
 }
 
+Status FunctionRegistry::create(FunctionConfig config) {
+  if (!config.external() && !handlers_.count(config.handler))
+    return Status::invalid("unknown handler \"" + config.handler + "\"");
+  if (config.revision_id.empty()) config.revision_id = new_uuid();
+  std::unique_lock lock(mu_);
+  if (functions_.count(config.name)) return Status::already_exists(config.name);
+  if (Status s = save(config.name, &config); !s) return s;
+  functions_[config.name] = std::move(config);
+  return Status::ok();
+}
+
 std::optional<FunctionConfig> FunctionRegistry::find(const std::string& name) const {
   std::shared_lock lock(mu_);
   auto it = functions_.find(name);

@@ -34,6 +34,9 @@ class FunctionRegistry {
   // Adds or replaces a function. Fails (with the reason) when its handler is unknown or the
   // change cannot be saved.
   std::optional<std::string> put(FunctionConfig config);
+  // Adds a function that must be new: AlreadyExists when the name is taken (checked and added
+  // under one lock, so two CreateFunction calls for a name cannot both succeed).
+  Status create(FunctionConfig config);
   std::optional<FunctionConfig> find(const std::string& name) const;
   std::vector<FunctionConfig> list() const;
   // Applies `change` to the named function and returns it as changed: NotFound when there is

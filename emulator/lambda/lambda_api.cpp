@@ -314,6 +314,7 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
   }
 
   auto fn = functions_.find(name);
+  if (!fn) return fail(not_found(name, region_, rid));  // deleted since it was resolved
   if (!fn->recursive_loop_allowed && lineage.count(name) >= kMaxRecursiveInvocations)
     return fail(lambda_error(400, "RecursiveInvocationException",
                              "Recursive invocation of " + name + " was stopped after " +

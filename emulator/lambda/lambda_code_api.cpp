@@ -129,7 +129,13 @@ HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::s
   fn.code_path = std::get<std::string>(saved);
   fn.last_modified_ms = clock_.now_ms();
   fn.revision_id = new_uuid();
-  if (auto err = functions_.put(fn)) return lambda_error(500, "ServiceException", *err, rid);
+  if (Status created = functions_.create(fn); !created) {
+    std::error_code ec;
+    std::filesystem::remove(fn.code_path, ec);
+    if (created.code() == Status::Code::AlreadyExists)
+      return lambda_error(409, "ResourceConflictException", "Function already exist: " + fn.name, rid);
+    return lambda_error(500, "ServiceException", created.message(), rid);
+  }
   HttpResponse res = json_response(201, function_configuration_json(fn, region_), rid);
   res.operation = "CreateFunction";
   return res;

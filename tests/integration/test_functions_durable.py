@@ -3,6 +3,7 @@ or blow up on unpacking are refused, and every acknowledged control-plane write
 (CreateFunction, UpdateFunctionCode, PutFunctionEventInvokeConfig, concurrency, recursion,
 PutBucketNotificationConfiguration) survives kill -9, so the next upload fires the function."""
 
+import concurrent.futures
 import glob
 import io
 import json
@@ -98,6 +99,25 @@ class Guards(harness.ServerTestCase):
             self.assertTrue(mode & stat.S_IXUSR, f"{name}: {oct(mode)}")
 
 
+class ConcurrentCreates(harness.ServerTestCase):
+    def test_two_creates_of_one_name_give_one_function(self):
+        lam = self.server.lambda_client()
+
+        def create(i):
+            try:
+                lam.create_function(FunctionName="twin", Runtime="provided.al2023", Role=ROLE, Handler="h",
+                                    Code={"ZipFile": runtime_package(f"twin {i}")})
+                return "created"
+            except lam.exceptions.ResourceConflictException:
+                return "conflict"
+
+        for _ in range(5):
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                outcomes = sorted(pool.map(create, range(4)))
+            self.assertEqual(outcomes, ["conflict"] * 3 + ["created"])
+            lam.delete_function(FunctionName="twin")
+
+
 class SurvivesKill9(harness.ServerTestCase):
     def test_every_acknowledged_change_is_there_after_kill_9(self):
         lam = self.server.lambda_client()
@@ -132,6 +152,9 @@ class SurvivesKill9(harness.ServerTestCase):
         self.assertEqual(lam.get_function_recursion_config(FunctionName="summary")["RecursiveLoop"], "Allow")
         names = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
         self.assertEqual(names, ["summary"])
+        # The replaced package and the deleted function's are gone; the one in use stays.
+        packages = glob.glob(os.path.join(self.server.data_dir, "functions", "packages", "*.zip"))
+        self.assertEqual([os.path.basename(p).split("-")[0] for p in packages], ["summary"], packages)
 
         # The notification made before the crash fires the function, with its newest code.
         s3.put_object(Bucket="uploads", Key="after-restart.txt", Body=b"hello")

@@ -86,6 +86,16 @@ TEST(FunctionRegistry, ChangesMadeAfterKeepInComeBackOnTheNextStart) {
   EXPECT_FALSE(registry.find("deleted"));
 }
 
+TEST(FunctionRegistry, CreateRefusesATakenName) {
+  FunctionRegistry registry("us-east-1", catalog());
+  EXPECT_TRUE(registry.create(declared("f")));
+  EXPECT_EQ(registry.create(declared("f")).code(), Status::Code::AlreadyExists);
+  FunctionConfig unknown = declared("g");
+  unknown.handler = "no-such-handler";
+  EXPECT_EQ(registry.create(unknown).code(), Status::Code::Invalid);
+  EXPECT_FALSE(registry.find("g"));
+}
+
 TEST(FunctionRegistry, UnreadableOrUnknownRecordsAreReportedNotLoaded) {
   TempDir dir;
   auto store = open_store(dir.path());
