@@ -26,7 +26,12 @@ bool RateLimiter::take(const std::string& key, double rate, int burst, std::int6
   if (buckets_.size() >= kMaxBuckets) {
     // A bucket that has filled up again is the same as no bucket: forget those.
     std::erase_if(buckets_, [now_ms](const auto& entry) { return entry.second.full_ms <= now_ms; });
-    if (buckets_.size() >= kMaxBuckets) buckets_.clear();  // a flood of clients: start over
+    // A flood of clients: forget the one closest to full, which changes least. Clearing all
+    // would hand every client a full bucket, so a flood from many addresses would lift the limit.
+    if (buckets_.size() >= kMaxBuckets)
+      buckets_.erase(std::min_element(buckets_.begin(), buckets_.end(), [](const auto& a, const auto& b) {
+        return a.second.full_ms < b.second.full_ms;
+      }));
   }
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{capacity, now_ms, now_ms});
   Bucket& b = it->second;

@@ -35,9 +35,10 @@ class RateLimiter {
  public:
   // True when a token was taken; otherwise `retry_after_s` says when one will be there.
   bool take(const std::string& key, double rate, int burst, std::int64_t now_ms, int& retry_after_s);
+  // Clients remembered at once; past it, the one closest to a full bucket is forgotten.
+  static constexpr std::size_t kMaxBuckets = 10000;
 
  private:
-  static constexpr std::size_t kMaxBuckets = 10000;
   struct Bucket {
     double tokens = 0;
     std::int64_t updated_ms = 0;
