@@ -1,7 +1,9 @@
 #include "emulator/http/server.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -35,12 +37,29 @@ constexpr auto kIdleTimeout = std::chrono::seconds(120);  // a whole request hea
 constexpr auto kWriteTimeout = std::chrono::seconds(60);  // each write of a response must progress
 constexpr auto kShutdownGrace = std::chrono::seconds(30);
 constexpr std::size_t kMaxConnections = 8192;  // more are answered 503 and closed
+constexpr rlim_t kDescriptorHeadroom = 256;    // for the database, blobs being written, functions
 constexpr int kMaxWaitingCalls = 256;  // finish() calls on threads of their own at once
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);  // after EMFILE and the like
 
 bool accept_error_is_transient(const boost::system::error_code& ec) {
   return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
          ec == net::error::no_memory || ec.value() == ENFILE;
+}
+
+// Connections kept open at once. The soft descriptor limit (often 1024) is raised to the hard
+// one, as nginx's worker_rlimit_nofile and Go's runtime do, and the cap stays below it with
+// room for the process's other files: a flood gets 503s, not EMFILE for every request.
+std::size_t connection_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return kMaxConnections;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return kMaxConnections;
+  if (limit.rlim_cur <= 2 * kDescriptorHeadroom) return static_cast<std::size_t>(limit.rlim_cur / 2);
+  return std::min(kMaxConnections, static_cast<std::size_t>(limit.rlim_cur - kDescriptorHeadroom));
 }
 
 }  // namespace
@@ -64,6 +83,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<bool> stopping{false};
+  const std::size_t max_connections = connection_limit();
   std::mutex connections_mutex;
   std::list<std::shared_ptr<Connection>> connections;
   std::atomic<int> waiting_calls{0};  // finish() calls running on threads of their own
@@ -256,7 +276,7 @@ awaitable<void> HttpServer::Impl::accept_loop() {
       std::lock_guard lock(connections_mutex);
       open_connections = connections.size();
     }
-    if (open_connections >= kMaxConnections)
+    if (open_connections >= max_connections)
       net::co_spawn(executor, refuse_connection(std::move(socket)), net::detached);
     else
       net::co_spawn(executor, session(std::move(socket)), net::detached);
@@ -346,7 +366,7 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   co_return sent;
 }
 
-// Past kMaxConnections: one 503 and the connection closes, without reading the request.
+// Past max_connections: one 503 and the connection closes, without reading the request.
 awaitable<void> HttpServer::Impl::refuse_connection(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   HttpResponse response = service.refuse(RequestRefusal::TooManyConnections, new_request_id());
