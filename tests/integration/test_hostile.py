@@ -575,6 +575,11 @@ class OutOfDescriptors(harness.ServerTestCase):
             port = ready_port(proc)
             for _ in range(150):
                 held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            # Out of descriptors (or at its connection cap) the server waits, it does not spin:
+            # over a second it uses well under half a core (a retrying accept loop uses all of one).
+            busy = _cpu_seconds(proc.pid)
+            time.sleep(1.0)
+            self.assertLess(_cpu_seconds(proc.pid) - busy, 0.5)
             for s in held:
                 s.close()
             held = []
@@ -586,6 +591,13 @@ class OutOfDescriptors(harness.ServerTestCase):
             for s in held:
                 s.close()
             stop(proc)
+
+
+def _cpu_seconds(pid):
+    """User plus system CPU time a process has used, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _health(port):
