@@ -99,6 +99,27 @@ class Guards(harness.ServerTestCase):
             self.assertTrue(mode & stat.S_IXUSR, f"{name}: {oct(mode)}")
 
 
+class EndlessOutput(harness.ServerTestCase):
+    def test_output_without_a_newline_is_logged_in_pieces(self):
+        # 600,000 bytes with no newline: the log takes it in 256 KiB lines as it arrives rather
+        # than holding an unbounded line until one comes.
+        lam = self.server.lambda_client()
+        code = runtime_code().replace('print(f"summarised {len(objects)} record(s)", flush=True)',
+                                      'sys.stdout.write("x" * 600000); sys.stdout.flush()')
+        lam.create_function(FunctionName="chatty", Runtime="provided.al2023", Role=ROLE, Handler="h",
+                            Code={"ZipFile": package([("bootstrap", code, 0o755)])})
+        mark = self.server.log_mark()
+        answer = lam.invoke(FunctionName="chatty", Payload=b"{}")
+        self.assertNotIn("FunctionError", answer)
+
+        def pieces():  # the server's console shows each log line as "[chatty] ..."
+            lines = self.server.log_since(mark, limit=1000).split("\n")
+            return [line for line in lines if line.startswith("[chatty] xxx")]
+        found = harness.wait_for(lambda: len(pieces()) >= 2 and pieces(), "two pieces of the output in the log",
+                                 timeout=30)
+        self.assertEqual([len(line) - len("[chatty] ") for line in found[:2]], [256 * 1024, 256 * 1024])
+
+
 class ConcurrentCreates(harness.ServerTestCase):
     def test_two_creates_of_one_name_give_one_function(self):
         lam = self.server.lambda_client()
