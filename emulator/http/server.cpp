@@ -84,6 +84,10 @@ struct HttpServer::Impl {
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<bool> stopping{false};
   const std::size_t max_connections = connection_limit();
+  // Sessions started and not yet ended, counted by the accept loop itself: a burst of
+  // connections is accepted before any of their sessions has run, so the registry below
+  // would count them too late.
+  std::atomic<std::size_t> open_sessions{0};
   std::mutex connections_mutex;
   std::list<std::shared_ptr<Connection>> connections;
   std::atomic<int> waiting_calls{0};  // finish() calls running on threads of their own
@@ -271,15 +275,12 @@ awaitable<void> HttpServer::Impl::accept_loop() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
-    std::size_t open_connections;
-    {
-      std::lock_guard lock(connections_mutex);
-      open_connections = connections.size();
-    }
-    if (open_connections >= max_connections)
+    if (open_sessions.load() >= max_connections) {
       net::co_spawn(executor, refuse_connection(std::move(socket)), net::detached);
-    else
+    } else {
+      ++open_sessions;
       net::co_spawn(executor, session(std::move(socket)), net::detached);
+    }
   }
   // Nothing keeps the io_context alive past the last connection except the grace timer;
   // let it return early when everything is done.
@@ -520,6 +521,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     std::lock_guard lock(connections_mutex);
     conn->stream = nullptr;
     connections.erase(registered);
+    --open_sessions;
     if (stopping && connections.empty()) stop_all();
   }
 }
