@@ -1,7 +1,10 @@
 // Small ASCII text helpers shared by the protocol code (HTTP names are ASCII-case-insensitive).
 #pragma once
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +30,16 @@ inline std::vector<std::string> split_comma_list(std::string_view value) {
     if (comma == std::string_view::npos) return out;
     value.remove_prefix(comma + 1);
   }
+}
+
+// A number written in decimal digits only (no sign, space or "0x", which stoll would take) and
+// at most `max`; nullopt otherwise. For the numbers of headers and query strings.
+inline std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t max = UINT64_MAX) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value > max) return std::nullopt;
+  return value;
 }
 
 // `t` in UTC with a strftime format: "%Y%m%dT%H%M%SZ" (SigV4), "%Y-%m-%dT%H:%M:%SZ" (ISO 8601).

@@ -305,11 +305,11 @@ std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
                     "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   const bool negative = expires.starts_with("-");
   const std::string_view digits = std::string_view(expires).substr(negative ? 1 : 0);
-  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos)
-    return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires should be a number");
+  const auto parsed = parse_decimal(digits, 999'999'999'999'999'999);  // up to 18 digits
+  if (!parsed) return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires should be a number");
   if (negative)
     return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative");
-  const std::int64_t lifetime = std::stoll(std::string(digits));
+  const auto lifetime = static_cast<std::int64_t>(*parsed);
   if (lifetime > kMaxPresignSeconds)
     return s3_error("AuthorizationQueryParametersError",
                     "X-Amz-Expires must be less than a week (in seconds); that is, the given "
@@ -456,10 +456,10 @@ std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
     if (!key || !sig || !expires)
       return s3_error("AccessDenied", "Query-string authentication requires the Signature, "
                                       "Expires and AWSAccessKeyId parameters");
-    if (expires->empty() || expires->size() > 12 ||
-        expires->find_first_not_of("0123456789") != std::string::npos)
+    const auto parsed_expiry = parse_decimal(*expires, 999'999'999'999);  // up to 12 digits
+    if (!parsed_expiry)
       return s3_error("AccessDenied", "Invalid date (should be seconds since epoch): " + *expires);
-    const std::int64_t expiry = std::stoll(*expires);
+    const auto expiry = static_cast<std::int64_t>(*parsed_expiry);
     // The V2 string to sign carries Expires where the Date would be; query auth parameters
     // themselves are not sub-resources, so canonical_resource leaves them out.
     auto result = auth_v2(request, endpoint, settings, *key, *sig, *expires);

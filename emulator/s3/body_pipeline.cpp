@@ -2,6 +2,7 @@
 
 #include "emulator/auth/aws_chunked.h"
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -213,9 +214,8 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
                                         "headers were found.");
   }
   if (const std::string* decoded = req.header("x-amz-decoded-content-length")) {
-    if (decoded->empty() || decoded->size() > 19 || decoded->find_first_not_of("0123456789") != std::string::npos)
-      return s3_error("InvalidArgument", "x-amz-decoded-content-length is not a number");
-    plan.decoded_length = std::stoull(*decoded);
+    plan.decoded_length = parse_decimal(*decoded, 9'999'999'999'999'999'999ULL);  // up to 19 digits
+    if (!plan.decoded_length) return s3_error("InvalidArgument", "x-amz-decoded-content-length is not a number");
   }
   if (destination == BodyDestination::Blob) {
     // Refused from the head, before any of the body is read.

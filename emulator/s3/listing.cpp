@@ -8,6 +8,7 @@
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -113,13 +114,12 @@ std::optional<S3Error> read_params(const S3Request& req, ListParams& p, const ch
   }
   if (const std::string* mk = req.endpoint.query_param(max_name)) {
     // A non-negative 32-bit integer, as S3 takes it; anything above 1000 means 1000.
-    bool ok = !mk->empty() && mk->size() <= 10 && mk->find_first_not_of("0123456789") == std::string::npos &&
-              std::stoull(*mk) <= 2147483647ULL;
-    if (!ok)
+    const auto max_keys = parse_decimal(*mk, 2147483647);
+    if (!max_keys)
       return s3_error("InvalidArgument", "Provided max-keys not an integer or within integer range")
           .with("ArgumentName", max_name)
           .with("ArgumentValue", *mk);
-    p.max_keys = std::min<std::size_t>(std::stoull(*mk), kMaxKeysLimit);
+    p.max_keys = std::min<std::size_t>(*max_keys, kMaxKeysLimit);
   }
   return std::nullopt;
 }

@@ -14,6 +14,7 @@
 #include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -62,8 +63,7 @@ std::optional<S3Error> find_upload(S3Context& ctx, const S3Request& req, UploadR
 
 std::optional<S3Error> read_part_number(const S3Request& req, int& number) {
   const std::string* p = req.endpoint.query_param("partNumber");
-  bool ok = p && !p->empty() && p->size() <= 5 && p->find_first_not_of("0123456789") == std::string::npos;
-  number = ok ? std::stoi(*p) : 0;
+  number = static_cast<int>(p ? parse_decimal(*p, 99999).value_or(0) : 0);
   if (number < 1 || number > kMaxPartNumber)
     return s3_error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
         .with("ArgumentName", "partNumber")
@@ -239,11 +239,9 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   };
   std::vector<Requested> requested;
   for (auto p : root.children("Part")) {
-    std::string number = p.child_value("PartNumber");
-    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos ||
-        number.size() > 5)
-      return s3_error("MalformedXML");
-    Requested r{std::stoi(number), strip_quotes(p.child_value("ETag")), {}};
+    const auto number = parse_decimal(p.child_value("PartNumber"), 99999);
+    if (!number) return s3_error("MalformedXML");
+    Requested r{static_cast<int>(*number), strip_quotes(p.child_value("ETag")), {}};
     for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
       if (auto c = p.child(checksum_xml_element(alg).c_str())) r.checksums[checksum_name(alg)] = c.text().get();
     requested.push_back(std::move(r));

@@ -1,6 +1,7 @@
 #include "emulator/s3/preconditions.h"
 
 #include "emulator/s3/xml.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -65,24 +66,25 @@ RangeResult parse_range(const std::string& header, std::uint64_t size, ByteRange
   if (s.find(',') != std::string_view::npos) return RangeResult::Whole;  // multiple ranges
   auto dash = s.find('-');
   if (dash == std::string_view::npos) return RangeResult::Whole;
-  std::string first_text(s.substr(0, dash)), last_text(s.substr(dash + 1));
-  auto all_digits = [](const std::string& t) {
-    return !t.empty() && t.size() < 20 && t.find_first_not_of("0123456789") == std::string::npos;
-  };
+  const std::string_view first_text = s.substr(0, dash), last_text = s.substr(dash + 1);
+  constexpr std::uint64_t kLargest = 9'999'999'999'999'999'999ULL;  // 19 digits; longer is ignored
   if (first_text.empty()) {
-    if (!all_digits(last_text)) return RangeResult::Whole;
-    std::uint64_t n = std::stoull(last_text);
+    auto suffix = parse_decimal(last_text, kLargest);
+    if (!suffix) return RangeResult::Whole;
+    std::uint64_t n = *suffix;
     if (n == 0 || size == 0) return RangeResult::Unsatisfiable;
     n = std::min(n, size);
     out = {size - n, n};
     return RangeResult::Partial;
   }
-  if (!all_digits(first_text)) return RangeResult::Whole;
-  std::uint64_t first = std::stoull(first_text);
+  const auto parsed_first = parse_decimal(first_text, kLargest);
+  if (!parsed_first) return RangeResult::Whole;
+  const std::uint64_t first = *parsed_first;
   std::uint64_t last = size ? size - 1 : 0;
   if (!last_text.empty()) {
-    if (!all_digits(last_text)) return RangeResult::Whole;
-    last = std::stoull(last_text);
+    const auto parsed_last = parse_decimal(last_text, kLargest);
+    if (!parsed_last) return RangeResult::Whole;
+    last = *parsed_last;
     if (last < first) return RangeResult::Whole;  // syntactically invalid: ignored
     last = std::min(last, size ? size - 1 : 0);
   }
