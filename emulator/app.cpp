@@ -41,11 +41,12 @@ void print_access_log(const AccessLogEntry& e) {
   static std::mutex mu;
   // request id, client, request line, operation, status, bytes in/out, duration
   std::lock_guard lock(mu);
-  std::fprintf(stdout, "%s %s \"%s %s\" %s %d in=%llu out=%llu %.1fms\n",
+  std::fprintf(stdout, "%s %s \"%s %s\" %s %d in=%llu out=%llu %.1fms%s\n",
                e.request.request_id.c_str(), e.request.remote_ip.c_str(), e.request.method.c_str(),
                e.request.target.c_str(), e.response.operation.c_str(), e.response.status,
                static_cast<unsigned long long>(e.bytes_in),
-               static_cast<unsigned long long>(e.bytes_out), e.milliseconds);
+               static_cast<unsigned long long>(e.bytes_out), e.milliseconds,
+               e.complete ? "" : " cut-off");
   std::fflush(stdout);
 }
 
@@ -281,7 +282,7 @@ int serve(const ServeOptions& options) {
     std::fprintf(stderr, "bucketfire: %s\n", err.c_str());
     return 2;
   }
-  HttpServer server({options.bind_address, options.port, options.threads}, emulator.front(),
+  HttpServer server({options.bind_address, options.port, options.threads, options.send_timeout_s}, emulator.front(),
                     options.access_log ? HttpServer::AccessLog(print_access_log) : nullptr);
   std::uint16_t port = 0;
   try {

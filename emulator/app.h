@@ -15,6 +15,7 @@ struct ServeOptions {
   std::string credentials_file;
   std::string region = "us-east-1";
   int threads = 0;
+  int send_timeout_s = 60;       // a response write that makes no progress for this long ends it
   bool access_log = true;
   std::string config_file;      // pipeline.json
   double time_scale = 1.0;      // scales AWS's async delays and event-age limits

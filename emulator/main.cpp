@@ -30,6 +30,8 @@ serve options:
   --credentials FILE    more principals, from an AWS shared-credentials file
   --region REGION       the region this endpoint answers for (default us-east-1)
   --threads N           server threads (default: four per core, at least eight)
+  --send-timeout S      close a connection whose response makes no progress for S seconds
+                        (a client that stopped reading; default 60)
   --no-access-log       do not print a line per request
   --config FILE         a pipeline file: functions, buckets, notifications (docs/pipeline.md)
   --time-scale X        multiply AWS's async retry delays and event-age limits by X,
@@ -90,6 +92,10 @@ bool apply_serve_option(std::string_view flag, const std::string& value, bf::Ser
     options.region = value;
   } else if (flag == "--threads") {
     options.threads = std::stoi(value);
+  } else if (flag == "--send-timeout") {
+    options.send_timeout_s = std::stoi(value);
+    if (options.send_timeout_s < 1 || options.send_timeout_s > 3600)
+      throw std::invalid_argument("--send-timeout is 1 to 3600 seconds");
   } else if (flag == "--config") {
     options.config_file = value;
   } else if (flag == "--time-scale") {

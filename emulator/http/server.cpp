@@ -34,7 +34,6 @@ namespace {
 constexpr std::size_t kIoBufferSize = 256 * 1024;  // allocated when a body moves, not per connection
 constexpr std::uint64_t kSmallBody = 64 * 1024;  // sent with the header in one write
 constexpr auto kIdleTimeout = std::chrono::seconds(120);  // a whole request head, or a body read
-constexpr auto kWriteTimeout = std::chrono::seconds(60);  // each write of a response must progress
 constexpr auto kShutdownGrace = std::chrono::seconds(30);
 constexpr std::size_t kMaxConnections = 8192;  // more are answered 503 and closed
 constexpr rlim_t kDescriptorHeadroom = 256;    // for the database, blobs being written, functions
@@ -126,9 +125,9 @@ struct HttpServer::Impl {
   HttpResponse guarded(F&& call, const std::string& request_id);
   std::optional<HttpResponse> write_to(BodySink& sink, std::string_view bytes,
                                        const std::string& request_id);
-  awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, HttpResponse& res,
-                                          bool head, bool keep_alive, unsigned version,
-                                          std::vector<char>& buf);
+  awaitable<void> write_response(beast::tcp_stream& stream, HttpResponse& res, bool head,
+                                 bool keep_alive, unsigned version, std::vector<char>& buf,
+                                 std::uint64_t& sent);
   void begin_shutdown();
 };
 
@@ -287,11 +286,12 @@ awaitable<void> HttpServer::Impl::accept_loop() {
   co_return;
 }
 
-// `buf` is the connection's I/O buffer, reused so a response allocates nothing large.
-awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& stream,
-                                                           HttpResponse& res, bool head,
-                                                           bool keep_alive, unsigned version,
-                                                           std::vector<char>& buf) {
+// `buf` is the connection's I/O buffer, reused so a response allocates nothing large. `sent`
+// counts the body bytes written so far, so a response cut off midway is logged with them.
+awaitable<void> HttpServer::Impl::write_response(beast::tcp_stream& stream, HttpResponse& res,
+                                                 bool head, bool keep_alive, unsigned version,
+                                                 std::vector<char>& buf, std::uint64_t& sent) {
+  sent = 0;
   const bool no_body = head || res.status == 304 || res.status == 204 ||
                        (res.status >= 100 && res.status < 200);
   if (auto* text = std::get_if<std::string>(&res.body)) {
@@ -308,16 +308,17 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
       out.prepare_payload();
     }
     http::response_serializer<http::string_body> sr{out};
-    stream.expires_after(kWriteTimeout);
+    stream.expires_after(std::chrono::seconds(options.send_timeout_s));
     if (no_body) {
       sr.split(true);
       auto [ec, n] = co_await http::async_write_header(stream, sr, tuple_awaitable);
       if (ec) throw boost::system::system_error(ec);
-      co_return 0;
+      co_return;
     }
     auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
     if (ec) throw boost::system::system_error(ec);
-    co_return out.body().size();
+    sent = out.body().size();
+    co_return;
   }
 
   FileRange& range = std::get<FileRange>(res.body);
@@ -327,7 +328,8 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
     ssize_t got = ::pread(range.file->fd(), bytes.data(), bytes.size(), static_cast<off_t>(range.offset));
     if (got != static_cast<ssize_t>(bytes.size())) throw std::runtime_error("short read from blob file");
     res.body = std::move(bytes);
-    co_return co_await write_response(stream, res, head, keep_alive, version, buf);
+    co_await write_response(stream, res, head, keep_alive, version, buf, sent);
+    co_return;
   }
   http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
   for (auto& [k, v] : res.headers) out.insert(k, v);
@@ -336,13 +338,12 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   out.body().data = nullptr;
   out.body().more = !head && range.length > 0;
   http::response_serializer<http::buffer_body> sr{out};
-  stream.expires_after(kWriteTimeout);
+  stream.expires_after(std::chrono::seconds(options.send_timeout_s));
   auto [hec, hn] = co_await http::async_write_header(stream, sr, tuple_awaitable);
   if (hec) throw boost::system::system_error(hec);
-  if (head) co_return 0;
+  if (head) co_return;
 
   if (buf.empty()) buf.resize(kIoBufferSize);
-  std::uint64_t sent = 0;
   while (sent < range.length) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), range.length - sent));
     ssize_t got = ::pread(range.file->fd(), buf.data(), want, static_cast<off_t>(range.offset + sent));
@@ -350,7 +351,7 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
     out.body().data = buf.data();
     out.body().size = static_cast<std::size_t>(got);
     out.body().more = sent + got < range.length;
-    stream.expires_after(kWriteTimeout);  // a reader that stops reading is cut off
+    stream.expires_after(std::chrono::seconds(options.send_timeout_s));  // a reader that stops reading is cut off
     auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) throw boost::system::system_error(ec);
@@ -359,12 +360,11 @@ awaitable<std::uint64_t> HttpServer::Impl::write_response(beast::tcp_stream& str
   if (!sr.is_done()) {
     out.body().data = nullptr;
     out.body().more = false;
-    stream.expires_after(kWriteTimeout);
+    stream.expires_after(std::chrono::seconds(options.send_timeout_s));
     auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
     if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
   }
   stream.expires_never();
-  co_return sent;
 }
 
 // Past max_connections: one 503 and the connection closes, without reading the request.
@@ -372,8 +372,9 @@ awaitable<void> HttpServer::Impl::refuse_connection(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   HttpResponse response = service.refuse(RequestRefusal::TooManyConnections, new_request_id());
   std::vector<char> no_buffer;
+  std::uint64_t sent = 0;
   try {
-    co_await write_response(stream, response, false, false, 11, no_buffer);
+    co_await write_response(stream, response, false, false, 11, no_buffer, sent);
   } catch (const std::exception&) {
   }
   boost::system::error_code ignored;
@@ -413,8 +414,9 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           req.remote_ip = remote_ip;
           req.request_id = new_request_id();
           HttpResponse response = service.refuse(*why, req.request_id);
-          std::uint64_t out = co_await write_response(stream, response, false, false, 11, body_buf);
-          if (access_log) access_log(AccessLogEntry{req, response, 0, out, 0.0});
+          std::uint64_t out = 0;
+          co_await write_response(stream, response, false, false, 11, body_buf, out);
+          if (access_log) access_log(AccessLogEntry{req, response, 0, out, 0.0, true});
         }
         break;
       }
@@ -503,14 +505,20 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       }
       if (stopping) keep_alive = false;
 
-      std::uint64_t bytes_out =
-          co_await write_response(stream, response, req.method == "HEAD", keep_alive, version, body_buf);
+      std::uint64_t bytes_out = 0;
+      bool complete = true;
+      try {
+        co_await write_response(stream, response, req.method == "HEAD", keep_alive, version,
+                                body_buf, bytes_out);
+      } catch (const std::exception&) {
+        complete = false;  // the client went away or stopped reading (send timeout)
+      }
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                             started)
                       .count();
-      if (access_log) access_log(AccessLogEntry{req, response, bytes_in, bytes_out, ms});
+      if (access_log) access_log(AccessLogEntry{req, response, bytes_in, bytes_out, ms, complete});
       conn->busy = false;
-      if (!keep_alive) break;
+      if (!keep_alive || !complete) break;
     }
   } catch (const std::exception&) {
     // A broken connection ends this session only; the server keeps serving.

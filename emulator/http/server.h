@@ -14,6 +14,9 @@ struct ServerOptions {
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 4566;
   int threads = 0;  // 0: four per core, at least eight
+  // Each write of a response must make progress within this: a client that stops reading is
+  // cut off (nginx's send_timeout).
+  int send_timeout_s = 60;
 };
 
 struct AccessLogEntry {
@@ -22,6 +25,7 @@ struct AccessLogEntry {
   std::uint64_t bytes_in;
   std::uint64_t bytes_out;
   double milliseconds;
+  bool complete;  // false: the response was cut off (the client left or stopped reading)
 };
 
 // True for addresses only this machine can reach: 127.0.0.0/8, ::1, "localhost".

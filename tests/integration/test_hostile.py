@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import os
+import queue
 import re
 import resource
 import select
@@ -562,6 +563,48 @@ class PublicBind(harness.ServerTestCase):
             # The client is 127.0.0.1, arriving on the :: listener as ::ffff:127.0.0.1.
             self.assertEqual(harness.raw_request(port, "GET", "/_api/denied").status, 403)
             self.assertEqual(harness.raw_request(port, "GET", "/_api/open").status, 200)
+        finally:
+            stop(proc)
+
+
+class StalledReader(harness.ServerTestCase):
+    def test_a_reader_that_stops_reading_is_cut_off_after_the_send_timeout(self):
+        proc = subprocess.Popen([harness.binary_path(), "serve", "--port", "0", "--data-dir", ":memory:",
+                                 "--bind", "127.0.0.1", "--send-timeout", "2"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            port = ready_port(proc)
+            s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+            s3.create_bucket(Bucket="stall")
+            s3.put_object(Bucket="stall", Key="big", Body=os.urandom(24 * MiB))
+            url = urllib.parse.urlsplit(s3.generate_presigned_url(
+                "get_object", Params={"Bucket": "stall", "Key": "big"}))
+            with socket.socket() as stalled:
+                stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                stalled.connect(("127.0.0.1", port))
+                stalled.sendall(f"GET {url.path}?{url.query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                self.assertEqual(status_of(stalled.recv(1024)), 200)
+                # The session's access-log line appears when the server gives up on the reader:
+                # marked cut-off, with only part of the object sent.
+                ended = queue.Queue()
+                threading.Thread(target=lambda: [ended.put(line) for line in proc.stdout
+                                                 if '"GET /stall/big' in line], daemon=True).start()
+                try:
+                    line = ended.get(timeout=30)
+                except queue.Empty:
+                    self.fail("the stalled GET was not cut off within 30 s")
+                self.assertTrue(line.rstrip().endswith(" cut-off"), line)
+                sent = int(re.search(r" out=(\d+)", line).group(1))
+                self.assertLess(sent, 24 * MiB, line)
+                # The client, reading again, gets what was in flight and then the end of the
+                # connection: fewer bytes than the object.
+                stalled.settimeout(10)
+                received = 0
+                while chunk := stalled.recv(1 << 20):
+                    received += len(chunk)
+                self.assertLess(received, 24 * MiB)
+            s3.head_object(Bucket="stall", Key="big")  # and the server goes on serving
         finally:
             stop(proc)
 
