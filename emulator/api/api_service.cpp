@@ -155,12 +155,8 @@ std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, co
     cache_key += "\n" + *v;
   }
   const std::int64_t now = clock_.now_ms();
-  std::optional<CachedDecision> decision;
-  if (a.ttl_seconds > 0) {
-    std::lock_guard lock(cache_mu_);
-    if (auto hit = decisions_.find(cache_key); hit != decisions_.end() && hit->second.expires_ms > now)
-      decision = hit->second;
-  }
+  std::optional<AuthorizerDecision> decision;
+  if (a.ttl_seconds > 0) decision = decisions_.find(cache_key, now);
   if (!decision) {
     auto fn = functions_.find(a.function);
     if (!fn) return gateway_error(500, "Internal Server Error");
@@ -182,17 +178,9 @@ std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, co
     Json answer = Json::parse(result.payload, nullptr, false);
     if (!answer.is_object() || !answer.contains("isAuthorized") || !answer["isAuthorized"].is_boolean())
       return gateway_error(500, "Internal Server Error");
-    decision = CachedDecision{now + a.ttl_seconds * 1000LL, answer["isAuthorized"].get<bool>(),
-                              answer.value("context", Json::object())};
-    if (a.ttl_seconds > 0) {
-      std::lock_guard lock(cache_mu_);
-      if (decisions_.size() >= kMaxCachedDecisions) {
-        // Bounded however many identities are tried: expired answers go first, then all.
-        std::erase_if(decisions_, [now](const auto& entry) { return entry.second.expires_ms <= now; });
-        if (decisions_.size() >= kMaxCachedDecisions) decisions_.clear();
-      }
-      decisions_[cache_key] = *decision;
-    }
+    decision = AuthorizerDecision{now + a.ttl_seconds * 1000LL, answer["isAuthorized"].get<bool>(),
+                                  answer.value("context", Json::object())};
+    if (a.ttl_seconds > 0) decisions_.remember(cache_key, *decision, now);
   }
   if (!decision->allowed) {
     std::fprintf(stdout, "bucketfire: %s %s refused by authorizer %s\n", request.method.c_str(),

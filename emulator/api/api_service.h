@@ -8,6 +8,7 @@
 #include <string>
 
 #include "emulator/api/authorizer.h"
+#include "emulator/api/decision_cache.h"
 #include "emulator/api/payload_v2.h"
 #include "emulator/api/route_table.h"
 #include "emulator/auth/credentials.h"
@@ -62,14 +63,7 @@ class ApiService final : public Service {
   RouteTable routes_;
   RateLimiter limiter_;
   std::map<std::string, Authorizer> authorizers_;
-  static constexpr std::size_t kMaxCachedDecisions = 10000;
-  struct CachedDecision {
-    std::int64_t expires_ms = 0;
-    bool allowed = false;
-    Json context;
-  };
-  std::mutex cache_mu_;
-  std::map<std::string, CachedDecision> decisions_;  // by authorizer and identity
+  DecisionCache decisions_;  // by authorizer and identity
   const FunctionRegistry& functions_;
   Invoker& invoker_;
   const CredentialStore& credentials_;

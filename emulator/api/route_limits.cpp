@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "emulator/api/payload_v2.h"
+#include "emulator/base/lapsing_map.h"
 #include "emulator/s3/router.h"
 #include "sdk/text.h"
 
@@ -23,16 +24,11 @@ bool RateLimiter::take(const std::string& key, double rate, int burst, std::int6
                        int& retry_after_s) {
   std::lock_guard lock(mu_);
   const double capacity = burst > 0 ? burst : std::max(1.0, rate);
-  if (buckets_.size() >= kMaxBuckets) {
-    // A bucket that has filled up again is the same as no bucket: forget those.
-    std::erase_if(buckets_, [now_ms](const auto& entry) { return entry.second.full_ms <= now_ms; });
-    // A flood of clients: forget the one closest to full, which changes least. Clearing all
-    // would hand every client a full bucket, so a flood from many addresses would lift the limit.
-    if (buckets_.size() >= kMaxBuckets)
-      buckets_.erase(std::min_element(buckets_.begin(), buckets_.end(), [](const auto& a, const auto& b) {
-        return a.second.full_ms < b.second.full_ms;
-      }));
-  }
+  // A bucket that has filled up again is the same as no bucket; past that, a flood of clients
+  // forgets the one closest to full, which changes least. Clearing all would hand every client
+  // a full bucket, so a flood from many addresses would lift the limit.
+  if (!buckets_.contains(key))
+    make_room_for_one(buckets_, kMaxBuckets, now_ms, [](const Bucket& b) { return b.full_ms; });
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{capacity, now_ms, now_ms});
   Bucket& b = it->second;
   b.tokens = std::min(capacity, b.tokens + (now_ms - b.updated_ms) / 1000.0 * rate);
