@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -12,6 +13,28 @@ namespace bf {
 namespace {
 
 using Reader = std::unique_ptr<archive, decltype(&archive_read_free)>;
+
+// libarchive converts entry names to the calling thread's locale, and the server runs in the C
+// locale, where a name like "café.txt" (UTF-8, as every zip tool writes it) cannot be converted:
+// the entry would be refused though Lambda takes it. A UTF-8 locale for this thread, while it
+// reads or writes a package, keeps such names as they are.
+class Utf8NamesOnThisThread {
+ public:
+  Utf8NamesOnThisThread() : utf8_(newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0))) {
+    if (utf8_) previous_ = uselocale(utf8_);
+  }
+  ~Utf8NamesOnThisThread() {
+    if (!utf8_) return;
+    uselocale(previous_);
+    freelocale(utf8_);
+  }
+  Utf8NamesOnThisThread(const Utf8NamesOnThisThread&) = delete;
+  Utf8NamesOnThisThread& operator=(const Utf8NamesOnThisThread&) = delete;
+
+ private:
+  locale_t utf8_;
+  locale_t previous_ = static_cast<locale_t>(0);
+};
 
 Reader open_zip(const std::string& zip_file, std::string& error) {
   Reader in(archive_read_new(), archive_read_free);
@@ -25,7 +48,7 @@ Reader open_zip(const std::string& zip_file, std::string& error) {
 
 // Why an entry may not be unpacked, or "".
 std::string entry_problem(archive_entry* entry, std::uint64_t entries) {
-  // NULL when the name cannot be converted to this process's (C) locale.
+  // NULL when the name cannot be converted to the thread's locale (a name that is not UTF-8).
   const char* raw_name = archive_entry_pathname(entry);
   if (raw_name == nullptr) return "an entry's name cannot be read";
   const std::string name = raw_name;
@@ -49,6 +72,7 @@ std::string too_large() {
 }  // namespace
 
 std::string extract_zip(const std::string& zip_file, const std::string& destination) {
+  Utf8NamesOnThisThread utf8_names;
   std::error_code ec;
   std::filesystem::create_directories(destination, ec);
   if (ec) return "cannot create " + destination + ": " + ec.message();
@@ -91,6 +115,7 @@ std::string extract_zip(const std::string& zip_file, const std::string& destinat
 
 std::string inspect_zip(const std::string& zip_file, ZipSummary& summary) {
   summary = {};
+  Utf8NamesOnThisThread utf8_names;
   std::string error;
   Reader in = open_zip(zip_file, error);
   if (!in) return error;

@@ -91,13 +91,29 @@ class Guards(harness.ServerTestCase):
         self.create("modes", package([("bootstrap", code, 0o4755), ("tool", "#!/bin/sh\n", 0o6777)]))
         result = self.lam.invoke(FunctionName="modes", Payload=b"{}")
         self.assertNotIn("FunctionError", result, result["Payload"].read())
-        unpacked = glob.glob(os.path.join(self.server.data_dir, "functions", "unpacked", "*"))
+        unpacked = [folder for folder in glob.glob(os.path.join(self.server.data_dir, "functions", "unpacked", "*"))
+                    if os.path.exists(os.path.join(folder, "tool"))]
         self.assertEqual(len(unpacked), 1, unpacked)
         for name in ("bootstrap", "tool"):
             mode = os.stat(os.path.join(unpacked[0], name)).st_mode
             self.assertEqual(mode & (stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX), 0, f"{name}: {oct(mode)}")
             self.assertTrue(mode & stat.S_IXUSR, f"{name}: {oct(mode)}")
 
+
+    def test_names_in_utf8_are_kept_and_names_that_are_not_are_refused(self):
+        # Zip tools write non-ASCII names in UTF-8 (with the zip's UTF-8 flag); Lambda takes them.
+        code = runtime_code()
+        self.create("accents", package([("bootstrap", code, 0o755), ("café/naïve.txt", "x", 0o644)]))
+        result = self.lam.invoke(FunctionName="accents", Payload=b"{}")
+        self.assertNotIn("FunctionError", result, result["Payload"].read())
+        unpacked = glob.glob(os.path.join(self.server.data_dir, "functions", "unpacked", "*"))
+        self.assertTrue(any(os.path.isfile(os.path.join(folder, "café", "naïve.txt")) for folder in unpacked),
+                        unpacked)
+        # Flagged UTF-8 but not UTF-8: the name cannot be read, so the package is refused.
+        flagged = package([("bootstrap", code, 0o755), ("café.txt", "x", 0o644)])
+        broken = flagged.replace("café".encode(), b"caf\xff\xfe")
+        self.assertRefused("garbled", broken, "InvalidParameterValueException", "Could not unzip uploaded file")
+        self.assertEqual(self.lam.get_function(FunctionName="accents")["Configuration"]["State"], "Active")
 
 class EndlessOutput(harness.ServerTestCase):
     def test_output_without_a_newline_is_logged_in_pieces(self):
