@@ -9,6 +9,7 @@ import io
 import json
 import os
 import stat
+import threading
 import zipfile
 
 import harness
@@ -154,6 +155,42 @@ class ConcurrentCreates(harness.ServerTestCase):
             self.assertEqual(outcomes, ["conflict"] * 3 + ["created"])
             lam.delete_function(FunctionName="twin")
 
+
+class DeleteDuringInvoke(harness.ServerTestCase):
+    def test_an_invoke_racing_delete_function_answers_200_or_404(self):
+        """Invoke checks its payload (here 4 MB of JSON, a few milliseconds to parse) after the
+        name is resolved and before the function is fetched: a DeleteFunction landing in between
+        must give 404 ResourceNotFoundException, never a crash or a 500."""
+        lam = self.server.lambda_client()
+        payload = ("[" + ",".join(["1"] * 2_000_000) + "]").encode()
+        code = runtime_package()
+        outcomes = []
+
+        def invoke_until(stop):
+            client = self.server.lambda_client()
+            while not stop.is_set():
+                try:
+                    result = client.invoke(FunctionName="flicker", Payload=payload)
+                    outcomes.append(result["StatusCode"])
+                except client.exceptions.ResourceNotFoundException:
+                    outcomes.append(404)
+
+        stop = threading.Event()
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            callers = [pool.submit(invoke_until, stop) for _ in range(3)]
+            try:
+                for _ in range(40):
+                    lam.create_function(FunctionName="flicker", Runtime="provided.al2023", Role=ROLE,
+                                        Handler="h", Code={"ZipFile": code})
+                    harness.wait_for(lambda: len(outcomes) > 0, "a first invoke", timeout=30)
+                    lam.delete_function(FunctionName="flicker")
+            finally:
+                stop.set()
+            for caller in callers:
+                caller.result()  # raises what a caller met besides 200 and 404
+        self.assertEqual(set(outcomes) - {200, 404}, set(), outcomes)
+        self.assertIn(404, outcomes)
+        self.s3.list_buckets()  # the server goes on serving
 
 class SurvivesKill9(harness.ServerTestCase):
     def test_every_acknowledged_change_is_there_after_kill_9(self):

@@ -114,5 +114,22 @@ TEST(Base64, StrictDecodeRejects) {
   for (const char* text : bad) EXPECT_FALSE(base64_decode(text).has_value()) << text;
 }
 
+// Signatures (SigV4, SigV2, aws-chunked, POST policy, HS256) are compared with this: its
+// timing does not depend on where the first difference is (CRYPTO_memcmp), which no test here
+// can measure; what it answers can be checked.
+TEST(Hash, ConstantTimeEqualAnswersLikeEquality) {
+  const std::string a = sha256_hex("a");
+  std::string last = a, first = a;
+  last.back() = last.back() == '0' ? '1' : '0';
+  first.front() = first.front() == '0' ? '1' : '0';
+  EXPECT_TRUE(constant_time_equal(a, a));
+  EXPECT_TRUE(constant_time_equal("", ""));
+  EXPECT_FALSE(constant_time_equal(a, last));
+  EXPECT_FALSE(constant_time_equal(a, first));
+  EXPECT_FALSE(constant_time_equal(a, a.substr(0, 63)));  // a prefix is not a match
+  EXPECT_FALSE(constant_time_equal(a, a + "0"));
+  EXPECT_FALSE(constant_time_equal(a, ""));
+}
+
 }  // namespace
 }  // namespace bf
