@@ -20,11 +20,13 @@ bool signed_for_s3(const HttpRequest& request) {
 
 }  // namespace
 
-Dispatch FrontService::begin(const HttpRequest& request) {
-  if (request.target.starts_with("/_bucketfire/")) return internal_.begin(request);
-  if (is_api_path(request)) return api_.begin(request);
-  if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_.begin(request);
-  return s3_.begin(request);
+Service& FrontService::service_for(const HttpRequest& request) {
+  if (request.target.starts_with("/_bucketfire/")) return internal_;
+  if (is_api_path(request)) return api_;
+  if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_;
+  return s3_;
 }
+
+Dispatch FrontService::begin(const HttpRequest& request) { return service_for(request).begin(request); }
 
 }  // namespace bf

@@ -14,8 +14,11 @@ class FrontService final : public Service {
   HttpResponse refuse(RequestRefusal why, const std::string& request_id) override {
     return s3_.refuse(why, request_id);
   }
+  HttpResponse failed(const HttpRequest& request) override { return service_for(request).failed(request); }
 
  private:
+  Service& service_for(const HttpRequest& request);
+
   Service& s3_;
   Service& lambda_;
   Service& internal_;

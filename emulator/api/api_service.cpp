@@ -143,6 +143,12 @@ std::optional<HttpResponse> ApiService::authorize(const Route& route, const Http
   return std::nullopt;
 }
 
+HttpResponse ApiService::failed(const HttpRequest&) {
+  HttpResponse res = gateway_error(500, "Internal Server Error");
+  res.operation = "HttpApi";
+  return res;
+}
+
 std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, const Route& route,
                                                          const HttpRequest& request,
                                                          const std::string& body, PayloadContext& ctx) {

@@ -31,6 +31,7 @@ class ApiService final : public Service {
              const FunctionRegistry& functions, Invoker& invoker, const CredentialStore& credentials,
              const Clock& clock, std::string region);
   Dispatch begin(const HttpRequest& request) override;
+  HttpResponse failed(const HttpRequest& request) override;  // 500 {"message":"Internal Server Error"}
 
   // The whole request, once its body is read (public for the body sink).
   HttpResponse handle(const HttpRequest& request, const std::string& body);
@@ -43,6 +44,7 @@ class ApiService final : public Service {
    public:
     explicit RoutesOnly(ApiService& api) : api_(api) {}
     Dispatch begin(const HttpRequest& request) override;
+    HttpResponse failed(const HttpRequest& request) override { return api_.failed(request); }
 
    private:
     ApiService& api_;

@@ -60,6 +60,10 @@ HttpResponse Service::refuse(RequestRefusal why, const std::string& request_id) 
   return res;
 }
 
+HttpResponse Service::failed(const HttpRequest& request) {
+  return refuse(RequestRefusal::InternalError, request.request_id);
+}
+
 HttpResponse BodySink::too_busy(const std::string& request_id) {
   HttpResponse res;
   res.status = 503;

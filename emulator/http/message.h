@@ -99,6 +99,9 @@ class Service {
   virtual Dispatch begin(const HttpRequest& request) = 0;
   // Defaults to a plain-text answer with the refusal's status (400, 400, 500, 503).
   virtual HttpResponse refuse(RequestRefusal why, const std::string& request_id);
+  // The 500 for a request whose handling threw, in the words of the service it was for.
+  // Defaults to refuse(InternalError).
+  virtual HttpResponse failed(const HttpRequest& request);
 };
 
 int refusal_status(RequestRefusal why);

@@ -114,17 +114,17 @@ struct HttpServer::Impl {
   }
 
   // Runs `sink.finish()` on a new thread and resumes on this coroutine's executor.
-  awaitable<HttpResponse> finish_off_thread(BodySink& sink, const std::string& request_id);
+  awaitable<HttpResponse> finish_off_thread(BodySink& sink, const HttpRequest& request);
   awaitable<void> accept_loop();
   awaitable<void> session(tcp::socket socket);
   awaitable<void> refuse_connection(tcp::socket socket);
   // A service call that threw: logged, and answered with the service's 500 instead of a
   // dropped connection.
-  HttpResponse failed(const std::string& request_id, const std::exception& e);
+  HttpResponse failed(const HttpRequest& request, const std::exception& e);
   template <typename F>
-  HttpResponse guarded(F&& call, const std::string& request_id);
+  HttpResponse guarded(F&& call, const HttpRequest& request);
   std::optional<HttpResponse> write_to(BodySink& sink, std::string_view bytes,
-                                       const std::string& request_id);
+                                       const HttpRequest& request);
   awaitable<void> write_response(beast::tcp_stream& stream, HttpResponse& res, bool head,
                                  bool keep_alive, unsigned version, std::vector<char>& buf,
                                  std::uint64_t& sent);
@@ -181,40 +181,44 @@ void HttpServer::run() {
   while (s.waiting_calls > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
-HttpResponse HttpServer::Impl::failed(const std::string& request_id, const std::exception& e) {
-  std::fprintf(stderr, "bucketfire: request %s failed: %s\n", request_id.c_str(), e.what());
-  return service.refuse(RequestRefusal::InternalError, request_id);
+HttpResponse HttpServer::Impl::failed(const HttpRequest& request, const std::exception& e) {
+  std::fprintf(stderr, "bucketfire: request %s failed: %s\n", request.request_id.c_str(), e.what());
+  try {
+    return service.failed(request);
+  } catch (const std::exception&) {
+    return service.refuse(RequestRefusal::InternalError, request.request_id);
+  }
 }
 
 template <typename F>
-HttpResponse HttpServer::Impl::guarded(F&& call, const std::string& request_id) {
+HttpResponse HttpServer::Impl::guarded(F&& call, const HttpRequest& request) {
   try {
     return call();
   } catch (const std::exception& e) {
-    return failed(request_id, e);
+    return failed(request, e);
   }
 }
 
 std::optional<HttpResponse> HttpServer::Impl::write_to(BodySink& sink, std::string_view bytes,
-                                                       const std::string& request_id) {
+                                                       const HttpRequest& request) {
   try {
     return sink.write(bytes);
   } catch (const std::exception& e) {
-    return failed(request_id, e);
+    return failed(request, e);
   }
 }
 
-awaitable<HttpResponse> HttpServer::Impl::finish_off_thread(BodySink& sink, const std::string& request_id) {
+awaitable<HttpResponse> HttpServer::Impl::finish_off_thread(BodySink& sink, const HttpRequest& request) {
   auto executor = co_await net::this_coro::executor;
   // Each waiting call holds a thread; past the bound the service's throttling error answers.
   if (++waiting_calls > kMaxWaitingCalls) {
     --waiting_calls;
-    co_return guarded([&] { return sink.too_busy(request_id); }, request_id);
+    co_return guarded([&] { return sink.too_busy(request.request_id); }, request);
   }
   co_return co_await net::async_initiate<decltype(net::use_awaitable), void(HttpResponse)>(
-      [this, &sink, executor, &request_id](auto handler) {
-        std::thread([this, &sink, executor, &request_id, handler = std::move(handler)]() mutable {
-          HttpResponse response = guarded([&] { return sink.finish(); }, request_id);
+      [this, &sink, executor, &request](auto handler) {
+        std::thread([this, &sink, executor, &request, handler = std::move(handler)]() mutable {
+          HttpResponse response = guarded([&] { return sink.finish(); }, request);
           net::post(executor, [handler = std::move(handler), response = std::move(response)]() mutable {
             std::move(handler)(std::move(response));
           });
@@ -433,7 +437,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       try {
         dispatch = service.begin(req);
       } catch (const std::exception& e) {
-        dispatch = Dispatch{failed(req.request_id, e), nullptr};
+        dispatch = Dispatch{failed(req, e), nullptr};
       }
       HttpResponse response;
       if (dispatch.sink) {
@@ -452,7 +456,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           std::size_t buffered = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
           if (buffered > 0) {
             auto data = static_cast<const char*>(buffer.data().data());
-            early = write_to(*dispatch.sink, std::string_view(data, buffered), req.request_id);
+            early = write_to(*dispatch.sink, std::string_view(data, buffered), req);
             buffer.consume(buffered);
             remaining -= buffered;
             bytes_in += buffered;
@@ -467,7 +471,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
             }
             remaining -= got;
             bytes_in += got;
-            early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req.request_id);
+            early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req);
           }
         }
         while (!early && !body_failed && !parser.is_done() && parser.chunked()) {
@@ -479,7 +483,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           std::size_t got = body_buf.size() - parser.get().body().size;
           bytes_in += got;
           if (got > 0) {
-            early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req.request_id);
+            early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req);
             if (early) break;
           }
           if (rec) {
@@ -495,9 +499,9 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         } else {
           // (co_await kept out of a conditional expression: GCC 12 mishandles its temporaries.)
           if (dispatch.sink->finish_waits())
-            response = co_await finish_off_thread(*dispatch.sink, req.request_id);
+            response = co_await finish_off_thread(*dispatch.sink, req);
           else
-            response = guarded([&] { return dispatch.sink->finish(); }, req.request_id);
+            response = guarded([&] { return dispatch.sink->finish(); }, req);
         }
       } else {
         response = std::move(*dispatch.response);

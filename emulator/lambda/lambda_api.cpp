@@ -260,6 +260,12 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   return res;
 }
 
+HttpResponse LambdaApi::failed(const HttpRequest& request) {
+  HttpResponse res = lambda_error(500, "ServiceException", "An internal error occurred.", request.request_id);
+  res.operation = "Lambda";
+  return res;
+}
+
 HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& name,
                                const std::string& body) {
   const std::string& rid = request.request_id;

@@ -32,6 +32,7 @@ class LambdaApi final : public Service {
   LambdaApi(FunctionRegistry& functions, Invoker& invoker, Store& store, const Clock& clock,
             const CredentialStore& credentials, std::string region, ExternalRuntimes* external = nullptr);
   Dispatch begin(const HttpRequest& request) override;
+  HttpResponse failed(const HttpRequest& request) override;  // 500 ServiceException
 
   // Handles a whole request once its body is read (public for the body sink).
   HttpResponse handle(const HttpRequest& request, const std::string& body);

@@ -14,7 +14,7 @@ HttpResponse json_response(int status, const Json& body, const std::string& requ
 HttpResponse lambda_error(int status, const std::string& type, const std::string& message,
                           const std::string& request_id, Json extra) {
   Json body = std::move(extra);
-  body["Type"] = "User";
+  body["Type"] = status >= 500 ? "Service" : "User";  // who is at fault, as Lambda says
   body["Message"] = message;
   HttpResponse res = json_response(status, body, request_id);
   res.set_header("x-amzn-ErrorType", type);
