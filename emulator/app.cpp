@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "emulator/base/time.h"
 #include "emulator/api/jwt.h"
 #include "emulator/auth/verify.h"
 #include "emulator/auth/credentials.h"
@@ -28,7 +29,6 @@
 #include "emulator/pipeline/sam_export.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
-#include "emulator/s3/xml.h"
 #include "emulator/store/store.h"
 #include "handlers/catalog.h"
 #include "sdk/s3_event.h"
@@ -418,7 +418,7 @@ int export_sam(const ExportOptions& options) {
 int print_sample_s3_event(const SampleEventOptions& o) {
   S3EventRecord r;
   r.aws_region = o.region;
-  r.event_time = xml::iso8601_ms(SystemClock().now_ms());
+  r.event_time = iso8601_ms(SystemClock().now_ms());
   r.event_name = o.event_name;
   r.principal_id = "AWS:test";
   r.source_ip = "127.0.0.1";

@@ -1,26 +1,12 @@
 #include "emulator/api/payload_v2.h"
 
-#include <ctime>
 
+#include "emulator/base/time.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
 #include "sdk/text.h"
 
 namespace bf {
-
-namespace {
-
-// "12/Mar/2020:19:03:58 +0000"
-std::string request_time(std::int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%d/%b/%Y:%H:%M:%S +0000", &tm);
-  return buf;
-}
-
-}  // namespace
 
 bool is_text_content_type(const std::string& content_type) {
   const std::string c = ascii_lower(content_type.substr(0, content_type.find(';')));

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "emulator/s3/xml.h"
+#include "emulator/base/time.h"
 #include "sdk/hash.h"
 #include "sdk/sigv2.h"
 #include "sdk/sigv4.h"
@@ -49,14 +49,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-std::string iso_basic(std::int64_t epoch_seconds) {
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 std::int64_t now_seconds(const Clock& clock) { return clock.now_ms() / 1000; }
 
@@ -178,8 +170,8 @@ std::optional<S3Error> check_skew(std::int64_t request_time, const AuthSettings&
   std::int64_t now = now_seconds(settings.clock);
   if (std::llabs(now - request_time) > kMaxSkewSeconds)
     return s3_error("RequestTimeTooSkewed")
-        .with("RequestTime", iso_basic(request_time))
-        .with("ServerTime", xml::iso8601_ms(now * 1000))
+        .with("RequestTime", sigv4_date(request_time * 1000))
+        .with("ServerTime", iso8601_ms(now * 1000))
         .with("MaxAllowedSkewMilliseconds", "900000");
   return std::nullopt;
 }
@@ -211,14 +203,14 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
   if (auto* d = request.header("x-amz-date")) amz_date = *d;
   std::int64_t request_time = 0;
   if (!amz_date.empty()) {
-    if (!parse_amz_date(amz_date, request_time))
-      return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    const auto ms = parse_sigv4_date(amz_date);
+    if (!ms) return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    request_time = *ms / 1000;
   } else if (auto* date = request.header("Date")) {
-    std::int64_t ms = 0;
-    if (!xml::parse_http_date(*date, ms))
-      return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
-    request_time = ms / 1000;
-    amz_date = iso_basic(request_time);
+    const auto ms = parse_http_date(*date);
+    if (!ms) return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    request_time = *ms / 1000;
+    amz_date = sigv4_date(*ms);
   } else {
     return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
   }
@@ -299,10 +291,11 @@ std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
                     "X-Amz-Expires parameters.");
   const Credentials* creds = settings.credentials.find(cred->access_key);
   if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
-  std::int64_t start = 0;
-  if (!parse_amz_date(amz_date, start))
+  const auto start_ms = parse_sigv4_date(amz_date);
+  if (!start_ms)
     return s3_error("AuthorizationQueryParametersError",
                     "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  const std::int64_t start = *start_ms / 1000;
   const bool negative = expires.starts_with("-");
   const std::string_view digits = std::string_view(expires).substr(negative ? 1 : 0);
   const auto parsed = parse_decimal(digits, 999'999'999'999'999'999);  // up to 18 digits
@@ -338,8 +331,8 @@ std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
   if (now > start + lifetime)
     return s3_error("AccessDenied", "Request has expired")
         .with("X-Amz-Expires", expires)
-        .with("Expires", xml::iso8601_ms((start + lifetime) * 1000))
-        .with("ServerTime", xml::iso8601_ms(now * 1000));
+        .with("Expires", iso8601_ms((start + lifetime) * 1000))
+        .with("ServerTime", iso8601_ms(now * 1000));
 
   AuthResult result;
   result.principal = creds;
@@ -410,31 +403,21 @@ std::variant<AuthResult, S3Error> auth_v2_header(const HttpRequest& request,
   auto no_date = [] {
     return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
   };
-  std::int64_t request_time = 0, ms = 0;
+  std::optional<std::int64_t> ms;
   if (auto* amz = request.header("x-amz-date")) {
-    if (xml::parse_http_date(*amz, ms)) request_time = ms / 1000;
-    else if (!parse_amz_date(*amz, request_time)) return no_date();
+    ms = parse_http_date(*amz);
+    if (!ms) ms = parse_sigv4_date(*amz);
   } else if (auto* d = request.header("Date")) {
-    if (!xml::parse_http_date(*d, ms)) return no_date();
-    request_time = ms / 1000;
-  } else {
-    return no_date();
+    ms = parse_http_date(*d);
   }
+  if (!ms) return no_date();
+  const std::int64_t request_time = *ms / 1000;
   if (auto err = check_skew(request_time, settings)) return *err;
   return auth_v2(request, endpoint, settings, std::string(trim(rest.substr(0, colon))),
                  std::string(rest.substr(colon + 1)), sigv2::date_for_signing(request.headers));
 }
 
 }  // namespace
-
-bool parse_amz_date(std::string_view text, std::int64_t& epoch_seconds) {
-  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return false;
-  std::tm tm{};
-  std::string s(text);
-  if (!strptime(s.c_str(), "%Y%m%dT%H%M%SZ", &tm)) return false;
-  epoch_seconds = static_cast<std::int64_t>(timegm(&tm));
-  return true;
-}
 
 std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
                                                const Endpoint& endpoint,
@@ -468,12 +451,12 @@ std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
     // SigV2 URLs may live longer than SigV4's week, but not for ever: a year at most.
     if (expiry > now + kMaxPresignV2Seconds)
       return s3_error("AccessDenied", "Expires must be no more than a year from now")
-          .with("Expires", xml::iso8601_ms(expiry * 1000))
-          .with("ServerTime", xml::iso8601_ms(now * 1000));
+          .with("Expires", iso8601_ms(expiry * 1000))
+          .with("ServerTime", iso8601_ms(now * 1000));
     if (now > expiry)
       return s3_error("AccessDenied", "Request has expired")
-          .with("Expires", xml::iso8601_ms(expiry * 1000))
-          .with("ServerTime", xml::iso8601_ms(now * 1000));
+          .with("Expires", iso8601_ms(expiry * 1000))
+          .with("ServerTime", iso8601_ms(now * 1000));
     return result;
   }
   return s3_error("AccessDenied", "Access Denied");

@@ -44,7 +44,4 @@ std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
                                                const Endpoint& endpoint,
                                                const AuthSettings& settings);
 
-// "20130524T000000Z" -> epoch seconds; false when malformed.
-bool parse_amz_date(std::string_view text, std::int64_t& epoch_seconds);
-
 }  // namespace bf

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
+#include "emulator/base/time.h"
 #include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
-#include "emulator/s3/xml.h"
 
 namespace bf {
 
@@ -20,13 +19,8 @@ std::int64_t scaled(double seconds, double time_scale) {
 // "aws/lambda/async/<function>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>", as Lambda names records
 // it writes to an S3 on-failure destination.
 std::string destination_key(const std::string& function, std::int64_t now_ms) {
-  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char day[16], stamp[32];
-  std::strftime(day, sizeof day, "%Y/%m/%d", &tm);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H.%M.%S", &tm);
-  return "aws/lambda/async/" + function + "/" + day + "/" + stamp + "-" + new_uuid();
+  return "aws/lambda/async/" + function + "/" + format_utc_ms(now_ms, "%Y/%m/%d") + "/" +
+         format_utc_ms(now_ms, "%Y-%m-%dT%H.%M.%S") + "-" + new_uuid();
 }
 
 Json parse_or_string(const std::string& text) {
@@ -50,7 +44,7 @@ Json destination_record(const std::string& function_arn, const std::string& requ
                         const std::string& request_payload, const InvokeResult* result,
                         std::int64_t now_ms) {
   Json record{{"version", "1.0"},
-              {"timestamp", xml::iso8601_ms(now_ms)},
+              {"timestamp", iso8601_ms(now_ms)},
               {"requestContext",
                {{"requestId", request_id},
                 {"functionArn", function_arn + ":$LATEST"},

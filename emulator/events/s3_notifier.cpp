@@ -3,10 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "emulator/base/time.h"
 #include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/s3/owner.h"
-#include "emulator/s3/xml.h"
 #include "sdk/s3_event.h"
 
 namespace bf {
@@ -75,7 +75,7 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   const std::int64_t now = clock_.now_ms();
   S3EventRecord r;
   r.aws_region = region_;
-  r.event_time = xml::iso8601_ms(now);
+  r.event_time = iso8601_ms(now);
   r.event_name = name;
   r.principal_id = origin.principal_id;
   r.source_ip = origin.source_ip;

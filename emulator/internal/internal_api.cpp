@@ -2,8 +2,8 @@
 
 #include <charconv>
 
+#include "emulator/base/time.h"
 #include "emulator/s3/router.h"
-#include "emulator/s3/xml.h"
 #include "sdk/json.h"
 #include "sdk/sigv4.h"
 
@@ -82,7 +82,7 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
     }
     Json list = Json::array();
     for (const auto& r : log_.recent(param("function"), limit)) {
-      Json item{{"time", xml::iso8601_ms(r.time_ms)},
+      Json item{{"time", iso8601_ms(r.time_ms)},
                 {"function", r.function},
                 {"requestId", r.request_id},
                 {"trigger", r.trigger},
@@ -116,7 +116,7 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
       virtual_clock_->advance(std::chrono::milliseconds(*by));
       if (clock_moved_) clock_moved_();
     }
-    return json_reply(200, Json{{"now", xml::iso8601_ms(clock_.now_ms())},
+    return json_reply(200, Json{{"now", iso8601_ms(clock_.now_ms())},
                                 {"virtual", virtual_clock_ != nullptr}});
   }
   return error_reply(404, "no such endpoint: " + path);

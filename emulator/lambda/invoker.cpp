@@ -7,7 +7,7 @@
 #include <future>
 #include <optional>
 
-#include "emulator/s3/xml.h"
+#include "emulator/base/time.h"
 
 namespace bf {
 
@@ -22,7 +22,7 @@ int peak_resident_mb() {
 }
 
 std::string now_iso() {
-  return xml::iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+  return iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count());
 }

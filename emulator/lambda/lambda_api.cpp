@@ -3,12 +3,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "emulator/base/time.h"
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/lambda/lambda_errors.h"
 #include "emulator/s3/router.h"
-#include "emulator/s3/xml.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
 
@@ -33,12 +33,6 @@ HttpResponse change_failed(const Status& status, const std::string& name, const 
                            const std::string& request_id) {
   if (status.is_not_found()) return not_found(name, region, request_id);
   return lambda_error(500, "ServiceException", status.message(), request_id);
-}
-
-// "2025-09-24T18:20:35.054+0000", as FunctionConfiguration.LastModified is written.
-std::string lambda_timestamp(std::int64_t ms) {
-  std::string iso = xml::iso8601_ms(ms);  // "...T18:20:35.054Z"
-  return iso.substr(0, iso.size() - 1) + "+0000";
 }
 
 Json destination_json(const Destination& d) {

@@ -2,6 +2,7 @@
 // GetBucketVersioning.
 #include <pugixml.hpp>
 
+#include "emulator/base/time.h"
 #include "emulator/s3/bucket_name.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
@@ -18,7 +19,7 @@ S3Result list_buckets(S3Context& ctx, S3Request& req, Body*) {
   for (const auto& b : ctx.store.list_buckets()) {
     body += "<Bucket>";
     xml::element(body, "Name", b.name);
-    xml::element(body, "CreationDate", xml::iso8601_ms(b.created_ms));
+    xml::element(body, "CreationDate", iso8601_ms(b.created_ms));
     xml::element(body, "BucketRegion", b.region);
     body += "</Bucket>";
   }

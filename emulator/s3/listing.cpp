@@ -2,6 +2,7 @@
 // keys into CommonPrefixes and pages in byte order.
 #include <limits>
 
+#include "emulator/base/time.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
@@ -130,7 +131,7 @@ std::string enc(const ListParams& p, const std::string& s) {
 
 void object_fields(std::string& out, const ObjectRecord& o, const ListParams& p, bool owner) {
   xml::element(out, "Key", enc(p, o.key));
-  xml::element(out, "LastModified", xml::iso8601_ms(o.last_modified_ms));
+  xml::element(out, "LastModified", iso8601_ms(o.last_modified_ms));
   xml::element(out, "ETag", "\"" + o.etag + "\"");
   ObjectMeta meta = ObjectMeta::from_json(o.meta);
   if (!meta.checksum_algorithm.empty()) {
@@ -314,7 +315,7 @@ S3Result list_object_versions(S3Context& ctx, S3Request& req, Body*) {
     xml::element(out, "Key", enc(p, o.key));
     xml::element(out, "VersionId", o.version_id);
     xml::element(out, "IsLatest", r.latest);
-    xml::element(out, "LastModified", xml::iso8601_ms(o.last_modified_ms));
+    xml::element(out, "LastModified", iso8601_ms(o.last_modified_ms));
     if (!o.delete_marker) {
       xml::element(out, "ETag", "\"" + o.etag + "\"");
       xml::element(out, "Size", o.size);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/base/time.h"
 #include "sdk/json.h"
 
 #include "emulator/s3/object_common.h"
@@ -211,7 +212,7 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   if (!s) return internal_error(s);
 
   std::string out = "<CopyPartResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
-  xml::element(out, "LastModified", xml::iso8601_ms(part.last_modified_ms));
+  xml::element(out, "LastModified", iso8601_ms(part.last_modified_ms));
   xml::element(out, "ETag", quote_etag(part.etag));
   out += "</CopyPartResult>";
   return xml_response(req, std::move(out));
@@ -419,7 +420,7 @@ S3Result list_parts(S3Context& ctx, S3Request& req, Body*) {
   for (const auto& p : page) {
     out += "<Part>";
     xml::element(out, "PartNumber", static_cast<std::uint64_t>(p.part_number));
-    xml::element(out, "LastModified", xml::iso8601_ms(p.last_modified_ms));
+    xml::element(out, "LastModified", iso8601_ms(p.last_modified_ms));
     xml::element(out, "ETag", quote_etag(p.etag));
     xml::element(out, "Size", p.size);
     auto cs = nlohmann::json::parse(p.checksums, nullptr, false);
@@ -475,7 +476,7 @@ S3Result list_uploads(S3Context& ctx, S3Request& req, Body*) {
     out += owner_xml("Initiator", meta.owner);
     out += owner_xml("Owner", meta.owner);
     xml::element(out, "StorageClass", u.storage_class);
-    xml::element(out, "Initiated", xml::iso8601_ms(u.initiated_ms));
+    xml::element(out, "Initiated", iso8601_ms(u.initiated_ms));
     if (!meta.checksum_algorithm.empty()) {
       xml::element(out, "ChecksumAlgorithm", meta.checksum_algorithm);
       xml::element(out, "ChecksumType", meta.checksum_type);

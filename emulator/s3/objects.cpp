@@ -1,4 +1,5 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
+#include "emulator/base/time.h"
 #include "emulator/events/s3_notifier.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/preconditions.h"
@@ -72,7 +73,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
 // Headers common to GET and HEAD.
 void write_object_headers(const S3Request& req, const ObjectRecord& object,
                           const ObjectMeta& meta, HttpResponse& res, bool whole) {
-  res.set_header("Last-Modified", xml::http_date(object.last_modified_ms));
+  res.set_header("Last-Modified", http_date(object.last_modified_ms));
   res.set_header("ETag", quote_etag(object.etag));
   res.set_header("Accept-Ranges", "bytes");
   write_meta_headers(meta, res);
@@ -120,7 +121,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
       HttpResponse res = error_response(err, req.request_id());
       res.set_header("x-amz-delete-marker", "true");
       res.set_header("x-amz-version-id", object->version_id);
-      res.set_header("Last-Modified", xml::http_date(object->last_modified_ms));
+      res.set_header("Last-Modified", http_date(object->last_modified_ms));
       return res;
     }
   } else if (head) {
@@ -147,7 +148,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
     if (err->status == 304) {
       HttpResponse res = make_response(req, 304);
       res.set_header("ETag", quote_etag(object->etag));
-      res.set_header("Last-Modified", xml::http_date(object->last_modified_ms));
+      res.set_header("Last-Modified", http_date(object->last_modified_ms));
       return res;
     }
     return *err;
@@ -286,7 +287,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
     return internal_error(s);
 
   std::string body = "<CopyObjectResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
-  xml::element(body, "LastModified", xml::iso8601_ms(record.last_modified_ms));
+  xml::element(body, "LastModified", iso8601_ms(record.last_modified_ms));
   xml::element(body, "ETag", quote_etag(record.etag));
   if (!meta.checksum_algorithm.empty()) {
     if (auto alg = parse_checksum_algorithm(meta.checksum_algorithm)) {

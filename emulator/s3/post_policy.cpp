@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "emulator/base/time.h"
 #include "emulator/s3/xml.h"
 #include "sdk/text.h"
 
@@ -14,15 +15,6 @@ S3Error policy_error(const std::string& detail) {
   return s3_error("AccessDenied", "Invalid according to Policy: " + detail);
 }
 
-
-bool parse_expiration(const std::string& text, std::int64_t& ms) {
-  // "2026-12-31T12:00:00.000Z" or without fraction.
-  std::tm tm{};
-  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!rest) return false;
-  ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
-  return true;
-}
 
 std::string field_value(const PostForm& form, const std::string& name) {
   if (name == "bucket") return form.bucket;
@@ -39,11 +31,12 @@ std::optional<S3Error> check_post_policy(const std::string& policy_json, const P
     return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid JSON.");
   if (!policy.contains("expiration") || !policy["expiration"].is_string())
     return s3_error("InvalidPolicyDocument", "Invalid Policy: Policy missing expiration.");
-  std::int64_t expires = 0;
-  if (!parse_expiration(policy["expiration"].get<std::string>(), expires))
+  // "2026-12-31T12:00:00.000Z" or without the fraction.
+  const auto expires = parse_iso8601_prefix(policy["expiration"].get<std::string>());
+  if (!expires)
     return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid 'expiration' value: '" +
                                                  policy["expiration"].get<std::string>() + "'");
-  if (now_ms > expires) return policy_error("Policy expired.");
+  if (now_ms > *expires) return policy_error("Policy expired.");
   if (!policy.contains("conditions") || !policy["conditions"].is_array())
     return s3_error("InvalidPolicyDocument", "Invalid Policy: Policy missing conditions.");
 

@@ -1,5 +1,6 @@
 #include "emulator/s3/preconditions.h"
 
+#include "emulator/base/time.h"
 #include "emulator/s3/xml.h"
 #include "sdk/text.h"
 
@@ -44,16 +45,16 @@ std::optional<S3Error> evaluate_preconditions(const Headers& headers, const Obje
   if (if_match) {
     if (!etag_matches(*if_match, object.etag)) return failed(names.if_match);
   } else if (if_unmodified) {
-    std::int64_t t = 0;
-    if (xml::parse_http_date(*if_unmodified, t) && modified_s > t / 1000)
+    const auto t = parse_http_date(*if_unmodified);
+    if (t && modified_s > *t / 1000)
       return failed(names.if_unmodified_since);
   }
   if (if_none_match) {
     if (etag_matches(*if_none_match, object.etag))
       return for_copy ? failed(names.if_none_match) : s3_error("NotModified");
   } else if (if_modified) {
-    std::int64_t t = 0;
-    if (xml::parse_http_date(*if_modified, t) && modified_s <= t / 1000)
+    const auto t = parse_http_date(*if_modified);
+    if (t && modified_s <= *t / 1000)
       return for_copy ? failed(names.if_modified_since) : s3_error("NotModified");
   }
   return std::nullopt;

@@ -22,11 +22,4 @@ inline void element(std::string& out, std::string_view name, const std::string& 
 void element(std::string& out, std::string_view name, std::uint64_t value);
 void element(std::string& out, std::string_view name, bool value);
 
-// "2025-01-02T03:04:05.000Z"
-std::string iso8601_ms(std::int64_t epoch_ms);
-// "Thu, 02 Jan 2025 03:04:05 GMT"
-std::string http_date(std::int64_t epoch_ms);
-// Parses RFC 1123 / RFC 850 / asctime dates; returns false if unparseable.
-bool parse_http_date(std::string_view text, std::int64_t& epoch_ms);
-
 }  // namespace bf::xml

@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "emulator/base/time.h"
 #include "emulator/s3/preconditions.h"
-#include "emulator/s3/xml.h"
 #include "tests/fuzz/support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,8 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)bf::evaluate_preconditions(text.headers, object, bf::kGetConditions, false);
   (void)bf::evaluate_preconditions(text.headers, object, bf::kCopySourceConditions, true);
   for (const auto& [name, value] : text.headers) {
-    std::int64_t ms = 0;
-    (void)bf::xml::parse_http_date(value, ms);
+    (void)bf::parse_http_date(value);
     (void)bf::etag_matches(value, object.etag);
   }
   return 0;
