@@ -26,10 +26,6 @@ const std::string* find_header(const Headers& headers, std::string_view name) {
   return nullptr;
 }
 
-OpenFile::~OpenFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 std::uint64_t HttpResponse::body_size() const {
   if (auto* s = std::get_if<std::string>(&body)) return s->size();
   return std::get<FileRange>(body).length;

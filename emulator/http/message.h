@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "emulator/base/open_file.h"
+
 namespace bf {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -34,18 +36,6 @@ struct HttpRequest {
 };
 
 // An open file and a byte range of it; the HTTP layer streams it without buffering it whole.
-class OpenFile {
- public:
-  explicit OpenFile(int fd) : fd_(fd) {}
-  ~OpenFile();
-  OpenFile(const OpenFile&) = delete;
-  OpenFile& operator=(const OpenFile&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 struct FileRange {
   std::shared_ptr<OpenFile> file;
   std::uint64_t offset = 0;

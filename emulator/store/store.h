@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "emulator/base/open_file.h"
 #include "emulator/base/status.h"
-#include "emulator/http/message.h"
 
 namespace bf {
 
