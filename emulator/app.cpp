@@ -197,13 +197,13 @@ class Emulator {
   InternalApi::Gate internal_gate() {
     if (is_loopback_address(options_.bind_address)) return {};
     return [this](const HttpRequest& request) -> std::string {
-      auto routed = route_s3(request, RouterOptions{});
-      if (auto* err = std::get_if<S3Error>(&routed)) return err->message;
-      auto auth = authenticate(request, std::get<Endpoint>(routed),
+      const auto target = parse_target(request.target);
+      if (!target) return "Couldn't parse the specified URI.";
+      auto auth = authenticate(SignedRequest{request, *target},
                                AuthSettings{credentials_, *clock_, options_.region, "s3", std::nullopt});
-      if (auto* err = std::get_if<S3Error>(&auth))
+      if (!auth)
         return "this server listens beyond loopback: sign requests to /_bucketfire/ with its "
-               "credentials (SigV4, service s3): " + err->code + ": " + err->message;
+               "credentials (SigV4, service s3): " + auth.error().code + ": " + auth.error().message;
       return "";
     };
   }

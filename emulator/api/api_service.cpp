@@ -9,7 +9,7 @@
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
-#include "emulator/s3/router.h"
+#include "emulator/http/target.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
 
@@ -341,16 +341,16 @@ HttpResponse ApiService::function_url(const HttpRequest& request, const std::str
   ctx.time_ms = clock_.now_ms();
   if (*fn->url_auth == "AWS_IAM") {
     // SigV4 with service "lambda", checked by the same verifier as every other request.
-    auto routed = route_s3(request, RouterOptions{});
-    if (std::holds_alternative<S3Error>(routed)) return gateway_error(403, "Forbidden");
+    const auto target = parse_target(request.target);
+    if (!target) return gateway_error(403, "Forbidden");
     AuthSettings settings{credentials_, clock_, region_, "lambda", sha256_hex(body)};
-    auto auth = authenticate(request, std::get<Endpoint>(routed), settings);
-    if (std::holds_alternative<S3Error>(auth)) {
+    auto auth = authenticate(SignedRequest{request, *target}, settings);
+    if (!auth) {
       HttpResponse denied = gateway_error(403, "Forbidden");
       denied.body = to_text(Json{{"Message", "Forbidden"}});
       return denied;
     }
-    const Credentials* who = std::get<AuthResult>(auth).principal;
+    const Credentials* who = auth->principal;
     ctx.authorizer = Json{{"iam",
                            {{"accessKey", who->access_key},
                             {"accountId", ctx.account_id},

@@ -7,7 +7,7 @@
 
 #include "emulator/api/payload_v2.h"
 #include "emulator/base/lapsing_map.h"
-#include "emulator/s3/router.h"
+#include "emulator/http/target.h"
 #include "sdk/text.h"
 
 namespace bf {

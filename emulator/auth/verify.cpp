@@ -63,9 +63,9 @@ std::optional<Credential> parse_credential(std::string_view text) {
   return Credential{parts[0], parts[1], parts[2], parts[3]};
 }
 
-S3Error signature_mismatch(const std::string& access_key, const std::string& string_to_sign,
+AuthError signature_mismatch(const std::string& access_key, const std::string& string_to_sign,
                            const std::string& provided, const std::string& canonical_request) {
-  return s3_error("SignatureDoesNotMatch")
+  return auth_error("SignatureDoesNotMatch")
       .with("AWSAccessKeyId", access_key)
       .with("StringToSign", string_to_sign)
       .with("SignatureProvided", provided)
@@ -74,20 +74,20 @@ S3Error signature_mismatch(const std::string& access_key, const std::string& str
       .with("CanonicalRequestBytes", spaced_hex(canonical_request));
 }
 
-std::optional<S3Error> check_scope(const Credential& cred, const std::string& amz_date,
+std::optional<AuthError> check_scope(const Credential& cred, const std::string& amz_date,
                                    const AuthSettings& settings) {
   if (cred.service != settings.service)
-    return s3_error("AuthorizationHeaderMalformed", "The authorization header is malformed; "
+    return auth_error("AuthorizationHeaderMalformed", "The authorization header is malformed; "
                                                     "incorrect service \"" + cred.service +
                                                         "\". This endpoint belongs to \"" +
                                                         settings.service + "\".");
   if (cred.region != settings.region)
-    return s3_error("AuthorizationHeaderMalformed",
+    return auth_error("AuthorizationHeaderMalformed",
                     "The authorization header is malformed; the region '" + cred.region +
                         "' is wrong; expecting '" + settings.region + "'")
         .with("Region", settings.region);
   if (amz_date.size() < 8 || amz_date.substr(0, 8) != cred.date)
-    return s3_error("AuthorizationHeaderMalformed",
+    return auth_error("AuthorizationHeaderMalformed",
                     "The authorization header is malformed; Invalid credential date. Date is "
                     "not the same as X-Amz-Date.");
   return std::nullopt;
@@ -107,7 +107,7 @@ std::string cached_signing_key(const std::string& secret, const Credential& cred
 // Verifies `provided` against the canonical request built with the strictly re-encoded path,
 // and, failing that, with the path exactly as the client sent it (some clients encode a few
 // characters differently; both are what the client could have signed).
-std::optional<S3Error> verify_v4_signature(sigv4::RequestToSign to_sign, const Endpoint& endpoint,
+std::optional<AuthError> verify_v4_signature(sigv4::RequestToSign to_sign, const RequestTarget& target,
                                            const Credentials& creds, const Credential& cred,
                                            const std::string& amz_date,
                                            const std::string& provided,
@@ -115,14 +115,14 @@ std::optional<S3Error> verify_v4_signature(sigv4::RequestToSign to_sign, const E
   const std::string scope = sigv4::scope(cred.date, cred.region, cred.service);
   signing_key_out = cached_signing_key(creds.secret_key, cred);
   // S3 signs the decoded path encoded once; other services encode the path as sent again.
-  to_sign.canonical_uri = cred.service == "s3" ? sigv4::uri_encode(endpoint.path, false)
-                                               : sigv4::uri_encode(endpoint.raw_path, false);
+  to_sign.canonical_uri = cred.service == "s3" ? sigv4::uri_encode(target.path, false)
+                                               : sigv4::uri_encode(target.raw_path, false);
   std::string canonical = sigv4::canonical_request(to_sign);
   std::string sts = sigv4::string_to_sign(amz_date, scope, canonical);
   if (constant_time_equal(sigv4::signature(signing_key_out, sts), provided)) return std::nullopt;
-  if (endpoint.raw_path != to_sign.canonical_uri) {
+  if (target.raw_path != to_sign.canonical_uri) {
     sigv4::RequestToSign raw = to_sign;
-    raw.canonical_uri = endpoint.raw_path;
+    raw.canonical_uri = target.raw_path;
     std::string raw_canonical = sigv4::canonical_request(raw);
     std::string raw_sts = sigv4::string_to_sign(amz_date, scope, raw_canonical);
     if (constant_time_equal(sigv4::signature(signing_key_out, raw_sts), provided))
@@ -149,10 +149,10 @@ std::variant<std::vector<std::string>, std::string> parse_signed_headers(std::st
 
 // S3 refuses a SigV4 request carrying a Host or x-amz-* header its signature does not cover:
 // otherwise anyone holding a presigned URL could add, say, x-amz-copy-source to it.
-std::optional<S3Error> check_all_signed(const HttpRequest& request,
+std::optional<AuthError> check_all_signed(const HttpRequest& http,
                                         const std::vector<std::string>& signed_names) {
   std::vector<std::string> unsigned_names;
-  for (const auto& [name, value] : request.headers) {
+  for (const auto& [name, value] : http.headers) {
     std::string lower = ascii_lower(name);
     if (lower != "host" && !lower.starts_with("x-amz-")) continue;
     if (std::binary_search(signed_names.begin(), signed_names.end(), lower)) continue;
@@ -162,22 +162,21 @@ std::optional<S3Error> check_all_signed(const HttpRequest& request,
   if (unsigned_names.empty()) return std::nullopt;
   std::string joined;
   for (const auto& n : unsigned_names) joined += (joined.empty() ? "" : ", ") + n;
-  return s3_error("AccessDenied", "There were headers present in the request which were not signed")
+  return auth_error("AccessDenied", "There were headers present in the request which were not signed")
       .with("HeadersNotSigned", joined);
 }
 
-std::optional<S3Error> check_skew(std::int64_t request_time, const AuthSettings& settings) {
+std::optional<AuthError> check_skew(std::int64_t request_time, const AuthSettings& settings) {
   std::int64_t now = now_seconds(settings.clock);
   if (std::llabs(now - request_time) > kMaxSkewSeconds)
-    return s3_error("RequestTimeTooSkewed")
+    return auth_error("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.")
         .with("RequestTime", sigv4_date(request_time * 1000))
         .with("ServerTime", iso8601_ms(now * 1000))
         .with("MaxAllowedSkewMilliseconds", "900000");
   return std::nullopt;
 }
 
-std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
-                                                 const Endpoint& endpoint,
+Result<AuthResult, AuthError> auth_v4_header(const SignedRequest& req,
                                                  const AuthSettings& settings,
                                                  std::string_view header) {
   header.remove_prefix(sigv4::kAlgorithm.size());
@@ -193,34 +192,34 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
   }
   auto cred = parse_credential(credential);
   if (!cred || signed_headers.empty() || signature.empty())
-    return s3_error("AuthorizationHeaderMalformed",
+    return auth_error("AuthorizationHeaderMalformed",
                     "The authorization header is malformed; the Credential is mal-formed; "
                     "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
   const Credentials* creds = settings.credentials.find(cred->access_key);
-  if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
+  if (!creds) return auth_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
 
   std::string amz_date;
-  if (auto* d = request.header("x-amz-date")) amz_date = *d;
+  if (auto* d = req.http.header("x-amz-date")) amz_date = *d;
   std::int64_t request_time = 0;
   if (!amz_date.empty()) {
     const auto ms = parse_sigv4_date(amz_date);
-    if (!ms) return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    if (!ms) return auth_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
     request_time = *ms / 1000;
-  } else if (auto* date = request.header("Date")) {
+  } else if (auto* date = req.http.header("Date")) {
     const auto ms = parse_http_date(*date);
-    if (!ms) return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    if (!ms) return auth_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
     request_time = *ms / 1000;
     amz_date = sigv4_date(*ms);
   } else {
-    return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    return auth_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
   }
   if (auto err = check_scope(*cred, amz_date, settings)) return *err;
   if (auto err = check_skew(request_time, settings)) return *err;
 
   const std::string* content_sha =
-      settings.body_sha256 ? &*settings.body_sha256 : request.header("x-amz-content-sha256");
+      settings.body_sha256 ? &*settings.body_sha256 : req.http.header("x-amz-content-sha256");
   if (!content_sha)
-    return s3_error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
+    return auth_error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
 
   AuthResult result;
   result.principal = creds;
@@ -234,12 +233,12 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
   } else if (hash == "STREAMING-UNSIGNED-PAYLOAD-TRAILER") {
     result.payload = PayloadMode::StreamingUnsignedTrailer;
   } else if (hash.starts_with("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")) {
-    return s3_error("NotImplemented", "SigV4a streaming payloads are not implemented");
+    return auth_error("NotImplemented", "SigV4a streaming payloads are not implemented");
   } else if (is_sha256_hex(hash)) {
     result.payload = PayloadMode::Sha256;
     result.payload_sha256 = hash;
   } else {
-    return s3_error("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+    return auth_error("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
                                        "STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
                                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
                                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid "
@@ -250,17 +249,17 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
 
   auto names = parse_signed_headers(signed_headers);
   if (auto* problem = std::get_if<std::string>(&names))
-    return s3_error("AuthorizationHeaderMalformed", "The authorization header is malformed; " + *problem);
+    return auth_error("AuthorizationHeaderMalformed", "The authorization header is malformed; " + *problem);
   sigv4::RequestToSign to_sign;
-  to_sign.method = request.method;
-  to_sign.query = endpoint.query;
-  to_sign.headers = request.headers;
+  to_sign.method = req.http.method;
+  to_sign.query = req.target.query;
+  to_sign.headers = req.http.headers;
   to_sign.signed_headers = std::get<std::vector<std::string>>(std::move(names));
   to_sign.payload_hash = hash;
   std::string key;
-  if (auto err = verify_v4_signature(to_sign, endpoint, *creds, *cred, amz_date, signature, key))
+  if (auto err = verify_v4_signature(to_sign, req.target, *creds, *cred, amz_date, signature, key))
     return *err;
-  if (auto err = check_all_signed(request, to_sign.signed_headers)) return *err;
+  if (auto err = check_all_signed(req.http, to_sign.signed_headers)) return *err;
   if (result.payload == PayloadMode::StreamingSigned ||
       result.payload == PayloadMode::StreamingSignedTrailer) {
     result.chunk_signing = ChunkSigning{key, amz_date,
@@ -270,66 +269,65 @@ std::variant<AuthResult, S3Error> auth_v4_header(const HttpRequest& request,
   return result;
 }
 
-std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
-                                                const Endpoint& endpoint,
+Result<AuthResult, AuthError> auth_v4_query(const SignedRequest& req,
                                                 const AuthSettings& settings) {
   auto get = [&](std::string_view name) -> std::string {
-    const std::string* v = endpoint.query_param(name);
+    const std::string* v = req.target.query_param(name);
     return v ? *v : std::string{};
   };
   if (get("X-Amz-Algorithm") != sigv4::kAlgorithm)
-    return s3_error("AuthorizationQueryParametersError",
+    return auth_error("AuthorizationQueryParametersError",
                     "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
   std::string credential = get("X-Amz-Credential"), amz_date = get("X-Amz-Date"),
               expires = get("X-Amz-Expires"), signed_headers = get("X-Amz-SignedHeaders"),
               signature = get("X-Amz-Signature");
   auto cred = parse_credential(credential);
   if (!cred || amz_date.empty() || expires.empty() || signed_headers.empty() || signature.empty())
-    return s3_error("AuthorizationQueryParametersError",
+    return auth_error("AuthorizationQueryParametersError",
                     "Query-string authentication version 4 requires the X-Amz-Algorithm, "
                     "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
                     "X-Amz-Expires parameters.");
   const Credentials* creds = settings.credentials.find(cred->access_key);
-  if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
+  if (!creds) return auth_error("InvalidAccessKeyId").with("AWSAccessKeyId", cred->access_key);
   const auto start_ms = parse_sigv4_date(amz_date);
   if (!start_ms)
-    return s3_error("AuthorizationQueryParametersError",
+    return auth_error("AuthorizationQueryParametersError",
                     "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   const std::int64_t start = *start_ms / 1000;
   const bool negative = expires.starts_with("-");
   const std::string_view digits = std::string_view(expires).substr(negative ? 1 : 0);
   const auto parsed = parse_decimal(digits, 999'999'999'999'999'999);  // up to 18 digits
-  if (!parsed) return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires should be a number");
+  if (!parsed) return auth_error("AuthorizationQueryParametersError", "X-Amz-Expires should be a number");
   if (negative)
-    return s3_error("AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative");
+    return auth_error("AuthorizationQueryParametersError", "X-Amz-Expires must be non-negative");
   const auto lifetime = static_cast<std::int64_t>(*parsed);
   if (lifetime > kMaxPresignSeconds)
-    return s3_error("AuthorizationQueryParametersError",
+    return auth_error("AuthorizationQueryParametersError",
                     "X-Amz-Expires must be less than a week (in seconds); that is, the given "
                     "X-Amz-Expires must be less than 604800 seconds");
   if (auto err = check_scope(*cred, amz_date, settings)) return *err;
 
   auto names = parse_signed_headers(signed_headers);
   if (auto* problem = std::get_if<std::string>(&names))
-    return s3_error("AuthorizationQueryParametersError", *problem);
+    return auth_error("AuthorizationQueryParametersError", *problem);
   sigv4::RequestToSign to_sign;
-  to_sign.method = request.method;
-  for (const auto& [k, v] : endpoint.query)
+  to_sign.method = req.http.method;
+  for (const auto& [k, v] : req.target.query)
     if (k != "X-Amz-Signature") to_sign.query.emplace_back(k, v);
-  to_sign.headers = request.headers;
+  to_sign.headers = req.http.headers;
   to_sign.signed_headers = std::get<std::vector<std::string>>(std::move(names));
   std::string payload = get("X-Amz-Content-Sha256");
   to_sign.payload_hash = payload.empty() ? std::string(sigv4::kUnsignedPayload) : payload;
   std::string key;
-  if (auto err = verify_v4_signature(to_sign, endpoint, *creds, *cred, amz_date, signature, key))
+  if (auto err = verify_v4_signature(to_sign, req.target, *creds, *cred, amz_date, signature, key))
     return *err;
-  if (auto err = check_all_signed(request, to_sign.signed_headers)) return *err;
+  if (auto err = check_all_signed(req.http, to_sign.signed_headers)) return *err;
 
   // Expiry is checked after the signature, so a forged URL never learns about timing.
   std::int64_t now = now_seconds(settings.clock);
-  if (now + kMaxSkewSeconds < start) return s3_error("AccessDenied", "Request is not valid yet");
+  if (now + kMaxSkewSeconds < start) return auth_error("AccessDenied", "Request is not valid yet");
   if (now > start + lifetime)
-    return s3_error("AccessDenied", "Request has expired")
+    return auth_error("AccessDenied", "Request has expired")
         .with("X-Amz-Expires", expires)
         .with("Expires", iso8601_ms((start + lifetime) * 1000))
         .with("ServerTime", iso8601_ms(now * 1000));
@@ -346,37 +344,37 @@ std::variant<AuthResult, S3Error> auth_v4_query(const HttpRequest& request,
 }
 
 // SigV2 signs the bucket as part of the path, whichever addressing style was used.
-std::string v2_resource(const Endpoint& endpoint) {
-  if (endpoint.virtual_hosted) return "/" + endpoint.bucket + endpoint.raw_path;
-  return endpoint.raw_path;
+std::string v2_resource(const SignedRequest& req) {
+  if (!req.virtual_host_bucket.empty()) return "/" + req.virtual_host_bucket + req.target.raw_path;
+  return req.target.raw_path;
 }
 
-std::variant<AuthResult, S3Error> auth_v2(const HttpRequest& request, const Endpoint& endpoint,
+Result<AuthResult, AuthError> auth_v2(const SignedRequest& req,
                                           const AuthSettings& settings,
                                           const std::string& access_key,
                                           const std::string& provided,
                                           const std::string& date_or_expires) {
   const Credentials* creds = settings.credentials.find(access_key);
-  if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", access_key);
+  if (!creds) return auth_error("InvalidAccessKeyId").with("AWSAccessKeyId", access_key);
   auto header_or_empty = [&](std::string_view name) {
-    const std::string* v = request.header(name);
+    const std::string* v = req.http.header(name);
     return v ? *v : std::string{};
   };
   auto string_to_sign = [&](const std::string& path) {
-    return sigv2::string_to_sign(request.method, header_or_empty("Content-MD5"),
+    return sigv2::string_to_sign(req.http.method, header_or_empty("Content-MD5"),
                                  header_or_empty("Content-Type"), date_or_expires,
-                                 request.headers, sigv2::canonical_resource(path, endpoint.query));
+                                 req.http.headers, sigv2::canonical_resource(path, req.target.query));
   };
-  std::string path = v2_resource(endpoint);
+  std::string path = v2_resource(req);
   std::string sts = string_to_sign(path);
   bool matched = constant_time_equal(sigv2::signature(creds->secret_key, sts), provided);
   // Bucket-level requests are signed as "/bucket/" by some clients and "/bucket" by others.
-  if (!matched && endpoint.key.empty()) {
+  if (!matched && !req.names_object) {
     std::string other = path.ends_with("/") ? path.substr(0, path.size() - 1) : path + "/";
     matched = constant_time_equal(sigv2::signature(creds->secret_key, string_to_sign(other)), provided);
   }
   if (!matched) {
-    return s3_error("SignatureDoesNotMatch")
+    return auth_error("SignatureDoesNotMatch")
         .with("AWSAccessKeyId", access_key)
         .with("StringToSign", sts)
         .with("SignatureProvided", provided)
@@ -390,76 +388,74 @@ std::variant<AuthResult, S3Error> auth_v2(const HttpRequest& request, const Endp
 
 // "Authorization: AWS key:signature". The time comes from x-amz-date or Date (skew-checked);
 // which of them is signed is sigv2::date_for_signing's rule.
-std::variant<AuthResult, S3Error> auth_v2_header(const HttpRequest& request,
-                                                 const Endpoint& endpoint,
+Result<AuthResult, AuthError> auth_v2_header(const SignedRequest& req,
                                                  const AuthSettings& settings,
                                                  std::string_view header) {
   std::string_view rest = header.substr(4);
   auto colon = rest.rfind(':');
   if (colon == std::string_view::npos)
-    return s3_error("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature")
+    return auth_error("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature")
         .with("ArgumentName", "Authorization")
         .with("ArgumentValue", std::string(header));
   auto no_date = [] {
-    return s3_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+    return auth_error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
   };
   std::optional<std::int64_t> ms;
-  if (auto* amz = request.header("x-amz-date")) {
+  if (auto* amz = req.http.header("x-amz-date")) {
     ms = parse_http_date(*amz);
     if (!ms) ms = parse_sigv4_date(*amz);
-  } else if (auto* d = request.header("Date")) {
+  } else if (auto* d = req.http.header("Date")) {
     ms = parse_http_date(*d);
   }
   if (!ms) return no_date();
   const std::int64_t request_time = *ms / 1000;
   if (auto err = check_skew(request_time, settings)) return *err;
-  return auth_v2(request, endpoint, settings, std::string(trim(rest.substr(0, colon))),
-                 std::string(rest.substr(colon + 1)), sigv2::date_for_signing(request.headers));
+  return auth_v2(req, settings, std::string(trim(rest.substr(0, colon))),
+                 std::string(rest.substr(colon + 1)), sigv2::date_for_signing(req.http.headers));
 }
 
 }  // namespace
 
-std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
-                                               const Endpoint& endpoint,
+Result<AuthResult, AuthError> authenticate(const SignedRequest& req,
                                                const AuthSettings& settings) {
-  if (const std::string* auth = request.header("Authorization")) {
+  if (const std::string* auth = req.http.header("Authorization")) {
     std::string_view header = *auth;
-    if (header.starts_with(sigv4::kAlgorithm)) return auth_v4_header(request, endpoint, settings, header);
-    if (header.starts_with("AWS ")) return auth_v2_header(request, endpoint, settings, header);
-    return s3_error("InvalidArgument", "Unsupported Authorization Type")
+    if (header.starts_with(sigv4::kAlgorithm)) return auth_v4_header(req, settings, header);
+    if (header.starts_with("AWS ")) return auth_v2_header(req, settings, header);
+    return auth_error("InvalidArgument", "Unsupported Authorization Type")
         .with("ArgumentName", "Authorization")
         .with("ArgumentValue", std::string(header));
   }
-  if (endpoint.has_query("X-Amz-Algorithm") || endpoint.has_query("X-Amz-Signature"))
-    return auth_v4_query(request, endpoint, settings);
-  if (endpoint.has_query("AWSAccessKeyId") || endpoint.has_query("Signature")) {
-    const std::string* key = endpoint.query_param("AWSAccessKeyId");
-    const std::string* sig = endpoint.query_param("Signature");
-    const std::string* expires = endpoint.query_param("Expires");
+  if (req.target.has_query("X-Amz-Algorithm") || req.target.has_query("X-Amz-Signature"))
+    return auth_v4_query(req, settings);
+  if (req.target.has_query("AWSAccessKeyId") || req.target.has_query("Signature")) {
+    const std::string* key = req.target.query_param("AWSAccessKeyId");
+    const std::string* sig = req.target.query_param("Signature");
+    const std::string* expires = req.target.query_param("Expires");
     if (!key || !sig || !expires)
-      return s3_error("AccessDenied", "Query-string authentication requires the Signature, "
+      return auth_error("AccessDenied", "Query-string authentication requires the Signature, "
                                       "Expires and AWSAccessKeyId parameters");
     const auto parsed_expiry = parse_decimal(*expires, 999'999'999'999);  // up to 12 digits
     if (!parsed_expiry)
-      return s3_error("AccessDenied", "Invalid date (should be seconds since epoch): " + *expires);
+      return auth_error("AccessDenied", "Invalid date (should be seconds since epoch): " + *expires);
     const auto expiry = static_cast<std::int64_t>(*parsed_expiry);
     // The V2 string to sign carries Expires where the Date would be; query auth parameters
     // themselves are not sub-resources, so canonical_resource leaves them out.
-    auto result = auth_v2(request, endpoint, settings, *key, *sig, *expires);
-    if (std::holds_alternative<S3Error>(result)) return result;
+    auto result = auth_v2(req, settings, *key, *sig, *expires);
+    if (!result) return result;
     std::int64_t now = now_seconds(settings.clock);
     // SigV2 URLs may live longer than SigV4's week, but not for ever: a year at most.
     if (expiry > now + kMaxPresignV2Seconds)
-      return s3_error("AccessDenied", "Expires must be no more than a year from now")
+      return auth_error("AccessDenied", "Expires must be no more than a year from now")
           .with("Expires", iso8601_ms(expiry * 1000))
           .with("ServerTime", iso8601_ms(now * 1000));
     if (now > expiry)
-      return s3_error("AccessDenied", "Request has expired")
+      return auth_error("AccessDenied", "Request has expired")
           .with("Expires", iso8601_ms(expiry * 1000))
           .with("ServerTime", iso8601_ms(now * 1000));
     return result;
   }
-  return s3_error("AccessDenied", "Access Denied");
+  return auth_error("AccessDenied", "Access Denied");
 }
 
 }  // namespace bf

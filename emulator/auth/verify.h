@@ -6,12 +6,13 @@
 #include <string>
 #include <variant>
 
+#include "emulator/auth/auth_error.h"
 #include "emulator/auth/aws_chunked.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
+#include "emulator/base/status.h"
 #include "emulator/http/message.h"
-#include "emulator/s3/router.h"
-#include "emulator/s3/s3_error.h"
+#include "emulator/http/target.h"
 
 namespace bf {
 
@@ -40,8 +41,17 @@ struct AuthSettings {
   std::optional<std::string> body_sha256;
 };
 
-std::variant<AuthResult, S3Error> authenticate(const HttpRequest& request,
-                                               const Endpoint& endpoint,
-                                               const AuthSettings& settings);
+// A request as its signature covers it: the head, and its target parsed.
+struct SignedRequest {
+  const HttpRequest& http;
+  const RequestTarget& target;
+  // SigV2 (S3 only) signs the resource as "/bucket/key" whichever addressing style was used:
+  // the bucket a virtual-hosted request named in its Host (empty for path style), and whether
+  // the request names an object (a bucket is signed with or without its trailing '/').
+  std::string virtual_host_bucket = {};
+  bool names_object = false;
+};
+
+Result<AuthResult, AuthError> authenticate(const SignedRequest& request, const AuthSettings& settings);
 
 }  // namespace bf

@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "emulator/base/time.h"
-#include "emulator/s3/router.h"
+#include "emulator/http/target.h"
 #include "sdk/json.h"
 #include "sdk/sigv4.h"
 

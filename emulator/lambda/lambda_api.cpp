@@ -8,7 +8,7 @@
 #include "sdk/uuid.h"
 #include "emulator/events/lineage.h"
 #include "emulator/lambda/lambda_errors.h"
-#include "emulator/s3/router.h"
+#include "emulator/http/target.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
 
@@ -153,13 +153,14 @@ Dispatch LambdaApi::begin(const HttpRequest& request) {
 std::optional<HttpResponse> LambdaApi::authenticate_request(const HttpRequest& request,
                                                             const std::string& body_sha256,
                                                             bool head_only) {
-  auto routed = route_s3(request, RouterOptions{});
-  if (auto* err = std::get_if<S3Error>(&routed))
-    return lambda_error(400, "InvalidRequestContentException", err->message, request.request_id);
+  const auto target = parse_target(request.target);
+  if (!target)
+    return lambda_error(400, "InvalidRequestContentException", "Couldn't parse the specified URI.",
+                        request.request_id);
   AuthSettings settings{credentials_, clock_, region_, "lambda", body_sha256};
-  auto auth = authenticate(request, std::get<Endpoint>(routed), settings);
-  auto* err = std::get_if<S3Error>(&auth);
-  if (!err) return std::nullopt;
+  auto auth = authenticate(SignedRequest{request, *target}, settings);
+  if (auth) return std::nullopt;
+  const AuthError* err = &auth.error();
   if (head_only && err->code == "SignatureDoesNotMatch") return std::nullopt;
   if (err->code == "InvalidAccessKeyId")
     return lambda_error(403, "UnrecognizedClientException",
@@ -172,7 +173,8 @@ std::optional<HttpResponse> LambdaApi::authenticate_request(const HttpRequest& r
   if (err->code == "AccessDenied")
     return lambda_error(403, "MissingAuthenticationTokenException", "Missing Authentication Token",
                         request.request_id);
-  return lambda_error(403, "InvalidSignatureException", err->message, request.request_id);
+  return lambda_error(403, "InvalidSignatureException", err->message.empty() ? err->code : err->message,
+                      request.request_id);
 }
 
 HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& body) {

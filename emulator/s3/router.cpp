@@ -2,15 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+
 #include "sdk/text.h"
 
 namespace bf {
-
-const std::string* Endpoint::query_param(std::string_view name) const {
-  for (const auto& [k, v] : query)
-    if (k == name) return &v;
-  return nullptr;
-}
 
 RouterOptions default_router_options(const std::string& region) {
   RouterOptions o;
@@ -20,26 +15,7 @@ RouterOptions default_router_options(const std::string& region) {
   return o;
 }
 
-bool parse_query(std::string_view query, sigv4::Params& out) {
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    std::string name_raw(part.substr(0, eq));
-    std::string value_raw(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
-    std::replace(name_raw.begin(), name_raw.end(), '+', ' ');
-    std::replace(value_raw.begin(), value_raw.end(), '+', ' ');
-    std::string name, value;
-    if (!sigv4::uri_decode(name_raw, name) || !sigv4::uri_decode(value_raw, value)) return false;
-    out.emplace_back(std::move(name), std::move(value));
-  }
-  return true;
-}
-
 namespace {
-
 
 // The bucket named by the Host header, or empty for path-style.
 std::string bucket_from_host(const HttpRequest& request, const RouterOptions& options) {
@@ -149,14 +125,14 @@ std::string object_operation(const std::string& method, const Endpoint& e,
 
 std::variant<Endpoint, S3Error> route_s3(const HttpRequest& request,
                                          const RouterOptions& options) {
+  TargetError target_error{};
+  auto target = parse_target(request.target, &target_error);
+  if (!target)
+    return target_error == TargetError::MalformedQuery
+               ? s3_error("InvalidArgument", "Malformed query string")
+               : s3_error("InvalidURI", "Couldn't parse the specified URI.");
   Endpoint e;
-  std::string_view target = request.target;
-  auto qmark = target.find('?');
-  e.raw_path = std::string(target.substr(0, qmark));
-  if (qmark != std::string_view::npos && !parse_query(target.substr(qmark + 1), e.query))
-    return s3_error("InvalidArgument", "Malformed query string");
-  if (!sigv4::uri_decode(e.raw_path, e.path) || e.path.empty() || e.path.front() != '/')
-    return s3_error("InvalidURI", "Couldn't parse the specified URI.");
+  static_cast<RequestTarget&>(e) = std::move(*target);
 
   std::string_view rest = std::string_view(e.path).substr(1);
   e.bucket = bucket_from_host(request, options);

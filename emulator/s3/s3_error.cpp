@@ -85,6 +85,12 @@ S3Error s3_error(std::string_view code, std::string message) {
   return e;
 }
 
+S3Error s3_error_from(const AuthError& error) {
+  S3Error e = s3_error(error.code, error.message);
+  e.details = error.details;
+  return e;
+}
+
 HttpResponse error_response(const S3Error& error, const std::string& request_id) {
   HttpResponse res;
   res.status = error.status;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "emulator/auth/auth_error.h"
 #include "emulator/http/message.h"
 
 namespace bf {
@@ -25,6 +26,8 @@ struct S3Error {
 
 // Builds the error with the table's status and, if `message` is empty, its default message.
 S3Error s3_error(std::string_view code, std::string message = {});
+// A refused signature, as S3 answers it: the same code, message and details.
+S3Error s3_error_from(const AuthError& error);
 
 HttpResponse error_response(const S3Error& error, const std::string& request_id);
 

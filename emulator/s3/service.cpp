@@ -128,8 +128,10 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
   // not even which operations are implemented.
   AuthSettings settings{credentials_, context_.clock, context_.region, "s3", std::nullopt};
-  auto auth = authenticate(request, endpoint, settings);
-  if (auto* err = std::get_if<S3Error>(&auth)) return answer(*err, operation);
+  auto auth = authenticate(SignedRequest{request, endpoint, endpoint.virtual_hosted ? endpoint.bucket : "",
+                                         !endpoint.key.empty()},
+                           settings);
+  if (!auth) return answer(s3_error_from(auth.error()), operation);
 
   auto spec_it = operations_.find(operation);
   if (spec_it == operations_.end())
@@ -139,7 +141,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   const OperationSpec& spec = spec_it->second;
   auto req = std::make_shared<S3Request>(
-      S3Request{request, std::move(endpoint), std::move(std::get<AuthResult>(auth))});
+      S3Request{request, std::move(endpoint), std::move(*auth)});
 
   if (spec.precheck)
     if (auto err = spec.precheck(context_, *req)) return answer(*err, operation);

@@ -32,12 +32,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto* endpoint = std::get_if<bf::Endpoint>(&routed);
   if (!endpoint) return 0;
   bf::AuthSettings settings{credentials, clock, bf::fuzz::kRegion};
-  auto s3 = bf::authenticate(request, *endpoint, settings);
+  auto s3 = bf::authenticate(
+      bf::SignedRequest{request, *endpoint, endpoint->virtual_hosted ? endpoint->bucket : "",
+                        !endpoint->key.empty()},
+      settings);
   if (std::getenv("BF_FUZZ_VERBOSE"))
     std::fprintf(stderr, "%s %s -> %s\n", request.method.c_str(), request.target.c_str(),
-                 std::holds_alternative<bf::AuthResult>(s3) ? "verified" : std::get<bf::S3Error>(s3).code.c_str());
+                 s3 ? "verified" : s3.error().code.c_str());
   settings.body_sha256 = bf::sigv4::kEmptySha256;  // as the Lambda API verifies
   settings.service = "lambda";
-  (void)bf::authenticate(request, *endpoint, settings);
+  if (auto target = bf::parse_target(request.target))
+    (void)bf::authenticate(bf::SignedRequest{request, *target}, settings);
   return 0;
 }
