@@ -8,7 +8,7 @@
 #include "emulator/api/payload_v2.h"
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
-#include "emulator/events/lineage.h"
+#include "emulator/lambda/lineage.h"
 #include "emulator/http/target.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"

@@ -6,7 +6,7 @@
 
 #include "emulator/base/time.h"
 #include "sdk/uuid.h"
-#include "emulator/events/lineage.h"
+#include "emulator/lambda/lineage.h"
 
 namespace bf {
 

@@ -4,10 +4,11 @@
 #include <cstdio>
 
 #include "emulator/base/time.h"
-#include "sdk/uuid.h"
-#include "emulator/events/lineage.h"
+#include "emulator/lambda/arn.h"
+#include "emulator/lambda/lineage.h"
 #include "emulator/s3/owner.h"
 #include "sdk/s3_event.h"
+#include "sdk/uuid.h"
 
 namespace bf {
 
@@ -22,21 +23,6 @@ EventOrigin event_origin(const HttpRequest& request, const Credentials* principa
 
 S3Notifier::S3Notifier(Store& store, const Clock& clock, std::string region, std::string account_id)
     : store_(store), clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
-
-std::string S3Notifier::function_name_from_arn(const std::string& arn) {
-  if (!arn.starts_with("arn:")) return arn;
-  // arn:aws:lambda:region:account:function:name[:qualifier]
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto colon = arn.find(':', start);
-    parts.push_back(arn.substr(start, colon - start));
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  if (parts.size() < 7 || parts[2] != "lambda" || parts[5] != "function") return "";
-  return parts[6];
-}
 
 std::shared_ptr<const NotificationConfig> S3Notifier::config(const std::string& bucket) {
   auto doc = store_.get_bucket_config(bucket, kNotificationConfigName);
@@ -102,7 +88,8 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   for (const auto* n : matches) {
     r.configuration_id = n->id;
     OutboxEntry e;
-    e.function = function_name_from_arn(n->function_arn);
+    const auto ref = parse_function_ref(n->function_arn);
+    e.function = ref ? ref->name : "";
     e.payload = to_text(S3Event{{r}}.to_json());
     e.context = to_text(Json{{"request_id", new_uuid()},
                      {"trigger", "s3:" + name},

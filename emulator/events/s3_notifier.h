@@ -40,8 +40,6 @@ class S3Notifier {
   // The bucket's parsed configuration (cached until its document changes).
   std::shared_ptr<const NotificationConfig> config(const std::string& bucket);
 
-  // Function name from "arn:aws:lambda:region:account:function:name[:qualifier]" or a name.
-  static std::string function_name_from_arn(const std::string& arn);
 
  private:
   std::vector<OutboxEntry> entries_for(const EventOrigin& origin, const std::string& bucket,

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/lambda/arn.h"
+
 namespace bf {
 
 inline constexpr const char* kAccountId = "000000000000";
@@ -60,7 +62,6 @@ struct FunctionConfig {
   std::string revision_id;
 };
 
-std::string function_arn(const std::string& region, const std::string& name);
 
 // Lambda's pattern for a FunctionName member (a name, a partial or a full ARN).
 inline constexpr std::string_view kFunctionNamePattern =

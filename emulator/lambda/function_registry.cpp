@@ -8,10 +8,6 @@
 
 namespace bf {
 
-std::string function_arn(const std::string& region, const std::string& name) {
-  return "arn:aws:lambda:" + region + ":" + kAccountId + ":function:" + name;
-}
-
 std::string function_name_of(const std::string& member) {
   static const std::regex pattern{std::string(kFunctionNamePattern)};
   std::smatch m;
@@ -114,17 +110,11 @@ Status FunctionRegistry::remove(const std::string& name) {
 }
 
 std::string FunctionRegistry::resolve(const std::string& name_or_arn) const {
-  std::string name = name_or_arn;
-  // Full ARN: arn:aws:lambda:region:account:function:name[:qualifier]
-  // Partial ARN: account:function:name[:qualifier]
-  if (auto pos = name.find(":function:"); pos != std::string::npos) name = name.substr(pos + 10);
-  if (auto colon = name.find(':'); colon != std::string::npos) {
-    std::string qualifier = name.substr(colon + 1);
-    name = name.substr(0, colon);
-    if (qualifier != "$LATEST") return "";  // versions and aliases are not emulated
-  }
+  const auto ref = parse_function_ref(name_or_arn);
+  // Only $LATEST exists: versions and aliases are not emulated.
+  if (!ref || (!ref->qualifier.empty() && ref->qualifier != "$LATEST")) return "";
   std::shared_lock lock(mu_);
-  return functions_.count(name) ? name : "";
+  return functions_.count(ref->name) ? ref->name : "";
 }
 
 }  // namespace bf

@@ -6,7 +6,7 @@
 #include "emulator/base/time.h"
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
-#include "emulator/events/lineage.h"
+#include "emulator/lambda/lineage.h"
 #include "emulator/lambda/lambda_errors.h"
 #include "emulator/http/target.h"
 #include "sdk/hash.h"

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "emulator/api/route_table.h"
+#include "emulator/lambda/arn.h"
 #include "emulator/s3/bucket_name.h"
 
 namespace bf {
@@ -203,9 +204,8 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
       }
     }
     auto function_exists = [&](const std::string& arn) -> std::optional<std::string> {
-      std::string name = arn;
-      if (auto pos = name.find(":function:"); pos != std::string::npos) name = name.substr(pos + 10);
-      if (names.count(name)) return name;
+      const auto ref = parse_function_ref(arn);
+      if (ref && names.count(ref->name)) return ref->name;
       return std::nullopt;
     };
     for (std::size_t i = 0; i < config.functions.size(); ++i) {

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <set>
 
-#include "emulator/events/s3_notifier.h"
+#include "emulator/lambda/arn.h"
 #include "handlers/catalog.h"
 
 namespace bf {
@@ -37,7 +37,8 @@ Json destination(const Destination& d, const std::string& kind_for_function) {
     return Json{{"Type", "S3Bucket"},
                 {"Destination", Json{{"Fn::Sub", "arn:${AWS::Partition}:s3:::" + d.bucket() +
                                                      "-${AWS::AccountId}-${AWS::Region}"}}}};
-  const std::string function = S3Notifier::function_name_from_arn(d.arn);
+  const auto ref = parse_function_ref(d.arn);
+  const std::string function = ref ? ref->name : "";
   return Json{{"Type", kind_for_function},
               {"Destination", Json{{"Fn::GetAtt", Json::array({logical_id(function, "Function"), "Arn"})}}}};
 }
@@ -141,7 +142,7 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
     Json events = Json::object();
     for (const auto& b : pipeline.buckets) {
       for (const auto& n : b.notifications.functions) {
-        if (S3Notifier::function_name_from_arn(n.function_arn) != f.name) continue;
+        if (auto ref = parse_function_ref(n.function_arn); !ref || ref->name != f.name) continue;
         Json props{{"Bucket", Json{{"Ref", logical_id(b.name, "Bucket")}}}, {"Events", n.events}};
         Json rules = Json::array();
         if (!n.prefix.empty()) rules.push_back(Json{{"Name", "prefix"}, {"Value", n.prefix}});

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "emulator/events/lineage.h"
+#include "emulator/lambda/lineage.h"
 
 namespace bf {
 namespace {

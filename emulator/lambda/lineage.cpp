@@ -1,4 +1,4 @@
-#include "emulator/events/lineage.h"
+#include "emulator/lambda/lineage.h"
 
 #include <algorithm>
 #include <charconv>
