@@ -4,7 +4,6 @@
 #include <set>
 
 #include "emulator/lambda/arn.h"
-#include "handlers/catalog.h"
 
 namespace bf {
 
@@ -110,7 +109,7 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
     Json p = Json::object();
     // Built-in handlers share one package (its bootstrap picks the handler by name); external
     // code ships as it is.
-    p["CodeUri"] = f.code_path.empty() ? options.packages_dir + "/" + package_for_handler(f.handler) + ".zip" : f.code_path;
+    p["CodeUri"] = f.code_path.empty() ? options.packages_dir + "/" + options.package_for_handler(f.handler) + ".zip" : f.code_path;
     p["Handler"] = f.handler.empty() ? "bootstrap" : f.handler;
     p["Runtime"] = f.runtime == "provided.al2" ? "provided.al2" : "provided.al2023";
     p["Architectures"] = Json::array({"x86_64"});

@@ -2,6 +2,7 @@
 // same handlers to AWS Lambda and S3: buckets, functions with their packages, S3 event
 // sources with their filters, async settings, destinations, concurrency and recursion.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "emulator/pipeline/pipeline_config.h"
@@ -11,6 +12,8 @@ namespace bf {
 
 struct SamOptions {
   std::string packages_dir = "build/packages";  // where <name>.zip packages are
+  // The package (<packages_dir>/<name>.zip) whose bootstrap serves an in-process handler.
+  std::function<std::string(const std::string& handler)> package_for_handler;
 };
 
 Json sam_template(const PipelineConfig& pipeline, const SamOptions& options);

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "emulator/front_service.h"
+#include "emulator/app/front_service.h"
 
 namespace bf {
 namespace {

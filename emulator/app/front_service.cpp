@@ -1,4 +1,4 @@
-#include "emulator/front_service.h"
+#include "emulator/app/front_service.h"
 
 #include "emulator/api/api_service.h"
 #include "emulator/lambda/lambda_api.h"

@@ -1,24 +1,16 @@
-#include "emulator/app.h"
+#include "emulator/app/emulator.h"
 
-#include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
-#include "emulator/base/time.h"
-#include "emulator/api/jwt.h"
-#include "emulator/auth/verify.h"
+#include "emulator/api/api_service.h"
 #include "emulator/auth/credentials.h"
-#include "emulator/base/clock.h"
-#include "sdk/uuid.h"
+#include "emulator/auth/verify.h"
 #include "emulator/events/dispatcher.h"
 #include "emulator/events/s3_notifier.h"
-#include "emulator/api/api_service.h"
-#include "emulator/front_service.h"
+#include "emulator/app/front_service.h"
 #include "emulator/http/server.h"
 #include "emulator/internal/internal_api.h"
 #include "emulator/lambda/function_registry.h"
@@ -26,12 +18,8 @@
 #include "emulator/lambda/invoker.h"
 #include "emulator/lambda/lambda_api.h"
 #include "emulator/pipeline/pipeline_config.h"
-#include "emulator/pipeline/sam_export.h"
-#include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
 #include "emulator/store/store.h"
-#include "handlers/catalog.h"
-#include "sdk/s3_event.h"
 
 namespace bf {
 
@@ -50,21 +38,25 @@ void print_access_log(const AccessLogEntry& e) {
   std::fflush(stdout);
 }
 
-std::vector<std::string> handler_names(const HandlerCatalog& catalog) {
+std::vector<std::string> names_of(const HandlerCatalog& catalog) {
   std::vector<std::string> out;
   for (const auto& [name, handler] : catalog) out.push_back(name);
   return out;
 }
 
-// Everything but the HTTP listener: what `serve` runs behind its port and `invoke` runs alone.
-class Emulator {
- public:
-  Emulator(const ServeOptions& options, std::FILE* log_console)
-      : options_(options), registry_(options.region, builtin_handlers()), log_(log_console) {
+}  // namespace
+
+std::vector<std::string> HandlerSet::names() const { return names_of(catalog); }
+
+struct Emulator::Impl {
+  Impl(ServeOptions options, HandlerSet handlers, std::FILE* log_console)
+      : options_(std::move(options)), registry_(options_.region, std::move(handlers.catalog)), log_(log_console) {
     clock_ = options.virtual_clock ? static_cast<Clock*>(&virtual_clock_) : &system_clock_;
   }
 
-  ~Emulator() {
+  ~Impl() {
+    api_server_.reset();
+    server_.reset();
     // Invocations in flight call back into the dispatcher: stop taking new work, let the
     // workers finish, and only then take the dispatcher down.
     if (dispatcher_) dispatcher_->stop();
@@ -81,7 +73,7 @@ class Emulator {
       if (Status s = load_credentials_file(options_.credentials_file, credentials_); !s)
         return s.message();
     if (!options_.config_file.empty()) {
-      auto loaded = load_pipeline_file(options_.config_file, handler_names(registry_.handlers()),
+      auto loaded = load_pipeline_file(options_.config_file, names_of(registry_.handlers()),
                                        options_.region);
       if (auto* err = std::get_if<std::string>(&loaded)) return *err;
       pipeline_ = std::get<PipelineConfig>(std::move(loaded));
@@ -164,12 +156,57 @@ class Emulator {
     http_transport_ = make_network_transport(http_endpoint_);
   }
 
-  Service& front() { return *front_; }
-  ApiService& api() { return *api_; }
-  Dispatcher& dispatcher() { return *dispatcher_; }
   Invoker& invoker() { return *invoker_; }
   FunctionRegistry& registry() { return registry_; }
   const Clock& clock() const { return *clock_; }
+
+  // The HTTP side of `serve`: the main port, and optionally the HTTP API routes on a port of
+  // their own, at its root (as an API Gateway endpoint serves them).
+  Result<std::uint16_t> listen() {
+    auto access_log = options_.access_log ? HttpServer::AccessLog(print_access_log) : nullptr;
+    server_ = std::make_unique<HttpServer>(
+        ServerOptions{options_.bind_address, options_.port, options_.threads, options_.send_timeout_s},
+        *front_, access_log);
+    std::uint16_t port = 0;
+    try {
+      port = server_->listen();
+    } catch (const std::exception& e) {
+      return Status::io_error("cannot listen on " + options_.bind_address + ":" +
+                              std::to_string(options_.port) + ": " + e.what());
+    }
+    const std::string host = options_.bind_address == "0.0.0.0" ? "127.0.0.1" : options_.bind_address;
+    set_endpoint_for_functions("http://" + host + ":" + std::to_string(port));
+    if (options_.handler_s3_http) use_http_for_handlers(host, std::to_string(port));
+    if (options_.api_port >= 0) {
+      routes_only_ = std::make_unique<ApiService::RoutesOnly>(*api_);
+      api_server_ = std::make_unique<HttpServer>(
+          ServerOptions{options_.bind_address, static_cast<std::uint16_t>(options_.api_port), 4},
+          *routes_only_, access_log);
+      try {
+        const std::uint16_t api_port = api_server_->listen();
+        std::fprintf(stdout, "bucketfire HTTP API on http://%s:%u\n", options_.bind_address.c_str(), api_port);
+      } catch (const std::exception& e) {
+        return Status::io_error("cannot listen on " + options_.bind_address + ":" +
+                                std::to_string(options_.api_port) + ": " + e.what());
+      }
+    }
+    return port;
+  }
+
+  void serve() {
+    std::thread api_thread;
+    if (api_server_) api_thread = std::thread([this] { api_server_->run(); });
+    dispatcher_->start();
+    server_->run();
+    if (api_server_) {
+      api_server_->stop();
+      api_thread.join();
+    }
+  }
+
+  void stop() {
+    if (server_) server_->stop();
+  }
 
  private:
   std::unique_ptr<S3Client> s3_client(std::function<void()> before_call) {
@@ -260,221 +297,37 @@ class Emulator {
   EndpointUrl http_endpoint_;
   std::mutex endpoint_mutex_;
   EndpointUrl public_endpoint_{false, "s3.localhost", "80"};  // until the server listens
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<ApiService::RoutesOnly> routes_only_;
+  std::unique_ptr<HttpServer> api_server_;
 };
 
-}  // namespace
 
-int serve(const ServeOptions& options) {
-  // test/test is published in every guide to local AWS tools: beyond loopback it would let
-  // anyone who can reach the port create functions, that is, run code on this machine.
-  if (!is_loopback_address(options.bind_address) && options.access_key == "test" &&
-      options.secret_key == "test") {
-    std::fprintf(stderr,
-                 "bucketfire: refusing to listen on %s with the published credentials test/test: "
-                 "anyone who reaches the port could run code here. Pass --access-key KEY "
-                 "--secret-key SECRET (a --credentials file adds principals but keeps the default "
-                 "one), or bind 127.0.0.1.\n",
-                 options.bind_address.c_str());
-    return 2;
-  }
-  Emulator emulator(options, stdout);
-  if (std::string err = emulator.open(); !err.empty()) {
-    std::fprintf(stderr, "bucketfire: %s\n", err.c_str());
-    return 2;
-  }
-  HttpServer server({options.bind_address, options.port, options.threads, options.send_timeout_s}, emulator.front(),
-                    options.access_log ? HttpServer::AccessLog(print_access_log) : nullptr);
-  std::uint16_t port = 0;
-  try {
-    port = server.listen();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bucketfire: cannot listen on %s:%u: %s\n", options.bind_address.c_str(),
-                 options.port, e.what());
-    return 1;
-  }
-  emulator.set_endpoint_for_functions(
-      "http://" + (options.bind_address == "0.0.0.0" ? std::string("127.0.0.1") : options.bind_address) +
-      ":" + std::to_string(port));
-  if (options.handler_s3_http)
-    emulator.use_http_for_handlers(options.bind_address == "0.0.0.0" ? "127.0.0.1" : options.bind_address,
-                                   std::to_string(port));
-  // Optionally the HTTP API routes on a port of their own, at its root (as an API Gateway
-  // endpoint serves them); it stops with the main server.
-  std::unique_ptr<ApiService::RoutesOnly> routes_only;
-  std::unique_ptr<HttpServer> api_server;
-  std::thread api_thread;
-  if (options.api_port >= 0) {
-    routes_only = std::make_unique<ApiService::RoutesOnly>(emulator.api());
-    api_server = std::make_unique<HttpServer>(
-        ServerOptions{options.bind_address, static_cast<std::uint16_t>(options.api_port), 4}, *routes_only,
-        options.access_log ? HttpServer::AccessLog(print_access_log) : nullptr);
-    try {
-      const std::uint16_t api_port = api_server->listen();
-      std::fprintf(stdout, "bucketfire HTTP API on http://%s:%u\n", options.bind_address.c_str(), api_port);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "bucketfire: cannot listen on %s:%d: %s\n", options.bind_address.c_str(),
-                   options.api_port, e.what());
-      return 1;
-    }
-    api_thread = std::thread([&] { api_server->run(); });
-  }
-  emulator.dispatcher().start();
-  std::fprintf(stdout, "bucketfire listening on http://%s:%u\n", options.bind_address.c_str(), port);
-  std::fflush(stdout);
-  server.run();
-  if (api_server) {
-    api_server->stop();
-    api_thread.join();
-  }
-  std::fprintf(stdout, "bucketfire stopped\n");
-  std::fflush(stdout);
-  return 0;
+Emulator::Emulator(ServeOptions options, HandlerSet handlers, std::FILE* log_console)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handlers), log_console)) {}
+
+Emulator::~Emulator() = default;
+
+Status Emulator::open() {
+  std::string error = impl_->open();
+  return error.empty() ? Status::ok() : Status::invalid(error);
 }
 
-int invoke_once(const InvokeOptions& options) {
-  Emulator emulator(options.serve, stderr);
-  if (std::string err = emulator.open(); !err.empty()) {
-    std::fprintf(stderr, "bucketfire: %s\n", err.c_str());
-    if (err.find("in use") != std::string::npos)
-      std::fprintf(stderr, "bucketfire: a server owns that data directory; pass --endpoint "
-                           "127.0.0.1:4566 to use it, or --data-dir :memory:\n");
-    return 2;
-  }
-  if (!options.endpoint.empty()) {
-    auto colon = options.endpoint.rfind(':');
-    if (colon == std::string::npos) {
-      std::fprintf(stderr, "bucketfire: --endpoint must be host:port\n");
-      return 2;
-    }
-    emulator.use_http_for_handlers(options.endpoint.substr(0, colon), options.endpoint.substr(colon + 1));
-    emulator.set_endpoint_for_functions("http://" + options.endpoint);
-  }
-  std::string payload = "{}";
-  if (!options.event_file.empty()) {
-    std::stringstream text;
-    if (options.event_file == "-") {
-      text << std::cin.rdbuf();
-    } else {
-      std::ifstream in(options.event_file);
-      if (!in) {
-        std::fprintf(stderr, "bucketfire: cannot read %s\n", options.event_file.c_str());
-        return 2;
-      }
-      text << in.rdbuf();
-    }
-    payload = text.str();
-    if (Json::parse(payload, nullptr, false).is_discarded()) {
-      std::fprintf(stderr, "bucketfire: %s is not valid JSON\n", options.event_file.c_str());
-      return 2;
-    }
-  }
-  auto fn = emulator.registry().find(options.function);
-  if (!fn) {
-    // Not declared in a pipeline file: run the handler of that name with default settings.
-    // It is not added to the registry, which would keep it in the data directory.
-    if (!emulator.registry().handlers().count(options.function)) {
-      std::fprintf(stderr, "bucketfire: no function or handler named %s (unknown handler \"%s\")\n",
-                   options.function.c_str(), options.function.c_str());
-      return 2;
-    }
-    FunctionConfig adhoc;
-    adhoc.name = options.function;
-    adhoc.handler = options.function;
-    adhoc.last_modified_ms = emulator.clock().now_ms();
-    fn = adhoc;
-  }
-  InvokeRequest req;
-  req.function = *fn;
-  req.payload = payload;
-  req.request_id = new_uuid();
-  req.trigger = "cli";
-  InvokeResult result = emulator.invoker().run(std::move(req));
-  std::fprintf(stdout, "%s\n", result.payload.c_str());
-  std::fflush(stdout);
-  return result.outcome == Outcome::Success ? 0 : 1;
+Result<std::uint16_t> Emulator::listen() { return impl_->listen(); }
+
+void Emulator::serve() { impl_->serve(); }
+
+void Emulator::stop() { impl_->stop(); }
+
+void Emulator::use_endpoint_for_handlers(const std::string& host, const std::string& port) {
+  impl_->use_http_for_handlers(host, port);
+  impl_->set_endpoint_for_functions("http://" + host + ":" + port);
 }
 
-int export_sam(const ExportOptions& options) {
-  auto loaded = load_pipeline_file(options.config_file, handler_names(builtin_handlers()), "us-east-1");
-  if (auto* err = std::get_if<std::string>(&loaded)) {
-    std::fprintf(stderr, "bucketfire: %s\n", err->c_str());
-    return 2;
-  }
-  const std::string text =
-      to_text(sam_template(std::get<PipelineConfig>(loaded), SamOptions{options.packages_dir}), 2) + "\n";
-  if (options.out_file.empty()) {
-    std::fputs(text.c_str(), stdout);
-    return 0;
-  }
-  std::ofstream out(options.out_file);
-  out << text;
-  if (!out) {
-    std::fprintf(stderr, "bucketfire: cannot write %s\n", options.out_file.c_str());
-    return 1;
-  }
-  return 0;
-}
+FunctionRegistry& Emulator::registry() { return impl_->registry(); }
 
-int print_sample_s3_event(const SampleEventOptions& o) {
-  S3EventRecord r;
-  r.aws_region = o.region;
-  r.event_time = iso8601_ms(SystemClock().now_ms());
-  r.event_name = o.event_name;
-  r.principal_id = "AWS:test";
-  r.source_ip = "127.0.0.1";
-  r.request_id = "C3D13FE58DE4C810";
-  r.host_id = "C3D13FE58DE4C810";
-  r.configuration_id = "sample";
-  r.bucket_name = o.bucket;
-  r.bucket_owner = canonical_user_id("default");
-  r.bucket_arn = "arn:aws:s3:::" + o.bucket;
-  r.key = o.key;
-  if (o.event_name.starts_with("ObjectCreated:")) {
-    r.size = o.size;
-    r.etag = o.etag;
-  }
-  r.sequencer = "0055AED6DCD90281E5";
-  std::fprintf(stdout, "%s\n", to_text(S3Event{{r}}.to_json(), 2).c_str());
-  return 0;
-}
+Invoker& Emulator::invoker() { return impl_->invoker(); }
 
-}  // namespace bf
-
-namespace bf {
-
-int print_token(const TokenOptions& options) {
-  auto loaded = load_pipeline_file(options.config_file, handler_names(builtin_handlers()), "us-east-1");
-  if (auto* err = std::get_if<std::string>(&loaded)) {
-    std::fprintf(stderr, "bucketfire: %s\n", err->c_str());
-    return 2;
-  }
-  const PipelineConfig& pipeline = std::get<PipelineConfig>(loaded);
-  // The named authorizer, else the first; either way a JWT one with a secret to sign with.
-  const Authorizer* chosen = nullptr;
-  for (const auto& [name, authorizer] : pipeline.authorizers) {
-    if (authorizer.type == "jwt" && !authorizer.jwt.secret.empty() &&
-        (options.authorizer.empty() || name == options.authorizer)) {
-      chosen = &authorizer;
-      break;
-    }
-  }
-  if (!chosen) {
-    std::fprintf(stderr, "bucketfire: %s has no JWT authorizer%s with a \"secret\" to sign with\n",
-                 options.config_file.c_str(),
-                 options.authorizer.empty() ? "" : (" named " + options.authorizer).c_str());
-    return 2;
-  }
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
-  Json claims = Json::object();
-  if (!chosen->jwt.issuer.empty()) claims["iss"] = chosen->jwt.issuer;
-  if (!chosen->jwt.audience.empty()) claims["aud"] = chosen->jwt.audience.front();
-  claims["sub"] = options.subject;
-  claims["iat"] = now;
-  claims["exp"] = now + options.expires_in;
-  if (!options.scope.empty()) claims["scope"] = options.scope;
-  std::printf("%s\n", sign_jwt_hs256(claims, chosen->jwt.secret).c_str());
-  return 0;
-}
+const Clock& Emulator::clock() const { return impl_->clock(); }
 
 }  // namespace bf
