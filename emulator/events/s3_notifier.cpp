@@ -12,15 +12,6 @@
 
 namespace bf {
 
-EventOrigin event_origin(const HttpRequest& request, const Credentials* principal) {
-  EventOrigin o;
-  o.request_id = request.request_id;
-  o.source_ip = request.remote_ip;
-  o.principal_id = principal ? "AWS:" + principal->access_key : "anonymous";
-  if (const auto* trace = request.header("X-Amzn-Trace-Id")) o.trace_header = *trace;
-  return o;
-}
-
 S3Notifier::S3Notifier(Store& store, const Clock& clock, std::string region, std::string account_id)
     : store_(store), clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
 

@@ -10,7 +10,7 @@
 
 #include "emulator/api/authorizer.h"
 #include "emulator/api/route_limits.h"
-#include "emulator/events/notification_config.h"
+#include "emulator/s3/notification_config.h"
 #include "emulator/lambda/function.h"
 #include "sdk/json.h"
 

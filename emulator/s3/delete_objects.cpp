@@ -1,7 +1,6 @@
 // DeleteObjects: up to 1000 keys in one POST /?delete, quiet or verbose.
 #include <pugixml.hpp>
 
-#include "emulator/events/s3_notifier.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
@@ -52,7 +51,7 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
       xml::element(out, "Message", message);
       out += "</Error>";
     };
-    const ChangeEvents events = change_events(ctx, req, S3Notifier::kRemovedEvent);
+    const ChangeEvents events = change_events(ctx, req, ChangeObserver::kRemovedEvent);
     auto outcome = version.empty()
                        ? ctx.store.delete_latest(req.bucket(), key, versioning,
                                                  version_id_for(versioning), ctx.clock.now_ms(),

@@ -1,7 +1,6 @@
 // Put/GetBucketNotificationConfiguration. The document is kept as S3 returns it; events are
-// built from it by events/S3Notifier on every write.
-#include "emulator/events/notification_config.h"
-#include "emulator/events/s3_notifier.h"
+// built from it by the change observer (events/S3Notifier) on every write.
+#include "emulator/s3/notification_config.h"
 #include "emulator/s3/operation.h"
 #include "emulator/s3/service.h"
 
@@ -36,8 +35,8 @@ void register_notification_operations(OperationTable& table) {
 }
 
 ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name) {
-  if (!ctx.notifier) return {};
-  return ctx.notifier->events_for(event_origin(req.http, req.auth.principal), req.bucket(), event_name);
+  if (!ctx.observer) return {};
+  return ctx.observer->events_for(event_origin(req.http, req.auth.principal), req.bucket(), event_name);
 }
 
 }  // namespace bf

@@ -1,6 +1,5 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
 #include "emulator/base/time.h"
-#include "emulator/events/s3_notifier.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/preconditions.h"
 #include "emulator/s3/service.h"
@@ -195,7 +194,7 @@ S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   HttpResponse res = make_response(req, 204);  // deleting a missing key succeeds, as on AWS
   if (const std::string* v = req.endpoint.query_param("versionId")) {
     auto outcome = ctx.store.delete_version(req.bucket(), req.key(), *v,
-                                            change_events(ctx, req, S3Notifier::kRemovedEvent));
+                                            change_events(ctx, req, ChangeObserver::kRemovedEvent));
     if (!outcome) return internal_error(outcome.error());
     res.set_header("x-amz-version-id", *v);
     if (outcome->delete_marker) res.set_header("x-amz-delete-marker", "true");
@@ -203,7 +202,7 @@ S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   }
   auto outcome = ctx.store.delete_latest(req.bucket(), req.key(), versioning,
                                          version_id_for(versioning), ctx.clock.now_ms(),
-                                         change_events(ctx, req, S3Notifier::kRemovedEvent));
+                                         change_events(ctx, req, ChangeObserver::kRemovedEvent));
   if (!outcome) return internal_error(outcome.error());
   if (outcome->delete_marker) {
     res.set_header("x-amz-delete-marker", "true");

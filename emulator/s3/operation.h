@@ -9,8 +9,9 @@
 #include "emulator/auth/verify.h"
 #include "emulator/base/clock.h"
 #include "emulator/base/status.h"
-#include "emulator/events/notification_config.h"
 #include "emulator/http/message.h"
+#include "emulator/s3/change_observer.h"
+#include "emulator/s3/notification_config.h"
 #include "emulator/s3/router.h"
 #include "emulator/s3/s3_error.h"
 #include "emulator/store/store.h"
@@ -18,13 +19,11 @@
 
 namespace bf {
 
-class S3Notifier;
-
 struct S3Context {
   Store& store;
   const Clock& clock;
   std::string region;
-  S3Notifier* notifier = nullptr;  // absent: writes fire no events
+  ChangeObserver* observer = nullptr;  // absent: writes fire no events
   FunctionLookup functions;        // validates notification destinations
 };
 
@@ -63,8 +62,8 @@ S3Error internal_error(const Status& status);
 S3Error no_such_bucket(const std::string& bucket);
 S3Error no_such_key(const std::string& key);
 
-// The events a write by this request causes (see S3Notifier::events_for); empty when the
-// bucket has no notification configuration.
+// The events a write by this request causes (see ChangeObserver::events_for); empty when
+// nothing listens.
 ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name);
 
 // Checks the bucket exists; NoSuchBucket otherwise.

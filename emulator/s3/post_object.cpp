@@ -1,7 +1,6 @@
 #include "emulator/s3/post_object.h"
 
 #include "emulator/auth/verify.h"
-#include "emulator/events/s3_notifier.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/post_policy.h"
@@ -306,8 +305,8 @@ class PostObjectSink final : public BodySink {
     const Versioning versioning = bucket_versioning(ctx_.store, bucket_);
     record.version_id = version_id_for(versioning);
     ChangeEvents events;
-    if (ctx_.notifier)
-      events = ctx_.notifier->events_for(event_origin(request_, signer_), bucket_,
+    if (ctx_.observer)
+      events = ctx_.observer->events_for(event_origin(request_, signer_), bucket_,
                                          "ObjectCreated:Post");
     if (Status s = ctx_.store.put_object(record, std::move(blob_), {}, versioning, events); !s)
       return respond_error(internal_error(s));

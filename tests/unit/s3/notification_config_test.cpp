@@ -1,4 +1,4 @@
-#include "emulator/events/notification_config.h"
+#include "emulator/s3/notification_config.h"
 
 #include <gtest/gtest.h>
 

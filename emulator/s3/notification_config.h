@@ -11,6 +11,9 @@
 
 namespace bf {
 
+// The bucket config document the notification configuration is kept in.
+inline constexpr const char* kNotificationConfigName = "notification";
+
 struct FunctionNotification {
   std::string id;
   std::string function_arn;
