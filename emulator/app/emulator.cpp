@@ -122,15 +122,7 @@ struct Emulator::Impl {
         log_, *store_, *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
         [this] { dispatcher_->wake(); }, internal_gate());
     RouteTable routes;
-    for (const auto& r : pipeline_.routes) {
-      std::string error;
-      auto route = parse_route(r.route, error);
-      route->function = r.function;
-      route->authorizer = r.authorizer;
-      route->scopes = r.scopes;
-      route->limits = r.limits;
-      routes.add(std::move(*route));
-    }
+    for (const auto& route : pipeline_.routes) routes.add(route);
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
                                         credentials_, *clock_, options_.region);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);

@@ -304,8 +304,13 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
         std::string where = "routes[" + std::to_string(i) + "]";
         const Json& r = doc["routes"][i];
         only_fields(r, where, {"route", "function", "authorizer", "scopes", "limits"});
-        RouteDeclaration route{text(r, where, "route", true), text(r, where, "function", true),
-                               text(r, where, "authorizer", false), {}};
+        const std::string route_key = text(r, where, "route", true);
+        std::string error;
+        auto parsed = parse_route(route_key, error);
+        if (!parsed) fail(where + ".route", error);
+        Route& route = *parsed;
+        route.function = text(r, where, "function", true);
+        route.authorizer = text(r, where, "authorizer", false);
         if (!route.authorizer.empty() && !config.authorizers.count(route.authorizer))
           fail(where + ".authorizer", "\"" + route.authorizer + "\" is not a declared authorizer");
         if (r.contains("limits")) route.limits = read_limits(r["limits"], where + ".limits");
@@ -314,9 +319,8 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
             if (!s.is_string()) fail(where + ".scopes", "must be strings");
             route.scopes.push_back(s.get<std::string>());
           }
-        std::string error;
-        if (!parse_route(route.route, error)) fail(where + ".route", error);
-        if (!keys.insert(route.route).second) fail(where + ".route", "\"" + route.route + "\" is declared twice");
+        if (!keys.insert(route.route_key).second)
+          fail(where + ".route", "\"" + route.route_key + "\" is declared twice");
         auto target = function_exists(route.function);
         if (!target) fail(where + ".function", "\"" + route.function + "\" is not a declared function");
         route.function = *target;

@@ -10,6 +10,7 @@
 
 #include "emulator/api/authorizer.h"
 #include "emulator/api/route_limits.h"
+#include "emulator/api/route_table.h"
 #include "emulator/s3/notification_config.h"
 #include "emulator/lambda/function.h"
 #include "sdk/json.h"
@@ -22,18 +23,10 @@ struct BucketDeclaration {
   NotificationConfig notifications;
 };
 
-struct RouteDeclaration {
-  std::string route;     // "GET /images/{id}", "$default"
-  std::string function;  // a declared function
-  std::string authorizer;
-  std::vector<std::string> scopes;
-  RouteLimits limits;
-};
-
 struct PipelineConfig {
   std::vector<FunctionConfig> functions;
   std::vector<BucketDeclaration> buckets;
-  std::vector<RouteDeclaration> routes;  // HTTP API routes, served under /_api
+  std::vector<Route> routes;  // HTTP API routes, parsed, served under /_api
   std::map<std::string, Authorizer> authorizers;
 };
 

@@ -77,13 +77,13 @@ Json http_api(const PipelineConfig& pipeline) {
 }
 
 // A route of the function as a SAM HttpApi event.
-Json route_event(const RouteDeclaration& r) {
+Json route_event(const Route& r) {
   Json props{{"ApiId", Json{{"Ref", "HttpApi"}}}};
-  if (r.route != "$default") {
-    const auto space = r.route.find(' ');
-    const std::string method = r.route.substr(0, space);
+  if (r.route_key != "$default") {
+    const auto space = r.route_key.find(' ');
+    const std::string method = r.route_key.substr(0, space);
     props["Method"] = method;
-    props["Path"] = r.route.substr(space + 1);
+    props["Path"] = r.route_key.substr(space + 1);
   }
   if (!r.authorizer.empty()) {
     props["Auth"] = {{"Authorizer", r.authorizer}};
@@ -151,7 +151,7 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
       }
     }
     for (const auto& r : pipeline.routes)
-      if (r.function == f.name) events[logical_id(r.route == "$default" ? "default-route" : r.route, "Route")] = route_event(r);
+      if (r.function == f.name) events[logical_id(r.route_key == "$default" ? "default-route" : r.route_key, "Route")] = route_event(r);
     if (!events.empty()) p["Events"] = events;
     resources[logical_id(f.name, "Function")] = Json{{"Type", "AWS::Serverless::Function"}, {"Properties", p}};
   }
