@@ -8,7 +8,9 @@ namespace bf {
 
 class Status {
  public:
-  enum class Code { Ok, NotFound, AlreadyExists, NotEmpty, Conflict, IoError, Corruption, Invalid };
+  enum class Code {
+    Ok, NotFound, AlreadyExists, NotEmpty, Conflict, PreconditionFailed, IoError, Corruption, Invalid
+  };
 
   Status() = default;
   static Status ok() { return {}; }
@@ -16,6 +18,8 @@ class Status {
   static Status already_exists(std::string msg) { return {Code::AlreadyExists, std::move(msg)}; }
   static Status not_empty(std::string msg) { return {Code::NotEmpty, std::move(msg)}; }
   static Status conflict(std::string msg) { return {Code::Conflict, std::move(msg)}; }
+  // A write's condition did not hold; the message names the condition.
+  static Status precondition_failed(std::string msg) { return {Code::PreconditionFailed, std::move(msg)}; }
   static Status io_error(std::string msg) { return {Code::IoError, std::move(msg)}; }
   static Status corruption(std::string msg) { return {Code::Corruption, std::move(msg)}; }
   static Status invalid(std::string msg) { return {Code::Invalid, std::move(msg)}; }
@@ -25,6 +29,7 @@ class Status {
   bool is_not_found() const { return code_ == Code::NotFound; }
   bool is_already_exists() const { return code_ == Code::AlreadyExists; }
   bool is_not_empty() const { return code_ == Code::NotEmpty; }
+  bool is_precondition_failed() const { return code_ == Code::PreconditionFailed; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 

@@ -348,8 +348,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   Status s = ctx.store.complete_upload(upload.upload_id, record, std::move(blob),
                                        std::get<WriteCondition>(condition), versioning,
                                        change_events(ctx, req, "ObjectCreated:CompleteMultipartUpload"));
-  if (s.code() == Status::Code::Conflict || (s.is_not_found() && s.message() == "If-Match"))
-    return write_condition_error(s, req.key());
+  if (s.is_precondition_failed()) return write_condition_error(s, req.key());
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
 

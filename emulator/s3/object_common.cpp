@@ -90,20 +90,22 @@ std::variant<WriteCondition, S3Error> write_condition(const S3Request& req) {
   if (!if_none_match && !if_match) return WriteCondition{};
   std::string expected = if_match ? *if_match : "";
   bool create_only = if_none_match != nullptr;
+  // Fails with the condition's header name; with no name when If-Match finds no object.
   return WriteCondition([create_only, expected](const std::optional<ObjectRecord>& current) {
-    if (create_only && current) return Status::conflict("If-None-Match");
+    if (create_only && current) return Status::precondition_failed("If-None-Match");
     if (!expected.empty()) {
-      if (!current) return Status::not_found("If-Match");
+      if (!current) return Status::precondition_failed("");
       std::string etag = expected;
       if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
-      if (etag != "*" && etag != current->etag) return Status::conflict("If-Match");
+      if (etag != "*" && etag != current->etag) return Status::precondition_failed("If-Match");
     }
     return Status::ok();
   });
 }
 
 S3Error write_condition_error(const Status& status, const std::string& key) {
-  if (status.is_not_found()) return s3_error("NoSuchKey").with("Key", key);
+  // If-Match on a key that does not exist: S3 answers as GET would.
+  if (status.message().empty()) return s3_error("NoSuchKey").with("Key", key);
   return s3_error("PreconditionFailed").with("Condition", status.message());
 }
 

@@ -59,7 +59,8 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
   Status s = ctx.store.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition),
                                   versioning, change_events(ctx, req, "ObjectCreated:Put"));
-  if (s.code() == Status::Code::Conflict || s.is_not_found()) return write_condition_error(s, req.key());
+  if (s.is_precondition_failed()) return write_condition_error(s, req.key());
+  if (s.is_not_found()) return no_such_bucket(req.bucket());  // deleted meanwhile
   if (!s) return internal_error(s);
 
   HttpResponse res = make_response(req);

@@ -395,12 +395,6 @@ class SqliteStore final : public Store {
     return Status::ok();
   }
 
-  Status delete_object(const std::string& bucket, const std::string& key) override {
-    auto outcome = delete_latest(bucket, key, Versioning::Unversioned, "", 0, {});
-    if (!outcome) return outcome.error();
-    return outcome.value().found ? Status::ok() : Status::not_found(key);
-  }
-
   Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                       Versioning versioning, const std::string& marker_version_id,
                                       std::int64_t now_ms, const ChangeEvents& events) override {

@@ -155,7 +155,6 @@ class Store {
   // Unversioned: removes the key (NotFound if absent). Enabled/Suspended: adds a delete marker
   // with `marker_version_id` ("null" when Suspended), keeping or removing the current object
   // as put_object would.
-  virtual Status delete_object(const std::string& bucket, const std::string& key) = 0;
   virtual Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                               Versioning versioning,
                                               const std::string& marker_version_id,

@@ -57,7 +57,8 @@ TEST(SqliteStore, BucketsLifecycle) {
   EXPECT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}).is_already_exists());
   ASSERT_TRUE(put(*store, "b", "k", "x"));
   EXPECT_TRUE(store->delete_bucket("b").is_not_empty());
-  ASSERT_TRUE(store->delete_object("b", "k"));
+  auto deleted = store->delete_latest("b", "k", Versioning::Unversioned, "", 0, {});
+  ASSERT_TRUE(deleted && deleted.value().found);
   EXPECT_TRUE(store->delete_bucket("b"));
   EXPECT_TRUE(store->delete_bucket("b").is_not_found());
 }
