@@ -8,6 +8,7 @@
 #include "emulator/api/payload_v2.h"
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
+#include "emulator/http/buffered_body.h"
 #include "emulator/lambda/lineage.h"
 #include "emulator/http/target.h"
 #include "sdk/hash.h"
@@ -17,27 +18,13 @@ namespace bf {
 
 namespace {
 
-class Collector final : public BodySink {
- public:
-  Collector(ApiService& api, const HttpRequest& request, bool routes_only)
-      : api_(api), request_(request), routes_only_(routes_only) {}
-  std::optional<HttpResponse> write(std::string_view bytes) override {
-    if (body_.size() + bytes.size() > kApiPayloadLimit) return gateway_error(413, "Request Entity Too Large");
-    body_.append(bytes);
-    return std::nullopt;
-  }
-  HttpResponse finish() override {
-    return routes_only_ ? api_.handle_route(request_, body_, "") : api_.handle(request_, body_);
-  }
-  bool finish_waits() const override { return true; }  // a function runs
-  HttpResponse too_busy(const std::string&) override { return gateway_error(429, "Too Many Requests"); }
-
- private:
-  ApiService& api_;
-  const HttpRequest& request_;
-  bool routes_only_;
-  std::string body_;
-};
+// The request's body, gathered for `finish` (which runs a function, so off the I/O threads).
+std::unique_ptr<BodySink> gathered_body(std::function<HttpResponse(const std::string&)> finish) {
+  return std::make_unique<BufferedBody>(
+      kApiPayloadLimit,
+      BufferedBody::Answers{std::move(finish), [] { return gateway_error(413, "Request Entity Too Large"); },
+                            [](const std::string&) { return gateway_error(429, "Too Many Requests"); }});
+}
 
 std::string decoded_path(const std::string& target) {
   std::string path;
@@ -200,13 +187,13 @@ std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, co
 
 Dispatch ApiService::begin(const HttpRequest& request) {
   Dispatch d;
-  d.sink = std::make_unique<Collector>(*this, request, false);
+  d.sink = gathered_body([this, &request](const std::string& body) { return handle(request, body); });
   return d;
 }
 
 Dispatch ApiService::RoutesOnly::begin(const HttpRequest& request) {
   Dispatch d;
-  d.sink = std::make_unique<Collector>(api_, request, true);
+  d.sink = gathered_body([this, &request](const std::string& body) { return api_.handle_route(request, body, ""); });
   return d;
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <thread>
 
+#include "emulator/http/buffered_body.h"
 #include "emulator/http/server.h"
 #include "emulator/lambda/code_archive.h"
 #include "emulator/lambda/function_registry.h"
@@ -41,22 +42,16 @@ HttpResponse api_reply(int status, const Json& body) {
   return res;
 }
 
-// Collects a small request body, then hands it on.
-class Collector final : public BodySink {
- public:
-  explicit Collector(std::function<HttpResponse(const std::string&)> done) : done_(std::move(done)) {}
-  std::optional<HttpResponse> write(std::string_view bytes) override {
-    if (body_.size() + bytes.size() > 6 * 1024 * 1024 + 100)
-      return api_reply(413, Json{{"errorMessage", "payload too large"}, {"errorType", "RequestEntityTooLarge"}});
-    body_.append(bytes);
-    return std::nullopt;
-  }
-  HttpResponse finish() override { return done_(body_); }
+// What a runtime may post as a function's response or error: Lambda's 6 MB response limit
+// as the Runtime API counts it (6,291,556 bytes).
+constexpr std::size_t kMaxPostedResult = 6 * 1024 * 1024 + 100;
 
- private:
-  std::function<HttpResponse(const std::string&)> done_;
-  std::string body_;
-};
+// A posted response or error, gathered whole and handed to `done`.
+std::unique_ptr<BodySink> posted_result(std::function<HttpResponse(const std::string&)> done) {
+  return std::make_unique<BufferedBody>(kMaxPostedResult, BufferedBody::Answers{std::move(done), [] {
+    return api_reply(413, Json{{"errorMessage", "payload too large"}, {"errorType", "RequestEntityTooLarge"}});
+  }});
+}
 
 // VmHWM of a process (its peak resident set), in MB; 0 when it cannot be read.
 int peak_memory_mb(pid_t pid) {
@@ -188,7 +183,7 @@ class ExternalEnvironment final : public Service {
     } else if (request.method == "POST" && path == std::string(kApiBase) + "/init/error") {
       std::string type = request.header("Lambda-Runtime-Function-Error-Type")
                              ? *request.header("Lambda-Runtime-Function-Error-Type") : "Runtime.InitError";
-      d.sink = std::make_unique<Collector>([this, type](const std::string& body) {
+      d.sink = posted_result([this, type](const std::string& body) {
         return post_result("", false, body, type, true);
       });
     } else if (request.method == "POST" && path.starts_with(prefix) &&
@@ -197,7 +192,7 @@ class ExternalEnvironment final : public Service {
       std::string id = path.substr(prefix.size(), path.rfind('/') - prefix.size());
       const std::string* type_header = request.header("Lambda-Runtime-Function-Error-Type");
       std::string type = type_header ? *type_header : "Unhandled";
-      d.sink = std::make_unique<Collector>([this, id, ok, type](const std::string& body) {
+      d.sink = posted_result([this, id, ok, type](const std::string& body) {
         return post_result(id, ok, body, type, false);
       });
     } else {

@@ -6,6 +6,7 @@
 #include "emulator/base/time.h"
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
+#include "emulator/http/buffered_body.h"
 #include "emulator/lambda/lineage.h"
 #include "emulator/lambda/lambda_errors.h"
 #include "emulator/http/target.h"
@@ -57,34 +58,25 @@ std::string range_error(const std::string& member, long long value, long long mi
                       : "greater than or equal to " + std::to_string(min));
 }
 
-class BodyCollector final : public BodySink {
- public:
-  BodyCollector(LambdaApi& api, const HttpRequest& request, std::size_t limit)
-      : api_(api), request_(request), limit_(limit) {}
-  std::optional<HttpResponse> write(std::string_view bytes) override {
-    if (body_.size() + bytes.size() > limit_ + 1) {
-      return lambda_error(413, "RequestTooLargeException",
-                          "Request must be smaller than " + std::to_string(limit_) + " bytes for the " +
-                              (limit_ == kSyncPayloadLimit ? "InvokeFunction" : "CreateFunction") +
-                              " operation",
-                          request_.request_id);
-    }
-    body_.append(bytes);
-    return std::nullopt;
-  }
-  HttpResponse finish() override { return api_.handle(request_, body_); }
-  bool finish_waits() const override { return true; }
-  HttpResponse too_busy(const std::string& request_id) override {
-    return lambda_error(429, "TooManyRequestsException", "Rate Exceeded.", request_id,
-                        Json{{"Reason", "ConcurrentInvocationLimitExceeded"}});
-  }
-
- private:
-  LambdaApi& api_;
-  const HttpRequest& request_;
-  std::size_t limit_;
-  std::string body_;
-};
+// The request's body, gathered for handle(). One byte past `limit` is still taken, so that
+// handle() answers an Invoke payload just over the limit with its own message.
+std::unique_ptr<BodySink> gathered_body(LambdaApi& api, const HttpRequest& request, std::size_t limit) {
+  return std::make_unique<BufferedBody>(
+      limit + 1,
+      BufferedBody::Answers{
+          [&api, &request](const std::string& body) { return api.handle(request, body); },
+          [&request, limit] {
+            return lambda_error(413, "RequestTooLargeException",
+                                "Request must be smaller than " + std::to_string(limit) + " bytes for the " +
+                                    (limit == kSyncPayloadLimit ? "InvokeFunction" : "CreateFunction") +
+                                    " operation",
+                                request.request_id);
+          },
+          [](const std::string& request_id) {
+            return lambda_error(429, "TooManyRequestsException", "Rate Exceeded.", request_id,
+                                Json{{"Reason", "ConcurrentInvocationLimitExceeded"}});
+          }});
+}
 
 }  // namespace
 
@@ -145,8 +137,7 @@ Dispatch LambdaApi::begin(const HttpRequest& request) {
     d.response = std::move(*denied);
     return d;
   }
-  d.sink = std::make_unique<BodyCollector>(*this, request,
-                                           code_upload ? kCodeUploadLimit : kSyncPayloadLimit);
+  d.sink = gathered_body(*this, request, code_upload ? kCodeUploadLimit : kSyncPayloadLimit);
   return d;
 }
 
