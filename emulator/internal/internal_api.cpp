@@ -57,15 +57,12 @@ Dispatch InternalApi::begin(const HttpRequest& request) {
 }
 
 HttpResponse InternalApi::handle(const HttpRequest& request) {
-  const auto question = request.target.find('?');
-  std::string path;
-  sigv4::uri_decode(request.target.substr(0, question), path);
-  sigv4::Params query;
-  if (question != std::string::npos) parse_query(request.target.substr(question + 1), query);
+  const auto target = parse_target(request.target);
+  if (!target) return error_reply(400, "the request target does not percent-decode");
+  const std::string& path = target->path;
   auto param = [&](const char* name) -> std::string {
-    for (const auto& [k, v] : query)
-      if (k == name) return v;
-    return "";
+    const std::string* value = target->query_param(name);
+    return value ? *value : "";
   };
 
   if (path == "/_bucketfire/health") {
