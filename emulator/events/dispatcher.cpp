@@ -169,12 +169,11 @@ void Dispatcher::loop() {
 }
 
 void Dispatcher::deliver(const OutboxEntry& entry) {
-  Json context = Json::parse(entry.context, nullptr, false);
-  if (!context.is_object()) context = Json::object();
-  if (!context.contains("request_id")) context["request_id"] = new_uuid();
-  const std::string request_id = context.value("request_id", "");
-  const std::string trigger = context.value("trigger", "invoke");
-  if (auto pending = context.find("destination"); pending != context.end() && pending->is_object()) {
+  InvocationContext context = InvocationContext::from_json(entry.context);
+  if (context.request_id.empty()) context.request_id = new_uuid();
+  const std::string request_id = context.request_id;
+  const std::string trigger = context.trigger;
+  if (context.destination) {
     // The function already ran; only writing its record to the bucket is left to do.
     write_record_to_bucket(entry, context);
     return;
@@ -203,7 +202,7 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
     finish(entry, context, *fn, "RetriesExhausted", nullptr);
     return;
   }
-  const Lineage lineage = Lineage::from_field(context.value("lineage", ""));
+  const Lineage lineage = Lineage::from_field(context.lineage);
   if (!fn->recursive_loop_allowed && lineage.count(fn->name) >= kMaxRecursiveInvocations) {
     log_.write_line(fn->name, "bucketfire: recursive loop detected; stopped the invocation of " +
                                   fn->name + " for request " + request_id + " after " +
@@ -223,13 +222,13 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
   req.trigger = trigger;
   req.trace_header = new_trace_header(lineage.with_invocation_of(fn->name));
   req.attempt = entry.attempts + 1;
-  req.enqueued_us = context.value("enqueued_us", std::int64_t{0});
+  req.enqueued_us = context.enqueued_us;
   invoker_.start(std::move(req), [this, entry, context, f = *fn](InvokeResult result) {
     on_result(entry, context, f, std::move(result));
   });
 }
 
-void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig& fn,
+void Dispatcher::on_result(OutboxEntry entry, InvocationContext context, const FunctionConfig& fn,
                            InvokeResult result) {
   const std::int64_t now = clock_.now_ms();
   switch (result.outcome) {
@@ -238,10 +237,9 @@ void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig
       finish(entry, context, fn, "Success", &result);
       return;
     case Outcome::Throttled: {
-      int throttles = context.value("throttles", 0) + 1;
-      context["throttles"] = throttles;
-      entry.context = to_text(context);
-      entry.due_ms = now + throttle_delay_ms(throttles, options_.time_scale);
+      ++context.throttles;
+      entry.context = context.to_json();
+      entry.due_ms = now + throttle_delay_ms(context.throttles, options_.time_scale);
       store_.reschedule_event(entry);
       release(entry.id);
       return;
@@ -250,7 +248,7 @@ void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig
     case Outcome::Timeout:
       entry.attempts += 1;
       if (entry.attempts <= fn.async.maximum_retry_attempts) {
-        entry.context = to_text(context);
+        entry.context = context.to_json();
         entry.due_ms = now + retry_delay_ms(entry.attempts, options_.time_scale);
         store_.reschedule_event(entry);
         release(entry.id);
@@ -261,7 +259,7 @@ void Dispatcher::on_result(OutboxEntry entry, Json context, const FunctionConfig
   }
 }
 
-void Dispatcher::finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
+void Dispatcher::finish(const OutboxEntry& entry, const InvocationContext& context, const FunctionConfig& fn,
                         const std::string& condition, const InvokeResult* result) {
   const Destination& dest = condition == "Success" ? fn.async.on_success : fn.async.on_failure;
   if (dest.arn.empty()) {
@@ -270,29 +268,24 @@ void Dispatcher::finish(const OutboxEntry& entry, const Json& context, const Fun
   }
   const std::int64_t now = clock_.now_ms();
   const Json record =
-      destination_record(function_arn(functions_.region(), fn.name), context.value("request_id", ""),
+      destination_record(function_arn(functions_.region(), fn.name), context.request_id,
                          condition, entry.attempts, entry.payload, result, now);
   // The destination is part of the event's chain: it inherits the lineage with this function.
   const std::string lineage =
-      Lineage::from_field(context.value("lineage", "")).with_invocation_of(fn.name).field();
+      Lineage::from_field(context.lineage).with_invocation_of(fn.name).field();
   if (dest.is_bucket()) {
-    Json pending = context;
-    pending["destination"] = Json{{"bucket", dest.bucket()},
-                                  {"function", fn.name},
-                                  {"record", to_text(record)},
-                                  {"lineage", lineage},
-                                  {"attempts", 0}};
-    write_record_to_bucket(entry, pending);
+    InvocationContext pending = context;
+    pending.destination = PendingBucketWrite{dest.bucket(), fn.name, to_text(record), lineage, 0};
+    write_record_to_bucket(entry, std::move(pending));
     return;
   }
   OutboxEntry next;
   next.function = functions_.resolve(dest.arn);
   if (next.function.empty()) next.function = dest.arn;
   next.payload = to_text(record);
-  next.context = to_text(Json{{"request_id", new_uuid()},
-                              {"trigger", "destination:" + condition},
-                              {"source", function_arn(functions_.region(), fn.name)},
-                              {"lineage", lineage}});
+  next.context = InvocationContext{new_uuid(), "destination:" + condition,
+                                   function_arn(functions_.region(), fn.name), lineage}
+                     .to_json();
   next.created_ms = now;
   next.due_ms = now;
   if (Status s = store_.finish_event(entry.id, {next}); !s) {
@@ -302,29 +295,29 @@ void Dispatcher::finish(const OutboxEntry& entry, const Json& context, const Fun
   release(entry.id);
 }
 
-void Dispatcher::write_record_to_bucket(OutboxEntry entry, Json context) {
-  Json& pending = context["destination"];
-  const std::string bucket = pending.value("bucket", "");
-  const std::string function = pending.value("function", "");
+void Dispatcher::write_record_to_bucket(OutboxEntry entry, InvocationContext context) {
+  PendingBucketWrite& pending = *context.destination;
+  const std::string bucket = pending.bucket;
+  const std::string function = pending.function;
   const std::int64_t now = clock_.now_ms();
-  Status s = bucket_writer_(bucket, destination_key(function, now), pending.value("record", ""),
-                            new_trace_header(Lineage::from_field(pending.value("lineage", ""))));
+  Status s = bucket_writer_(bucket, destination_key(function, now), pending.record,
+                            new_trace_header(Lineage::from_field(pending.lineage)));
   if (s) {
     finished(entry.id);
     return;
   }
-  const int attempts = pending.value("attempts", 0) + 1;
+  const int attempts = pending.attempts + 1;
   std::fprintf(stderr, "bucketfire: cannot write the async record of %s to bucket %s (attempt %d): %s\n",
                function.c_str(), bucket.c_str(), attempts, s.message().c_str());
   if (attempts >= kMaxDestinationAttempts) {
-    log_.add({now, function, context.value("request_id", ""), context.value("trigger", ""),
+    log_.add({now, function, context.request_id, context.trigger,
               "DestinationFailed", 0, entry.attempts, "DestinationError", s.message()});
     finished(entry.id);
     return;
   }
   // Kept in the outbox with the record, and only the write is tried again.
-  pending["attempts"] = attempts;
-  entry.context = to_text(context);
+  pending.attempts = attempts;
+  entry.context = context.to_json();
   entry.due_ms = now + throttle_delay_ms(attempts, options_.time_scale);
   store_.reschedule_event(entry);
   release(entry.id);

@@ -13,6 +13,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/status.h"
 #include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/invocation_context.h"
 #include "emulator/lambda/invocation_log.h"
 #include "emulator/lambda/invoker.h"
 #include "emulator/store/store.h"
@@ -60,12 +61,12 @@ class Dispatcher {
  private:
   void loop();
   void deliver(const OutboxEntry& entry);
-  void on_result(OutboxEntry entry, Json context, const FunctionConfig& fn, InvokeResult result);
+  void on_result(OutboxEntry entry, InvocationContext context, const FunctionConfig& fn, InvokeResult result);
   // Ends the entry: hands it to the destination for `condition` (if any) and removes it.
-  void finish(const OutboxEntry& entry, const Json& context, const FunctionConfig& fn,
+  void finish(const OutboxEntry& entry, const InvocationContext& context, const FunctionConfig& fn,
               const std::string& condition, const InvokeResult* result);
   // Writes a failure record to its bucket; on failure keeps it in the outbox to try again.
-  void write_record_to_bucket(OutboxEntry entry, Json context);
+  void write_record_to_bucket(OutboxEntry entry, InvocationContext context);
   void release(std::int64_t id);
   // Queues a delivered entry's removal; the loop removes finished entries in batches (they
   // stay "in flight" until then, so they are not fetched again).

@@ -5,6 +5,7 @@
 
 #include "emulator/base/time.h"
 #include "emulator/lambda/arn.h"
+#include "emulator/lambda/invocation_context.h"
 #include "emulator/lambda/lineage.h"
 #include "emulator/s3/owner.h"
 #include "sdk/s3_event.h"
@@ -82,13 +83,12 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
     const auto ref = parse_function_ref(n->function_arn);
     e.function = ref ? ref->name : "";
     e.payload = to_text(S3Event{{r}}.to_json());
-    e.context = to_text(Json{{"request_id", new_uuid()},
-                     {"trigger", "s3:" + name},
-                     {"source", r.bucket_arn + "/" + change.object.key},
-                     {"lineage", lineage},
-                     {"enqueued_us", std::chrono::duration_cast<std::chrono::microseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count()}});
+    e.context = InvocationContext{new_uuid(), "s3:" + name, r.bucket_arn + "/" + change.object.key,
+                                  lineage,
+                                  std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count()}
+                    .to_json();
     e.created_ms = now;
     e.due_ms = now;
     out.push_back(std::move(e));

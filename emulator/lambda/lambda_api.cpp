@@ -7,6 +7,7 @@
 #include "emulator/auth/verify.h"
 #include "sdk/uuid.h"
 #include "emulator/http/buffered_body.h"
+#include "emulator/lambda/invocation_context.h"
 #include "emulator/lambda/lineage.h"
 #include "emulator/lambda/lambda_errors.h"
 #include "emulator/http/target.h"
@@ -294,10 +295,7 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
     OutboxEntry entry;
     entry.function = name;
     entry.payload = body.empty() ? "{}" : body;
-    entry.context = to_text(Json{{"request_id", invocation_id},
-                         {"trigger", "invoke:Event"},
-                         {"source", request.remote_ip},
-                         {"lineage", lineage.field()}});
+    entry.context = InvocationContext{invocation_id, "invoke:Event", request.remote_ip, lineage.field()}.to_json();
     entry.created_ms = clock_.now_ms();
     entry.due_ms = entry.created_ms;
     if (Status s = store_.enqueue({entry}); !s)
