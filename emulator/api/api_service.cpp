@@ -161,12 +161,8 @@ std::optional<HttpResponse> ApiService::authorize_lambda(const Authorizer& a, co
                     {"identitySource", identity}};
     for (const auto& [k, v] : event.items())
       if (k != "version" && k != "body" && k != "isBase64Encoded") auth_event[k] = v;
-    InvokeRequest req;
-    req.function = *fn;
-    req.payload = to_text(auth_event);
-    req.request_id = new_uuid();
-    req.trigger = "authorizer:" + route.authorizer;
-    InvokeResult result = invoker_.run(std::move(req));
+    InvokeResult result =
+        invoker_.run(invocation_of(*fn, to_text(auth_event), new_uuid(), "authorizer:" + route.authorizer));
     if (result.outcome != Outcome::Success) return gateway_error(500, "Internal Server Error");
     Json answer = Json::parse(result.payload, nullptr, false);
     if (!answer.is_object() || !answer.contains("isAuthorized") || !answer["isAuthorized"].is_boolean())
@@ -216,12 +212,7 @@ HttpResponse ApiService::handle_route(const HttpRequest& request, const std::str
 
 HttpResponse ApiService::call(const FunctionConfig& fn, const Json& event, const std::string& trigger,
                               int gateway_timeout_s) {
-  InvokeRequest req;
-  req.function = fn;
-  req.payload = to_text(event);
-  req.request_id = new_uuid();
-  req.trigger = trigger;
-  req.trace_header = new_trace_header(Lineage().with_invocation_of(fn.name));
+  InvokeRequest req = invocation_of(fn, to_text(event), new_uuid(), trigger);
   // The gateway gives up at its integration timeout (the function itself runs on to its own).
   auto promise = std::make_shared<std::promise<InvokeResult>>();
   auto future = promise->get_future();

@@ -76,12 +76,7 @@ int invoke_once(const InvokeOptions& options, const HandlerSet& handlers) {
     adhoc.last_modified_ms = emulator.clock().now_ms();
     fn = adhoc;
   }
-  InvokeRequest req;
-  req.function = *fn;
-  req.payload = payload;
-  req.request_id = new_uuid();
-  req.trigger = "cli";
-  InvokeResult result = emulator.invoker().run(std::move(req));
+  InvokeResult result = emulator.invoker().run(invocation_of(*fn, payload, new_uuid(), "cli"));
   std::fprintf(stdout, "%s\n", result.payload.c_str());
   std::fflush(stdout);
   return result.outcome == Outcome::Success ? 0 : 1;

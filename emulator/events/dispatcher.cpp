@@ -203,7 +203,7 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
     return;
   }
   const Lineage lineage = Lineage::from_field(context.lineage);
-  if (!fn->recursive_loop_allowed && lineage.count(fn->name) >= kMaxRecursiveInvocations) {
+  if (recursion_stops(*fn, lineage)) {
     log_.write_line(fn->name, "bucketfire: recursive loop detected; stopped the invocation of " +
                                   fn->name + " for request " + request_id + " after " +
                                   std::to_string(kMaxRecursiveInvocations) + " invocations");
@@ -215,12 +215,7 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
     return;
   }
 
-  InvokeRequest req;
-  req.function = *fn;
-  req.payload = entry.payload;
-  req.request_id = request_id;
-  req.trigger = trigger;
-  req.trace_header = new_trace_header(lineage.with_invocation_of(fn->name));
+  InvokeRequest req = invocation_of(*fn, entry.payload, request_id, trigger, lineage);
   req.attempt = entry.attempts + 1;
   req.enqueued_us = context.enqueued_us;
   invoker_.start(std::move(req), [this, entry, context, f = *fn](InvokeResult result) {

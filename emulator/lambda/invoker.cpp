@@ -82,6 +82,21 @@ Invoker::~Invoker() {
   watchdog_.join();
 }
 
+InvokeRequest invocation_of(FunctionConfig function, std::string payload, std::string request_id,
+                            std::string trigger, const Lineage& lineage) {
+  InvokeRequest req;
+  req.trace_header = new_trace_header(lineage.with_invocation_of(function.name));
+  req.function = std::move(function);
+  req.payload = std::move(payload);
+  req.request_id = std::move(request_id);
+  req.trigger = std::move(trigger);
+  return req;
+}
+
+bool recursion_stops(const FunctionConfig& function, const Lineage& lineage) {
+  return !function.recursive_loop_allowed && lineage.count(function.name) >= kMaxRecursiveInvocations;
+}
+
 void Invoker::start(InvokeRequest request, std::function<void(InvokeResult)> done) {
   const FunctionConfig& fn = request.function;
   bool throttled = false;

@@ -15,6 +15,7 @@
 #include "emulator/lambda/function.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/invocation_log.h"
+#include "emulator/lambda/lineage.h"
 #include "sdk/context.h"
 
 namespace bf {
@@ -41,7 +42,16 @@ struct InvokeResult {
   int max_memory_mb = 0;  // measured for external processes; 0: the emulator's peak is reported
 };
 
-const char* outcome_status(Outcome outcome);  // "Success", "Unhandled", "Timeout", "Throttled"
+const char* outcome_status(Outcome outcome);
+
+// One invocation of `function`, continuing the chain `lineage` arrived with: its trace header
+// carries the chain with this function added, as Lambda's does.
+InvokeRequest invocation_of(FunctionConfig function, std::string payload, std::string request_id,
+                            std::string trigger, const Lineage& lineage = {});
+
+// True when the chain has already invoked `function` kMaxRecursiveInvocations times and the
+// function does not allow loops (RecursiveLoop: Terminate): Lambda stops the invocation.
+bool recursion_stops(const FunctionConfig& function, const Lineage& lineage);  // "Success", "Unhandled", "Timeout", "Throttled"
 
 class Invoker {
  public:

@@ -306,18 +306,13 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
 
   auto fn = functions_.find(name);
   if (!fn) return fail(not_found(name, region_, rid));  // deleted since it was resolved
-  if (!fn->recursive_loop_allowed && lineage.count(name) >= kMaxRecursiveInvocations)
+  if (recursion_stops(*fn, lineage))
     return fail(lambda_error(400, "RecursiveInvocationException",
                              "Recursive invocation of " + name + " was stopped after " +
                                  std::to_string(kMaxRecursiveInvocations) + " invocations.",
                              rid));
-  InvokeRequest req;
-  req.function = *fn;
-  req.payload = body;
-  req.request_id = invocation_id;
-  req.trigger = "invoke:RequestResponse";
-  req.trace_header = new_trace_header(lineage.with_invocation_of(name));
-  InvokeResult result = invoker_.run(std::move(req));
+  InvokeResult result =
+      invoker_.run(invocation_of(*fn, body, invocation_id, "invoke:RequestResponse", lineage));
   if (result.outcome == Outcome::Throttled)
     return fail(lambda_error(429, "TooManyRequestsException", "Rate Exceeded.", rid,
                              Json{{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}}));
