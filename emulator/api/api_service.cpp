@@ -7,12 +7,12 @@
 
 #include "emulator/api/payload_v2.h"
 #include "emulator/auth/verify.h"
-#include "sdk/uuid.h"
 #include "emulator/http/buffered_body.h"
-#include "emulator/lambda/lineage.h"
 #include "emulator/http/target.h"
+#include "emulator/lambda/lineage.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
+#include "sdk/uuid.h"
 
 namespace bf {
 

@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "emulator/api/api_service.h"
+#include "emulator/app/front_service.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/auth/verify.h"
 #include "emulator/events/dispatcher.h"
 #include "emulator/events/s3_notifier.h"
-#include "emulator/app/front_service.h"
 #include "emulator/http/server.h"
 #include "emulator/internal/internal_api.h"
 #include "emulator/lambda/function_registry.h"
@@ -51,7 +51,7 @@ std::vector<std::string> HandlerSet::names() const { return names_of(catalog); }
 struct Emulator::Impl {
   Impl(ServeOptions options, HandlerSet handlers, std::FILE* log_console)
       : options_(std::move(options)), registry_(options_.region, std::move(handlers.catalog)), log_(log_console) {
-    clock_ = options.virtual_clock ? static_cast<Clock*>(&virtual_clock_) : &system_clock_;
+    clock_ = options_.virtual_clock ? static_cast<Clock*>(&virtual_clock_) : &system_clock_;
   }
 
   ~Impl() {

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "emulator/base/time.h"
-#include "sdk/uuid.h"
 #include "emulator/lambda/lineage.h"
+#include "sdk/uuid.h"
 
 namespace bf {
 

@@ -3,16 +3,16 @@
 #include <cmath>
 #include <cstdio>
 
-#include "emulator/base/time.h"
 #include "emulator/auth/verify.h"
-#include "sdk/uuid.h"
+#include "emulator/base/time.h"
 #include "emulator/http/buffered_body.h"
-#include "emulator/lambda/invocation_context.h"
-#include "emulator/lambda/lineage.h"
-#include "emulator/lambda/lambda_errors.h"
 #include "emulator/http/target.h"
+#include "emulator/lambda/invocation_context.h"
+#include "emulator/lambda/lambda_errors.h"
+#include "emulator/lambda/lineage.h"
 #include "sdk/hash.h"
 #include "sdk/sigv4.h"
+#include "sdk/uuid.h"
 
 namespace bf {
 

@@ -11,8 +11,8 @@
 #include "emulator/api/authorizer.h"
 #include "emulator/api/route_limits.h"
 #include "emulator/api/route_table.h"
-#include "emulator/s3/notification_config.h"
 #include "emulator/lambda/function.h"
+#include "emulator/s3/notification_config.h"
 #include "sdk/json.h"
 
 namespace bf {
