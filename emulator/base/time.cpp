@@ -1,10 +1,7 @@
 #include "emulator/base/time.h"
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
-
-#include "sdk/text.h"
 
 namespace bf {
 
@@ -21,14 +18,20 @@ std::optional<std::int64_t> parse_utc_ms(std::string_view text, const char* form
 
 std::string with_millis(std::int64_t epoch_ms, const char* format_to_seconds, const char* zone) {
   char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(epoch_ms % 1000));
+  std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(((epoch_ms % 1000) + 1000) % 1000));
   return format_utc_ms(epoch_ms, format_to_seconds) + millis + zone;
 }
 
 }  // namespace
 
 std::string format_utc_ms(std::int64_t epoch_ms, const char* format) {
-  return format_utc(std::chrono::system_clock::time_point(std::chrono::milliseconds(epoch_ms)), format);
+  // Whole seconds, rounded down (also before 1970), straight to gmtime: a date a client sends
+  // may lie centuries away, past what a nanosecond time_point can hold.
+  const std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000 - (epoch_ms % 1000 < 0 ? 1 : 0));
+  std::tm tm{};
+  if (gmtime_r(&secs, &tm) == nullptr) return {};
+  char buf[64];
+  return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
 }
 
 std::string iso8601_ms(std::int64_t epoch_ms) { return with_millis(epoch_ms, "%Y-%m-%dT%H:%M:%S", "Z"); }

@@ -1,6 +1,6 @@
 // Every timestamp the emulator writes or reads, in the formats AWS uses, on one formatter
-// (gmtime + strftime, sdk/text.h's format_utc) and one parser (strptime + timegm). Times are
-// milliseconds since the epoch, as the Clock gives them.
+// (gmtime + strftime) and one parser (strptime + timegm). Times are milliseconds since the
+// epoch, as the Clock gives them; any such value formats, however far from now.
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -18,6 +18,20 @@ TEST(Time, FormatsAsAwsWritesThem) {
   EXPECT_EQ(format_utc_ms(kMoment, "%Y/%m/%d"), "2023/11/14");
 }
 
+// Found by fuzz_auth: a SigV2 request dated 1013 was formatted for RequestTimeTooSkewed through
+// a nanosecond time_point, which overflows (undefined behaviour) for dates before 1678 or after
+// 2262. Any date a client can send formats.
+TEST(Time, FormatsDatesFarFromNow) {
+  const auto long_ago = parse_http_date("Thu, 01 Jan 1013 00:00:00 GMT");
+  ASSERT_TRUE(long_ago);
+  EXPECT_EQ(sigv4_date(*long_ago), "10130101T000000Z");
+  EXPECT_EQ(iso8601_ms(*long_ago), "1013-01-01T00:00:00.000Z");
+  const auto far_ahead = parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT");
+  ASSERT_TRUE(far_ahead);
+  EXPECT_EQ(sigv4_date(*far_ahead), "99991231T235959Z");
+  EXPECT_EQ(iso8601_ms(-1), "1969-12-31T23:59:59.999Z");  // rounded down, not toward zero
+}
+
 TEST(Time, ParsesHttpsThreeDateFormats) {
   EXPECT_EQ(parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"), 1700000000000);
   EXPECT_EQ(parse_http_date("Tuesday, 14-Nov-23 22:13:20 GMT"), 1700000000000);
