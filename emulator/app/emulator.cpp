@@ -83,14 +83,15 @@ struct Emulator::Impl {
       return "cannot open data directory " + options_.data_dir + ": " + store.error().message();
     store_ = std::move(store.value());
 
-    notifier_ = std::make_unique<S3Notifier>(*store_, *clock_, options_.region, kAccountId);
+    notifier_ = std::make_unique<S3Notifier>(store_->buckets(), *clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
       std::string name = registry_.resolve(arn);
       if (name.empty()) return std::nullopt;
       return name;
     };
     s3_ = std::make_unique<S3Service>(
-        S3Context{*store_, *clock_, options_.region, notifier_.get(), lookup}, credentials_);
+        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup},
+        credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
         log_);
@@ -99,10 +100,11 @@ struct Emulator::Impl {
                          options_.data_dir == ":memory:" ? "" : options_.data_dir + "/functions"},
         log_);
     invoker_->set_external_runtimes(external_.get());
-    lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, *store_, *clock_, credentials_,
-                                          options_.region, external_.get());
+    lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, store_->outbox(), store_->buckets(),
+                                          store_->objects(), *clock_, credentials_, options_.region,
+                                          external_.get());
     dispatcher_ = std::make_unique<Dispatcher>(
-        *store_, *clock_, registry_, *invoker_, log_,
+        store_->outbox(), *clock_, registry_, *invoker_, log_,
         [this](const std::string& bucket, const std::string& key, const std::string& body,
                const std::string& trace_header) {
           try {
@@ -117,9 +119,9 @@ struct Emulator::Impl {
           }
         },
         DispatcherOptions{options_.time_scale});
-    store_->on_enqueue([this] { dispatcher_->wake(); });
+    store_->outbox().on_enqueue([this] { dispatcher_->wake(); });
     internal_ = std::make_unique<InternalApi>(
-        log_, *store_, *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
+        log_, store_->outbox(), *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
         [this] { dispatcher_->wake(); }, internal_gate());
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);
@@ -128,7 +130,7 @@ struct Emulator::Impl {
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);
     if (std::string err = apply_pipeline(); !err.empty()) return err;
     // Functions and settings made through the Lambda API come back, and are kept from now on.
-    for (const auto& problem : registry_.keep_in(*store_))
+    for (const auto& problem : registry_.keep_in(store_->documents()))
       std::fprintf(stderr, "bucketfire: a saved function was not restored: %s\n", problem.c_str());
     external_->remove_unused_code(registry_.list());
     return "";
@@ -244,22 +246,23 @@ struct Emulator::Impl {
       if (f.async.configured) f.async.last_modified_s = static_cast<double>(now) / 1000.0;
       if (auto err = registry_.put(std::move(f))) return *err;
     }
+    BucketStore& buckets = store_->buckets();
     for (const auto& b : pipeline_.buckets) {
-      if (!store_->find_bucket(b.name)) {
+      if (!buckets.find_bucket(b.name)) {
         // (created below; destinations are checked once every declared bucket exists)
-        Status s = store_->create_bucket({b.name, options_.region, now, "default"});
+        Status s = buckets.create_bucket({b.name, options_.region, now, "default"});
         if (!s && s.code() != Status::Code::AlreadyExists) return "cannot create bucket " + b.name + ": " + s.message();
       }
       if (!b.versioning.empty())
-        if (Status s = store_->put_bucket_config(b.name, "versioning", b.versioning); !s) return s.message();
+        if (Status s = buckets.put_bucket_config(b.name, "versioning", b.versioning); !s) return s.message();
       if (!b.notifications.functions.empty())
-        if (Status s = store_->put_bucket_config(b.name, kNotificationConfigName,
-                                                 notification_to_xml(b.notifications));
+        if (Status s = buckets.put_bucket_config(b.name, kNotificationConfigName,
+                                                notification_to_xml(b.notifications));
             !s)
           return s.message();
     }
     for (const auto& f : pipeline_.functions)
-      if (f.async.on_failure.is_bucket() && !store_->find_bucket(f.async.on_failure.bucket()))
+      if (f.async.on_failure.is_bucket() && !buckets.find_bucket(f.async.on_failure.bucket()))
         return "function " + f.name + ": on_failure bucket " + f.async.on_failure.bucket() +
                " does not exist (declare it under buckets)";
     return "";

@@ -60,10 +60,10 @@ Json destination_record(const std::string& function_arn, const std::string& requ
   return record;
 }
 
-Dispatcher::Dispatcher(Store& store, const Clock& clock, const FunctionRegistry& functions,
+Dispatcher::Dispatcher(Outbox& outbox, const Clock& clock, const FunctionRegistry& functions,
                        Invoker& invoker, InvocationLog& log, BucketWriter bucket_writer,
                        DispatcherOptions options)
-    : store_(store), clock_(clock), functions_(functions), invoker_(invoker), log_(log),
+    : outbox_(outbox), clock_(clock), functions_(functions), invoker_(invoker), log_(log),
       bucket_writer_(std::move(bucket_writer)), options_(options) {}
 
 Dispatcher::~Dispatcher() { stop(); }
@@ -122,7 +122,7 @@ void Dispatcher::remove_finished(std::unique_lock<std::mutex>& lock) {
   std::vector<std::int64_t> batch;
   batch.swap(finished_);
   lock.unlock();
-  Status s = store_.finish_events(batch);
+  Status s = outbox_.finish_events(batch);
   lock.lock();
   if (!s) {
     // Kept in flight (not fetched again) and retried on the next pass.
@@ -145,7 +145,7 @@ void Dispatcher::loop() {
     if (in_flight_.size() < options_.max_in_flight) {
       std::vector<std::int64_t> skip(in_flight_.begin(), in_flight_.end());
       lock.unlock();
-      due = store_.due_events(now, options_.max_in_flight - skip.size(), skip);
+      due = outbox_.due_events(now, options_.max_in_flight - skip.size(), skip);
       lock.lock();
       for (const auto& e : due) in_flight_.insert(e.id);
     }
@@ -156,7 +156,7 @@ void Dispatcher::loop() {
       continue;
     }
     lock.unlock();
-    auto next = store_.next_due_ms(now);
+    auto next = outbox_.next_due_ms(now);
     lock.lock();
     if (woken_ || !running_) continue;
     if (next) {
@@ -235,7 +235,7 @@ void Dispatcher::on_result(OutboxEntry entry, InvocationContext context, const F
       ++context.throttles;
       entry.context = context.to_json();
       entry.due_ms = now + throttle_delay_ms(context.throttles, options_.time_scale);
-      store_.reschedule_event(entry);
+      outbox_.reschedule_event(entry);
       release(entry.id);
       return;
     }
@@ -245,7 +245,7 @@ void Dispatcher::on_result(OutboxEntry entry, InvocationContext context, const F
       if (entry.attempts <= fn.async.maximum_retry_attempts) {
         entry.context = context.to_json();
         entry.due_ms = now + retry_delay_ms(entry.attempts, options_.time_scale);
-        store_.reschedule_event(entry);
+        outbox_.reschedule_event(entry);
         release(entry.id);
         return;
       }
@@ -283,7 +283,7 @@ void Dispatcher::finish(const OutboxEntry& entry, const InvocationContext& conte
                      .to_json();
   next.created_ms = now;
   next.due_ms = now;
-  if (Status s = store_.finish_event(entry.id, {next}); !s) {
+  if (Status s = outbox_.finish_event(entry.id, {next}); !s) {
     std::fprintf(stderr, "bucketfire: cannot hand outbox entry %lld to %s: %s\n",
                  static_cast<long long>(entry.id), dest.arn.c_str(), s.message().c_str());
   }
@@ -314,7 +314,7 @@ void Dispatcher::write_record_to_bucket(OutboxEntry entry, InvocationContext con
   pending.attempts = attempts;
   entry.context = context.to_json();
   entry.due_ms = now + throttle_delay_ms(attempts, options_.time_scale);
-  store_.reschedule_event(entry);
+  outbox_.reschedule_event(entry);
   release(entry.id);
 }
 

@@ -16,7 +16,7 @@
 #include "emulator/lambda/invocation_context.h"
 #include "emulator/lambda/invocation_log.h"
 #include "emulator/lambda/invoker.h"
-#include "emulator/store/store.h"
+#include "emulator/store/outbox.h"
 #include "sdk/json.h"
 
 namespace bf {
@@ -48,7 +48,7 @@ Json destination_record(const std::string& function_arn, const std::string& requ
 
 class Dispatcher {
  public:
-  Dispatcher(Store& store, const Clock& clock, const FunctionRegistry& functions, Invoker& invoker,
+  Dispatcher(Outbox& outbox, const Clock& clock, const FunctionRegistry& functions, Invoker& invoker,
              InvocationLog& log, BucketWriter bucket_writer, DispatcherOptions options);
   ~Dispatcher();
 
@@ -73,7 +73,7 @@ class Dispatcher {
   void finished(std::int64_t id);
   void remove_finished(std::unique_lock<std::mutex>& lock);
 
-  Store& store_;
+  Outbox& outbox_;
   const Clock& clock_;
   const FunctionRegistry& functions_;
   Invoker& invoker_;

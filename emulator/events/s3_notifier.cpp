@@ -13,11 +13,12 @@
 
 namespace bf {
 
-S3Notifier::S3Notifier(Store& store, const Clock& clock, std::string region, std::string account_id)
-    : store_(store), clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
+S3Notifier::S3Notifier(BucketStore& buckets, const Clock& clock, std::string region,
+                       std::string account_id)
+    : buckets_(buckets), clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
 
 std::shared_ptr<const NotificationConfig> S3Notifier::config(const std::string& bucket) {
-  auto doc = store_.get_bucket_config(bucket, kNotificationConfigName);
+  auto doc = buckets_.get_bucket_config(bucket, kNotificationConfigName);
   if (!doc) return nullptr;  // the common case takes no lock
   std::lock_guard lock(mu_);
   auto& cached = cache_[bucket];
@@ -60,7 +61,7 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   r.request_id = origin.request_id;
   r.host_id = origin.request_id;
   r.bucket_name = bucket;
-  if (auto b = store_.find_bucket(bucket)) r.bucket_owner = canonical_user_id(b->owner);
+  if (auto b = buckets_.find_bucket(bucket)) r.bucket_owner = canonical_user_id(b->owner);
   r.bucket_arn = "arn:aws:s3:::" + bucket;
   r.key = change.object.key;
   const bool created_or_tagged = name.starts_with("ObjectCreated:") || name.starts_with("ObjectTagging:");

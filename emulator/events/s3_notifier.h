@@ -9,13 +9,13 @@
 #include "emulator/base/clock.h"
 #include "emulator/s3/change_observer.h"
 #include "emulator/s3/notification_config.h"
-#include "emulator/store/store.h"
+#include "emulator/store/bucket_store.h"
 
 namespace bf {
 
 class S3Notifier final : public ChangeObserver {
  public:
-  S3Notifier(Store& store, const Clock& clock, std::string region, std::string account_id);
+  S3Notifier(BucketStore& buckets, const Clock& clock, std::string region, std::string account_id);
 
   // One entry per configuration of the bucket that selects the change; the callback is empty
   // when the bucket has no configuration.
@@ -31,7 +31,7 @@ class S3Notifier final : public ChangeObserver {
                                        const std::string& event_name,
                                        const NotificationConfig& config, const ObjectChange& change);
 
-  Store& store_;
+  BucketStore& buckets_;
   const Clock& clock_;
   std::string region_;
   std::string account_id_;

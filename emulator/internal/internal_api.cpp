@@ -43,9 +43,9 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   return n * unit;
 }
 
-InternalApi::InternalApi(InvocationLog& log, Store& store, const Clock& clock,
+InternalApi::InternalApi(InvocationLog& log, Outbox& outbox, const Clock& clock,
                          VirtualClock* virtual_clock, std::function<void()> clock_moved, Gate gate)
-    : log_(log), store_(store), clock_(clock), virtual_clock_(virtual_clock),
+    : log_(log), outbox_(outbox), clock_(clock), virtual_clock_(virtual_clock),
       clock_moved_(std::move(clock_moved)), gate_(std::move(gate)) {}
 
 Dispatch InternalApi::begin(const HttpRequest& request) {
@@ -68,7 +68,7 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
   if (path == "/_bucketfire/health") {
     return json_reply(200, Json{{"status", "running"},
                                 {"version", BUCKETFIRE_VERSION},
-                                {"pendingEvents", store_.pending_event_count()}});
+                                {"pendingEvents", outbox_.pending_event_count()}});
   }
   if (path == "/_bucketfire/invocations" && request.method == "GET") {
     std::size_t limit = 100;
@@ -94,7 +94,7 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
     }
     return json_reply(200, Json{{"invocations", list},
                                 {"recursiveInvocationsDropped", log_.recursion_stopped.load()},
-                                {"pendingEvents", store_.pending_event_count()}});
+                                {"pendingEvents", outbox_.pending_event_count()}});
   }
   const std::string logs_prefix = "/_bucketfire/functions/";
   if (path.starts_with(logs_prefix) && path.ends_with("/logs") && request.method == "GET") {

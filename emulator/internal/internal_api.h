@@ -7,7 +7,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/http/message.h"
 #include "emulator/lambda/invocation_log.h"
-#include "emulator/store/store.h"
+#include "emulator/store/outbox.h"
 
 namespace bf {
 
@@ -17,7 +17,7 @@ class InternalApi final : public Service {
   // whatever waits on time (the event dispatcher).
   // `authorized` (when set) decides whether a request may be served: why not, or "".
   using Gate = std::function<std::string(const HttpRequest&)>;
-  InternalApi(InvocationLog& log, Store& store, const Clock& clock, VirtualClock* virtual_clock,
+  InternalApi(InvocationLog& log, Outbox& outbox, const Clock& clock, VirtualClock* virtual_clock,
               std::function<void()> clock_moved, Gate gate = {});
   Dispatch begin(const HttpRequest& request) override;
 
@@ -25,7 +25,7 @@ class InternalApi final : public Service {
   HttpResponse handle(const HttpRequest& request);
 
   InvocationLog& log_;
-  Store& store_;
+  Outbox& outbox_;
   const Clock& clock_;
   VirtualClock* virtual_clock_;
   std::function<void()> clock_moved_;

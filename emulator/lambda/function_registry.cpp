@@ -23,15 +23,15 @@ constexpr const char* kFunctionDocuments = "function";
 }  // namespace
 
 Status FunctionRegistry::save(const std::string& name, const FunctionConfig* fn) {
-  if (!store_) return Status::ok();
-  return fn ? store_->put_document(kFunctionDocuments, name, function_record(*fn))
-            : store_->delete_document(kFunctionDocuments, name);
+  if (!documents_) return Status::ok();
+  return fn ? documents_->put_document(kFunctionDocuments, name, function_record(*fn))
+            : documents_->delete_document(kFunctionDocuments, name);
 }
 
-std::vector<std::string> FunctionRegistry::keep_in(Store& store) {
+std::vector<std::string> FunctionRegistry::keep_in(DocumentStore& documents) {
   std::vector<std::string> problems;
   std::unique_lock lock(mu_);
-  for (const auto& [name, text] : store.list_documents(kFunctionDocuments)) {
+  for (const auto& [name, text] : documents.list_documents(kFunctionDocuments)) {
     auto saved = parse_function_record(text);
     if (!saved) {
       problems.push_back(name + ": unreadable record");
@@ -49,7 +49,7 @@ std::vector<std::string> FunctionRegistry::keep_in(Store& store) {
     }
     functions_[name] = std::move(*saved);
   }
-  store_ = &store;
+  documents_ = &documents;
   return problems;
 }
 

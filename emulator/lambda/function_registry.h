@@ -9,7 +9,7 @@
 
 #include "emulator/base/status.h"
 #include "emulator/lambda/function.h"
-#include "emulator/store/store.h"
+#include "emulator/store/document_store.h"
 #include "sdk/context.h"
 
 namespace bf {
@@ -24,12 +24,12 @@ class FunctionRegistry {
   const std::string& region() const { return region_; }
   const HandlerCatalog& handlers() const { return handlers_; }
 
-  // Makes the registry durable: restores what an earlier run saved in `store`, then writes
+  // Makes the registry durable: restores what an earlier run saved in `documents`, then writes
   // every later change there before it is acknowledged. A function made through the API comes
   // back whole; for one already here (the pipeline file declares it) the file's code and
   // settings stay, and what the API set (event invoke config, concurrency, recursion) comes
   // back. Returns the names of saved records it could not restore, with why.
-  std::vector<std::string> keep_in(Store& store);
+  std::vector<std::string> keep_in(DocumentStore& documents);
 
   // Adds or replaces a function. Fails (with the reason) when its handler is unknown or the
   // change cannot be saved.
@@ -58,7 +58,7 @@ class FunctionRegistry {
 
   mutable std::shared_mutex mu_;
   std::map<std::string, FunctionConfig> functions_;
-  Store* store_ = nullptr;
+  DocumentStore* documents_ = nullptr;
 };
 
 }  // namespace bf

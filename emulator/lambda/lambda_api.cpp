@@ -116,11 +116,13 @@ Json function_configuration_json(const FunctionConfig& fn, const std::string& re
   return j;
 }
 
-LambdaApi::LambdaApi(FunctionRegistry& functions, Invoker& invoker, Store& store,
-                     const Clock& clock, const CredentialStore& credentials, std::string region,
+LambdaApi::LambdaApi(FunctionRegistry& functions, Invoker& invoker, Outbox& outbox,
+                     BucketStore& buckets, ObjectStore& objects, const Clock& clock,
+                     const CredentialStore& credentials, std::string region,
                      ExternalRuntimes* external)
-    : functions_(functions), invoker_(invoker), store_(store), clock_(clock),
-      credentials_(credentials), region_(std::move(region)), external_(external) {}
+    : functions_(functions), invoker_(invoker), outbox_(outbox), buckets_(buckets),
+      objects_(objects), clock_(clock), credentials_(credentials), region_(std::move(region)),
+      external_(external) {}
 
 Dispatch LambdaApi::begin(const HttpRequest& request) {
   // Lambda signs the body's hash without sending it in a header: verification waits for the
@@ -298,7 +300,7 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
     entry.context = InvocationContext{invocation_id, "invoke:Event", request.remote_ip, lineage.field()}.to_json();
     entry.created_ms = clock_.now_ms();
     entry.due_ms = entry.created_ms;
-    if (Status s = store_.enqueue({entry}); !s)
+    if (Status s = outbox_.enqueue({entry}); !s)
       return fail(lambda_error(500, "ServiceException", s.message(), rid));
     res.status = 202;
     return res;
@@ -400,7 +402,7 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
       if (arn.empty()) return std::nullopt;
       if (out.is_bucket()) {
         if (std::string(member) == "OnSuccess") return std::string("S3 destinations are supported for OnFailure only");
-        if (!store_.find_bucket(out.bucket())) return "bucket " + out.bucket() + " does not exist";
+        if (!buckets_.find_bucket(out.bucket())) return "bucket " + out.bucket() + " does not exist";
         return std::nullopt;
       }
       std::string target = functions_.resolve(arn);

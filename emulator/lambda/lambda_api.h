@@ -12,7 +12,9 @@
 #include "emulator/lambda/external_runtime.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/invoker.h"
-#include "emulator/store/store.h"
+#include "emulator/store/bucket_store.h"
+#include "emulator/store/object_store.h"
+#include "emulator/store/outbox.h"
 #include "sdk/json.h"
 
 namespace bf {
@@ -29,8 +31,11 @@ Json function_configuration_json(const FunctionConfig& fn, const std::string& re
 
 class LambdaApi final : public Service {
  public:
-  LambdaApi(FunctionRegistry& functions, Invoker& invoker, Store& store, const Clock& clock,
-            const CredentialStore& credentials, std::string region, ExternalRuntimes* external = nullptr);
+  // Of the store it uses the outbox (Event invocations), buckets (a destination bucket must
+  // exist) and objects (code from S3Bucket/S3Key).
+  LambdaApi(FunctionRegistry& functions, Invoker& invoker, Outbox& outbox, BucketStore& buckets,
+            ObjectStore& objects, const Clock& clock, const CredentialStore& credentials,
+            std::string region, ExternalRuntimes* external = nullptr);
   Dispatch begin(const HttpRequest& request) override;
   HttpResponse failed(const HttpRequest& request) override;  // 500 ServiceException
 
@@ -63,7 +68,9 @@ class LambdaApi final : public Service {
 
   FunctionRegistry& functions_;
   Invoker& invoker_;
-  Store& store_;
+  Outbox& outbox_;
+  BucketStore& buckets_;
+  ObjectStore& objects_;
   const Clock& clock_;
   const CredentialStore& credentials_;
   std::string region_;

@@ -38,7 +38,7 @@ std::variant<std::string, HttpResponse> LambdaApi::save_package(const HttpReques
   } else if (code.contains("S3Bucket") && code.contains("S3Key") && code["S3Bucket"].is_string() &&
              code["S3Key"].is_string()) {
     // The package from this emulator's own S3, as Lambda reads it from S3.
-    auto object = store_.open_object(code["S3Bucket"].get<std::string>(), code["S3Key"].get<std::string>());
+    auto object = objects_.open_object(code["S3Bucket"].get<std::string>(), code["S3Key"].get<std::string>());
     if (!object)
       return invalid("Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: "
                      "The specified key does not exist.", rid);

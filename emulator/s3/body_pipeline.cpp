@@ -22,10 +22,10 @@ S3Error too_large(std::uint64_t proposed) {
 
 class BodyPipeline final : public BodySink {
  public:
-  BodyPipeline(BodyPlan plan, Store& store, std::string request_id, std::string operation,
-               BodyHandler on_complete)
+  BodyPipeline(BodyPlan plan, ObjectStore& objects, std::string request_id,
+               std::string operation, BodyHandler on_complete)
       : plan_(std::move(plan)),
-        store_(store),
+        objects_(objects),
         request_id_(std::move(request_id)),
         operation_(std::move(operation)),
         on_complete_(std::move(on_complete)),
@@ -95,7 +95,7 @@ class BodyPipeline final : public BodySink {
     // A body without a declared length (chunked) is held to the cap as it arrives.
     if (size_ > kMaxBlobBody) return fail(too_large(size_));
     if (!blob_) {
-      auto writer = store_.create_blob();
+      auto writer = objects_.create_blob();
       if (!writer) return fail(s3_error("InternalError"));
       blob_ = std::move(writer.value());
     }
@@ -111,7 +111,7 @@ class BodyPipeline final : public BodySink {
         return s3_error("IncompleteBody");
     }
     if (plan_.destination == BodyDestination::Blob && !blob_) {
-      auto writer = store_.create_blob();  // an empty object still has a (zero-length) blob
+      auto writer = objects_.create_blob();  // an empty object still has a (zero-length) blob
       if (!writer) return s3_error("InternalError");
       blob_ = std::move(writer.value());
     }
@@ -151,7 +151,7 @@ class BodyPipeline final : public BodySink {
   }
 
   BodyPlan plan_;
-  Store& store_;
+  ObjectStore& objects_;
   std::string request_id_;
   std::string operation_;
   BodyHandler on_complete_;
@@ -229,9 +229,10 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
   return plan;
 }
 
-std::unique_ptr<BodySink> make_body_pipeline(BodyPlan plan, Store& store, std::string request_id,
-                                             std::string operation, BodyHandler on_complete) {
-  return std::make_unique<BodyPipeline>(std::move(plan), store, std::move(request_id),
+std::unique_ptr<BodySink> make_body_pipeline(BodyPlan plan, ObjectStore& objects,
+                                             std::string request_id, std::string operation,
+                                             BodyHandler on_complete) {
+  return std::make_unique<BodyPipeline>(std::move(plan), objects, std::move(request_id),
                                         std::move(operation), std::move(on_complete));
 }
 

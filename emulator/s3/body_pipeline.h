@@ -32,7 +32,7 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
 
 using BodyHandler = std::function<S3Result(Body& body)>;
 
-std::unique_ptr<BodySink> make_body_pipeline(BodyPlan plan, Store& store,
+std::unique_ptr<BodySink> make_body_pipeline(BodyPlan plan, ObjectStore& objects,
                                              std::string request_id, std::string operation,
                                              BodyHandler on_complete);
 

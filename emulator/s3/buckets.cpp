@@ -16,7 +16,7 @@ S3Result list_buckets(S3Context& ctx, S3Request& req, Body*) {
   std::string body = "<ListAllMyBucketsResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   body += owner_xml("Owner", req.owner());
   body += "<Buckets>";
-  for (const auto& b : ctx.store.list_buckets()) {
+  for (const auto& b : ctx.buckets.list_buckets()) {
     body += "<Bucket>";
     xml::element(body, "Name", b.name);
     xml::element(body, "CreationDate", iso8601_ms(b.created_ms));
@@ -47,9 +47,9 @@ S3Result create_bucket(S3Context& ctx, S3Request& req, Body* body) {
                     "specific endpoint this request was sent to.");
   }
   BucketRecord record{req.bucket(), ctx.region, ctx.clock.now_ms(), req.owner()};
-  Status s = ctx.store.create_bucket(record);
+  Status s = ctx.buckets.create_bucket(record);
   if (s.is_already_exists()) {
-    auto existing = ctx.store.find_bucket(req.bucket());
+    auto existing = ctx.buckets.find_bucket(req.bucket());
     if (existing && existing->owner != req.owner())
       return s3_error("BucketAlreadyExists").with("BucketName", req.bucket());
     // AWS's us-east-1 answers 200 to a repeat create by the owner, for legacy clients.
@@ -64,7 +64,7 @@ S3Result create_bucket(S3Context& ctx, S3Request& req, Body* body) {
 }
 
 S3Result head_bucket(S3Context& ctx, S3Request& req, Body*) {
-  auto bucket = ctx.store.find_bucket(req.bucket());
+  auto bucket = ctx.buckets.find_bucket(req.bucket());
   if (!bucket) return no_such_bucket(req.bucket());
   HttpResponse res = make_response(req);
   res.set_header("x-amz-bucket-region", bucket->region);
@@ -74,7 +74,7 @@ S3Result head_bucket(S3Context& ctx, S3Request& req, Body*) {
 }
 
 S3Result delete_bucket(S3Context& ctx, S3Request& req, Body*) {
-  Status s = ctx.store.delete_bucket(req.bucket());
+  Status s = ctx.buckets.delete_bucket(req.bucket());
   if (s.is_not_found()) return no_such_bucket(req.bucket());
   if (s.is_not_empty()) return s3_error("BucketNotEmpty").with("BucketName", req.bucket());
   if (!s) return internal_error(s);
@@ -82,7 +82,7 @@ S3Result delete_bucket(S3Context& ctx, S3Request& req, Body*) {
 }
 
 S3Result get_bucket_location(S3Context& ctx, S3Request& req, Body*) {
-  auto bucket = ctx.store.find_bucket(req.bucket());
+  auto bucket = ctx.buckets.find_bucket(req.bucket());
   if (!bucket) return no_such_bucket(req.bucket());
   std::string body = "<LocationConstraint xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   // us-east-1 is reported as an empty constraint, as AWS does.

@@ -6,7 +6,7 @@
 
 #include "emulator/auth/credentials.h"
 #include "emulator/http/message.h"
-#include "emulator/store/store.h"
+#include "emulator/store/object_store.h"
 
 namespace bf {
 

@@ -52,8 +52,8 @@ nlohmann::json to_json(const CorsConfig& c) {
   return rules;
 }
 
-std::optional<CorsConfig> load(Store& store, const std::string& bucket) {
-  auto doc = store.get_bucket_config(bucket, kConfigName);
+std::optional<CorsConfig> load(BucketStore& buckets, const std::string& bucket) {
+  auto doc = buckets.get_bucket_config(bucket, kConfigName);
   if (!doc) return std::nullopt;
   auto j = nlohmann::json::parse(*doc, nullptr, false);
   if (!j.is_array()) return std::nullopt;
@@ -103,22 +103,22 @@ S3Result put_cors(S3Context& ctx, S3Request& req, Body* body) {
   if (auto err = require_integrity_header(req)) return *err;
   auto parsed = parse_cors_xml(body->text);
   if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
-  Status s = ctx.store.put_bucket_config(req.bucket(), kConfigName,
-                                         to_text(to_json(std::get<CorsConfig>(parsed))));
+  Status s = ctx.buckets.put_bucket_config(req.bucket(), kConfigName,
+                                           to_text(to_json(std::get<CorsConfig>(parsed))));
   if (!s) return internal_error(s);
   return make_response(req);
 }
 
 S3Result get_cors(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto config = load(ctx.store, req.bucket());
+  auto config = load(ctx.buckets, req.bucket());
   if (!config) return s3_error("NoSuchCORSConfiguration").with("BucketName", req.bucket());
   return xml_response(req, cors_to_xml(*config));
 }
 
 S3Result delete_cors(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  if (Status s = ctx.store.delete_bucket_config(req.bucket(), kConfigName); !s) return internal_error(s);
+  if (Status s = ctx.buckets.delete_bucket_config(req.bucket(), kConfigName); !s) return internal_error(s);
   return make_response(req, 204);
 }
 
@@ -192,7 +192,7 @@ const CorsRule* match_cors_rule(const CorsConfig& config, const std::string& ori
   return nullptr;
 }
 
-HttpResponse cors_preflight(Store& store, const HttpRequest& request, const Endpoint& endpoint) {
+HttpResponse cors_preflight(BucketStore& buckets, const HttpRequest& request, const Endpoint& endpoint) {
   const std::string* origin = request.header("Origin");
   const std::string* method = request.header("Access-Control-Request-Method");
   auto bad_request = [&](const std::string& message) {
@@ -200,9 +200,9 @@ HttpResponse cors_preflight(Store& store, const HttpRequest& request, const Endp
   };
   if (!origin) return bad_request("Insufficient information. Origin request header needed.");
   if (!method) return bad_request("Invalid Access-Control-Request-Method: null");
-  if (!store.find_bucket(endpoint.bucket))
+  if (!buckets.find_bucket(endpoint.bucket))
     return error_response(s3_error("NoSuchBucket").with("BucketName", endpoint.bucket), request.request_id);
-  auto config = load(store, endpoint.bucket);
+  auto config = load(buckets, endpoint.bucket);
   if (!config) return forbidden(request, "CORSResponse: CORS is not enabled for this bucket.");
   std::vector<std::string> requested;
   if (const std::string* h = request.header("Access-Control-Request-Headers")) requested = split_header_list(*h);
@@ -220,11 +220,11 @@ HttpResponse cors_preflight(Store& store, const HttpRequest& request, const Endp
   return res;
 }
 
-void apply_cors(Store& store, const HttpRequest& request, const std::string& bucket,
+void apply_cors(BucketStore& buckets, const HttpRequest& request, const std::string& bucket,
                 HttpResponse& response) {
   const std::string* origin = request.header("Origin");
   if (!origin || bucket.empty()) return;
-  auto config = load(store, bucket);
+  auto config = load(buckets, bucket);
   if (!config) return;
   if (const CorsRule* rule = match_cors_rule(*config, *origin, request.method, {}))
     add_headers(*rule, *origin, response);

@@ -34,11 +34,11 @@ const CorsRule* match_cors_rule(const CorsConfig& config, const std::string& ori
                                 const std::vector<std::string>& request_headers);
 
 // OPTIONS on a bucket or object: needs no signature, as on AWS.
-HttpResponse cors_preflight(Store& store, const HttpRequest& request, const Endpoint& endpoint);
+HttpResponse cors_preflight(BucketStore& buckets, const HttpRequest& request, const Endpoint& endpoint);
 
 // Adds Access-Control-* headers to a response when the request has an Origin and a rule of
 // the bucket matches it.
-void apply_cors(Store& store, const HttpRequest& request, const std::string& bucket,
+void apply_cors(BucketStore& buckets, const HttpRequest& request, const std::string& bucket,
                 HttpResponse& response);
 
 void register_cors_operations(OperationTable& table);

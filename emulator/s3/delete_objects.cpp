@@ -37,7 +37,7 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
   }
   if (targets.empty() || targets.size() > kMaxKeys) return s3_error("MalformedXML");
 
-  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
   std::string out = "<DeleteResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   for (const auto& target : targets) {
     // Named references, not a structured binding: clang before 16 cannot capture those.
@@ -53,10 +53,10 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
     };
     const ChangeEvents events = change_events(ctx, req, ChangeObserver::kRemovedEvent);
     auto outcome = version.empty()
-                       ? ctx.store.delete_latest(req.bucket(), key, versioning,
-                                                 version_id_for(versioning), ctx.clock.now_ms(),
-                                                 events)
-                       : ctx.store.delete_version(req.bucket(), key, version, events);
+                       ? ctx.objects.delete_latest(req.bucket(), key, versioning,
+                                                   version_id_for(versioning), ctx.clock.now_ms(),
+                                                   events)
+                       : ctx.objects.delete_version(req.bucket(), key, version, events);
     if (!outcome) {
       error("InternalError", "We encountered an internal error. Please try again.");
       continue;

@@ -50,14 +50,14 @@ std::optional<std::string> after_group(std::string group) {
 
 // Keys after `after` (exclusive) in byte order, grouped by `delimiter`; a group at or before
 // `after` was listed by an earlier page and is skipped whole.
-Page walk(Store& store, const std::string& bucket, const std::string& prefix,
+Page walk(ObjectStore& objects, const std::string& bucket, const std::string& prefix,
           const std::string& delimiter, const std::string& after, std::size_t max_keys) {
   Page page;
   if (max_keys == 0) return page;  // S3 answers nothing, and not truncated
   ListStart start{after, false};
   std::string last_prefix;
   while (true) {
-    auto batch = store.list_objects(bucket, prefix, start, kStoreBatch);
+    auto batch = objects.list_objects(bucket, prefix, start, kStoreBatch);
     bool skipped_group = false;
     for (auto& rec : batch) {
       start = {rec.key, false};
@@ -162,7 +162,7 @@ S3Result list_objects_v1(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = read_params(req, p, "max-keys")) return *err;
   const std::string* marker_param = req.endpoint.query_param("marker");
   std::string marker = marker_param ? *marker_param : "";
-  Page page = walk(ctx.store, req.bucket(), p.prefix, p.delimiter, marker, p.max_keys);
+  Page page = walk(ctx.objects, req.bucket(), p.prefix, p.delimiter, marker, p.max_keys);
 
   std::string out = open_tag("ListBucketResult");
   xml::element(out, "Name", req.bucket());
@@ -202,7 +202,7 @@ S3Result list_objects_v2(S3Context& ctx, S3Request& req, Body*) {
   }
   const std::string* fetch_owner = req.endpoint.query_param("fetch-owner");
   const bool owner = fetch_owner && *fetch_owner == "true";
-  Page page = walk(ctx.store, req.bucket(), p.prefix, p.delimiter, after, p.max_keys);
+  Page page = walk(ctx.objects, req.bucket(), p.prefix, p.delimiter, after, p.max_keys);
 
   std::string out = open_tag("ListBucketResult");
   xml::element(out, "Name", req.bucket());
@@ -241,7 +241,7 @@ S3Result list_object_versions(S3Context& ctx, S3Request& req, Body*) {
   std::int64_t after_seq = 0;  // only keys after after_key
   std::string previous_key;    // the key whose newest version was already listed
   if (!version_marker.empty() && !key_marker.empty()) {
-    if (auto marker = ctx.store.open_version(req.bucket(), key_marker, version_marker)) {
+    if (auto marker = ctx.objects.open_version(req.bucket(), key_marker, version_marker)) {
       after_seq = marker->first.seq;
       previous_key = key_marker;
     }
@@ -258,7 +258,7 @@ S3Result list_object_versions(S3Context& ctx, S3Request& req, Body*) {
   std::string last_prefix;
   bool more = true;
   while (more && !truncated && p.max_keys > 0) {
-    auto batch = ctx.store.list_versions(req.bucket(), p.prefix, after_key, after_seq, kStoreBatch);
+    auto batch = ctx.objects.list_versions(req.bucket(), p.prefix, after_key, after_seq, kStoreBatch);
     more = batch.size() == kStoreBatch;
     for (auto& v : batch) {
       after_key = v.key;

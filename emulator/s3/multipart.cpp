@@ -55,7 +55,7 @@ struct UploadMeta {
 
 std::optional<S3Error> find_upload(S3Context& ctx, const S3Request& req, UploadRecord& out) {
   const std::string* id = req.endpoint.query_param("uploadId");
-  auto upload = id ? ctx.store.find_upload(*id) : std::nullopt;
+  auto upload = id ? ctx.objects.find_upload(*id) : std::nullopt;
   if (!upload || upload->bucket != req.bucket() || upload->key != req.key())
     return s3_error("NoSuchUpload").with("UploadId", id ? *id : "");
   out = std::move(*upload);
@@ -100,7 +100,7 @@ S3Result create_upload(S3Context& ctx, S3Request& req, Body*) {
   upload.key = req.key();
   upload.initiated_ms = ctx.clock.now_ms();
   upload.meta = meta.to_json();
-  if (Status s = ctx.store.create_upload(upload); !s) return internal_error(s);
+  if (Status s = ctx.objects.create_upload(upload); !s) return internal_error(s);
 
   std::string out = "<InitiateMultipartUploadResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   xml::element(out, "Bucket", upload.bucket);
@@ -150,7 +150,7 @@ S3Result upload_part(S3Context& ctx, S3Request& req, Body* body) {
   part.etag = to_hex(body->md5);
   part.last_modified_ms = ctx.clock.now_ms();
   part.checksums = part_checksums_json(*body);
-  Status s = ctx.store.put_part(part, std::move(body->blob));
+  Status s = ctx.objects.put_part(part, std::move(body->blob));
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
   HttpResponse res = make_response(req);
@@ -169,8 +169,8 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = find_upload(ctx, req, upload)) return *err;
   std::string src_bucket, src_key;
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
-  if (!ctx.store.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
-  auto opened = ctx.store.open_object(src_bucket, src_key);
+  if (!ctx.buckets.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
+  auto opened = ctx.objects.open_object(src_bucket, src_key);
   if (!opened) return no_such_key(src_key);
   auto& [source, file] = *opened;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
@@ -193,7 +193,7 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
     range = {first, last - first + 1};
   }
 
-  auto writer = ctx.store.create_blob();
+  auto writer = ctx.objects.create_blob();
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   std::string md5_raw;
@@ -207,7 +207,7 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   part.etag = to_hex(md5_raw);
   part.last_modified_ms = ctx.clock.now_ms();
   part.checksums = "{}";
-  Status s = ctx.store.put_part(part, std::move(blob));
+  Status s = ctx.objects.put_part(part, std::move(blob));
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
 
@@ -250,7 +250,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   if (requested.empty()) return s3_error("MalformedXML");
 
   std::map<int, PartRecord> stored;
-  for (auto& p : ctx.store.list_parts(upload.upload_id)) stored.emplace(p.part_number, std::move(p));
+  for (auto& p : ctx.objects.list_parts(upload.upload_id)) stored.emplace(p.part_number, std::move(p));
 
   auto invalid_part = [&](const Requested& r) {
     return s3_error("InvalidPart")
@@ -278,14 +278,14 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
           .with("ETag", parts[i]->etag);
 
   // Assemble the object: the kernel copies part bytes into one new blob.
-  auto writer = ctx.store.create_blob();
+  auto writer = ctx.objects.create_blob();
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   std::string md5s;
   std::optional<ChecksumAlgorithm> alg = parse_checksum_algorithm(meta.checksum_algorithm);
   std::string composite_input;
   for (const PartRecord* p : parts) {
-    auto file = ctx.store.open_blob(p->blob_id);
+    auto file = ctx.objects.open_blob(p->blob_id);
     if (!file) return internal_error(file.error());
     if (Status s = blob->append_from(file.value()->fd(), 0, p->size); !s) return internal_error(s);
     auto hex_md5 = p->etag;
@@ -318,7 +318,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
       Checksummer sum(*alg);
       std::vector<char> buf(256 * 1024);
       for (const PartRecord* p : parts) {
-        auto f = ctx.store.open_blob(p->blob_id);
+        auto f = ctx.objects.open_blob(p->blob_id);
         if (!f) return internal_error(f.error());
         std::uint64_t off = 0;
         while (off < p->size) {
@@ -343,11 +343,11 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   record.meta = object_meta.to_json();
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
-  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
   record.version_id = version_id_for(versioning);
-  Status s = ctx.store.complete_upload(upload.upload_id, record, std::move(blob),
-                                       std::get<WriteCondition>(condition), versioning,
-                                       change_events(ctx, req, "ObjectCreated:CompleteMultipartUpload"));
+  Status s = ctx.objects.complete_upload(upload.upload_id, record, std::move(blob),
+                                         std::get<WriteCondition>(condition), versioning,
+                                         change_events(ctx, req, "ObjectCreated:CompleteMultipartUpload"));
   if (s.is_precondition_failed()) return write_condition_error(s, req.key());
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
@@ -372,7 +372,7 @@ S3Result abort_upload(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
   UploadRecord upload;
   if (auto err = find_upload(ctx, req, upload)) return *err;
-  Status s = ctx.store.abort_upload(upload.upload_id);
+  Status s = ctx.objects.abort_upload(upload.upload_id);
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
   return make_response(req, 204);
@@ -392,7 +392,7 @@ S3Result list_parts(S3Context& ctx, S3Request& req, Body*) {
 
   std::vector<PartRecord> page;
   bool truncated = false;
-  for (auto& p : ctx.store.list_parts(upload.upload_id)) {
+  for (auto& p : ctx.objects.list_parts(upload.upload_id)) {
     if (p.part_number <= marker) continue;
     if (page.size() == max_parts) {
       truncated = true;
@@ -446,7 +446,7 @@ S3Result list_uploads(S3Context& ctx, S3Request& req, Body*) {
 
   std::vector<UploadRecord> page;
   bool truncated = false;
-  for (auto& u : ctx.store.list_uploads(req.bucket())) {
+  for (auto& u : ctx.objects.list_uploads(req.bucket())) {
     if (!u.key.starts_with(prefix)) continue;
     if (!key_marker.empty() && (u.key < key_marker || (u.key == key_marker && (id_marker.empty() || u.upload_id <= id_marker))))
       continue;

@@ -14,16 +14,16 @@ S3Result put_notification(S3Context& ctx, S3Request& req, Body* body) {
   if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
   const auto& config = std::get<NotificationConfig>(parsed);
   Status s = config.functions.empty() && !config.event_bridge
-                 ? ctx.store.delete_bucket_config(req.bucket(), kNotificationConfigName)
-                 : ctx.store.put_bucket_config(req.bucket(), kNotificationConfigName,
-                                               notification_to_xml(config));
+                 ? ctx.buckets.delete_bucket_config(req.bucket(), kNotificationConfigName)
+                 : ctx.buckets.put_bucket_config(req.bucket(), kNotificationConfigName,
+                                                 notification_to_xml(config));
   if (!s) return internal_error(s);
   return make_response(req);
 }
 
 S3Result get_notification(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto doc = ctx.store.get_bucket_config(req.bucket(), kNotificationConfigName);
+  auto doc = ctx.buckets.get_bucket_config(req.bucket(), kNotificationConfigName);
   return xml_response(req, doc ? *doc : notification_to_xml({}));
 }
 

@@ -22,7 +22,7 @@ std::optional<S3Error> precheck_put(S3Context& ctx, const S3Request& req) {
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
   if (auto& check = std::get<WriteCondition>(condition)) {
-    if (Status s = check(ctx.store.find_object(req.bucket(), req.key())); !s)
+    if (Status s = check(ctx.objects.find_object(req.bucket(), req.key())); !s)
       return write_condition_error(s, req.key());
   }
   return std::nullopt;
@@ -53,12 +53,12 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   record.etag = to_hex(body->md5);
   record.last_modified_ms = ctx.clock.now_ms();
   record.meta = meta.to_json();
-  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
   record.version_id = version_id_for(versioning);
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
-  Status s = ctx.store.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition),
-                                  versioning, change_events(ctx, req, "ObjectCreated:Put"));
+  Status s = ctx.objects.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition),
+                                    versioning, change_events(ctx, req, "ObjectCreated:Put"));
   if (s.is_precondition_failed()) return write_condition_error(s, req.key());
   if (s.is_not_found()) return no_such_bucket(req.bucket());  // deleted meanwhile
   if (!s) return internal_error(s);
@@ -101,12 +101,12 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
 
 S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
   std::optional<ObjectRecord> object;
   std::shared_ptr<OpenFile> file;
   const std::string* version = req.endpoint.query_param("versionId");
   if (version) {
-    auto opened = ctx.store.open_version(req.bucket(), req.key(), *version);
+    auto opened = ctx.objects.open_version(req.bucket(), req.key(), *version);
     if (!opened)
       return s3_error("NoSuchVersion", "The specified version does not exist.")
           .with("Key", req.key())
@@ -125,14 +125,14 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
       return res;
     }
   } else if (head) {
-    object = ctx.store.find_object(req.bucket(), req.key());
-  } else if (auto opened = ctx.store.open_object(req.bucket(), req.key())) {
+    object = ctx.objects.find_object(req.bucket(), req.key());
+  } else if (auto opened = ctx.objects.open_object(req.bucket(), req.key())) {
     object = std::move(opened->first);
     file = std::move(opened->second);
   }
   if (!object) {
     if (versioning != Versioning::Unversioned) {
-      auto latest = ctx.store.find_latest(req.bucket(), req.key());
+      auto latest = ctx.objects.find_latest(req.bucket(), req.key());
       if (latest && latest->delete_marker) {
         HttpResponse res = error_response(no_such_key(req.key()), req.request_id());
         res.set_header("x-amz-delete-marker", "true");
@@ -191,19 +191,19 @@ S3Result head_object(S3Context& ctx, S3Request& req, Body*) { return get_or_head
 
 S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
   HttpResponse res = make_response(req, 204);  // deleting a missing key succeeds, as on AWS
   if (const std::string* v = req.endpoint.query_param("versionId")) {
-    auto outcome = ctx.store.delete_version(req.bucket(), req.key(), *v,
-                                            change_events(ctx, req, ChangeObserver::kRemovedEvent));
+    auto outcome = ctx.objects.delete_version(req.bucket(), req.key(), *v,
+                                              change_events(ctx, req, ChangeObserver::kRemovedEvent));
     if (!outcome) return internal_error(outcome.error());
     res.set_header("x-amz-version-id", *v);
     if (outcome->delete_marker) res.set_header("x-amz-delete-marker", "true");
     return res;
   }
-  auto outcome = ctx.store.delete_latest(req.bucket(), req.key(), versioning,
-                                         version_id_for(versioning), ctx.clock.now_ms(),
-                                         change_events(ctx, req, ChangeObserver::kRemovedEvent));
+  auto outcome = ctx.objects.delete_latest(req.bucket(), req.key(), versioning,
+                                           version_id_for(versioning), ctx.clock.now_ms(),
+                                           change_events(ctx, req, ChangeObserver::kRemovedEvent));
   if (!outcome) return internal_error(outcome.error());
   if (outcome->delete_marker) {
     res.set_header("x-amz-delete-marker", "true");
@@ -217,14 +217,14 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key, &src_version))
     return *err;
   if (auto err = require_bucket(ctx, req)) return *err;
-  if (!ctx.store.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
+  if (!ctx.buckets.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
 
   ObjectRecord record;
   Pairs new_tags;
   if (auto err = read_write_headers(req, record.storage_class, new_tags)) return *err;
 
-  auto opened = src_version.empty() ? ctx.store.open_object(src_bucket, src_key)
-                                    : ctx.store.open_version(src_bucket, src_key, src_version);
+  auto opened = src_version.empty() ? ctx.objects.open_object(src_bucket, src_key)
+                                    : ctx.objects.open_version(src_bucket, src_key, src_version);
   if (!opened)
     return src_version.empty() ? no_such_key(src_key)
                                : s3_error("NoSuchVersion").with("Key", src_key).with("VersionId", src_version);
@@ -262,7 +262,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   record.size = source.size;
   record.last_modified_ms = ctx.clock.now_ms();
 
-  auto writer = ctx.store.create_blob();
+  auto writer = ctx.objects.create_blob();
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   if (source.etag.find('-') == std::string::npos) {
@@ -279,9 +279,9 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   }
   record.blob_id = blob->id();
   record.meta = meta.to_json();
-  const Versioning versioning = bucket_versioning(ctx.store, req.bucket());
+  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
   record.version_id = version_id_for(versioning);
-  if (Status s = ctx.store.put_object(record, std::move(blob), {}, versioning,
+  if (Status s = ctx.objects.put_object(record, std::move(blob), {}, versioning,
                                      change_events(ctx, req, "ObjectCreated:Copy"));
       !s)
     return internal_error(s);
@@ -298,7 +298,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   body += "</CopyObjectResult>";
   HttpResponse res = xml_response(req, std::move(body));
   set_version_header(versioning, record.version_id, res);
-  if (bucket_versioning(ctx.store, src_bucket) != Versioning::Unversioned)
+  if (bucket_versioning(ctx.buckets, src_bucket) != Versioning::Unversioned)
     res.set_header("x-amz-copy-source-version-id", source.version_id);
   return res;
 }

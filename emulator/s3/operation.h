@@ -14,13 +14,15 @@
 #include "emulator/s3/notification_config.h"
 #include "emulator/s3/router.h"
 #include "emulator/s3/s3_error.h"
-#include "emulator/store/store.h"
+#include "emulator/store/bucket_store.h"
+#include "emulator/store/object_store.h"
 #include "sdk/checksum.h"
 
 namespace bf {
 
 struct S3Context {
-  Store& store;
+  BucketStore& buckets;
+  ObjectStore& objects;
   const Clock& clock;
   std::string region;
   ChangeObserver* observer = nullptr;  // absent: writes fire no events

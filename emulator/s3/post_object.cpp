@@ -223,7 +223,7 @@ class PostObjectSink final : public BodySink {
       storage_header.emplace_back("x-amz-storage-class", field("x-amz-storage-class"));
     if (auto err = read_storage_class(storage_header, storage_class_)) return err;
 
-    auto writer = ctx_.store.create_blob();
+    auto writer = ctx_.objects.create_blob();
     if (!writer) return s3_error("InternalError");
     blob_ = std::move(writer.value());
     return std::nullopt;
@@ -302,13 +302,13 @@ class PostObjectSink final : public BodySink {
     record.last_modified_ms = ctx_.clock.now_ms();
     record.storage_class = storage_class_;
     record.meta = meta.to_json();
-    const Versioning versioning = bucket_versioning(ctx_.store, bucket_);
+    const Versioning versioning = bucket_versioning(ctx_.buckets, bucket_);
     record.version_id = version_id_for(versioning);
     ChangeEvents events;
     if (ctx_.observer)
       events = ctx_.observer->events_for(event_origin(request_, signer_), bucket_,
                                          "ObjectCreated:Post");
-    if (Status s = ctx_.store.put_object(record, std::move(blob_), {}, versioning, events); !s)
+    if (Status s = ctx_.objects.put_object(record, std::move(blob_), {}, versioning, events); !s)
       return respond_error(internal_error(s));
 
     HttpResponse res;
@@ -389,7 +389,7 @@ Dispatch begin_post_object(S3Context& context, const CredentialStore& credential
     d.response->operation = "PostObject";
     return std::move(d);
   };
-  if (!context.store.find_bucket(endpoint.bucket))
+  if (!context.buckets.find_bucket(endpoint.bucket))
     return refuse(s3_error("NoSuchBucket").with("BucketName", endpoint.bucket));
   const std::string* type = request.header("Content-Type");
   std::string boundary;

@@ -5,7 +5,7 @@
 
 #include "emulator/http/message.h"
 #include "emulator/s3/s3_error.h"
-#include "emulator/store/store.h"
+#include "emulator/store/object_store.h"
 
 namespace bf {
 

@@ -35,7 +35,7 @@ S3Error no_such_bucket(const std::string& bucket) {
 S3Error no_such_key(const std::string& key) { return s3_error("NoSuchKey").with("Key", key); }
 
 std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req) {
-  if (!ctx.store.find_bucket(req.bucket())) return no_such_bucket(req.bucket());
+  if (!ctx.buckets.find_bucket(req.bucket())) return no_such_bucket(req.bucket());
   return std::nullopt;
 }
 
@@ -70,23 +70,23 @@ namespace {
 // Adds the bucket's CORS headers to whatever response the body pipeline produces.
 class CorsSink final : public BodySink {
  public:
-  CorsSink(std::unique_ptr<BodySink> inner, Store& store, const HttpRequest& request,
+  CorsSink(std::unique_ptr<BodySink> inner, BucketStore& buckets, const HttpRequest& request,
            std::string bucket)
-      : inner_(std::move(inner)), store_(store), request_(request), bucket_(std::move(bucket)) {}
+      : inner_(std::move(inner)), buckets_(buckets), request_(request), bucket_(std::move(bucket)) {}
   std::optional<HttpResponse> write(std::string_view bytes) override {
     auto res = inner_->write(bytes);
-    if (res) apply_cors(store_, request_, bucket_, *res);
+    if (res) apply_cors(buckets_, request_, bucket_, *res);
     return res;
   }
   HttpResponse finish() override {
     HttpResponse res = inner_->finish();
-    apply_cors(store_, request_, bucket_, res);
+    apply_cors(buckets_, request_, bucket_, res);
     return res;
   }
 
  private:
   std::unique_ptr<BodySink> inner_;
-  Store& store_;
+  BucketStore& buckets_;
   const HttpRequest& request_;
   std::string bucket_;
 };
@@ -105,15 +105,15 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   const std::string operation = endpoint.operation;
   if (operation == "PreflightRequest") {
     Dispatch d;
-    d.response = cors_preflight(context_.store, request, endpoint);
+    d.response = cors_preflight(context_.buckets, request, endpoint);
     d.response->operation = operation;
     return d;
   }
   if (operation == "PostObject" && endpoint.key.empty()) {
     // A form upload carries its authorisation (the signed policy) in the body.
     Dispatch d = begin_post_object(context_, credentials_, request, endpoint);
-    if (d.response) apply_cors(context_.store, request, endpoint.bucket, *d.response);
-    if (d.sink) d.sink = std::make_unique<CorsSink>(std::move(d.sink), context_.store, request, endpoint.bucket);
+    if (d.response) apply_cors(context_.buckets, request, endpoint.bucket, *d.response);
+    if (d.sink) d.sink = std::make_unique<CorsSink>(std::move(d.sink), context_.buckets, request, endpoint.bucket);
     return d;
   }
   // Browsers can read a response, error or not, only with the bucket's CORS headers on it.
@@ -121,7 +121,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     Dispatch d;
     d.response = error_response(error, request.request_id);
     d.response->operation = std::move(op);
-    apply_cors(context_.store, request, endpoint.bucket, *d.response);
+    apply_cors(context_.buckets, request, endpoint.bucket, *d.response);
     return d;
   };
 
@@ -152,7 +152,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     d.response = result ? std::move(result.value())
                         : error_response(result.error(), request.request_id);
     d.response->operation = operation;
-    apply_cors(context_.store, request, req->bucket(), *d.response);
+    apply_cors(context_.buckets, request, req->bucket(), *d.response);
     return d;
   }
 
@@ -160,12 +160,12 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                                                           : BodyDestination::Text);
   if (auto* err = std::get_if<S3Error>(&plan)) return answer(*err, operation);
   Dispatch d;
-  auto pipeline = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.store,
+  auto pipeline = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.objects,
                                      request.request_id, operation,
                                      [this, req, handle = spec.handle](Body& body) {
                                        return handle(context_, *req, &body);
                                      });
-  d.sink = std::make_unique<CorsSink>(std::move(pipeline), context_.store, request, req->bucket());
+  d.sink = std::make_unique<CorsSink>(std::move(pipeline), context_.buckets, request, req->bucket());
   return d;
 }
 

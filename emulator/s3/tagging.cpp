@@ -13,12 +13,12 @@ namespace {
 S3Result change_tags(S3Context& ctx, S3Request& req, const Pairs& tags, int status,
                      const char* event_name) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto object = ctx.store.find_object(req.bucket(), req.key());
+  auto object = ctx.objects.find_object(req.bucket(), req.key());
   if (!object) return no_such_key(req.key());
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
   meta.tags = tags;
   object->meta = meta.to_json();
-  Status s = ctx.store.update_object(*object, change_events(ctx, req, event_name));
+  Status s = ctx.objects.update_object(*object, change_events(ctx, req, event_name));
   if (!s) return s3_error("ConditionalRequestConflict");
   return make_response(req, status);
 }
@@ -43,7 +43,7 @@ S3Result delete_tagging(S3Context& ctx, S3Request& req, Body*) {
 
 S3Result get_tagging(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto object = ctx.store.find_object(req.bucket(), req.key());
+  auto object = ctx.objects.find_object(req.bucket(), req.key());
   if (!object) return no_such_key(req.key());
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
   std::string out = "<Tagging xmlns=\"" + std::string(xml::kS3Namespace) + "\"><TagSet>";

@@ -8,7 +8,7 @@
 
 namespace bf {
 
-Versioning bucket_versioning(Store& store, const std::string& bucket);
+Versioning bucket_versioning(BucketStore& buckets, const std::string& bucket);
 // A fresh id for a version written while versioning is Enabled; "null" otherwise.
 std::string version_id_for(Versioning versioning);
 // Sets x-amz-version-id when the bucket has ever had versioning configured.

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "emulator/base/status.h"
-#include "emulator/store/store.h"
+#include "emulator/store/object_store.h"
 
 namespace bf {
 

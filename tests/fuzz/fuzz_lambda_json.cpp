@@ -23,11 +23,12 @@ struct LambdaHarness {
   bf::InvocationLog log{nullptr};
   bf::Invoker invoker{functions, [](const bf::Context&) { return nullptr; }, log, 4};
   bf::ExternalRuntimes external{{bf::fuzz::kRegion, "test", "test", "", ""}, log};
-  bf::LambdaApi api{functions, invoker, *store, clock, credentials, bf::fuzz::kRegion, &external};
+  bf::LambdaApi api{functions, invoker, store->outbox(), store->buckets(), store->objects(),
+                    clock, credentials, bf::fuzz::kRegion, &external};
 
   LambdaHarness() {
     credentials.add({bf::fuzz::kAccessKey, bf::fuzz::kSecretKey, "default"});
-    functions.keep_in(*store);
+    functions.keep_in(store->documents());
   }
 };
 

@@ -112,8 +112,8 @@ S3Harness::S3Harness() {
     if (arn == "arn:aws:lambda:us-east-1:000000000000:function:fuzz") return "fuzz";
     return std::nullopt;
   };
-  service = std::make_unique<S3Service>(S3Context{*store, clock, kRegion, nullptr, functions},
-                                        credentials);
+  service = std::make_unique<S3Service>(
+      S3Context{store->buckets(), store->objects(), clock, kRegion, nullptr, functions}, credentials);
   const char* setup[] = {
       "PUT /fuzz\n\n",
       "PUT /fuzz-versioned\n\n",

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "emulator/lambda/lineage.h"
+#include "emulator/store/store.h"
 
 namespace bf {
 namespace {
@@ -37,6 +38,7 @@ FunctionConfig function(const std::string& name, const std::string& handler) {
 struct Rig {
   VirtualClock clock;
   std::unique_ptr<Store> store = std::move(open_sqlite_store({":memory:"}).value());
+  Outbox& outbox = store->outbox();
   FunctionRegistry functions{"us-east-1", test_handlers()};
   InvocationLog log{nullptr};
   Invoker invoker{functions, [](const Context&) -> std::unique_ptr<S3Client> {
@@ -50,7 +52,7 @@ struct Rig {
 
   Rig() {
     dispatcher = std::make_unique<Dispatcher>(
-        *store, clock, functions, invoker, log,
+        outbox, clock, functions, invoker, log,
         [this](const std::string& bucket, const std::string& key, const std::string& body,
                const std::string&) {
           std::lock_guard lock(mu);
@@ -62,7 +64,7 @@ struct Rig {
           return Status::ok();
         },
         DispatcherOptions{1.0});
-    store->on_enqueue([this] { dispatcher->wake(); });
+    outbox.on_enqueue([this] { dispatcher->wake(); });
   }
   ~Rig() { dispatcher->stop(); }
 
@@ -70,7 +72,7 @@ struct Rig {
   void enqueue(const std::string& function, const std::string& context = "{}",
                std::int64_t age_ms = 0) {
     const std::int64_t now = clock.now_ms();
-    ASSERT_TRUE(store->enqueue({OutboxEntry{0, function, R"({"n":1})", context, now - age_ms, now, 0}}));
+    ASSERT_TRUE(outbox.enqueue({OutboxEntry{0, function, R"({"n":1})", context, now - age_ms, now, 0}}));
   }
   std::size_t count(const std::string& function, const std::string& status) {
     std::size_t n = 0;
@@ -96,8 +98,8 @@ TEST(Dispatcher, RetriesOnAwsScheduleThenWritesTheFailureRecord) {
   rig.enqueue("thumb");
   ASSERT_TRUE(eventually([&] { return rig.count("thumb", "Unhandled") == 1; }));
   // The second attempt waits a minute of (virtual) time.
-  ASSERT_TRUE(eventually([&] { return rig.store->next_due_ms(rig.clock.now_ms()).has_value(); }));
-  EXPECT_NEAR(static_cast<double>(*rig.store->next_due_ms(rig.clock.now_ms()) - rig.clock.now_ms()),
+  ASSERT_TRUE(eventually([&] { return rig.outbox.next_due_ms(rig.clock.now_ms()).has_value(); }));
+  EXPECT_NEAR(static_cast<double>(*rig.outbox.next_due_ms(rig.clock.now_ms()) - rig.clock.now_ms()),
               60000.0, 1000.0);
   rig.advance(std::chrono::seconds(59));
   EXPECT_EQ(rig.count("thumb", "Unhandled"), 1u);
@@ -113,7 +115,7 @@ TEST(Dispatcher, RetriesOnAwsScheduleThenWritesTheFailureRecord) {
   EXPECT_EQ(record["requestContext"]["approximateInvokeCount"], 3);
   EXPECT_EQ(record["requestPayload"], Json::parse(R"({"n":1})"));
   EXPECT_EQ(record["responsePayload"]["errorType"], "Boom");
-  EXPECT_TRUE(eventually([&] { return rig.store->pending_event_count() == 0; }));
+  EXPECT_TRUE(eventually([&] { return rig.outbox.pending_event_count() == 0; }));
 }
 
 TEST(Dispatcher, AgedOutEventGoesToTheFunctionDestinationUnrun) {
@@ -180,13 +182,13 @@ TEST(Dispatcher, AFailedDestinationWriteIsRetriedWithoutRunningTheFunctionAgain)
   ASSERT_TRUE(eventually([&] { return rig.count("thumb", "Unhandled") == 1; }));
   // Each failed write puts the entry back with a later due time (1 s, then 2 s).
   for (int failures = 0; failures < 2; ++failures) {
-    ASSERT_TRUE(eventually([&] { return rig.store->next_due_ms(rig.clock.now_ms()).has_value(); }));
+    ASSERT_TRUE(eventually([&] { return rig.outbox.next_due_ms(rig.clock.now_ms()).has_value(); }));
     rig.advance(std::chrono::seconds(5));
   }
   ASSERT_TRUE(eventually([&] { return rig.writes() == 1; }));
   EXPECT_EQ(rig.count("thumb", "Unhandled"), 1u);  // the function ran once
   EXPECT_EQ(Json::parse(rig.bucket_writes[0].second)["requestContext"]["condition"], "RetriesExhausted");
-  EXPECT_TRUE(eventually([&] { return rig.store->pending_event_count() == 0; }));
+  EXPECT_TRUE(eventually([&] { return rig.outbox.pending_event_count() == 0; }));
 }
 
 TEST(Dispatcher, DelaysFollowAwsAndTheTimeScale) {

@@ -63,7 +63,7 @@ TEST(FunctionRegistry, ChangesMadeAfterKeepInComeBackOnTheNextStart) {
     auto store = open_store(dir.path());
     FunctionRegistry registry("us-east-1", catalog());
     ASSERT_FALSE(registry.put(declared("from-file")));
-    EXPECT_TRUE(registry.keep_in(*store).empty());
+    EXPECT_TRUE(registry.keep_in(store->documents()).empty());
     ASSERT_FALSE(registry.put(declared("from-api")));
     ASSERT_FALSE(registry.put(declared("deleted")));
     ASSERT_TRUE(registry.update("from-file", [](FunctionConfig& f) {
@@ -77,7 +77,7 @@ TEST(FunctionRegistry, ChangesMadeAfterKeepInComeBackOnTheNextStart) {
   auto store = open_store(dir.path());
   FunctionRegistry registry("us-east-1", catalog());
   ASSERT_FALSE(registry.put(declared("from-file")));  // the pipeline file, read again
-  EXPECT_TRUE(registry.keep_in(*store).empty());
+  EXPECT_TRUE(registry.keep_in(store->documents()).empty());
   auto from_file = registry.find("from-file");
   ASSERT_TRUE(from_file);
   EXPECT_EQ(from_file->reserved_concurrency, 2);
@@ -99,12 +99,12 @@ TEST(FunctionRegistry, CreateRefusesATakenName) {
 TEST(FunctionRegistry, UnreadableOrUnknownRecordsAreReportedNotLoaded) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(store->put_document("function", "garbled", "{"));
+  ASSERT_TRUE(store->documents().put_document("function", "garbled", "{"));
   FunctionConfig gone = declared("gone");
   gone.handler = "a-handler-this-build-lacks";
-  ASSERT_TRUE(store->put_document("function", "gone", function_record(gone)));
+  ASSERT_TRUE(store->documents().put_document("function", "gone", function_record(gone)));
   FunctionRegistry registry("us-east-1", catalog());
-  auto problems = registry.keep_in(*store);
+  auto problems = registry.keep_in(store->documents());
   ASSERT_EQ(problems.size(), 2u);
   EXPECT_FALSE(registry.find("garbled"));
   EXPECT_FALSE(registry.find("gone"));

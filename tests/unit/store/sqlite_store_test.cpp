@@ -17,10 +17,10 @@ using test_support::TempDir;
 
 using test_support::open_store;
 
-Status put(Store& store, const std::string& bucket, const std::string& key,
+Status put(ObjectStore& objects, const std::string& bucket, const std::string& key,
            const std::string& bytes, const WriteCondition& condition = {},
            const ChangeEvents& events = {}) {
-  auto writer = store.create_blob();
+  auto writer = objects.create_blob();
   if (!writer) return writer.error();
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   if (auto s = blob->write(bytes); !s) return s;
@@ -32,11 +32,11 @@ Status put(Store& store, const std::string& bucket, const std::string& key,
   r.etag = "e-" + bytes;
   r.storage_class = "STANDARD";
   r.meta = "{}";
-  return store.put_object(r, std::move(blob), condition, Versioning::Unversioned, events);
+  return objects.put_object(r, std::move(blob), condition, Versioning::Unversioned, events);
 }
 
-std::string read_all(Store& store, const std::string& bucket, const std::string& key) {
-  auto opened = store.open_object(bucket, key);
+std::string read_all(ObjectStore& objects, const std::string& bucket, const std::string& key) {
+  auto opened = objects.open_object(bucket, key);
   if (!opened) return "<missing>";
   std::string out(opened->first.size, '\0');
   EXPECT_EQ(::pread(opened->second->fd(), out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
@@ -53,31 +53,31 @@ std::size_t blob_files(const std::string& dir) {
 TEST(SqliteStore, BucketsLifecycle) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
-  EXPECT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}).is_already_exists());
-  ASSERT_TRUE(put(*store, "b", "k", "x"));
-  EXPECT_TRUE(store->delete_bucket("b").is_not_empty());
-  auto deleted = store->delete_latest("b", "k", Versioning::Unversioned, "", 0, {});
+  ASSERT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}));
+  EXPECT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}).is_already_exists());
+  ASSERT_TRUE(put(store->objects(), "b", "k", "x"));
+  EXPECT_TRUE(store->buckets().delete_bucket("b").is_not_empty());
+  auto deleted = store->objects().delete_latest("b", "k", Versioning::Unversioned, "", 0, {});
   ASSERT_TRUE(deleted && deleted.value().found);
-  EXPECT_TRUE(store->delete_bucket("b"));
-  EXPECT_TRUE(store->delete_bucket("b").is_not_found());
+  EXPECT_TRUE(store->buckets().delete_bucket("b"));
+  EXPECT_TRUE(store->buckets().delete_bucket("b").is_not_found());
 }
 
 TEST(SqliteStore, OverwriteReplacesBytesAndRemovesOldBlob) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(put(*store, "b", "k", "first"));
-  ASSERT_TRUE(put(*store, "b", "k", "second"));
-  EXPECT_EQ(read_all(*store, "b", "k"), "second");
+  ASSERT_TRUE(put(store->objects(), "b", "k", "first"));
+  ASSERT_TRUE(put(store->objects(), "b", "k", "second"));
+  EXPECT_EQ(read_all(store->objects(), "b", "k"), "second");
   EXPECT_EQ(blob_files(dir.path()), 1u);
 }
 
 TEST(SqliteStore, ReaderKeepsBytesOfReplacedObject) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(put(*store, "b", "k", "old"));
-  auto opened = store->open_object("b", "k");
-  ASSERT_TRUE(put(*store, "b", "k", "new!"));
+  ASSERT_TRUE(put(store->objects(), "b", "k", "old"));
+  auto opened = store->objects().open_object("b", "k");
+  ASSERT_TRUE(put(store->objects(), "b", "k", "new!"));
   char buf[3];
   ASSERT_EQ(::pread(opened->second->fd(), buf, 3, 0), 3);
   EXPECT_EQ(std::string(buf, 3), "old");
@@ -86,27 +86,28 @@ TEST(SqliteStore, ReaderKeepsBytesOfReplacedObject) {
 TEST(SqliteStore, FailedConditionKeepsOldObjectAndNoOrphan) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(put(*store, "b", "k", "keep"));
+  ASSERT_TRUE(put(store->objects(), "b", "k", "keep"));
   auto refuse = [](const std::optional<ObjectRecord>& current) {
     return current ? Status::conflict("If-None-Match") : Status::ok();
   };
-  EXPECT_EQ(put(*store, "b", "k", "lose", refuse).code(), Status::Code::Conflict);
-  EXPECT_EQ(read_all(*store, "b", "k"), "keep");
+  EXPECT_EQ(put(store->objects(), "b", "k", "lose", refuse).code(), Status::Code::Conflict);
+  EXPECT_EQ(read_all(store->objects(), "b", "k"), "keep");
   EXPECT_EQ(blob_files(dir.path()), 1u);
 }
 
 TEST(SqliteStore, ListingIsByteOrderedAndPrefixIsExact) {
   TempDir dir;
   auto store = open_store(dir.path());
-  for (std::string k : {"a%", "a_b", "ab", "a/1", "\xC3\xA9", "z", "a"}) ASSERT_TRUE(put(*store, "b", k, "x"));
+  for (std::string k : {"a%", "a_b", "ab", "a/1", "\xC3\xA9", "z", "a"})
+    ASSERT_TRUE(put(store->objects(), "b", k, "x"));
   std::vector<std::string> keys;
-  for (auto& r : store->list_objects("b", "", {}, 100)) keys.push_back(r.key);
+  for (auto& r : store->objects().list_objects("b", "", {}, 100)) keys.push_back(r.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "a%", "a/1", "a_b", "ab", "z", "\xC3\xA9"}));
   keys.clear();
-  for (auto& r : store->list_objects("b", "a%", {}, 100)) keys.push_back(r.key);
+  for (auto& r : store->objects().list_objects("b", "a%", {}, 100)) keys.push_back(r.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"a%"}));
   keys.clear();
-  for (auto& r : store->list_objects("b", "a", {"a%"}, 2)) keys.push_back(r.key);
+  for (auto& r : store->objects().list_objects("b", "a", {"a%"}, 2)) keys.push_back(r.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a_b"}));
 }
 
@@ -114,7 +115,7 @@ TEST(SqliteStore, SurvivesReopenAndSweepsOrphans) {
   TempDir dir;
   {
     auto store = open_store(dir.path());
-    ASSERT_TRUE(put(*store, "b", "k", "durable"));
+    ASSERT_TRUE(put(store->objects(), "b", "k", "durable"));
   }
   // A blob that reached blobs/ but whose row never committed (a crash in between).
   fs::create_directories(dir.path() + "/blobs/ff");
@@ -122,7 +123,7 @@ TEST(SqliteStore, SurvivesReopenAndSweepsOrphans) {
   // A temp file of a write that never finished.
   { std::ofstream(dir.path() + "/tmp/0123") << "partial"; }
   auto store = open_store(dir.path());
-  EXPECT_EQ(read_all(*store, "b", "k"), "durable");
+  EXPECT_EQ(read_all(store->objects(), "b", "k"), "durable");
   EXPECT_EQ(blob_files(dir.path()), 1u);
   EXPECT_TRUE(fs::is_empty(dir.path() + "/tmp"));
 }
@@ -130,27 +131,27 @@ TEST(SqliteStore, SurvivesReopenAndSweepsOrphans) {
 TEST(SqliteStore, MultipartCompleteIsOneTransaction) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(store->create_upload({"u1", "b", "k", 1, "STANDARD", "{}"}));
+  ASSERT_TRUE(store->objects().create_upload({"u1", "b", "k", 1, "STANDARD", "{}"}));
   for (int n : {1, 2}) {
-    auto w = store->create_blob();
+    auto w = store->objects().create_blob();
     std::unique_ptr<BlobWriter> blob = std::move(w.value());
     ASSERT_TRUE(blob->write(std::string(3, static_cast<char>('0' + n))));
     PartRecord p{"u1", n, blob->id(), 3, "m", 1, "{}"};
-    ASSERT_TRUE(store->put_part(p, std::move(blob)));
+    ASSERT_TRUE(store->objects().put_part(p, std::move(blob)));
   }
-  auto parts = store->list_parts("u1");
+  auto parts = store->objects().list_parts("u1");
   ASSERT_EQ(parts.size(), 2u);
-  auto w = store->create_blob();
+  auto w = store->objects().create_blob();
   std::unique_ptr<BlobWriter> blob = std::move(w.value());
   for (auto& p : parts) {
-    auto f = store->open_blob(p.blob_id);
+    auto f = store->objects().open_blob(p.blob_id);
     ASSERT_TRUE(blob->append_from(f.value()->fd(), 0, p.size));
   }
   ObjectRecord r{"b", "k", blob->id(), 6, "x-2", 1, "STANDARD", "{}"};
-  ASSERT_TRUE(store->complete_upload("u1", r, std::move(blob)));
-  EXPECT_EQ(read_all(*store, "b", "k"), "111222");
-  EXPECT_FALSE(store->find_upload("u1"));
-  EXPECT_TRUE(store->list_parts("u1").empty());
+  ASSERT_TRUE(store->objects().complete_upload("u1", r, std::move(blob)));
+  EXPECT_EQ(read_all(store->objects(), "b", "k"), "111222");
+  EXPECT_FALSE(store->objects().find_upload("u1"));
+  EXPECT_TRUE(store->objects().list_parts("u1").empty());
   EXPECT_EQ(blob_files(dir.path()), 1u);
 }
 
@@ -158,12 +159,12 @@ TEST(SqliteStore, MemoryModeLeavesNothingBehind) {
   std::string root;
   {
     auto store = open_store(":memory:");
-    ASSERT_TRUE(put(*store, "b", "k", "x"));
-    EXPECT_EQ(read_all(*store, "b", "k"), "x");
+    ASSERT_TRUE(put(store->objects(), "b", "k", "x"));
+    EXPECT_EQ(read_all(store->objects(), "b", "k"), "x");
   }
   // Nothing to assert on the path directly (it is private); a second store starts empty.
   auto store = open_store(":memory:");
-  EXPECT_FALSE(store->find_object("b", "k"));
+  EXPECT_FALSE(store->objects().find_object("b", "k"));
 }
 
 // Every change asks for its events inside the write's transaction.
@@ -185,12 +186,12 @@ TEST(SqliteStoreOutbox, EventsCommitWithTheWriteAndSurviveReopen) {
   std::vector<ObjectChange> seen;
   {
     auto store = open_store(dir.path());
-    ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
+    ASSERT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}));
     int wakes = 0;
-    store->on_enqueue([&] { ++wakes; });
-    ASSERT_TRUE(put(*store, "b", "k1", "one", {}, one_event_per_change(&seen)));
-    ASSERT_TRUE(put(*store, "b", "k1", "two", {}, one_event_per_change(&seen)));
-    auto deleted = store->delete_latest("b", "k1", Versioning::Unversioned, "", 5,
+    store->outbox().on_enqueue([&] { ++wakes; });
+    ASSERT_TRUE(put(store->objects(), "b", "k1", "one", {}, one_event_per_change(&seen)));
+    ASSERT_TRUE(put(store->objects(), "b", "k1", "two", {}, one_event_per_change(&seen)));
+    auto deleted = store->objects().delete_latest("b", "k1", Versioning::Unversioned, "", 5,
                                         one_event_per_change(&seen));
     ASSERT_TRUE(deleted.ok());
     EXPECT_EQ(wakes, 3);
@@ -203,57 +204,58 @@ TEST(SqliteStoreOutbox, EventsCommitWithTheWriteAndSurviveReopen) {
     EXPECT_LT(seen[1].sequencer, seen[2].sequencer);
   }
   auto store = open_store(dir.path());
-  EXPECT_EQ(store->pending_event_count(), 3u);
-  EXPECT_TRUE(store->due_events(9, 10, {}).empty());  // not due yet
-  auto due = store->due_events(10, 10, {});
+  EXPECT_EQ(store->outbox().pending_event_count(), 3u);
+  EXPECT_TRUE(store->outbox().due_events(9, 10, {}).empty());  // not due yet
+  auto due = store->outbox().due_events(10, 10, {});
   ASSERT_EQ(due.size(), 3u);
   EXPECT_EQ(due[0].payload, "k1");
-  EXPECT_EQ(store->due_events(10, 10, {due[0].id}).size(), 2u);  // in-flight ids are skipped
+  EXPECT_EQ(store->outbox().due_events(10, 10, {due[0].id}).size(), 2u);  // in-flight ids are skipped
 }
 
 TEST(SqliteStoreOutbox, FailedConditionLeavesNoEvent) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
+  ASSERT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}));
   std::vector<ObjectChange> seen;
-  Status s = put(*store, "b", "k", "x",
+  Status s = put(store->objects(), "b", "k", "x",
                  [](const std::optional<ObjectRecord>&) { return Status::conflict("no"); },
                  one_event_per_change(&seen));
   EXPECT_FALSE(s);
-  EXPECT_EQ(store->pending_event_count(), 0u);
+  EXPECT_EQ(store->outbox().pending_event_count(), 0u);
 }
 
 TEST(SqliteStoreOutbox, AThrowingEventBuilderAbortsOnlyItsOwnWrite) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(store->create_bucket({"b", "us-east-1", 1, "me"}));
-  Status s = put(*store, "b", "k", "x", {}, [](const ObjectChange&) -> std::vector<OutboxEntry> {
+  ASSERT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}));
+  Status s = put(store->objects(), "b", "k", "x", {}, [](const ObjectChange&) -> std::vector<OutboxEntry> {
     throw std::runtime_error("cannot build the event");
   });
   EXPECT_FALSE(s);
-  EXPECT_EQ(read_all(*store, "b", "k"), "<missing>");
+  EXPECT_EQ(read_all(store->objects(), "b", "k"), "<missing>");
   // The transaction was rolled back, so the next writes commit normally.
-  ASSERT_TRUE(put(*store, "b", "k", "y"));
-  EXPECT_EQ(read_all(*store, "b", "k"), "y");
-  ASSERT_TRUE(store->enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
-  EXPECT_EQ(store->pending_event_count(), 1u);
+  ASSERT_TRUE(put(store->objects(), "b", "k", "y"));
+  EXPECT_EQ(read_all(store->objects(), "b", "k"), "y");
+  ASSERT_TRUE(store->outbox().enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
+  EXPECT_EQ(store->outbox().pending_event_count(), 1u);
 }
 
 TEST(SqliteStoreOutbox, RescheduleAndFinishWithFollowUps) {
   TempDir dir;
   auto store = open_store(dir.path());
-  ASSERT_TRUE(store->enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
-  auto due = store->due_events(1, 10, {});
+  ASSERT_TRUE(store->outbox().enqueue({OutboxEntry{0, "fn", "{}", "{}", 1, 1, 0}}));
+  auto due = store->outbox().due_events(1, 10, {});
   ASSERT_EQ(due.size(), 1u);
   OutboxEntry e = due[0];
   e.attempts = 1;
   e.due_ms = 100;
-  ASSERT_TRUE(store->reschedule_event(e));
-  EXPECT_TRUE(store->due_events(99, 10, {}).empty());
-  EXPECT_EQ(store->next_due_ms(50), std::optional<std::int64_t>(100));
-  ASSERT_EQ(store->due_events(100, 10, {}).at(0).attempts, 1);
-  ASSERT_TRUE(store->finish_event(e.id, {OutboxEntry{0, "dest", "{\"r\":1}", "{}", 100, 100, 0}}));
-  auto left = store->due_events(100, 10, {});
+  ASSERT_TRUE(store->outbox().reschedule_event(e));
+  EXPECT_TRUE(store->outbox().due_events(99, 10, {}).empty());
+  EXPECT_EQ(store->outbox().next_due_ms(50), std::optional<std::int64_t>(100));
+  ASSERT_EQ(store->outbox().due_events(100, 10, {}).at(0).attempts, 1);
+  ASSERT_TRUE(
+      store->outbox().finish_event(e.id, {OutboxEntry{0, "dest", "{\"r\":1}", "{}", 100, 100, 0}}));
+  auto left = store->outbox().due_events(100, 10, {});
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].function, "dest");
 }
