@@ -83,14 +83,14 @@ struct Emulator::Impl {
       return "cannot open data directory " + options_.data_dir + ": " + store.error().message();
     store_ = std::move(store.value());
 
-    notifier_ = std::make_unique<S3Notifier>(store_->buckets(), *clock_, options_.region, kAccountId);
+    notifier_ = std::make_unique<S3Notifier>(*clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
       std::string name = registry_.resolve(arn);
       if (name.empty()) return std::nullopt;
       return name;
     };
     s3_ = std::make_unique<S3Service>(
-        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup},
+        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr},
         credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },

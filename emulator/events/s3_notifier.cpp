@@ -13,35 +13,19 @@
 
 namespace bf {
 
-S3Notifier::S3Notifier(BucketStore& buckets, const Clock& clock, std::string region,
-                       std::string account_id)
-    : buckets_(buckets), clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
+S3Notifier::S3Notifier(const Clock& clock, std::string region, std::string account_id)
+    : clock_(clock), region_(std::move(region)), account_id_(std::move(account_id)) {}
 
-std::shared_ptr<const NotificationConfig> S3Notifier::config(const std::string& bucket) {
-  auto doc = buckets_.get_bucket_config(bucket, kNotificationConfigName);
-  if (!doc) return nullptr;  // the common case takes no lock
-  std::lock_guard lock(mu_);
-  auto& cached = cache_[bucket];
-  if (!cached.config || cached.document != *doc) {
-    auto parsed = parse_notification_xml(*doc, nullptr);
-    cached.document = *doc;
-    cached.config = std::holds_alternative<NotificationConfig>(parsed)
-                        ? std::make_shared<const NotificationConfig>(std::get<NotificationConfig>(parsed))
-                        : std::make_shared<const NotificationConfig>();
-  }
-  return cached.config;
-}
-
-ChangeEvents S3Notifier::events_for(const EventOrigin& origin, const std::string& bucket,
+ChangeEvents S3Notifier::events_for(const EventOrigin& origin, const BucketView& bucket,
                                     const std::string& event_name) {
-  auto cfg = config(bucket);
+  auto cfg = bucket.notifications;
   if (!cfg || cfg->functions.empty()) return {};
-  return [this, origin, bucket, event_name, cfg](const ObjectChange& change) {
-    return entries_for(origin, bucket, event_name, *cfg, change);
+  return [this, origin, owner = bucket.state, event_name, cfg](const ObjectChange& change) {
+    return entries_for(origin, owner->record, event_name, *cfg, change);
   };
 }
 
-std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, const std::string& bucket,
+std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, const BucketRecord& bucket,
                                                  const std::string& event_name,
                                                  const NotificationConfig& config,
                                                  const ObjectChange& change) {
@@ -60,9 +44,9 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   r.source_ip = origin.source_ip;
   r.request_id = origin.request_id;
   r.host_id = origin.request_id;
-  r.bucket_name = bucket;
-  if (auto b = buckets_.find_bucket(bucket)) r.bucket_owner = canonical_user_id(b->owner);
-  r.bucket_arn = "arn:aws:s3:::" + bucket;
+  r.bucket_name = bucket.name;
+  r.bucket_owner = canonical_user_id(bucket.owner);
+  r.bucket_arn = "arn:aws:s3:::" + bucket.name;
   r.key = change.object.key;
   const bool created_or_tagged = name.starts_with("ObjectCreated:") || name.starts_with("ObjectTagging:");
   if (created_or_tagged) {

@@ -64,8 +64,8 @@ S3Result create_bucket(S3Context& ctx, S3Request& req, Body* body) {
 }
 
 S3Result head_bucket(S3Context& ctx, S3Request& req, Body*) {
-  auto bucket = ctx.buckets.find_bucket(req.bucket());
-  if (!bucket) return no_such_bucket(req.bucket());
+  if (auto err = require_bucket(ctx, req)) return *err;
+  const BucketRecord* bucket = &req.view->record();
   HttpResponse res = make_response(req);
   res.set_header("x-amz-bucket-region", bucket->region);
   res.set_header("x-amz-access-point-alias", "false");
@@ -82,8 +82,8 @@ S3Result delete_bucket(S3Context& ctx, S3Request& req, Body*) {
 }
 
 S3Result get_bucket_location(S3Context& ctx, S3Request& req, Body*) {
-  auto bucket = ctx.buckets.find_bucket(req.bucket());
-  if (!bucket) return no_such_bucket(req.bucket());
+  if (auto err = require_bucket(ctx, req)) return *err;
+  const BucketRecord* bucket = &req.view->record();
   std::string body = "<LocationConstraint xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   // us-east-1 is reported as an empty constraint, as AWS does.
   if (bucket->region != "us-east-1") body += xml::escape(bucket->region);

@@ -6,6 +6,7 @@
 
 #include "emulator/auth/credentials.h"
 #include "emulator/http/message.h"
+#include "emulator/s3/bucket_view.h"
 #include "emulator/store/object_store.h"
 
 namespace bf {
@@ -29,7 +30,7 @@ class ChangeObserver {
 
   // The callback a store write runs inside its transaction for a change to `bucket` named
   // `event_name` ("ObjectCreated:Put", or kRemovedEvent). Empty when nothing listens.
-  virtual ChangeEvents events_for(const EventOrigin& origin, const std::string& bucket,
+  virtual ChangeEvents events_for(const EventOrigin& origin, const BucketView& bucket,
                                   const std::string& event_name) = 0;
 };
 

@@ -13,7 +13,6 @@ namespace bf {
 
 namespace {
 
-constexpr const char* kConfigName = "cors";
 constexpr std::size_t kMaxRules = 100;
 
 
@@ -52,11 +51,7 @@ nlohmann::json to_json(const CorsConfig& c) {
   return rules;
 }
 
-std::optional<CorsConfig> load(BucketStore& buckets, const std::string& bucket) {
-  auto doc = buckets.get_bucket_config(bucket, kConfigName);
-  if (!doc) return std::nullopt;
-  auto j = nlohmann::json::parse(*doc, nullptr, false);
-  if (!j.is_array()) return std::nullopt;
+CorsConfig from_json(const nlohmann::json& j) {
   CorsConfig c;
   for (const auto& r : j) {
     CorsRule rule;
@@ -103,7 +98,7 @@ S3Result put_cors(S3Context& ctx, S3Request& req, Body* body) {
   if (auto err = require_integrity_header(req)) return *err;
   auto parsed = parse_cors_xml(body->text);
   if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
-  Status s = ctx.buckets.put_bucket_config(req.bucket(), kConfigName,
+  Status s = ctx.buckets.put_bucket_config(req.bucket(), kCorsConfigName,
                                            to_text(to_json(std::get<CorsConfig>(parsed))));
   if (!s) return internal_error(s);
   return make_response(req);
@@ -111,14 +106,14 @@ S3Result put_cors(S3Context& ctx, S3Request& req, Body* body) {
 
 S3Result get_cors(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto config = load(ctx.buckets, req.bucket());
+  const CorsConfig* config = req.view->cors.get();
   if (!config) return s3_error("NoSuchCORSConfiguration").with("BucketName", req.bucket());
   return xml_response(req, cors_to_xml(*config));
 }
 
 S3Result delete_cors(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  if (Status s = ctx.buckets.delete_bucket_config(req.bucket(), kConfigName); !s) return internal_error(s);
+  if (Status s = ctx.buckets.delete_bucket_config(req.bucket(), kCorsConfigName); !s) return internal_error(s);
   return make_response(req, 204);
 }
 
@@ -192,7 +187,13 @@ const CorsRule* match_cors_rule(const CorsConfig& config, const std::string& ori
   return nullptr;
 }
 
-HttpResponse cors_preflight(BucketStore& buckets, const HttpRequest& request, const Endpoint& endpoint) {
+std::shared_ptr<const CorsConfig> cors_from_document(const std::string& document) {
+  auto j = nlohmann::json::parse(document, nullptr, false);
+  if (!j.is_array()) return nullptr;
+  return std::make_shared<const CorsConfig>(from_json(j));
+}
+
+HttpResponse cors_preflight(const BucketView* bucket, const HttpRequest& request, const Endpoint& endpoint) {
   const std::string* origin = request.header("Origin");
   const std::string* method = request.header("Access-Control-Request-Method");
   auto bad_request = [&](const std::string& message) {
@@ -200,9 +201,9 @@ HttpResponse cors_preflight(BucketStore& buckets, const HttpRequest& request, co
   };
   if (!origin) return bad_request("Insufficient information. Origin request header needed.");
   if (!method) return bad_request("Invalid Access-Control-Request-Method: null");
-  if (!buckets.find_bucket(endpoint.bucket))
+  if (!bucket)
     return error_response(s3_error("NoSuchBucket").with("BucketName", endpoint.bucket), request.request_id);
-  auto config = load(buckets, endpoint.bucket);
+  const CorsConfig* config = bucket->cors.get();
   if (!config) return forbidden(request, "CORSResponse: CORS is not enabled for this bucket.");
   std::vector<std::string> requested;
   if (const std::string* h = request.header("Access-Control-Request-Headers")) requested = split_header_list(*h);
@@ -220,12 +221,10 @@ HttpResponse cors_preflight(BucketStore& buckets, const HttpRequest& request, co
   return res;
 }
 
-void apply_cors(BucketStore& buckets, const HttpRequest& request, const std::string& bucket,
-                HttpResponse& response) {
+void apply_cors(const BucketView* bucket, const HttpRequest& request, HttpResponse& response) {
   const std::string* origin = request.header("Origin");
-  if (!origin || bucket.empty()) return;
-  auto config = load(buckets, bucket);
-  if (!config) return;
+  if (!origin || !bucket || !bucket->cors) return;
+  const CorsConfig* config = bucket->cors.get();
   if (const CorsRule* rule = match_cors_rule(*config, *origin, request.method, {}))
     add_headers(*rule, *origin, response);
 }

@@ -1,6 +1,7 @@
 // Bucket CORS: Put/Get/DeleteBucketCors, preflight OPTIONS answered from the bucket's rules,
 // and Access-Control-* headers on actual responses only when a rule matches.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ struct CorsConfig {
   std::vector<CorsRule> rules;
 };
 
+// The bucket config document the CORS rules are kept in (as JSON), and its reader: null for a
+// document that does not parse.
+inline constexpr const char* kCorsConfigName = "cors";
+std::shared_ptr<const CorsConfig> cors_from_document(const std::string& document);
+
 std::variant<CorsConfig, S3Error> parse_cors_xml(const std::string& text);
 std::string cors_to_xml(const CorsConfig& config);
 
@@ -34,12 +40,11 @@ const CorsRule* match_cors_rule(const CorsConfig& config, const std::string& ori
                                 const std::vector<std::string>& request_headers);
 
 // OPTIONS on a bucket or object: needs no signature, as on AWS.
-HttpResponse cors_preflight(BucketStore& buckets, const HttpRequest& request, const Endpoint& endpoint);
+HttpResponse cors_preflight(const BucketView* bucket, const HttpRequest& request, const Endpoint& endpoint);
 
 // Adds Access-Control-* headers to a response when the request has an Origin and a rule of
 // the bucket matches it.
-void apply_cors(BucketStore& buckets, const HttpRequest& request, const std::string& bucket,
-                HttpResponse& response);
+void apply_cors(const BucketView* bucket, const HttpRequest& request, HttpResponse& response);
 
 void register_cors_operations(OperationTable& table);
 

@@ -37,7 +37,7 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
   }
   if (targets.empty() || targets.size() > kMaxKeys) return s3_error("MalformedXML");
 
-  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
+  const Versioning versioning = req.view->versioning;
   std::string out = "<DeleteResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   for (const auto& target : targets) {
     // Named references, not a structured binding: clang before 16 cannot capture those.

@@ -169,7 +169,7 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = find_upload(ctx, req, upload)) return *err;
   std::string src_bucket, src_key;
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
-  if (!ctx.buckets.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
+  if (!ctx.views->find(src_bucket)) return no_such_bucket(src_bucket);
   auto opened = ctx.objects.open_object(src_bucket, src_key);
   if (!opened) return no_such_key(src_key);
   auto& [source, file] = *opened;
@@ -343,7 +343,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   record.meta = object_meta.to_json();
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
-  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
+  const Versioning versioning = req.view->versioning;
   record.version_id = version_id_for(versioning);
   Status s = ctx.objects.complete_upload(upload.upload_id, record, std::move(blob),
                                          std::get<WriteCondition>(condition), versioning,

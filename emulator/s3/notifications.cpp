@@ -23,7 +23,7 @@ S3Result put_notification(S3Context& ctx, S3Request& req, Body* body) {
 
 S3Result get_notification(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto doc = ctx.buckets.get_bucket_config(req.bucket(), kNotificationConfigName);
+  const std::string* doc = req.view->state->config(kNotificationConfigName);
   return xml_response(req, doc ? *doc : notification_to_xml({}));
 }
 
@@ -35,8 +35,8 @@ void register_notification_operations(OperationTable& table) {
 }
 
 ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name) {
-  if (!ctx.observer) return {};
-  return ctx.observer->events_for(event_origin(req.http, req.auth.principal), req.bucket(), event_name);
+  if (!ctx.observer || !req.view) return {};
+  return ctx.observer->events_for(event_origin(req.http, req.auth.principal), *req.view, event_name);
 }
 
 }  // namespace bf

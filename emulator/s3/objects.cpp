@@ -11,20 +11,21 @@ namespace bf {
 
 namespace {
 
-std::optional<S3Error> precheck_put(S3Context& ctx, const S3Request& req) {
+std::optional<S3Error> precheck_put(S3Context& ctx, S3Request& req) {
   if (auto err = require_bucket(ctx, req)) return err;
   if (!req.http.content_length && !req.http.has_body) return s3_error("MissingContentLength");
-  std::string storage_class;
-  Pairs tags;
-  if (auto err = read_write_headers(req, storage_class, tags)) return err;
-  // Refuse a doomed conditional write before its body is read; the store checks again at
-  // commit, where it counts.
+  WriteHeaders headers;
+  if (auto err = read_write_headers(req, headers.storage_class, headers.tags)) return err;
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
-  if (auto& check = std::get<WriteCondition>(condition)) {
-    if (Status s = check(ctx.objects.find_object(req.bucket(), req.key())); !s)
+  headers.condition = std::move(std::get<WriteCondition>(condition));
+  // Refuse a doomed conditional write before its body is read; the store checks again at
+  // commit, where it counts.
+  if (headers.condition) {
+    if (Status s = headers.condition(ctx.objects.find_object(req.bucket(), req.key())); !s)
       return write_condition_error(s, req.key());
   }
+  req.write = std::move(headers);
   return std::nullopt;
 }
 
@@ -39,9 +40,11 @@ void set_client_checksum(const Body& body, ObjectMeta& meta) {
 }
 
 S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
+  const WriteHeaders& headers = *req.write;  // read by precheck_put
   ObjectRecord record;
+  record.storage_class = headers.storage_class;
   ObjectMeta meta;
-  if (auto err = read_write_headers(req, record.storage_class, meta.tags)) return *err;
+  meta.tags = headers.tags;
   read_meta_headers(req.http.headers, meta);
   meta.owner = req.owner();
   set_client_checksum(*body, meta);
@@ -53,12 +56,10 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   record.etag = to_hex(body->md5);
   record.last_modified_ms = ctx.clock.now_ms();
   record.meta = meta.to_json();
-  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
+  const Versioning versioning = req.view->versioning;
   record.version_id = version_id_for(versioning);
-  auto condition = write_condition(req);
-  if (auto* err = std::get_if<S3Error>(&condition)) return *err;
-  Status s = ctx.objects.put_object(record, std::move(body->blob), std::get<WriteCondition>(condition),
-                                    versioning, change_events(ctx, req, "ObjectCreated:Put"));
+  Status s = ctx.objects.put_object(record, std::move(body->blob), headers.condition, versioning,
+                                    change_events(ctx, req, "ObjectCreated:Put"));
   if (s.is_precondition_failed()) return write_condition_error(s, req.key());
   if (s.is_not_found()) return no_such_bucket(req.bucket());  // deleted meanwhile
   if (!s) return internal_error(s);
@@ -101,7 +102,7 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
 
 S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
+  const Versioning versioning = req.view->versioning;
   std::optional<ObjectRecord> object;
   std::shared_ptr<OpenFile> file;
   const std::string* version = req.endpoint.query_param("versionId");
@@ -191,7 +192,7 @@ S3Result head_object(S3Context& ctx, S3Request& req, Body*) { return get_or_head
 
 S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
+  const Versioning versioning = req.view->versioning;
   HttpResponse res = make_response(req, 204);  // deleting a missing key succeeds, as on AWS
   if (const std::string* v = req.endpoint.query_param("versionId")) {
     auto outcome = ctx.objects.delete_version(req.bucket(), req.key(), *v,
@@ -217,7 +218,8 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key, &src_version))
     return *err;
   if (auto err = require_bucket(ctx, req)) return *err;
-  if (!ctx.buckets.find_bucket(src_bucket)) return no_such_bucket(src_bucket);
+  auto source_bucket = ctx.views->find(src_bucket);
+  if (!source_bucket) return no_such_bucket(src_bucket);
 
   ObjectRecord record;
   Pairs new_tags;
@@ -279,7 +281,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   }
   record.blob_id = blob->id();
   record.meta = meta.to_json();
-  const Versioning versioning = bucket_versioning(ctx.buckets, req.bucket());
+  const Versioning versioning = req.view->versioning;
   record.version_id = version_id_for(versioning);
   if (Status s = ctx.objects.put_object(record, std::move(blob), {}, versioning,
                                      change_events(ctx, req, "ObjectCreated:Copy"));
@@ -298,7 +300,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   body += "</CopyObjectResult>";
   HttpResponse res = xml_response(req, std::move(body));
   set_version_header(versioning, record.version_id, res);
-  if (bucket_versioning(ctx.buckets, src_bucket) != Versioning::Unversioned)
+  if (source_bucket->versioning != Versioning::Unversioned)
     res.set_header("x-amz-copy-source-version-id", source.version_id);
   return res;
 }

@@ -10,8 +10,10 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/status.h"
 #include "emulator/http/message.h"
+#include "emulator/s3/bucket_view.h"
 #include "emulator/s3/change_observer.h"
 #include "emulator/s3/notification_config.h"
+#include "emulator/s3/object_meta.h"
 #include "emulator/s3/router.h"
 #include "emulator/s3/s3_error.h"
 #include "emulator/store/bucket_store.h"
@@ -27,12 +29,23 @@ struct S3Context {
   std::string region;
   ChangeObserver* observer = nullptr;  // absent: writes fire no events
   FunctionLookup functions;        // validates notification destinations
+  std::shared_ptr<BucketViews> views;  // set by the S3 service
+};
+
+// A new object's headers as PutObject's precheck read them before the body, kept for the
+// handler so they are parsed once.
+struct WriteHeaders {
+  std::string storage_class;
+  Pairs tags;
+  WriteCondition condition;  // If-Match / If-None-Match, checked again inside the commit
 };
 
 struct S3Request {
   const HttpRequest& http;
   Endpoint endpoint;
   AuthResult auth;
+  std::shared_ptr<const BucketView> view;  // the addressed bucket as the request started; null if none
+  std::optional<WriteHeaders> write;       // set by a precheck that reads a write's headers
 
   const std::string* header(std::string_view name) const { return http.header(name); }
   const std::string& bucket() const { return endpoint.bucket; }
@@ -68,7 +81,7 @@ S3Error no_such_key(const std::string& key);
 // nothing listens.
 ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name);
 
-// Checks the bucket exists; NoSuchBucket otherwise.
+// Checks the addressed bucket exists; NoSuchBucket otherwise.
 std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req);
 
 }  // namespace bf

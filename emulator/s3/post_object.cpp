@@ -37,11 +37,12 @@ std::optional<std::string> disposition_param(const std::string& header, const st
 class PostObjectSink final : public BodySink {
  public:
   PostObjectSink(S3Context& ctx, const CredentialStore& credentials, const HttpRequest& request,
-                 std::string bucket, std::string boundary)
+                 std::shared_ptr<const BucketView> view, std::string boundary)
       : ctx_(ctx),
         credentials_(credentials),
         request_(request),
-        bucket_(std::move(bucket)),
+        view_(std::move(view)),
+        bucket_(view_->name()),
         delimiter_("\r\n--" + boundary),
         md5_(Digest::Kind::Md5) {
     // The body starts with the first boundary line; giving it the leading CRLF makes every
@@ -302,11 +303,11 @@ class PostObjectSink final : public BodySink {
     record.last_modified_ms = ctx_.clock.now_ms();
     record.storage_class = storage_class_;
     record.meta = meta.to_json();
-    const Versioning versioning = bucket_versioning(ctx_.buckets, bucket_);
+    const Versioning versioning = view_->versioning;
     record.version_id = version_id_for(versioning);
     ChangeEvents events;
     if (ctx_.observer)
-      events = ctx_.observer->events_for(event_origin(request_, signer_), bucket_,
+      events = ctx_.observer->events_for(event_origin(request_, signer_), *view_,
                                          "ObjectCreated:Post");
     if (Status s = ctx_.objects.put_object(record, std::move(blob_), {}, versioning, events); !s)
       return respond_error(internal_error(s));
@@ -358,6 +359,7 @@ class PostObjectSink final : public BodySink {
   S3Context& ctx_;
   const CredentialStore& credentials_;
   const HttpRequest& request_;
+  std::shared_ptr<const BucketView> view_;
   std::string bucket_;
   std::string delimiter_;
   std::string buffer_;
@@ -382,14 +384,15 @@ class PostObjectSink final : public BodySink {
 }  // namespace
 
 Dispatch begin_post_object(S3Context& context, const CredentialStore& credentials,
-                           const HttpRequest& request, const Endpoint& endpoint) {
+                           const HttpRequest& request, const Endpoint& endpoint,
+                           std::shared_ptr<const BucketView> bucket) {
   Dispatch d;
   auto refuse = [&](const S3Error& error) {
     d.response = error_response(error, request.request_id);
     d.response->operation = "PostObject";
     return std::move(d);
   };
-  if (!context.buckets.find_bucket(endpoint.bucket))
+  if (!bucket)
     return refuse(s3_error("NoSuchBucket").with("BucketName", endpoint.bucket));
   const std::string* type = request.header("Content-Type");
   std::string boundary;
@@ -405,7 +408,7 @@ Dispatch begin_post_object(S3Context& context, const CredentialStore& credential
   if (boundary.empty() || boundary.size() > 200)
     return refuse(s3_error("PreconditionFailed", "Bucket POST must be of the enclosure-type multipart/form-data")
                       .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data"));
-  d.sink = std::make_unique<PostObjectSink>(context, credentials, request, endpoint.bucket, boundary);
+  d.sink = std::make_unique<PostObjectSink>(context, credentials, request, std::move(bucket), boundary);
   return d;
 }
 

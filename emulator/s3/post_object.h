@@ -12,6 +12,7 @@ namespace bf {
 
 // Returns a response at once for a request that cannot be a form upload, else a sink.
 Dispatch begin_post_object(S3Context& context, const CredentialStore& credentials,
-                           const HttpRequest& request, const Endpoint& endpoint);
+                           const HttpRequest& request, const Endpoint& endpoint,
+                           std::shared_ptr<const BucketView> bucket);
 
 }  // namespace bf

@@ -34,8 +34,8 @@ S3Error no_such_bucket(const std::string& bucket) {
 
 S3Error no_such_key(const std::string& key) { return s3_error("NoSuchKey").with("Key", key); }
 
-std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req) {
-  if (!ctx.buckets.find_bucket(req.bucket())) return no_such_bucket(req.bucket());
+std::optional<S3Error> require_bucket(S3Context&, const S3Request& req) {
+  if (!req.view) return no_such_bucket(req.bucket());
   return std::nullopt;
 }
 
@@ -43,6 +43,7 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
     : context_(std::move(context)),
       credentials_(credentials),
       router_options_(default_router_options(context_.region)) {
+  context_.views = std::make_shared<BucketViews>(context_.buckets);
   register_bucket_operations(operations_);
   register_object_operations(operations_);
   register_listing_operations(operations_);
@@ -70,25 +71,24 @@ namespace {
 // Adds the bucket's CORS headers to whatever response the body pipeline produces.
 class CorsSink final : public BodySink {
  public:
-  CorsSink(std::unique_ptr<BodySink> inner, BucketStore& buckets, const HttpRequest& request,
-           std::string bucket)
-      : inner_(std::move(inner)), buckets_(buckets), request_(request), bucket_(std::move(bucket)) {}
+  CorsSink(std::unique_ptr<BodySink> inner, std::shared_ptr<const BucketView> bucket,
+           const HttpRequest& request)
+      : inner_(std::move(inner)), bucket_(std::move(bucket)), request_(request) {}
   std::optional<HttpResponse> write(std::string_view bytes) override {
     auto res = inner_->write(bytes);
-    if (res) apply_cors(buckets_, request_, bucket_, *res);
+    if (res) apply_cors(bucket_.get(), request_, *res);
     return res;
   }
   HttpResponse finish() override {
     HttpResponse res = inner_->finish();
-    apply_cors(buckets_, request_, bucket_, res);
+    apply_cors(bucket_.get(), request_, res);
     return res;
   }
 
  private:
   std::unique_ptr<BodySink> inner_;
-  BucketStore& buckets_;
+  std::shared_ptr<const BucketView> bucket_;
   const HttpRequest& request_;
-  std::string bucket_;
 };
 
 }  // namespace
@@ -103,17 +103,20 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   }
   Endpoint endpoint = std::move(std::get<Endpoint>(routed));
   const std::string operation = endpoint.operation;
+  // The addressed bucket, read once for the whole request (CORS, versioning, events).
+  std::shared_ptr<const BucketView> bucket =
+      endpoint.bucket.empty() ? nullptr : context_.views->find(endpoint.bucket);
   if (operation == "PreflightRequest") {
     Dispatch d;
-    d.response = cors_preflight(context_.buckets, request, endpoint);
+    d.response = cors_preflight(bucket.get(), request, endpoint);
     d.response->operation = operation;
     return d;
   }
   if (operation == "PostObject" && endpoint.key.empty()) {
     // A form upload carries its authorisation (the signed policy) in the body.
-    Dispatch d = begin_post_object(context_, credentials_, request, endpoint);
-    if (d.response) apply_cors(context_.buckets, request, endpoint.bucket, *d.response);
-    if (d.sink) d.sink = std::make_unique<CorsSink>(std::move(d.sink), context_.buckets, request, endpoint.bucket);
+    Dispatch d = begin_post_object(context_, credentials_, request, endpoint, bucket);
+    if (d.response) apply_cors(bucket.get(), request, *d.response);
+    if (d.sink) d.sink = std::make_unique<CorsSink>(std::move(d.sink), bucket, request);
     return d;
   }
   // Browsers can read a response, error or not, only with the bucket's CORS headers on it.
@@ -121,7 +124,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     Dispatch d;
     d.response = error_response(error, request.request_id);
     d.response->operation = std::move(op);
-    apply_cors(context_.buckets, request, endpoint.bucket, *d.response);
+    apply_cors(bucket.get(), request, *d.response);
     return d;
   };
 
@@ -141,7 +144,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   const OperationSpec& spec = spec_it->second;
   auto req = std::make_shared<S3Request>(
-      S3Request{request, std::move(endpoint), std::move(*auth)});
+      S3Request{request, std::move(endpoint), std::move(*auth), bucket, std::nullopt});
 
   if (spec.precheck)
     if (auto err = spec.precheck(context_, *req)) return answer(*err, operation);
@@ -152,7 +155,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     d.response = result ? std::move(result.value())
                         : error_response(result.error(), request.request_id);
     d.response->operation = operation;
-    apply_cors(context_.buckets, request, req->bucket(), *d.response);
+    apply_cors(bucket.get(), request, *d.response);
     return d;
   }
 
@@ -165,7 +168,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                                      [this, req, handle = spec.handle](Body& body) {
                                        return handle(context_, *req, &body);
                                      });
-  d.sink = std::make_unique<CorsSink>(std::move(pipeline), context_.buckets, request, req->bucket());
+  d.sink = std::make_unique<CorsSink>(std::move(pipeline), bucket, request);
   return d;
 }
 

@@ -19,7 +19,8 @@ struct OperationSpec {
   BodyKind body = BodyKind::None;
   // Checks that need no body (bucket exists, headers valid) so a doomed upload is refused
   // before its bytes are read.
-  std::function<std::optional<S3Error>(S3Context&, const S3Request&)> precheck;
+  // It may keep what it parsed in the request for the handler.
+  std::function<std::optional<S3Error>(S3Context&, S3Request&)> precheck;
   std::function<S3Result(S3Context&, S3Request&, Body*)> handle;
 };
 

@@ -10,8 +10,6 @@ namespace bf {
 
 namespace {
 
-constexpr const char* kConfigName = "versioning";
-
 S3Result put_versioning(S3Context& ctx, S3Request& req, Body* body) {
   if (auto err = require_bucket(ctx, req)) return *err;
   pugi::xml_document doc;
@@ -23,14 +21,14 @@ S3Result put_versioning(S3Context& ctx, S3Request& req, Body* body) {
   std::string mfa = root.child_value("MfaDelete");
   if (mfa == "Enabled")
     return s3_error("InvalidRequest", "MFA delete is not supported by bucketfire");
-  if (Status s = ctx.buckets.put_bucket_config(req.bucket(), kConfigName, status); !s)
+  if (Status s = ctx.buckets.put_bucket_config(req.bucket(), kVersioningConfigName, status); !s)
     return internal_error(s);
   return make_response(req);
 }
 
 S3Result get_versioning(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto status = ctx.buckets.get_bucket_config(req.bucket(), kConfigName);
+  const std::string* status = req.view->state->config(kVersioningConfigName);
   std::string out = "<VersioningConfiguration xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   // A bucket that was never versioned has no Status element at all.
   if (status) xml::element(out, "Status", *status);
@@ -40,8 +38,7 @@ S3Result get_versioning(S3Context& ctx, S3Request& req, Body*) {
 
 }  // namespace
 
-Versioning bucket_versioning(BucketStore& buckets, const std::string& bucket) {
-  auto status = buckets.get_bucket_config(bucket, kConfigName);
+Versioning versioning_from_status(const std::string* status) {
   if (!status) return Versioning::Unversioned;
   return *status == "Enabled" ? Versioning::Enabled : Versioning::Suspended;
 }

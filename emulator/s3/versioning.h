@@ -8,7 +8,10 @@
 
 namespace bf {
 
-Versioning bucket_versioning(BucketStore& buckets, const std::string& bucket);
+// The bucket config document the versioning status is kept in, and what a status means
+// (absent: never versioned).
+inline constexpr const char* kVersioningConfigName = "versioning";
+Versioning versioning_from_status(const std::string* status);
 // A fresh id for a version written while versioning is Enabled; "null" otherwise.
 std::string version_id_for(Versioning versioning);
 // Sets x-amz-version-id when the bucket has ever had versioning configured.

@@ -1,6 +1,8 @@
 // Buckets and their configurations on the shared SQLite connection, served from memory.
 #pragma once
+#include <functional>
 #include <map>
+#include <memory>
 #include <shared_mutex>
 #include <string>
 
@@ -20,6 +22,7 @@ class SqliteBuckets final : public BucketStore {
 
   Status create_bucket(const BucketRecord& b) override;
   std::optional<BucketRecord> find_bucket(const std::string& name) override;
+  std::shared_ptr<const BucketState> bucket_state(const std::string& name) override;
   std::vector<BucketRecord> list_buckets() override;
   Status delete_bucket(const std::string& name) override;
   Status put_bucket_config(const std::string& bucket, const std::string& name,
@@ -29,14 +32,13 @@ class SqliteBuckets final : public BucketStore {
   Status delete_bucket_config(const std::string& bucket, const std::string& name) override;
 
  private:
-  struct CachedBucket {
-    BucketRecord record;
-    std::map<std::string, std::string> configs;
-  };
+  // Replaces a cached bucket's state with a changed copy (states are never changed in place).
+  void change_configs(const std::string& bucket,
+                      const std::function<void(std::map<std::string, std::string, std::less<>>&)>& change);
 
   SqliteDb& db_;
   std::shared_mutex cache_mu_;
-  std::map<std::string, CachedBucket> buckets_;  // by name, as ListBuckets orders them
+  std::map<std::string, std::shared_ptr<const BucketState>> buckets_;  // by name, as ListBuckets orders them
 };
 
 }  // namespace bf

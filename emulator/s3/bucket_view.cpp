@@ -1,0 +1,43 @@
+#include "emulator/s3/bucket_view.h"
+
+#include "emulator/s3/cors.h"
+#include "emulator/s3/versioning.h"
+
+namespace bf {
+
+namespace {
+
+std::shared_ptr<const BucketView> make_view(std::shared_ptr<const BucketState> state) {
+  auto view = std::make_shared<BucketView>();
+  view->versioning = versioning_from_status(state->config(kVersioningConfigName));
+  if (const std::string* doc = state->config(kCorsConfigName)) view->cors = cors_from_document(*doc);
+  if (const std::string* doc = state->config(kNotificationConfigName)) {
+    // Stored only after validation, so it parses; a document that somehow does not
+    // configures nothing rather than failing the bucket's requests.
+    auto parsed = parse_notification_xml(*doc, nullptr);
+    view->notifications = std::holds_alternative<NotificationConfig>(parsed)
+                              ? std::make_shared<const NotificationConfig>(
+                                    std::move(std::get<NotificationConfig>(parsed)))
+                              : std::make_shared<const NotificationConfig>();
+  }
+  view->state = std::move(state);
+  return view;
+}
+
+}  // namespace
+
+std::shared_ptr<const BucketView> BucketViews::find(const std::string& name) {
+  auto state = buckets_.bucket_state(name);
+  std::lock_guard lock(mu_);
+  auto it = views_.find(name);
+  if (!state) {
+    if (it != views_.end()) views_.erase(it);
+    return nullptr;
+  }
+  if (it != views_.end() && it->second->state == state) return it->second;
+  auto view = make_view(std::move(state));
+  views_[name] = view;
+  return view;
+}
+
+}  // namespace bf
