@@ -105,7 +105,7 @@ std::optional<HttpResponse> ApiService::authorize(const Route& route, const Http
   }
   std::string jwt = *token;
   if (jwt.starts_with("Bearer ") || jwt.starts_with("bearer ")) jwt = jwt.substr(7);
-  JwtResult result = verify_jwt(jwt, a.jwt, clock_.now_ms() / 1000);
+  JwtResult result = verify_jwt(jwt, a.jwt, real_clock().now_ms() / 1000);
   if (!result.ok) {
     std::fprintf(stdout, "bucketfire: %s %s refused by authorizer %s: %s\n", request.method.c_str(),
                  ctx.raw_path.c_str(), route.authorizer.c_str(), result.error.c_str());
@@ -321,7 +321,7 @@ HttpResponse ApiService::function_url(const HttpRequest& request, const std::str
     // SigV4 with service "lambda", checked by the same verifier as every other request.
     const auto target = parse_target(request.target);
     if (!target) return gateway_error(403, "Forbidden");
-    AuthSettings settings{credentials_, clock_, region_, "lambda", sha256_hex(body)};
+    AuthSettings settings{credentials_, real_clock(), region_, "lambda", sha256_hex(body)};
     auto auth = authenticate(SignedRequest{request, *target}, settings);
     if (!auth) {
       HttpResponse denied = gateway_error(403, "Forbidden");

@@ -231,7 +231,7 @@ struct Emulator::Impl {
       const auto target = parse_target(request.target);
       if (!target) return "Couldn't parse the specified URI.";
       auto auth = authenticate(SignedRequest{request, *target},
-                               AuthSettings{credentials_, *clock_, options_.region, "s3", std::nullopt});
+                               AuthSettings{credentials_, real_clock(), options_.region, "s3", std::nullopt});
       if (!auth)
         return "this server listens beyond loopback: sign requests to /_bucketfire/ with its "
                "credentials (SigV4, service s3): " + auth.error().code + ": " + auth.error().message;

@@ -1,5 +1,8 @@
 // Time as a seam: the server reads wall time only through a Clock, so tests and demos can
-// move it (presign expiry, skew, lifecycle) without sleeping.
+// move the stored world's time (Last-Modified, ages, lifecycle, restores, retry delays)
+// without sleeping. What a client's own clock stamps (signature dates, presigned and POST
+// policy expiry, token expiry) is checked against real_clock(), so clients keep working
+// after the virtual clock has moved.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -34,5 +37,11 @@ class VirtualClock final : public Clock {
  private:
   std::atomic<std::int64_t> offset_ms_{0};
 };
+
+// The real time, whatever clock the server runs on.
+inline const Clock& real_clock() {
+  static const SystemClock clock;
+  return clock;
+}
 
 }  // namespace bf

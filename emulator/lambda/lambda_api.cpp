@@ -151,7 +151,7 @@ std::optional<HttpResponse> LambdaApi::authenticate_request(const HttpRequest& r
   if (!target)
     return lambda_error(400, "InvalidRequestContentException", "Couldn't parse the specified URI.",
                         request.request_id);
-  AuthSettings settings{credentials_, clock_, region_, "lambda", body_sha256};
+  AuthSettings settings{credentials_, real_clock(), region_, "lambda", body_sha256};
   auto auth = authenticate(SignedRequest{request, *target}, settings);
   if (auth) return std::nullopt;
   const AuthError* err = &auth.error();

@@ -130,7 +130,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
   // not even which operations are implemented.
-  AuthSettings settings{credentials_, context_.clock, context_.region, "s3", std::nullopt};
+  AuthSettings settings{credentials_, real_clock(), context_.region, "s3", std::nullopt};
   auto auth = authenticate(SignedRequest{request, endpoint, endpoint.virtual_hosted ? endpoint.bucket : "",
                                          !endpoint.key.empty()},
                            settings);
