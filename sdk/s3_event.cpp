@@ -75,7 +75,7 @@ Json S3EventRecord::to_json() const {
   if (!etag.empty()) object["eTag"] = etag;
   if (!version_id.empty()) object["versionId"] = version_id;
   object["sequencer"] = sequencer;
-  return Json{
+  Json record{
       {"eventVersion", event_version},
       {"eventSource", event_source},
       {"awsRegion", aws_region},
@@ -92,6 +92,12 @@ Json S3EventRecord::to_json() const {
           {"ownerIdentity", {{"principalId", bucket_owner}}},
           {"arn", bucket_arn}}},
         {"object", object}}}};
+  if (!restore_storage_class.empty())
+    record["glacierEventData"] = {
+        {"restoreEventData",
+         {{"lifecycleRestorationExpiryTime", restore_expiry_time},
+          {"lifecycleRestoreStorageClass", restore_storage_class}}}};
+  return record;
 }
 
 S3EventRecord S3EventRecord::from_json(const Json& r) {
@@ -122,6 +128,10 @@ S3EventRecord S3EventRecord::from_json(const Json& r) {
   out.etag = optional_text(object, "eTag");
   out.version_id = optional_text(object, "versionId");
   out.sequencer = optional_text(object, "sequencer");
+  const Json restore =
+      r.value("glacierEventData", Json::object()).value("restoreEventData", Json::object());
+  out.restore_expiry_time = optional_text(restore, "lifecycleRestorationExpiryTime");
+  out.restore_storage_class = optional_text(restore, "lifecycleRestoreStorageClass");
   return out;
 }
 

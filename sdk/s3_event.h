@@ -30,6 +30,10 @@ struct S3EventRecord {
   std::string etag;                   // unquoted; absent when empty
   std::string version_id;             // absent when empty (unversioned buckets)
   std::string sequencer;
+  // ObjectRestore:Completed: glacierEventData.restoreEventData, when the restored copy lapses
+  // ("2025-06-01T00:00:00.000Z") and the class it was restored from.
+  std::string restore_expiry_time;
+  std::string restore_storage_class;
 
   Json to_json() const;
   // Throws std::invalid_argument naming the missing or mistyped field.

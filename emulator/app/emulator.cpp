@@ -13,6 +13,8 @@
 #include "emulator/events/s3_notifier.h"
 #include "emulator/http/server.h"
 #include "emulator/internal/internal_api.h"
+#include "emulator/lifecycle/restore_jobs.h"
+#include "emulator/lifecycle/timekeeper.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/inprocess_transport.h"
 #include "emulator/lambda/invoker.h"
@@ -59,6 +61,7 @@ struct Emulator::Impl {
     server_.reset();
     // Invocations in flight call back into the dispatcher: stop taking new work, let the
     // workers finish, and only then take the dispatcher down.
+    if (timekeeper_) timekeeper_->stop();
     if (dispatcher_) dispatcher_->stop();
     if (external_) external_->kill_all();  // invocations in external processes end now
     invoker_.reset();
@@ -90,7 +93,7 @@ struct Emulator::Impl {
       return name;
     };
     s3_ = std::make_unique<S3Service>(
-        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr},
+        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr, nullptr},
         credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
@@ -120,9 +123,23 @@ struct Emulator::Impl {
         },
         DispatcherOptions{options_.time_scale});
     store_->outbox().on_enqueue([this] { dispatcher_->wake(); });
+    // Restores complete and lapse on the server's clock, by timers they set.
+    timekeeper_ = std::make_unique<Timekeeper>(store_->timers(), *clock_,
+                                               options_.virtual_clock ? &virtual_clock_ : nullptr);
+    timer_buckets_ = std::make_unique<BucketViews>(store_->buckets());
+    handle_restore_timers(*timekeeper_, store_->objects(), *timer_buckets_, notifier_.get());
+    store_->timers().on_add([this] { timekeeper_->wake(); });
     internal_ = std::make_unique<InternalApi>(
         log_, store_->outbox(), *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
-        [this] { dispatcher_->wake(); }, internal_gate());
+        [this](std::chrono::milliseconds by) {
+          // Events run at each stop on the way, so none ages out while the clock jumps.
+          Timekeeper::Companion events{
+              [this](std::int64_t after) { return store_->outbox().next_due_ms(after); },
+              [this] { dispatcher_->settle(std::chrono::seconds(30)); }};
+          timekeeper_->advance(by, events);
+          dispatcher_->wake();
+        },
+        internal_gate());
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
@@ -191,6 +208,7 @@ struct Emulator::Impl {
     std::thread api_thread;
     if (api_server_) api_thread = std::thread([this] { api_server_->run(); });
     dispatcher_->start();
+    timekeeper_->start();
     server_->run();
     if (api_server_) {
       api_server_->stop();
@@ -283,6 +301,8 @@ struct Emulator::Impl {
   std::unique_ptr<Invoker> invoker_;
   std::unique_ptr<LambdaApi> lambda_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<BucketViews> timer_buckets_;
+  std::unique_ptr<Timekeeper> timekeeper_;
   std::unique_ptr<InternalApi> internal_;
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<FrontService> front_;

@@ -29,6 +29,7 @@ class Status {
   bool is_not_found() const { return code_ == Code::NotFound; }
   bool is_already_exists() const { return code_ == Code::AlreadyExists; }
   bool is_not_empty() const { return code_ == Code::NotEmpty; }
+  bool is_conflict() const { return code_ == Code::Conflict; }
   bool is_precondition_failed() const { return code_ == Code::PreconditionFailed; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }

@@ -99,6 +99,24 @@ void Dispatcher::wake() {
   cv_.notify_all();
 }
 
+bool Dispatcher::settle(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  wake();
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (in_flight_.empty() && finished_.empty()) {
+      lock.unlock();
+      const bool nothing_due = outbox_.due_events(clock_.now_ms(), 1, {}).empty();
+      lock.lock();
+      if (nothing_due && in_flight_.empty() && finished_.empty()) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    // Woken by every finished or released entry; the short bound covers an entry fetched
+    // and finished between the checks above.
+    cv_.wait_for(lock, std::chrono::milliseconds(10));
+  }
+}
+
 void Dispatcher::release(std::int64_t id) {
   {
     std::lock_guard lock(mu_);

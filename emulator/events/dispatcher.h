@@ -3,6 +3,7 @@
 // stop, on-success/on-failure destinations). An entry leaves the outbox only when this is done
 // with it, so delivery is at least once across crashes and restarts.
 #pragma once
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -57,6 +58,10 @@ class Dispatcher {
   // again (or destroy the dispatcher) after they are done to remove what they finished.
   void stop();
   void wake();  // new entries, or the clock moved
+  // Delivers everything due by the clock's now and waits until nothing is due or in flight
+  // (or `timeout` passes: then false). The virtual clock calls it at each stop on its way,
+  // so events run at the time they were due, as they would have.
+  bool settle(std::chrono::milliseconds timeout);
 
  private:
   void loop();

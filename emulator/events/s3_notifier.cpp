@@ -7,6 +7,7 @@
 #include "emulator/lambda/arn.h"
 #include "emulator/lambda/invocation_context.h"
 #include "emulator/lambda/lineage.h"
+#include "emulator/s3/object_meta.h"
 #include "emulator/s3/owner.h"
 #include "sdk/s3_event.h"
 #include "sdk/uuid.h"
@@ -48,10 +49,17 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   r.bucket_owner = canonical_user_id(bucket.owner);
   r.bucket_arn = "arn:aws:s3:::" + bucket.name;
   r.key = change.object.key;
-  const bool created_or_tagged = name.starts_with("ObjectCreated:") || name.starts_with("ObjectTagging:");
-  if (created_or_tagged) {
+  const bool has_bytes = name.starts_with("ObjectCreated:") ||
+                         name.starts_with("ObjectTagging:") || name.starts_with("ObjectRestore:");
+  if (has_bytes) {
     r.size = change.object.size;
     r.etag = change.object.etag;
+  }
+  if (name == "ObjectRestore:Completed") {
+    const ObjectMeta meta = ObjectMeta::from_json(change.object.meta);
+    if (meta.restore && meta.restore->expires_ms)
+      r.restore_expiry_time = iso8601_ms(meta.restore->expires_ms);
+    r.restore_storage_class = change.object.storage_class;
   }
   if (change.object.version_id != "null" && !change.object.version_id.empty())
     r.version_id = change.object.version_id;

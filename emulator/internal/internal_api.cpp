@@ -44,9 +44,9 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
 }
 
 InternalApi::InternalApi(InvocationLog& log, Outbox& outbox, const Clock& clock,
-                         VirtualClock* virtual_clock, std::function<void()> clock_moved, Gate gate)
+                         VirtualClock* virtual_clock, AdvanceClock advance_clock, Gate gate)
     : log_(log), outbox_(outbox), clock_(clock), virtual_clock_(virtual_clock),
-      clock_moved_(std::move(clock_moved)), gate_(std::move(gate)) {}
+      advance_clock_(std::move(advance_clock)), gate_(std::move(gate)) {}
 
 Dispatch InternalApi::begin(const HttpRequest& request) {
   Dispatch d;
@@ -110,8 +110,10 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
         return error_reply(409, "the clock is real; start the server with --clock virtual to move it");
       auto by = parse_duration_ms(param("advance"));
       if (!by) return error_reply(400, "advance must look like 90s, 5m, 2h or 30d");
-      virtual_clock_->advance(std::chrono::milliseconds(*by));
-      if (clock_moved_) clock_moved_();
+      if (advance_clock_)
+        advance_clock_(std::chrono::milliseconds(*by));
+      else
+        virtual_clock_->advance(std::chrono::milliseconds(*by));
     }
     return json_reply(200, Json{{"now", iso8601_ms(clock_.now_ms())},
                                 {"virtual", virtual_clock_ != nullptr}});

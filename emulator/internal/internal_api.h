@@ -2,6 +2,7 @@
 // and the virtual clock. No signature is needed while the server binds loopback only; on any
 // other address every request must be signed with the server's credentials.
 #pragma once
+#include <chrono>
 #include <functional>
 
 #include "emulator/base/clock.h"
@@ -13,12 +14,13 @@ namespace bf {
 
 class InternalApi final : public Service {
  public:
-  // `virtual_clock` is null unless the server runs with --clock virtual; `clock_moved` wakes
-  // whatever waits on time (the event dispatcher).
+  // `virtual_clock` is null unless the server runs with --clock virtual; `advance_clock` moves
+  // it, running what falls due on the way and waking whatever waits on time.
   // `authorized` (when set) decides whether a request may be served: why not, or "".
   using Gate = std::function<std::string(const HttpRequest&)>;
+  using AdvanceClock = std::function<void(std::chrono::milliseconds by)>;
   InternalApi(InvocationLog& log, Outbox& outbox, const Clock& clock, VirtualClock* virtual_clock,
-              std::function<void()> clock_moved, Gate gate = {});
+              AdvanceClock advance_clock, Gate gate = {});
   Dispatch begin(const HttpRequest& request) override;
 
  private:
@@ -28,7 +30,7 @@ class InternalApi final : public Service {
   Outbox& outbox_;
   const Clock& clock_;
   VirtualClock* virtual_clock_;
-  std::function<void()> clock_moved_;
+  AdvanceClock advance_clock_;
   Gate gate_;
 };
 

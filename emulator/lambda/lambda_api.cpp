@@ -119,10 +119,10 @@ Json function_configuration_json(const FunctionConfig& fn, const std::string& re
 LambdaApi::LambdaApi(FunctionRegistry& functions, Invoker& invoker, Outbox& outbox,
                      BucketStore& buckets, ObjectStore& objects, const Clock& clock,
                      const CredentialStore& credentials, std::string region,
-                     ExternalRuntimes* external)
+                     ExternalRuntimes* external, const Clock* signing_clock)
     : functions_(functions), invoker_(invoker), outbox_(outbox), buckets_(buckets),
-      objects_(objects), clock_(clock), credentials_(credentials), region_(std::move(region)),
-      external_(external) {}
+      objects_(objects), clock_(clock), signing_clock_(signing_clock ? *signing_clock : real_clock()),
+      credentials_(credentials), region_(std::move(region)), external_(external) {}
 
 Dispatch LambdaApi::begin(const HttpRequest& request) {
   // Lambda signs the body's hash without sending it in a header: verification waits for the
@@ -151,7 +151,7 @@ std::optional<HttpResponse> LambdaApi::authenticate_request(const HttpRequest& r
   if (!target)
     return lambda_error(400, "InvalidRequestContentException", "Couldn't parse the specified URI.",
                         request.request_id);
-  AuthSettings settings{credentials_, real_clock(), region_, "lambda", body_sha256};
+  AuthSettings settings{credentials_, signing_clock_, region_, "lambda", body_sha256};
   auto auth = authenticate(SignedRequest{request, *target}, settings);
   if (auth) return std::nullopt;
   const AuthError* err = &auth.error();

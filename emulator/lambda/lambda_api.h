@@ -35,7 +35,8 @@ class LambdaApi final : public Service {
   // exist) and objects (code from S3Bucket/S3Key).
   LambdaApi(FunctionRegistry& functions, Invoker& invoker, Outbox& outbox, BucketStore& buckets,
             ObjectStore& objects, const Clock& clock, const CredentialStore& credentials,
-            std::string region, ExternalRuntimes* external = nullptr);
+            std::string region, ExternalRuntimes* external = nullptr,
+            const Clock* signing_clock = nullptr);  // what signatures are checked against; null: real time
   Dispatch begin(const HttpRequest& request) override;
   HttpResponse failed(const HttpRequest& request) override;  // 500 ServiceException
 
@@ -72,6 +73,7 @@ class LambdaApi final : public Service {
   BucketStore& buckets_;
   ObjectStore& objects_;
   const Clock& clock_;
+  const Clock& signing_clock_;
   const CredentialStore& credentials_;
   std::string region_;
   ExternalRuntimes* external_;

@@ -173,6 +173,8 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   auto opened = ctx.objects.open_object(src_bucket, src_key);
   if (!opened) return no_such_key(src_key);
   auto& [source, file] = *opened;
+  if (auto err = archived_error(source, ObjectMeta::from_json(source.meta), ctx.clock.now_ms()))
+    return *err;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
     return *err;
 

@@ -109,6 +109,21 @@ S3Error write_condition_error(const Status& status, const std::string& key) {
   return s3_error("PreconditionFailed").with("Condition", status.message());
 }
 
+std::optional<S3Error> archived_error(const ObjectRecord& object, const ObjectMeta& meta,
+                                      std::int64_t now_ms) {
+  if (!is_archived(object.storage_class, meta.access_tier)) return std::nullopt;
+  if (meta.restore && meta.restore->readable(now_ms)) return std::nullopt;
+  S3Error err = s3_error("InvalidObjectState").with("StorageClass", object.storage_class);
+  if (!meta.access_tier.empty()) err.details.emplace_back("AccessTier", meta.access_tier);
+  return err;
+}
+
+void write_restore_header(const ObjectMeta& meta, std::int64_t now_ms, HttpResponse& res) {
+  if (!meta.restore) return;
+  if (meta.restore->expires_ms && now_ms >= meta.restore->expires_ms) return;  // lapsed
+  res.set_header("x-amz-restore", restore_header(*meta.restore, now_ms));
+}
+
 Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,
                      BlobWriter& writer, std::string& md5_raw) {
   Digest md5(Digest::Kind::Md5);

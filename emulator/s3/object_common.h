@@ -38,6 +38,13 @@ std::variant<WriteCondition, S3Error> write_condition(const S3Request& req);
 // The S3 error for a write refused by that condition.
 S3Error write_condition_error(const Status& status, const std::string& key);
 
+// 403 InvalidObjectState when the object's bytes are archived and no restored copy is
+// readable at `now_ms`: GetObject, and the source of CopyObject and UploadPartCopy.
+std::optional<S3Error> archived_error(const ObjectRecord& object, const ObjectMeta& meta,
+                                      std::int64_t now_ms);
+// x-amz-restore for an object with a restore that has not lapsed (HEAD, GET).
+void write_restore_header(const ObjectMeta& meta, std::int64_t now_ms, HttpResponse& res);
+
 // Copies `length` bytes of `source_fd` from `offset` into `writer`, computing their MD5
 // (CopyObject of a multipart source, UploadPartCopy).
 Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,

@@ -43,6 +43,13 @@ std::string ObjectMeta::to_json() const {
     j["checksum"] = {{"algorithm", checksum_algorithm}, {"value", checksum_value}, {"type", checksum_type}};
   }
   if (parts_count) j["parts"] = parts_count;
+  if (!access_tier.empty()) j["access_tier"] = access_tier;
+  if (restore)
+    j["restore"] = {{"tier", restore->tier},
+                    {"days", restore->days},
+                    {"requested", restore->requested_ms},
+                    {"completes", restore->completes_ms},
+                    {"expires", restore->expires_ms}};
   return to_text(j);
 }
 
@@ -61,6 +68,13 @@ ObjectMeta ObjectMeta::from_json(const std::string& text) {
     m.checksum_type = c.value("type", "");
   }
   m.parts_count = j.value("parts", 0);
+  m.access_tier = j.value("access_tier", "");
+  if (j.contains("restore") && j["restore"].is_object()) {
+    const auto& r = j["restore"];
+    m.restore = RestoreState{r.value("tier", ""), r.value("days", 0),
+                             r.value("requested", std::int64_t{0}), r.value("completes", std::int64_t{0}),
+                             r.value("expires", std::int64_t{0})};
+  }
   return m;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "emulator/http/message.h"
+#include "emulator/s3/archive.h"
 #include "emulator/s3/s3_error.h"
 #include "sdk/checksum.h"
 
@@ -23,6 +24,8 @@ struct ObjectMeta {
   std::string checksum_value;      // base64; "…-N" for composite multipart checksums
   std::string checksum_type;       // FULL_OBJECT or COMPOSITE
   int parts_count = 0;
+  std::string access_tier;  // Intelligent-Tiering's archive tiers (ARCHIVE_ACCESS, ...); empty otherwise
+  std::optional<RestoreState> restore;  // the latest restore of an archived object, until it lapses
 
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& json);

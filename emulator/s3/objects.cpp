@@ -79,6 +79,8 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
   res.set_header("Accept-Ranges", "bytes");
   write_meta_headers(meta, res);
   if (object.storage_class != "STANDARD") res.set_header("x-amz-storage-class", object.storage_class);
+  if (meta.access_tier == "ARCHIVE_ACCESS" || meta.access_tier == "DEEP_ARCHIVE_ACCESS")
+    res.set_header("x-amz-archive-status", meta.access_tier);
   if (!meta.tags.empty()) res.set_header("x-amz-tagging-count", std::to_string(meta.tags.size()));
   if (meta.parts_count) res.set_header("x-amz-mp-parts-count", std::to_string(meta.parts_count));
   const std::string* mode = req.header("x-amz-checksum-mode");
@@ -144,6 +146,10 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
     return no_such_key(req.key());
   }
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
+  const std::int64_t now = ctx.clock.now_ms();
+  // An archived object's bytes are out of reach until restored; HEAD still describes it.
+  if (!head)
+    if (auto err = archived_error(*object, meta, now)) return *err;
 
   if (auto err = evaluate_preconditions(req.http.headers, *object, kGetConditions, false)) {
     if (err->status == 304) {
@@ -173,6 +179,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
 
   HttpResponse res = make_response(req, kind == RangeResult::Partial ? 206 : 200);
   write_object_headers(req, *object, meta, res, kind == RangeResult::Whole);
+  write_restore_header(meta, now, res);
   set_version_header(versioning, object->version_id, res);
   if (kind == RangeResult::Partial)
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
@@ -233,6 +240,8 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   auto& [source, file] = *opened;
   if (source.delete_marker)
     return s3_error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
+  ObjectMeta source_meta = ObjectMeta::from_json(source.meta);
+  if (auto err = archived_error(source, source_meta, ctx.clock.now_ms())) return *err;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
     return *err;
 
@@ -245,8 +254,10 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   const std::string* tagging_directive = req.header("x-amz-tagging-directive");
   const bool replace_tags = tagging_directive && *tagging_directive == "REPLACE";
 
-  ObjectMeta source_meta = ObjectMeta::from_json(source.meta);
   ObjectMeta meta = source_meta;
+  // The copy is a new object in its own class: no restore and no access tier of the source.
+  meta.restore.reset();
+  meta.access_tier.clear();
   if (replace) read_meta_headers(req.http.headers, meta);
   meta.tags = replace_tags ? new_tags : source_meta.tags;
   meta.owner = req.owner();

@@ -30,6 +30,11 @@ struct S3Context {
   ChangeObserver* observer = nullptr;  // absent: writes fire no events
   FunctionLookup functions;        // validates notification destinations
   std::shared_ptr<BucketViews> views;  // set by the S3 service
+  // What clients' own time stamps (signatures, POST policies) are checked against; null means
+  // real time. `clock` is the stored world's time.
+  const Clock* client_clock = nullptr;
+
+  const Clock& signing_clock() const { return client_clock ? *client_clock : real_clock(); }
 };
 
 // A new object's headers as PutObject's precheck read them before the body, kept for the

@@ -217,7 +217,7 @@ class PostObjectSink final : public BodySink {
       return s3_error("AccessDenied", "Bucket POST must contain a field named 'policy'.");
     auto policy = base64_decode(policy_b64);
     if (!policy) return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Base64 encoding.");
-    if (auto err = check_post_policy(*policy, form_, real_clock().now_ms(), range_)) return err;
+    if (auto err = check_post_policy(*policy, form_, ctx_.signing_clock().now_ms(), range_)) return err;
 
     Headers storage_header;
     if (form_.fields.count("x-amz-storage-class"))

@@ -53,6 +53,7 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_cors_operations(operations_);
   register_versioning_operations(operations_);
   register_notification_operations(operations_);
+  register_restore_operation(operations_);
 }
 
 HttpResponse S3Service::refuse(RequestRefusal why, const std::string& request_id) {
@@ -130,7 +131,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
   // not even which operations are implemented.
-  AuthSettings settings{credentials_, real_clock(), context_.region, "s3", std::nullopt};
+  AuthSettings settings{credentials_, context_.signing_clock(), context_.region, "s3", std::nullopt};
   auto auth = authenticate(SignedRequest{request, endpoint, endpoint.virtual_hosted ? endpoint.bucket : "",
                                          !endpoint.key.empty()},
                            settings);

@@ -14,6 +14,7 @@
 #include "emulator/base/open_file.h"
 #include "emulator/base/status.h"
 #include "emulator/store/outbox.h"
+#include "emulator/store/timers.h"
 
 namespace bf {
 
@@ -113,8 +114,11 @@ class ObjectStore {
                             const WriteCondition& condition = {},
                             Versioning versioning = Versioning::Unversioned,
                             const ChangeEvents& events = {}) = 0;
-  // Changes only the metadata columns of an existing row (same bytes).
-  virtual Status update_object(const ObjectRecord& record, const ChangeEvents& events = {}) = 0;
+  // Changes only the metadata columns of an existing version, current or noncurrent, found by
+  // its bytes (same blob); Conflict when it has been replaced or removed meanwhile.
+  // `timers` are added in the same transaction.
+  virtual Status update_object(const ObjectRecord& record, const ChangeEvents& events = {},
+                               const std::vector<Timer>& timers = {}) = 0;
   // Unversioned: removes the key (NotFound if absent). Enabled/Suspended: adds a delete marker
   // with `marker_version_id` ("null" when Suspended), keeping or removing the current object
   // as put_object would.

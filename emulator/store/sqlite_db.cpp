@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS outbox (
   attempts INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_by_due ON outbox (due_ms, id);
+-- Work the stored world owes at a time (restores completing and lapsing), by due time.
+CREATE TABLE IF NOT EXISTS timers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, due_ms INTEGER NOT NULL, kind TEXT NOT NULL,
+  subject TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_ms, id);
 -- Control-plane state made through the APIs (functions and their settings).
 CREATE TABLE IF NOT EXISTS documents (
   kind TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (kind, name)

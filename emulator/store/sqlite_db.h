@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -122,6 +123,37 @@ class SqliteDb {
   StatementCache statements_{db_};
   std::int64_t seq_ = 0;  // last write order handed out
   std::mutex mu_;
+};
+
+// Tells a listener, after a commit, that a table gained rows inside it (the outbox wakes the
+// dispatcher, the timers the timekeeper). Marked under the database's mutex; the listener
+// runs without any store lock held.
+class AddedRows {
+ public:
+  void mark_locked() { added_ = true; }
+  void listen(std::function<void()> listener) {
+    std::lock_guard lock(listener_mu_);
+    listener_ = std::move(listener);
+  }
+  // Call after the transaction, without the database's mutex.
+  void notify(std::mutex& db_mutex) {
+    {
+      std::lock_guard lock(db_mutex);
+      if (!added_) return;
+      added_ = false;
+    }
+    std::function<void()> listener;
+    {
+      std::lock_guard lock(listener_mu_);
+      listener = listener_;
+    }
+    if (listener) listener();
+  }
+
+ private:
+  bool added_ = false;
+  std::mutex listener_mu_;
+  std::function<void()> listener_;
 };
 
 }  // namespace bf

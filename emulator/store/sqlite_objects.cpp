@@ -65,8 +65,9 @@ auto all_rows(Statement& s, Read read) {
 
 }  // namespace
 
-SqliteObjects::SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, std::string root, bool sync)
-    : db_(db), outbox_(outbox), blobs_(std::move(root), sync) {}
+SqliteObjects::SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, SqliteTimers& timers,
+                             std::string root, bool sync)
+    : db_(db), outbox_(outbox), timers_(timers), blobs_(std::move(root), sync) {}
 
 Status SqliteObjects::open() {
   if (auto s = blobs_.init(); !s) return s;
@@ -105,7 +106,8 @@ Status SqliteObjects::put_object(const ObjectRecord& record, std::unique_ptr<Blo
   });
 }
 
-Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEvents& events) {
+Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEvents& events,
+                                    const std::vector<Timer>& timers) {
   {
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
@@ -115,12 +117,26 @@ Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEven
       s.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
       s.bind(4, record.meta).bind(5, record.bucket).bind(6, record.key).bind(7, record.blob_id);
       if (s.step() != SQLITE_DONE) return db_.db_error("update object");
-      if (!db_.changes()) return Status::conflict("object changed meanwhile");
+      if (!db_.changes()) {
+        // Not the current object: a noncurrent version with the same bytes.
+        Statement v(db_.statements(),
+                    "UPDATE versions SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ? "
+                    "WHERE bucket = ? AND key = ? AND version_id = ? AND blob_id = ? "
+                    "AND delete_marker = 0");
+        v.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
+        v.bind(4, record.meta).bind(5, record.bucket).bind(6, record.key);
+        v.bind(7, record.version_id).bind(8, record.blob_id);
+        if (v.step() != SQLITE_DONE) return db_.db_error("update version");
+        if (!db_.changes()) return Status::conflict("object changed meanwhile");
+      }
+      for (const auto& t : timers)
+        if (auto s = timers_.insert_locked(t); !s) return s;
       return record_change_locked(events, {record, false, db_.next_seq()});
     });
     if (!status) return status;
   }
   outbox_.notify_enqueued();
+  timers_.notify_added();
   return Status::ok();
 }
 

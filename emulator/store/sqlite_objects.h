@@ -12,12 +12,14 @@
 #include "emulator/store/object_store.h"
 #include "emulator/store/sqlite_db.h"
 #include "emulator/store/sqlite_outbox.h"
+#include "emulator/store/sqlite_timers.h"
 
 namespace bf {
 
 class SqliteObjects final : public ObjectStore {
  public:
-  SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, std::string root, bool sync);
+  SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, SqliteTimers& timers, std::string root,
+                bool sync);
 
   // Readies the blob folders and removes the blobs no row references. Only once the database
   // is open: it holds the data directory's exclusive lock before the blob folders are touched.
@@ -31,7 +33,8 @@ class SqliteObjects final : public ObjectStore {
   Status put_object(const ObjectRecord& record, std::unique_ptr<BlobWriter> blob,
                     const WriteCondition& condition, Versioning versioning,
                     const ChangeEvents& events) override;
-  Status update_object(const ObjectRecord& record, const ChangeEvents& events) override;
+  Status update_object(const ObjectRecord& record, const ChangeEvents& events,
+                       const std::vector<Timer>& timers) override;
   Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                       Versioning versioning, const std::string& marker_version_id,
                                       std::int64_t now_ms, const ChangeEvents& events) override;
@@ -91,6 +94,7 @@ class SqliteObjects final : public ObjectStore {
 
   SqliteDb& db_;
   SqliteOutbox& outbox_;
+  SqliteTimers& timers_;
   BlobFiles blobs_;
 };
 

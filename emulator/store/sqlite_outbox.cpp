@@ -86,8 +86,7 @@ std::size_t SqliteOutbox::pending_event_count() {
 }
 
 void SqliteOutbox::on_enqueue(std::function<void()> listener) {
-  std::lock_guard lock(listener_mu_);
-  enqueue_listener_ = std::move(listener);
+  added_.listen(std::move(listener));
 }
 
 Status SqliteOutbox::insert_locked(const OutboxEntry& e) {
@@ -97,24 +96,10 @@ Status SqliteOutbox::insert_locked(const OutboxEntry& e) {
   s.bind(1, e.function).bind(2, e.payload).bind(3, e.context).bind(4, e.created_ms);
   s.bind(5, e.due_ms).bind(6, static_cast<std::int64_t>(e.attempts));
   if (s.step() != SQLITE_DONE) return db_.db_error("enqueue event");
-  enqueued_in_transaction_ = true;
+  added_.mark_locked();
   return Status::ok();
 }
 
-void SqliteOutbox::notify_enqueued() {
-  bool added;
-  {
-    std::lock_guard lock(db_.mutex());
-    added = enqueued_in_transaction_;
-    enqueued_in_transaction_ = false;
-  }
-  if (!added) return;
-  std::function<void()> listener;
-  {
-    std::lock_guard lock(listener_mu_);
-    listener = enqueue_listener_;
-  }
-  if (listener) listener();
-}
+void SqliteOutbox::notify_enqueued() { added_.notify(db_.mutex()); }
 
 }  // namespace bf

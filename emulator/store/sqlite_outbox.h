@@ -30,9 +30,7 @@ class SqliteOutbox final : public Outbox {
 
  private:
   SqliteDb& db_;
-  bool enqueued_in_transaction_ = false;  // outbox rows added since the last notify
-  std::mutex listener_mu_;
-  std::function<void()> enqueue_listener_;
+  AddedRows added_;
 };
 
 }  // namespace bf

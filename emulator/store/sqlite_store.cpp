@@ -9,6 +9,7 @@
 #include "emulator/store/sqlite_documents.h"
 #include "emulator/store/sqlite_objects.h"
 #include "emulator/store/sqlite_outbox.h"
+#include "emulator/store/sqlite_timers.h"
 #include "emulator/store/store.h"
 
 namespace bf {
@@ -37,7 +38,7 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& root, bool memory, bool sync)
       : memory_root_(memory ? root : ""),
         path_(memory ? ":memory:" : root + "/meta.db"),
-        objects_(db_, outbox_, root, sync) {}
+        objects_(db_, outbox_, timers_, root, sync) {}
 
   Status open() {
     if (auto s = db_.open(path_); !s) return s;
@@ -50,12 +51,14 @@ class SqliteStore final : public Store {
   ObjectStore& objects() override { return objects_; }
   Outbox& outbox() override { return outbox_; }
   DocumentStore& documents() override { return documents_; }
+  Timers& timers() override { return timers_; }
 
  private:
   MemoryRoot memory_root_;
   std::string path_;
   SqliteDb db_;
   SqliteOutbox outbox_{db_};
+  SqliteTimers timers_{db_};
   SqliteBuckets buckets_{db_};
   SqliteDocuments documents_{db_};
   SqliteObjects objects_;

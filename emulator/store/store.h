@@ -11,6 +11,7 @@
 #include "emulator/store/document_store.h"
 #include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
+#include "emulator/store/timers.h"
 
 namespace bf {
 
@@ -22,6 +23,7 @@ class Store {
   virtual ObjectStore& objects() = 0;
   virtual Outbox& outbox() = 0;
   virtual DocumentStore& documents() = 0;
+  virtual Timers& timers() = 0;
 };
 
 struct StoreOptions {

@@ -24,7 +24,7 @@ struct LambdaHarness {
   bf::Invoker invoker{functions, [](const bf::Context&) { return nullptr; }, log, 4};
   bf::ExternalRuntimes external{{bf::fuzz::kRegion, "test", "test", "", ""}, log};
   bf::LambdaApi api{functions, invoker, store->outbox(), store->buckets(), store->objects(),
-                    clock, credentials, bf::fuzz::kRegion, &external};
+                    clock, credentials, bf::fuzz::kRegion, &external, &clock};
 
   LambdaHarness() {
     credentials.add({bf::fuzz::kAccessKey, bf::fuzz::kSecretKey, "default"});

@@ -1,6 +1,7 @@
 // Every XML body the S3 service parses, signed so it reaches the operation: the first byte
 // picks the document (Delete, CompleteMultipartUpload, notification, CORS, bucket and object
-// tagging, versioning); the rest is the body. (Lifecycle is not parsed yet: no target.)
+// tagging, versioning, RestoreObject); the rest is the body. (Lifecycle is not parsed yet: no
+// target.)
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -25,16 +26,18 @@ std::string upload_id_of(const bf::HttpResponse& response) {
 struct Document {
   const char* method;
   const char* target;
-  bool needs_object;
+  const char* setup;  // a request sent first, or null
 };
+constexpr const char* kObject = "PUT /fuzz/key\n\nobject";
 constexpr Document kDocuments[] = {
-    {"POST", "/fuzz?delete", false},
-    {"POST", "/fuzz/key?uploadId={upload}", true},
-    {"PUT", "/fuzz?notification", false},
-    {"PUT", "/fuzz?cors", false},
-    {"PUT", "/fuzz?tagging", false},
-    {"PUT", "/fuzz/key?tagging", true},
-    {"PUT", "/fuzz?versioning", false},
+    {"POST", "/fuzz?delete", nullptr},
+    {"POST", "/fuzz/key?uploadId={upload}", kObject},
+    {"PUT", "/fuzz?notification", nullptr},
+    {"PUT", "/fuzz?cors", nullptr},
+    {"PUT", "/fuzz?tagging", nullptr},
+    {"PUT", "/fuzz/key?tagging", kObject},
+    {"PUT", "/fuzz?versioning", nullptr},
+    {"POST", "/fuzz/cold?restore", "PUT /fuzz/cold\nx-amz-storage-class: GLACIER\n\narchived"},
 };
 
 std::string start_upload(bf::fuzz::S3Harness& harness) {
@@ -51,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   const Document& document = kDocuments[data[0] % std::size(kDocuments)];
   bf::fuzz::S3Harness harness;
-  if (document.needs_object) harness.send("PUT /fuzz/key\n\nobject");
+  if (document.setup) harness.send(document.setup);
   bf::fuzz::TextRequest request;
   request.method = document.method;
   request.target = document.target;

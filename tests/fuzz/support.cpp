@@ -113,7 +113,7 @@ S3Harness::S3Harness() {
     return std::nullopt;
   };
   service = std::make_unique<S3Service>(
-      S3Context{store->buckets(), store->objects(), clock, kRegion, nullptr, functions, nullptr}, credentials);
+      S3Context{store->buckets(), store->objects(), clock, kRegion, nullptr, functions, nullptr, &clock}, credentials);
   const char* setup[] = {
       "PUT /fuzz\n\n",
       "PUT /fuzz-versioned\n\n",

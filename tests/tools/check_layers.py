@@ -15,11 +15,12 @@ ALLOWED = {
     "s3": {"base", "http", "store", "auth"},
     "lambda": {"base", "http", "store", "auth"},
     "events": {"base", "http", "store", "auth", "s3", "lambda"},
+    "lifecycle": {"base", "http", "store", "auth", "s3"},
     "api": {"base", "http", "store", "auth", "lambda"},
     "internal": {"base", "http", "store", "auth", "s3", "lambda", "events", "api"},
     "pipeline": {"base", "http", "store", "auth", "s3", "lambda", "events", "api"},
-    "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "api", "internal", "pipeline"},
-    "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "api", "internal", "pipeline", "app"},
+    "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "internal", "pipeline"},
+    "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "internal", "pipeline", "app"},
 }
 INCLUDE = re.compile(r'#include "(?:emulator/([a-z0-9_]+)/|(handlers)/)')
 

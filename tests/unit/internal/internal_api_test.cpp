@@ -26,7 +26,7 @@ Json body_of(const HttpResponse& res) { return Json::parse(std::get<std::string>
 
 TEST(InternalApi, AnswersHealthAndRecentInvocations) {
   Fixture f;
-  InternalApi api(f.log, f.store->outbox(), f.clock, &f.clock, [&] { ++f.clock_moves; });
+  InternalApi api(f.log, f.store->outbox(), f.clock, &f.clock, [&](std::chrono::milliseconds by) { f.clock.advance(by); ++f.clock_moves; });
   auto health = ask(api, "GET", "/_bucketfire/health");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(body_of(health)["status"], "running");
@@ -45,7 +45,7 @@ TEST(InternalApi, AnswersHealthAndRecentInvocations) {
 
 TEST(InternalApi, MovesAVirtualClockOnly) {
   Fixture f;
-  InternalApi api(f.log, f.store->outbox(), f.clock, &f.clock, [&] { ++f.clock_moves; });
+  InternalApi api(f.log, f.store->outbox(), f.clock, &f.clock, [&](std::chrono::milliseconds by) { f.clock.advance(by); ++f.clock_moves; });
   const std::int64_t before = f.clock.now_ms();
   auto moved = ask(api, "POST", "/_bucketfire/clock?advance=30d");
   EXPECT_EQ(moved.status, 200);

@@ -1,0 +1,253 @@
+"""Storage classes on the server's clock: archived objects (GLACIER, DEEP_ARCHIVE) refuse reads
+until RestoreObject has made a temporary copy; restores complete and lapse on the virtual
+clock, with x-amz-restore on HEAD and the ObjectRestore events AWS sends. Clients keep working
+after the clock has moved, because signatures are checked against real time. boto3, the aws
+CLI and presigned URLs."""
+
+import datetime
+import json
+import unittest
+import urllib.request
+
+import harness
+from events_support import EventReader
+
+DAY = datetime.timedelta(days=1)
+
+PIPELINE = {
+    "functions": [
+        {"name": "recorder", "handler": "save-event", "environment": {"EVENT_BUCKET": "events"}},
+    ],
+    "buckets": [
+        {"name": "events"},
+        {"name": "archive", "notifications": [
+            {"id": "restores", "function": "recorder", "events": ["s3:ObjectRestore:*"]}]},
+        {"name": "archive-versioned", "versioning": "Enabled"},
+    ],
+}
+
+
+def http_date(text):
+    return datetime.datetime.strptime(text, "%a, %d %b %Y %H:%M:%S GMT").replace(
+        tzinfo=datetime.timezone.utc)
+
+
+def restore_expiry(header):
+    # ongoing-request="false", expiry-date="Wed, 09 Dec 2026 00:00:00 GMT"
+    return http_date(header.split('expiry-date="', 1)[1].rstrip('"'))
+
+
+class StorageClasses(harness.ServerTestCase):
+    server_args = ("--config", harness.write_pipeline(PIPELINE), "--clock", "virtual")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.events = EventReader(cls.s3, "events")
+
+    def advance(self, by):
+        resp = self.server.raw("POST", f"/_bucketfire/clock?advance={by}")
+        self.assertEqual(resp.status, 200, repr(resp))
+        return datetime.datetime.strptime(json.loads(resp.body)["now"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=datetime.timezone.utc)
+
+    def now(self):
+        resp = self.server.raw("GET", "/_bucketfire/clock")
+        return datetime.datetime.strptime(json.loads(resp.body)["now"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=datetime.timezone.utc)
+
+    def restore(self, bucket, key, days=None, tier=None, **extra):
+        request = {}
+        if days is not None:
+            request["Days"] = days
+        if tier:
+            request["GlacierJobParameters"] = {"Tier": tier}
+        return self.s3.restore_object(Bucket=bucket, Key=key, RestoreRequest=request, **extra)
+
+    def test_every_class_is_kept_and_only_archives_refuse_reads(self):
+        bucket = self.new_bucket()
+        for cls in ("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
+                    "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"):
+            with self.subTest(storage_class=cls):
+                self.s3.put_object(Bucket=bucket, Key=cls, Body=b"bytes of " + cls.encode(),
+                                   StorageClass=cls)
+                head = self.s3.head_object(Bucket=bucket, Key=cls)
+                # x-amz-storage-class is left out for STANDARD, as S3 does.
+                self.assertEqual(head.get("StorageClass"), None if cls == "STANDARD" else cls)
+                if cls in ("GLACIER", "DEEP_ARCHIVE"):
+                    err = self.assertClientError(lambda: self.s3.get_object(Bucket=bucket, Key=cls),
+                                                 "InvalidObjectState", 403)
+                    self.assertEqual(err["Error"]["StorageClass"], cls)
+                    self.assertClientError(
+                        lambda: self.s3.copy_object(Bucket=bucket, Key=cls + "-copy",
+                                                    CopySource={"Bucket": bucket, "Key": cls}),
+                        "InvalidObjectState", 403)
+                else:
+                    body = self.s3.get_object(Bucket=bucket, Key=cls)["Body"].read()
+                    self.assertEqual(body, b"bytes of " + cls.encode())
+        listed = {o["Key"]: o["StorageClass"]
+                  for o in self.s3.list_objects_v2(Bucket=bucket)["Contents"]}
+        self.assertEqual(listed["DEEP_ARCHIVE"], "DEEP_ARCHIVE")
+        self.assertEqual(listed["GLACIER_IR"], "GLACIER_IR")
+        self.assertClientError(lambda: self.s3.put_object(Bucket=bucket, Key="x", Body=b"x",
+                                                          StorageClass="COLD"),
+                               "InvalidStorageClass", 400)
+
+    def test_upload_part_copy_from_an_archive_is_refused(self):
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="cold", Body=b"c" * 1024, StorageClass="GLACIER")
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key="assembled")["UploadId"]
+        self.assertClientError(
+            lambda: self.s3.upload_part_copy(Bucket=bucket, Key="assembled", UploadId=upload,
+                                             PartNumber=1, CopySource={"Bucket": bucket, "Key": "cold"}),
+            "InvalidObjectState", 403)
+
+    def test_restore_runs_on_the_clock_and_sends_its_events(self):
+        key = "originals/photo.jpg"
+        self.s3.put_object(Bucket="archive", Key=key, Body=b"original bytes", StorageClass="GLACIER")
+        self.assertNotIn("Restore", self.s3.head_object(Bucket="archive", Key=key))
+
+        started = self.restore("archive", key, days=2, tier="Standard")
+        self.assertEqual(started["ResponseMetadata"]["HTTPStatusCode"], 202)
+        requested_at = self.now()
+        self.assertEqual(self.s3.head_object(Bucket="archive", Key=key)["Restore"],
+                         'ongoing-request="true"')
+        self.assertClientError(lambda: self.restore("archive", key, days=2),
+                               "RestoreAlreadyInProgress", 409)
+        self.assertClientError(lambda: self.s3.get_object(Bucket="archive", Key=key),
+                               "InvalidObjectState", 403)
+        [post] = self.events.wait("archive", key, "ObjectRestore:Post")
+        self.assertEqual(post["s3"]["object"]["size"], len(b"original bytes"))
+
+        # A Standard retrieval from Flexible Retrieval takes up to 5 hours.
+        self.advance("4h")
+        self.assertEqual(self.s3.head_object(Bucket="archive", Key=key)["Restore"],
+                         'ongoing-request="true"')
+        self.advance("1h")
+        restore = self.s3.head_object(Bucket="archive", Key=key)["Restore"]
+        self.assertTrue(restore.startswith('ongoing-request="false", expiry-date="'), restore)
+        # Days after completion, rounded up to the next midnight UTC.
+        completed_at = requested_at + datetime.timedelta(hours=5)
+        expected = datetime.datetime.combine((completed_at + 2 * DAY).date() + DAY,
+                                             datetime.time(), datetime.timezone.utc)
+        self.assertEqual(restore_expiry(restore), expected)
+        self.assertEqual(self.s3.get_object(Bucket="archive", Key=key)["Body"].read(), b"original bytes")
+        # The storage class does not change: the readable copy is temporary.
+        self.assertEqual(self.s3.head_object(Bucket="archive", Key=key)["StorageClass"], "GLACIER")
+
+        [completed] = self.events.wait("archive", key, "ObjectRestore:Completed")
+        data = completed["glacierEventData"]["restoreEventData"]
+        self.assertEqual(data["lifecycleRestoreStorageClass"], "GLACIER")
+        self.assertEqual(data["lifecycleRestorationExpiryTime"],
+                         expected.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+        # The event happened at the restore's completion on the virtual clock.
+        event_time = datetime.datetime.strptime(completed["eventTime"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=datetime.timezone.utc)
+        self.assertLess(abs((event_time - completed_at).total_seconds()), 60)
+
+        # Restoring a restored object extends the copy: 200, expiry from now.
+        extended = self.restore("archive", key, days=10)
+        self.assertEqual(extended["ResponseMetadata"]["HTTPStatusCode"], 200)
+        new_expiry = restore_expiry(self.s3.head_object(Bucket="archive", Key=key)["Restore"])
+        self.assertGreater(new_expiry, expected)
+
+        # The old expiry passes with nothing lapsing; the new one takes the copy away.
+        self.advance("4d")
+        self.assertEqual(self.s3.get_object(Bucket="archive", Key=key)["Body"].read(), b"original bytes")
+        self.assertEqual(self.events.for_key("archive", key, "ObjectRestore:Delete"), [])
+        self.advance("8d")
+        self.assertNotIn("Restore", self.s3.head_object(Bucket="archive", Key=key))
+        self.assertClientError(lambda: self.s3.get_object(Bucket="archive", Key=key),
+                               "InvalidObjectState", 403)
+        self.events.wait("archive", key, "ObjectRestore:Delete")
+        # And it can be restored again.
+        self.assertEqual(self.restore("archive", key, days=1, tier="Bulk")["ResponseMetadata"]["HTTPStatusCode"], 202)
+
+    def test_deep_archive_restore_takes_longer_and_has_no_expedited_tier(self):
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="deep", Body=b"deep", StorageClass="DEEP_ARCHIVE")
+        err = self.assertClientError(lambda: self.restore(bucket, "deep", days=1, tier="Expedited"),
+                                     "InvalidArgument", 400)
+        self.assertEqual(err["Error"]["ArgumentName"], "Tier")
+        self.assertEqual(self.restore(bucket, "deep", days=1)["ResponseMetadata"]["HTTPStatusCode"], 202)
+        self.advance("11h")
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="deep")["Restore"], 'ongoing-request="true"')
+        self.advance("1h")
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="deep")["Body"].read(), b"deep")
+
+    def test_restore_requests_aws_refuses(self):
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="warm", Body=b"w", StorageClass="STANDARD_IA")
+        self.s3.put_object(Bucket=bucket, Key="cold", Body=b"c", StorageClass="GLACIER")
+        err = self.assertClientError(lambda: self.restore(bucket, "warm", days=1), "InvalidObjectState", 403)
+        self.assertEqual(err["Error"]["StorageClass"], "STANDARD_IA")
+        self.assertClientError(lambda: self.restore(bucket, "missing", days=1), "NoSuchKey", 404)
+        # An archive restore must say how long to keep the copy.
+        self.assertClientError(lambda: self.restore(bucket, "cold", tier="Bulk"), "MalformedXML", 400)
+        r = self.server.signed("POST", f"/{bucket}/cold", query=[("restore", "")],
+                               body=b"<RestoreRequest><Days>0</Days></RestoreRequest>")
+        self.assertEqual((r.status, r.error().get("Code")), (400, "InvalidArgument"), repr(r))
+        r = self.server.signed("POST", f"/{bucket}/cold", query=[("restore", "")], body=b"<Restore")
+        self.assertEqual((r.status, r.error().get("Code")), (400, "MalformedXML"), repr(r))
+
+    def test_a_noncurrent_version_restores_on_its_own(self):
+        self.s3.put_object(Bucket="archive-versioned", Key="v", Body=b"old", StorageClass="GLACIER")
+        old = self.s3.head_object(Bucket="archive-versioned", Key="v")["VersionId"]
+        self.s3.put_object(Bucket="archive-versioned", Key="v", Body=b"new", StorageClass="GLACIER")
+        self.assertEqual(self.restore("archive-versioned", "v", days=1, tier="Expedited",
+                                      VersionId=old)["ResponseMetadata"]["HTTPStatusCode"], 202)
+        self.advance("5m")
+        got = self.s3.get_object(Bucket="archive-versioned", Key="v", VersionId=old)["Body"].read()
+        self.assertEqual(got, b"old")
+        # The current version was not restored.
+        self.assertClientError(lambda: self.s3.get_object(Bucket="archive-versioned", Key="v"),
+                               "InvalidObjectState", 403)
+
+    def test_aws_cli_restores_and_reads_the_state(self):
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="cli", Body=b"cli", StorageClass="GLACIER")
+        self.server.aws("s3api", "restore-object", "--bucket", bucket, "--key", "cli",
+                        "--restore-request", '{"Days": 3, "GlacierJobParameters": {"Tier": "Expedited"}}')
+        head = self.server.aws_json("s3api", "head-object", "--bucket", bucket, "--key", "cli")
+        self.assertEqual(head["Restore"], 'ongoing-request="true"')
+        self.assertEqual(head["StorageClass"], "GLACIER")
+        self.advance("5m")
+        head = self.server.aws_json("s3api", "head-object", "--bucket", bucket, "--key", "cli")
+        self.assertTrue(head["Restore"].startswith('ongoing-request="false", expiry-date='), head)
+
+    def test_clients_keep_working_after_the_clock_moves(self):
+        bucket = self.new_bucket()
+        self.advance("30d")
+        # Header-signed and presigned requests carry real time; the server checks them against
+        # real time, while the stored world is 30 days ahead.
+        self.s3.put_object(Bucket=bucket, Key="later", Body=b"later")
+        url = self.s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "later"},
+                                             ExpiresIn=60)
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            self.assertEqual(resp.read(), b"later")
+        modified = self.s3.head_object(Bucket=bucket, Key="later")["LastModified"]
+        self.assertGreater(modified, datetime.datetime.now(datetime.timezone.utc) + 29 * DAY)
+        self.server.aws("s3api", "head-object", "--bucket", bucket, "--key", "later")
+
+
+class RestoreSurvivesRestart(unittest.TestCase):
+    """A restore's timers are stored with it: after a restart the restore still completes."""
+
+    def test_restart_between_request_and_completion(self):
+        server = harness.Server(extra_args=("--config", harness.write_pipeline(PIPELINE), "--clock", "virtual"))
+        self.addCleanup(server.close)
+        server.start()
+        s3 = server.client()
+        s3.put_object(Bucket="archive", Key="k", Body=b"k", StorageClass="GLACIER")
+        s3.restore_object(Bucket="archive", Key="k", RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Expedited"}})
+        server.restart()
+        # The virtual clock starts again at real time: the restore is still running.
+        s3 = server.client()
+        self.assertEqual(s3.head_object(Bucket="archive", Key="k")["Restore"], 'ongoing-request="true"')
+        self.assertEqual(server.raw("POST", "/_bucketfire/clock?advance=5m").status, 200)
+        EventReader(s3, "events").wait("archive", "k", "ObjectRestore:Completed")
+        self.assertEqual(s3.get_object(Bucket="archive", Key="k")["Body"].read(), b"k")
+
+
+if __name__ == "__main__":
+    unittest.main()
