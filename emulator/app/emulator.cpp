@@ -130,7 +130,8 @@ struct Emulator::Impl {
     handle_restore_timers(*timekeeper_, store_->objects(), *timer_buckets_, notifier_.get());
     store_->timers().on_add([this] { timekeeper_->wake(); });
     internal_ = std::make_unique<InternalApi>(
-        log_, store_->outbox(), *clock_, options_.virtual_clock ? &virtual_clock_ : nullptr,
+        log_, store_->outbox(), store_->buckets(), store_->objects(), *clock_,
+        options_.virtual_clock ? &virtual_clock_ : nullptr,
         [this](std::chrono::milliseconds by) {
           // Events run at each stop on the way, so none ages out while the clock jumps.
           Timekeeper::Companion events{

@@ -4,6 +4,7 @@
 
 #include "emulator/base/time.h"
 #include "emulator/http/target.h"
+#include "emulator/internal/object_report.h"
 #include "sdk/json.h"
 #include "sdk/sigv4.h"
 
@@ -43,9 +44,10 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   return n * unit;
 }
 
-InternalApi::InternalApi(InvocationLog& log, Outbox& outbox, const Clock& clock,
+InternalApi::InternalApi(InvocationLog& log, Outbox& outbox, BucketStore& buckets,
+                         ObjectStore& objects, const Clock& clock,
                          VirtualClock* virtual_clock, AdvanceClock advance_clock, Gate gate)
-    : log_(log), outbox_(outbox), clock_(clock), virtual_clock_(virtual_clock),
+    : log_(log), outbox_(outbox), buckets_(buckets), objects_(objects), clock_(clock), virtual_clock_(virtual_clock),
       advance_clock_(std::move(advance_clock)), gate_(std::move(gate)) {}
 
 Dispatch InternalApi::begin(const HttpRequest& request) {
@@ -96,6 +98,8 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
                                 {"recursiveInvocationsDropped", log_.recursion_stopped.load()},
                                 {"pendingEvents", outbox_.pending_event_count()}});
   }
+  if (path == "/_bucketfire/objects" && request.method == "GET")
+    return object_report(buckets_, objects_, clock_, *target);
   const std::string logs_prefix = "/_bucketfire/functions/";
   if (path.starts_with(logs_prefix) && path.ends_with("/logs") && request.method == "GET") {
     std::string name = path.substr(logs_prefix.size(), path.size() - logs_prefix.size() - 5);

@@ -8,6 +8,8 @@
 #include "emulator/base/clock.h"
 #include "emulator/http/message.h"
 #include "emulator/lambda/invocation_log.h"
+#include "emulator/store/bucket_store.h"
+#include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
 
 namespace bf {
@@ -19,8 +21,9 @@ class InternalApi final : public Service {
   // `authorized` (when set) decides whether a request may be served: why not, or "".
   using Gate = std::function<std::string(const HttpRequest&)>;
   using AdvanceClock = std::function<void(std::chrono::milliseconds by)>;
-  InternalApi(InvocationLog& log, Outbox& outbox, const Clock& clock, VirtualClock* virtual_clock,
-              AdvanceClock advance_clock, Gate gate = {});
+  InternalApi(InvocationLog& log, Outbox& outbox, BucketStore& buckets, ObjectStore& objects,
+              const Clock& clock, VirtualClock* virtual_clock, AdvanceClock advance_clock,
+              Gate gate = {});
   Dispatch begin(const HttpRequest& request) override;
 
  private:
@@ -28,6 +31,8 @@ class InternalApi final : public Service {
 
   InvocationLog& log_;
   Outbox& outbox_;
+  BucketStore& buckets_;
+  ObjectStore& objects_;
   const Clock& clock_;
   VirtualClock* virtual_clock_;
   AdvanceClock advance_clock_;

@@ -203,6 +203,38 @@ class StorageClasses(harness.ServerTestCase):
         self.assertClientError(lambda: self.s3.get_object(Bucket="archive-versioned", Key="v"),
                                "InvalidObjectState", 403)
 
+    def test_object_report_shows_class_tier_and_restore(self):
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="a-std", Body=b"1")
+        self.s3.put_object(Bucket=bucket, Key="b-int", Body=b"22", StorageClass="INTELLIGENT_TIERING")
+        self.s3.put_object(Bucket=bucket, Key="c-deep", Body=b"333", StorageClass="DEEP_ARCHIVE")
+        self.restore(bucket, "c-deep", days=3, tier="Bulk")
+        report = self.server.internal(f"objects?bucket={bucket}")
+        by_key = {o["key"]: o for o in report["objects"]}
+        self.assertEqual(list(by_key), ["a-std", "b-int", "c-deep"])
+        self.assertEqual((by_key["a-std"]["storageClass"], by_key["a-std"]["accessTier"]), ("STANDARD", None))
+        self.assertEqual(by_key["b-int"]["accessTier"], "FREQUENT_ACCESS")
+        deep = by_key["c-deep"]
+        self.assertEqual((deep["storageClass"], deep["archived"], deep["size"]), ("DEEP_ARCHIVE", True, 3))
+        self.assertEqual((deep["restore"]["ongoing"], deep["restore"]["tier"], deep["restore"]["days"]),
+                         (True, "Bulk", 3))
+        self.assertIsNone(by_key["a-std"]["restore"])
+        # Pages, and a prefix.
+        page = self.server.internal(f"objects?bucket={bucket}&limit=2")
+        self.assertEqual([o["key"] for o in page["objects"]], ["a-std", "b-int"])
+        self.assertEqual(page["nextStartAfter"], "b-int")
+        rest = self.server.internal(f"objects?bucket={bucket}&limit=2&start-after=b-int")
+        self.assertEqual([o["key"] for o in rest["objects"]], ["c-deep"])
+        self.assertNotIn("nextStartAfter", rest)
+        self.assertEqual([o["key"] for o in self.server.internal(f"objects?bucket={bucket}&prefix=b")["objects"]],
+                         ["b-int"])
+        self.advance("48h")
+        deep = self.server.internal(f"objects?bucket={bucket}&prefix=c")["objects"][0]
+        self.assertFalse(deep["restore"]["ongoing"])
+        self.assertTrue(deep["restore"]["expires"].endswith("T00:00:00.000Z"))
+        self.assertEqual(self.server.raw("GET", "/_bucketfire/objects?bucket=no-such-bucket").status, 404)
+        self.assertEqual(self.server.raw("GET", "/_bucketfire/objects").status, 400)
+
     def test_aws_cli_restores_and_reads_the_state(self):
         bucket = self.new_bucket()
         self.s3.put_object(Bucket=bucket, Key="cli", Body=b"cli", StorageClass="GLACIER")

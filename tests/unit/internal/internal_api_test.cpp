@@ -26,7 +26,7 @@ Json body_of(const HttpResponse& res) { return Json::parse(std::get<std::string>
 
 TEST(InternalApi, AnswersHealthAndRecentInvocations) {
   Fixture f;
-  InternalApi api(f.log, f.store->outbox(), f.clock, &f.clock, [&](std::chrono::milliseconds by) { f.clock.advance(by); ++f.clock_moves; });
+  InternalApi api(f.log, f.store->outbox(), f.store->buckets(), f.store->objects(), f.clock, &f.clock, [&](std::chrono::milliseconds by) { f.clock.advance(by); ++f.clock_moves; });
   auto health = ask(api, "GET", "/_bucketfire/health");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(body_of(health)["status"], "running");
@@ -45,7 +45,7 @@ TEST(InternalApi, AnswersHealthAndRecentInvocations) {
 
 TEST(InternalApi, MovesAVirtualClockOnly) {
   Fixture f;
-  InternalApi api(f.log, f.store->outbox(), f.clock, &f.clock, [&](std::chrono::milliseconds by) { f.clock.advance(by); ++f.clock_moves; });
+  InternalApi api(f.log, f.store->outbox(), f.store->buckets(), f.store->objects(), f.clock, &f.clock, [&](std::chrono::milliseconds by) { f.clock.advance(by); ++f.clock_moves; });
   const std::int64_t before = f.clock.now_ms();
   auto moved = ask(api, "POST", "/_bucketfire/clock?advance=30d");
   EXPECT_EQ(moved.status, 200);
@@ -54,20 +54,20 @@ TEST(InternalApi, MovesAVirtualClockOnly) {
   EXPECT_EQ(ask(api, "POST", "/_bucketfire/clock?advance=soon").status, 400);
 
   SystemClock real;
-  InternalApi fixed(f.log, f.store->outbox(), real, nullptr, {});
+  InternalApi fixed(f.log, f.store->outbox(), f.store->buckets(), f.store->objects(), real, nullptr, {});
   EXPECT_EQ(ask(fixed, "POST", "/_bucketfire/clock?advance=1d").status, 409);
   EXPECT_EQ(body_of(ask(fixed, "GET", "/_bucketfire/clock"))["virtual"], false);
 }
 
 TEST(InternalApi, RefusesWhatItCannotServe) {
   Fixture f;
-  InternalApi gated(f.log, f.store->outbox(), f.clock, nullptr, {},
+  InternalApi gated(f.log, f.store->outbox(), f.store->buckets(), f.store->objects(), f.clock, nullptr, {},
                     [](const HttpRequest&) { return std::string("sign your requests"); });
   auto refused = ask(gated, "GET", "/_bucketfire/health");
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(body_of(refused)["error"], "sign your requests");
 
-  InternalApi api(f.log, f.store->outbox(), f.clock, nullptr, {});
+  InternalApi api(f.log, f.store->outbox(), f.store->buckets(), f.store->objects(), f.clock, nullptr, {});
   EXPECT_EQ(ask(api, "GET", "/_bucketfire/nothing-here").status, 404);
   EXPECT_EQ(ask(api, "GET", "/_bucketfire/%FF%").status, 400);
 }
