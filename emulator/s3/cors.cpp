@@ -85,14 +85,6 @@ HttpResponse forbidden(const HttpRequest& request, const std::string& message) {
   return error_response(err, request.request_id);
 }
 
-std::optional<S3Error> require_integrity_header(const S3Request& req) {
-  if (req.header("Content-MD5")) return std::nullopt;
-  for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
-    if (req.header(checksum_header(alg)) || req.header("x-amz-trailer")) return std::nullopt;
-  return s3_error("InvalidRequest", "Missing required header for this request: Content-MD5 "
-                                    "OR x-amz-checksum-*");
-}
-
 S3Result put_cors(S3Context& ctx, S3Request& req, Body* body) {
   if (auto err = require_bucket(ctx, req)) return *err;
   if (auto err = require_integrity_header(req)) return *err;

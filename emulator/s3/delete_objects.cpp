@@ -13,14 +13,7 @@ constexpr std::size_t kMaxKeys = 1000;
 
 std::optional<S3Error> precheck(S3Context& ctx, const S3Request& req) {
   if (auto err = require_bucket(ctx, req)) return err;
-  // AWS requires an integrity header here; since 2025 SDKs send a CRC32 instead of Content-MD5.
-  bool has_checksum = req.header("Content-MD5") != nullptr;
-  for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
-    has_checksum = has_checksum || req.header(checksum_header(alg)) || req.header("x-amz-trailer");
-  if (!has_checksum)
-    return s3_error("InvalidRequest", "Missing required header for this request: Content-MD5 "
-                                      "OR x-amz-checksum-*");
-  return std::nullopt;
+  return require_integrity_header(req);
 }
 
 S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {

@@ -86,6 +86,10 @@ S3Error no_such_key(const std::string& key);
 // nothing listens.
 ChangeEvents change_events(S3Context& ctx, const S3Request& req, const std::string& event_name);
 
+// Content-MD5 or an x-amz-checksum-* header (or trailer), which AWS requires on DeleteObjects
+// and several bucket configurations; since 2025 SDKs send a CRC32 instead of Content-MD5.
+std::optional<S3Error> require_integrity_header(const S3Request& req);
+
 // Checks the addressed bucket exists; NoSuchBucket otherwise.
 std::optional<S3Error> require_bucket(S3Context& ctx, const S3Request& req);
 

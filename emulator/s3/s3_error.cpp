@@ -56,6 +56,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"MissingContentLength", {411, "You must provide the Content-Length HTTP header."}},
       {"NoSuchBucket", {404, "The specified bucket does not exist"}},
       {"NoSuchCORSConfiguration", {404, "The CORS configuration does not exist"}},
+      {"NoSuchLifecycleConfiguration", {404, "The lifecycle configuration does not exist"}},
       {"NoSuchKey", {404, "The specified key does not exist."}},
       {"NoSuchTagSet", {404, "The TagSet does not exist"}},
       {"NoSuchVersion", {404, "The specified version does not exist."}},

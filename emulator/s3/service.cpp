@@ -39,6 +39,14 @@ std::optional<S3Error> require_bucket(S3Context&, const S3Request& req) {
   return std::nullopt;
 }
 
+std::optional<S3Error> require_integrity_header(const S3Request& req) {
+  if (req.header("Content-MD5")) return std::nullopt;
+  for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
+    if (req.header(checksum_header(alg)) || req.header("x-amz-trailer")) return std::nullopt;
+  return s3_error("InvalidRequest", "Missing required header for this request: Content-MD5 "
+                                    "OR x-amz-checksum-*");
+}
+
 S3Service::S3Service(S3Context context, const CredentialStore& credentials)
     : context_(std::move(context)),
       credentials_(credentials),
@@ -54,6 +62,7 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_versioning_operations(operations_);
   register_notification_operations(operations_);
   register_restore_operation(operations_);
+  register_lifecycle_operations(operations_);
 }
 
 HttpResponse S3Service::refuse(RequestRefusal why, const std::string& request_id) {

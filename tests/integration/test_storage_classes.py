@@ -5,6 +5,7 @@ after the clock has moved, because signatures are checked against real time. bot
 CLI and presigned URLs."""
 
 import datetime
+import hashlib
 import json
 import unittest
 import urllib.request
@@ -260,6 +261,114 @@ class StorageClasses(harness.ServerTestCase):
         modified = self.s3.head_object(Bucket=bucket, Key="later")["LastModified"]
         self.assertGreater(modified, datetime.datetime.now(datetime.timezone.utc) + 29 * DAY)
         self.server.aws("s3api", "head-object", "--bucket", bucket, "--key", "later")
+
+
+class LifecycleConfiguration(harness.ServerTestCase):
+    """Put/Get/DeleteBucketLifecycleConfiguration with AWS's XML and validation (boto3, aws CLI)."""
+
+    RULES = [
+        {"ID": "logs", "Status": "Enabled",
+         "Filter": {"And": {"Prefix": "logs/", "ObjectSizeGreaterThan": 131072,
+                            "Tags": [{"Key": "keep", "Value": "no"}]}},
+         "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"},
+                         {"Days": 90, "StorageClass": "GLACIER"}],
+         "Expiration": {"Days": 365},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 30, "NewerNoncurrentVersions": 2}},
+        {"ID": "uploads", "Status": "Disabled", "Filter": {"Prefix": "tmp/"},
+         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+         "Expiration": {"Date": datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc)}},
+        {"ID": "markers", "Status": "Enabled", "Filter": {},
+         "Expiration": {"ExpiredObjectDeleteMarker": True},
+         "NoncurrentVersionTransitions": [{"NoncurrentDays": 10, "StorageClass": "DEEP_ARCHIVE"}]},
+    ]
+
+    def test_round_trip(self):
+        bucket = self.new_bucket()
+        self.assertClientError(lambda: self.s3.get_bucket_lifecycle_configuration(Bucket=bucket),
+                               "NoSuchLifecycleConfiguration", 404)
+        put = self.s3.put_bucket_lifecycle_configuration(
+            Bucket=bucket, LifecycleConfiguration={"Rules": self.RULES})
+        self.assertEqual(put["TransitionDefaultMinimumObjectSize"], "all_storage_classes_128K")
+        got = self.s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+        self.assertEqual(got["TransitionDefaultMinimumObjectSize"], "all_storage_classes_128K")
+        rules = {r["ID"]: r for r in got["Rules"]}
+        self.assertEqual(rules["logs"]["Filter"]["And"],
+                         {"Prefix": "logs/", "ObjectSizeGreaterThan": 131072,
+                          "Tags": [{"Key": "keep", "Value": "no"}]})
+        self.assertEqual(rules["logs"]["Transitions"], self.RULES[0]["Transitions"])
+        self.assertEqual(rules["logs"]["Expiration"], {"Days": 365})
+        self.assertEqual(rules["logs"]["NoncurrentVersionExpiration"],
+                         {"NoncurrentDays": 30, "NewerNoncurrentVersions": 2})
+        self.assertEqual(rules["uploads"]["Status"], "Disabled")
+        self.assertEqual(rules["uploads"]["Expiration"]["Date"],
+                         datetime.datetime(2027, 1, 1, tzinfo=datetime.timezone.utc))
+        self.assertEqual(rules["uploads"]["AbortIncompleteMultipartUpload"], {"DaysAfterInitiation": 7})
+        self.assertEqual(rules["markers"]["Expiration"], {"ExpiredObjectDeleteMarker": True})
+        self.assertEqual(rules["markers"]["NoncurrentVersionTransitions"],
+                         [{"NoncurrentDays": 10, "StorageClass": "DEEP_ARCHIVE"}])
+        # The aws CLI reads the same document, and deletes it.
+        cli = self.server.aws_json("s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket)
+        self.assertEqual(sorted(r["ID"] for r in cli["Rules"]), ["logs", "markers", "uploads"])
+        self.server.aws("s3api", "delete-bucket-lifecycle", "--bucket", bucket)
+        self.assertClientError(lambda: self.s3.get_bucket_lifecycle_configuration(Bucket=bucket),
+                               "NoSuchLifecycleConfiguration", 404)
+
+    def test_minimum_object_size_header_and_generated_ids(self):
+        bucket = self.new_bucket()
+        put = self.s3.put_bucket_lifecycle_configuration(
+            Bucket=bucket, TransitionDefaultMinimumObjectSize="varies_by_storage_class",
+            LifecycleConfiguration={"Rules": [{"Status": "Enabled", "Prefix": "",
+                                               "Expiration": {"Days": 1}}]})
+        self.assertEqual(put["TransitionDefaultMinimumObjectSize"], "varies_by_storage_class")
+        got = self.s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+        self.assertEqual(got["TransitionDefaultMinimumObjectSize"], "varies_by_storage_class")
+        [rule] = got["Rules"]
+        self.assertTrue(rule["ID"])
+        self.assertEqual(rule["Prefix"], "")
+
+    def test_what_s3_refuses(self):
+        bucket = self.new_bucket()
+
+        def put(*rules):
+            return lambda: self.s3.put_bucket_lifecycle_configuration(
+                Bucket=bucket, LifecycleConfiguration={"Rules": list(rules)})
+
+        base = {"Status": "Enabled", "Filter": {"Prefix": "p/"}}
+        cases = [
+            ({**base, "ID": "a", "Transitions": [{"Days": 10, "StorageClass": "STANDARD_IA"}]},
+             "InvalidArgument", "greater than or equal to 30"),
+            ({**base, "ID": "a", "Expiration": {"Days": 0}}, "InvalidArgument", "positive integer"),
+            ({**base, "ID": "a", "Expiration": {"Date": datetime.datetime(2027, 1, 1, 12, tzinfo=datetime.timezone.utc)}},
+             "InvalidArgument", "midnight GMT"),
+            ({**base, "ID": "a"}, "InvalidRequest", "At least one action"),
+            ({**base, "ID": "x" * 256, "Expiration": {"Days": 1}}, "InvalidArgument", "255"),
+            ({"ID": "a", "Status": "Enabled", "Filter": {"Tag": {"Key": "k", "Value": "v"}},
+              "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}, "InvalidRequest", "Tags"),
+            ({**base, "ID": "a", "Transitions": [{"Days": 100, "StorageClass": "GLACIER"}],
+              "Expiration": {"Days": 50}}, "InvalidArgument", "Expiration"),
+        ]
+        for rule, code, words in cases:
+            with self.subTest(code=code, words=words):
+                err = self.assertClientError(put(rule), code, 400)
+                self.assertIn(words, err["Error"]["Message"])
+        self.assertClientError(put({**base, "ID": "same", "Expiration": {"Days": 1}},
+                                   {**base, "ID": "same", "Expiration": {"Days": 2}}),
+                               "InvalidArgument", 400)
+        # Malformed documents, sent raw.
+        for body in (b"<LifecycleConfiguration><Rule><ID>a</ID><Status>On</Status>"
+                     b"<Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>",
+                     b"<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status>"
+                     b"<Expiration><Days>1</Days><Date>2027-01-01T00:00:00Z</Date></Expiration>"
+                     b"</Rule></LifecycleConfiguration>",
+                     b"<LifecycleConfiguration/>", b"<Lifecycle"):
+            with self.subTest(body=body[:60]):
+                r = self.server.signed("PUT", f"/{bucket}", query=[("lifecycle", "")], body=body,
+                                       headers={"Content-MD5": harness.b64(hashlib.md5(body).digest())})
+                self.assertEqual((r.status, r.error().get("Code")), (400, "MalformedXML"), repr(r))
+        r = self.server.signed("PUT", f"/{bucket}", query=[("lifecycle", "")], body=b"<LifecycleConfiguration/>")
+        self.assertEqual((r.status, r.error().get("Code")), (400, "InvalidRequest"), repr(r))
+        self.assertClientError(lambda: self.s3.get_bucket_lifecycle_configuration(Bucket=bucket),
+                               "NoSuchLifecycleConfiguration", 404)
 
 
 class RestoreSurvivesRestart(unittest.TestCase):
