@@ -97,6 +97,11 @@ Json S3EventRecord::to_json() const {
         {"restoreEventData",
          {{"lifecycleRestorationExpiryTime", restore_expiry_time},
           {"lifecycleRestoreStorageClass", restore_storage_class}}}};
+  if (!transition_storage_class.empty())
+    record["lifecycleEventData"] = {
+        {"transitionEventData", {{"destinationStorageClass", transition_storage_class}}}};
+  if (!destination_access_tier.empty())
+    record["intelligentTieringEventData"] = {{"destinationAccessTier", destination_access_tier}};
   return record;
 }
 
@@ -132,6 +137,11 @@ S3EventRecord S3EventRecord::from_json(const Json& r) {
       r.value("glacierEventData", Json::object()).value("restoreEventData", Json::object());
   out.restore_expiry_time = optional_text(restore, "lifecycleRestorationExpiryTime");
   out.restore_storage_class = optional_text(restore, "lifecycleRestoreStorageClass");
+  out.transition_storage_class = optional_text(
+      r.value("lifecycleEventData", Json::object()).value("transitionEventData", Json::object()),
+      "destinationStorageClass");
+  out.destination_access_tier =
+      optional_text(r.value("intelligentTieringEventData", Json::object()), "destinationAccessTier");
   return out;
 }
 

@@ -34,6 +34,10 @@ struct S3EventRecord {
   // ("2025-06-01T00:00:00.000Z") and the class it was restored from.
   std::string restore_expiry_time;
   std::string restore_storage_class;
+  // LifecycleTransition: lifecycleEventData.transitionEventData.destinationStorageClass.
+  std::string transition_storage_class;
+  // IntelligentTiering: intelligentTieringEventData.destinationAccessTier.
+  std::string destination_access_tier;
 
   Json to_json() const;
   // Throws std::invalid_argument naming the missing or mistyped field.

@@ -14,6 +14,7 @@
 #include "emulator/http/server.h"
 #include "emulator/internal/internal_api.h"
 #include "emulator/lifecycle/restore_jobs.h"
+#include "emulator/lifecycle/midnight_run.h"
 #include "emulator/lifecycle/timekeeper.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/inprocess_transport.h"
@@ -123,11 +124,13 @@ struct Emulator::Impl {
         },
         DispatcherOptions{options_.time_scale});
     store_->outbox().on_enqueue([this] { dispatcher_->wake(); });
-    // Restores complete and lapse on the server's clock, by timers they set.
+    // Restores complete and lapse, and lifecycle rules run each midnight, on the server's clock.
     timekeeper_ = std::make_unique<Timekeeper>(store_->timers(), *clock_,
                                                options_.virtual_clock ? &virtual_clock_ : nullptr);
     timer_buckets_ = std::make_unique<BucketViews>(store_->buckets());
     handle_restore_timers(*timekeeper_, store_->objects(), *timer_buckets_, notifier_.get());
+    handle_midnight_runs(*timekeeper_, StoredWorld{store_->objects(), store_->buckets(), *timer_buckets_,
+                                                   store_->timers(), *clock_, notifier_.get()});
     store_->timers().on_add([this] { timekeeper_->wake(); });
     internal_ = std::make_unique<InternalApi>(
         log_, store_->outbox(), store_->buckets(), store_->objects(), *clock_,

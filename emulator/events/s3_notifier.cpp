@@ -49,8 +49,12 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   r.bucket_owner = canonical_user_id(bucket.owner);
   r.bucket_arn = "arn:aws:s3:::" + bucket.name;
   r.key = change.object.key;
-  const bool has_bytes = name.starts_with("ObjectCreated:") ||
-                         name.starts_with("ObjectTagging:") || name.starts_with("ObjectRestore:");
+  const bool has_bytes = name.starts_with("ObjectCreated:") || name.starts_with("ObjectTagging:") ||
+                         name.starts_with("ObjectRestore:") || name == "LifecycleTransition" ||
+                         name == "IntelligentTiering";
+  // S3 marks the records of the changes its lifecycle and tiering make with version 2.3.
+  if (name.starts_with("Lifecycle") || name == "IntelligentTiering" || name == "ObjectRestore:Delete")
+    r.event_version = "2.3";
   if (has_bytes) {
     r.size = change.object.size;
     r.etag = change.object.etag;
@@ -61,6 +65,9 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
       r.restore_expiry_time = iso8601_ms(meta.restore->expires_ms);
     r.restore_storage_class = change.object.storage_class;
   }
+  if (name == "LifecycleTransition") r.transition_storage_class = change.object.storage_class;
+  if (name == "IntelligentTiering")
+    r.destination_access_tier = ObjectMeta::from_json(change.object.meta).access_tier;
   if (change.object.version_id != "null" && !change.object.version_id.empty())
     r.version_id = change.object.version_id;
   char sequencer[32];

@@ -71,6 +71,8 @@ HttpResponse object_report(BucketStore& buckets, ObjectStore& objects, const Clo
                         {"lastModified", iso8601_ms(object.last_modified_ms)},
                         {"storageClass", object.storage_class},
                         {"accessTier", access_tier_of(object, meta)},
+                        {"lastAccess", iso8601_ms(object.last_access_ms ? object.last_access_ms
+                                                                        : object.last_modified_ms)},
                         {"archived", is_archived(object.storage_class, meta.access_tier)},
                         {"restore", restore_of(meta, now)}});
   }

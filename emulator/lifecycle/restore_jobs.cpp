@@ -18,13 +18,14 @@ std::optional<ObjectRecord> find_named(ObjectStore& objects, const ObjectRef& re
 
 // Records `change_meta`'s result for the version the timer names, with `event`.
 void apply(const Timer& timer, ObjectStore& objects, BucketViews& buckets, ChangeObserver* observer,
-           const char* event, const std::function<bool(const Timer&, ObjectMeta&)>& change_meta) {
+           const char* event,
+           const std::function<bool(const Timer&, ObjectRecord&, ObjectMeta&)>& change) {
   auto ref = parse_timer_subject(timer.subject);
   if (!ref) return;
   auto object = find_named(objects, *ref);
   if (!object) return;
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
-  if (!change_meta(timer, meta)) return;  // not the restore this timer was set for
+  if (!change(timer, *object, meta)) return;  // not the restore this timer was set for
   auto bucket = buckets.find(ref->bucket);
   if (!bucket) return;
   object->meta = meta.to_json();
@@ -46,13 +47,21 @@ void handle_restore_timers(Timekeeper& timekeeper, ObjectStore& objects, BucketV
                            ChangeObserver* observer) {
   timekeeper.handle(kRestoreCompletedTimer, [&objects, &buckets, observer](const Timer& timer) {
     apply(timer, objects, buckets, observer, "ObjectRestore:Completed",
-          [](const Timer& t, ObjectMeta& meta) {
-            return meta.restore && meta.restore->completes_ms == t.due_ms;
+          [](const Timer& t, ObjectRecord& object, ObjectMeta& meta) {
+            if (!meta.restore || meta.restore->completes_ms != t.due_ms) return false;
+            if (object.storage_class == "INTELLIGENT_TIERING") {
+              // Intelligent-Tiering restores the object itself, with no copy to lapse: it is
+              // back in Frequent Access, as if just read.
+              meta.access_tier.clear();
+              meta.restore.reset();
+              object.last_access_ms = t.due_ms;
+            }
+            return true;
           });
   });
   timekeeper.handle(kRestoreLapsedTimer, [&objects, &buckets, observer](const Timer& timer) {
     apply(timer, objects, buckets, observer, "ObjectRestore:Delete",
-          [](const Timer& t, ObjectMeta& meta) {
+          [](const Timer& t, ObjectRecord&, ObjectMeta& meta) {
             if (!meta.restore || meta.restore->expires_ms != t.due_ms) return false;
             meta.restore.reset();  // the temporary copy is gone; the archived object stays
             return true;

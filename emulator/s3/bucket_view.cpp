@@ -1,6 +1,8 @@
 #include "emulator/s3/bucket_view.h"
 
 #include "emulator/s3/cors.h"
+#include "emulator/s3/lifecycle_config.h"
+#include "emulator/s3/tiering_config.h"
 #include "emulator/s3/versioning.h"
 
 namespace bf {
@@ -20,6 +22,10 @@ std::shared_ptr<const BucketView> make_view(std::shared_ptr<const BucketState> s
                                     std::move(std::get<NotificationConfig>(parsed)))
                               : std::make_shared<const NotificationConfig>();
   }
+  if (const std::string* doc = state->config(kLifecycleConfigName))
+    view->lifecycle = lifecycle_from_document(*doc);
+  if (const std::string* doc = state->config(kTieringConfigName))
+    view->tiering = std::make_shared<const std::vector<TieringConfig>>(tiering_configs_from_document(*doc));
   view->state = std::move(state);
   return view;
 }

@@ -1,11 +1,12 @@
 // One bucket as a request sees it: read from the store once when the request starts, with its
-// configurations (versioning, CORS, notifications) parsed once per change of the bucket and
+// configurations (versioning, CORS, notifications, lifecycle, tiering) parsed once per change of the bucket and
 // shared by every request until the next change.
 #pragma once
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "emulator/s3/notification_config.h"
 #include "emulator/store/bucket_store.h"
@@ -14,12 +15,16 @@
 namespace bf {
 
 struct CorsConfig;
+struct LifecycleConfig;
+struct TieringConfig;
 
 struct BucketView {
   std::shared_ptr<const BucketState> state;
   Versioning versioning = Versioning::Unversioned;
   std::shared_ptr<const CorsConfig> cors;                   // null: CORS is not configured
   std::shared_ptr<const NotificationConfig> notifications;  // null: nothing configured
+  std::shared_ptr<const LifecycleConfig> lifecycle;         // null: no lifecycle rules
+  std::shared_ptr<const std::vector<TieringConfig>> tiering;  // null: no archive tiers opted in
 
   const BucketRecord& record() const { return state->record; }
   const std::string& name() const { return state->record.name; }

@@ -1,29 +1,14 @@
 // Put/Get/DeleteBucketLifecycleConfiguration. The configuration is validated as S3 does and
-// kept, normalised, with the bucket; see docs/storage-classes.md for what applies it.
-#include <nlohmann/json.hpp>
-
+// kept, normalised, with the bucket; the lifecycle module's midnight runs apply it
+// (docs/storage-classes.md).
 #include "emulator/s3/lifecycle_config.h"
 #include "emulator/s3/service.h"
-#include "sdk/json.h"
 
 namespace bf {
 
 namespace {
 
 constexpr const char* kMinimumSizeHeader = "x-amz-transition-default-minimum-object-size";
-
-struct StoredLifecycle {
-  std::string minimum_size;
-  std::string rules_xml;
-};
-
-std::optional<StoredLifecycle> stored_lifecycle(const S3Request& req) {
-  const std::string* doc = req.view->state->config(kLifecycleConfigName);
-  if (!doc) return std::nullopt;
-  auto j = nlohmann::json::parse(*doc, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  return StoredLifecycle{j.value("minimumObjectSize", ""), j.value("rules", "")};
-}
 
 S3Result put_lifecycle(S3Context& ctx, S3Request& req, Body* body) {
   if (auto err = require_bucket(ctx, req)) return *err;
@@ -38,9 +23,10 @@ S3Result put_lifecycle(S3Context& ctx, S3Request& req, Body* body) {
           .with("ArgumentValue", *size);
     config.transition_minimum_size = *size;
   }
-  const std::string document = to_text(nlohmann::json{
-      {"minimumObjectSize", config.transition_minimum_size}, {"rules", lifecycle_to_xml(config)}});
-  if (Status s = ctx.buckets.put_bucket_config(req.bucket(), kLifecycleConfigName, document); !s)
+  config.configured_ms = ctx.clock.now_ms();
+  if (Status s = ctx.buckets.put_bucket_config(req.bucket(), kLifecycleConfigName,
+                                               lifecycle_document(config));
+      !s)
     return internal_error(s);
   HttpResponse res = make_response(req);
   res.set_header(kMinimumSizeHeader, config.transition_minimum_size);
@@ -49,11 +35,10 @@ S3Result put_lifecycle(S3Context& ctx, S3Request& req, Body* body) {
 
 S3Result get_lifecycle(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  auto stored = stored_lifecycle(req);
-  if (!stored)
-    return s3_error("NoSuchLifecycleConfiguration").with("BucketName", req.bucket());
-  HttpResponse res = xml_response(req, stored->rules_xml);
-  res.set_header(kMinimumSizeHeader, stored->minimum_size);
+  const auto& stored = req.view->lifecycle;
+  if (!stored) return s3_error("NoSuchLifecycleConfiguration").with("BucketName", req.bucket());
+  HttpResponse res = xml_response(req, lifecycle_to_xml(*stored));
+  res.set_header(kMinimumSizeHeader, stored->transition_minimum_size);
   return res;
 }
 

@@ -1,5 +1,6 @@
 #include "emulator/s3/lifecycle_config.h"
 
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <set>
@@ -7,6 +8,7 @@
 #include "emulator/base/time.h"
 #include "emulator/s3/opaque_id.h"
 #include "emulator/s3/xml.h"
+#include "sdk/json.h"
 #include "sdk/text.h"
 
 namespace bf {
@@ -71,6 +73,8 @@ std::optional<S3Error> read_sizes(const pugi::xml_node& node, LifecycleFilter& f
                      "ObjectSizeLessThan must be a positive number", f.size_less_than);
 }
 
+}  // namespace
+
 // <Filter> holds one condition, or several inside <And>.
 std::optional<S3Error> read_filter(const pugi::xml_node& node, LifecycleFilter& f) {
   int conditions = 0;
@@ -92,6 +96,8 @@ std::optional<S3Error> read_filter(const pugi::xml_node& node, LifecycleFilter& 
     return invalid_argument("ObjectSizeGreaterThan must be less than ObjectSizeLessThan");
   return std::nullopt;
 }
+
+namespace {
 
 std::optional<S3Error> read_expiration(const pugi::xml_node& node, LifecycleRule& rule) {
   const bool days = node.child("Days"), date = node.child("Date"),
@@ -217,6 +223,8 @@ std::variant<LifecycleRule, S3Error> read_rule(const pugi::xml_node& node) {
   return rule;
 }
 
+}  // namespace
+
 void filter_xml(std::string& out, const LifecycleFilter& f) {
   if (f.legacy_prefix) {
     xml::element(out, "Prefix", f.prefix);
@@ -247,6 +255,8 @@ void filter_xml(std::string& out, const LifecycleFilter& f) {
   }
   out += "</Filter>";
 }
+
+namespace {
 
 std::string date_xml(std::int64_t ms) { return format_utc_ms(ms, "%Y-%m-%dT%H:%M:%S.000Z"); }
 
@@ -319,6 +329,24 @@ std::string lifecycle_to_xml(const LifecycleConfig& config) {
   }
   out += "</LifecycleConfiguration>";
   return out;
+}
+
+std::string lifecycle_document(const LifecycleConfig& config) {
+  return to_text(nlohmann::json{{"minimumObjectSize", config.transition_minimum_size},
+                                {"rules", lifecycle_to_xml(config)},
+                                {"configured", config.configured_ms}});
+}
+
+std::shared_ptr<const LifecycleConfig> lifecycle_from_document(const std::string& document) {
+  auto j = nlohmann::json::parse(document, nullptr, false);
+  if (!j.is_object()) return nullptr;
+  auto parsed = parse_lifecycle_xml(j.value("rules", ""));
+  auto* config = std::get_if<LifecycleConfig>(&parsed);
+  if (!config) return nullptr;
+  // The rules were stored with their IDs, so parsing them again generates none.
+  config->transition_minimum_size = j.value("minimumObjectSize", config->transition_minimum_size);
+  config->configured_ms = j.value("configured", std::int64_t{0});
+  return std::make_shared<const LifecycleConfig>(std::move(*config));
 }
 
 }  // namespace bf

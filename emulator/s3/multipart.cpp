@@ -173,10 +173,11 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   auto opened = ctx.objects.open_object(src_bucket, src_key);
   if (!opened) return no_such_key(src_key);
   auto& [source, file] = *opened;
-  if (auto err = archived_error(source, ObjectMeta::from_json(source.meta), ctx.clock.now_ms()))
-    return *err;
+  const ObjectMeta source_meta = ObjectMeta::from_json(source.meta);
+  if (auto err = archived_error(source, source_meta, ctx.clock.now_ms())) return *err;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
     return *err;
+  record_tiering_access(ctx.objects, source, source_meta, ctx.clock.now_ms());
 
   ByteRange range{0, source.size};
   if (const std::string* r = req.header("x-amz-copy-source-range")) {
@@ -366,6 +367,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   }
   out += "</CompleteMultipartUploadResult>";
   HttpResponse res = xml_response(req, std::move(out));
+  write_expiration_header(req, record, object_meta, res);
   set_version_header(versioning, record.version_id, res);
   return res;
 }

@@ -1,5 +1,8 @@
 #include "emulator/s3/object_common.h"
 
+#include "emulator/s3/lifecycle_rules.h"
+#include "emulator/s3/tiering_config.h"
+
 #include <unistd.h>
 
 #include "sdk/hash.h"
@@ -122,6 +125,28 @@ void write_restore_header(const ObjectMeta& meta, std::int64_t now_ms, HttpRespo
   if (!meta.restore) return;
   if (meta.restore->expires_ms && now_ms >= meta.restore->expires_ms) return;  // lapsed
   res.set_header("x-amz-restore", restore_header(*meta.restore, now_ms));
+}
+
+void write_expiration_header(const S3Request& req, const ObjectRecord& object,
+                             const ObjectMeta& meta, HttpResponse& res) {
+  if (!req.view || !req.view->lifecycle) return;
+  if (auto due = expiration_due(*req.view->lifecycle, object, meta))
+    res.set_header("x-amz-expiration", expiration_header(*due));
+}
+
+void record_tiering_access(ObjectStore& objects, const ObjectRecord& object, const ObjectMeta& meta,
+                           std::int64_t now_ms) {
+  constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+  if (!tiering_monitored(object)) return;
+  const std::int64_t last = object.last_access_ms ? object.last_access_ms : object.last_modified_ms;
+  if (meta.access_tier.empty() && last / kDayMs == now_ms / kDayMs) return;
+  ObjectRecord accessed = object;
+  ObjectMeta moved = meta;
+  moved.access_tier.clear();
+  accessed.meta = moved.to_json();
+  accessed.last_access_ms = now_ms;
+  // A conflict means the object was replaced meanwhile: the new one starts fresh anyway.
+  objects.update_object(accessed);
 }
 
 Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,

@@ -45,6 +45,16 @@ std::optional<S3Error> archived_error(const ObjectRecord& object, const ObjectMe
 // x-amz-restore for an object with a restore that has not lapsed (HEAD, GET).
 void write_restore_header(const ObjectMeta& meta, std::int64_t now_ms, HttpResponse& res);
 
+// x-amz-expiration: when the bucket's lifecycle rules expire the current object, and by which.
+void write_expiration_header(const S3Request& req, const ObjectRecord& object,
+                             const ObjectMeta& meta, HttpResponse& res);
+
+// A read of an Intelligent-Tiering object's bytes (GET, or the source of a copy) is an access:
+// it starts the days without access again and brings the object back to Frequent Access.
+// Written at most once a day per object, since tiers move on whole days.
+void record_tiering_access(ObjectStore& objects, const ObjectRecord& object, const ObjectMeta& meta,
+                           std::int64_t now_ms);
+
 // Copies `length` bytes of `source_fd` from `offset` into `writer`, computing their MD5
 // (CopyObject of a multipart source, UploadPartCopy).
 Status copy_with_md5(int source_fd, std::uint64_t offset, std::uint64_t length,

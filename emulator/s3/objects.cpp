@@ -67,6 +67,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   HttpResponse res = make_response(req);
   res.set_header("ETag", quote_etag(record.etag));
   write_checksum_headers(meta, res);
+  write_expiration_header(req, record, meta, res);
   set_version_header(versioning, record.version_id, res);
   return res;
 }
@@ -180,6 +181,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
   HttpResponse res = make_response(req, kind == RangeResult::Partial ? 206 : 200);
   write_object_headers(req, *object, meta, res, kind == RangeResult::Whole);
   write_restore_header(meta, now, res);
+  if (!version) write_expiration_header(req, *object, meta, res);
   set_version_header(versioning, object->version_id, res);
   if (kind == RangeResult::Partial)
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
@@ -189,6 +191,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
     res.head_content_length = range.length;
     res.body = std::string();
   } else {
+    record_tiering_access(ctx.objects, *object, meta, now);
     res.body = FileRange{std::move(file), range.first, range.length};
   }
   return res;
@@ -244,6 +247,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = archived_error(source, source_meta, ctx.clock.now_ms())) return *err;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
     return *err;
+  record_tiering_access(ctx.objects, source, source_meta, ctx.clock.now_ms());
 
   const std::string* directive = req.header("x-amz-metadata-directive");
   const bool replace = directive && *directive == "REPLACE";
@@ -310,6 +314,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   }
   body += "</CopyObjectResult>";
   HttpResponse res = xml_response(req, std::move(body));
+  write_expiration_header(req, record, meta, res);
   set_version_header(versioning, record.version_id, res);
   if (source_bucket->versioning != Versioning::Unversioned)
     res.set_header("x-amz-copy-source-version-id", source.version_id);

@@ -57,6 +57,8 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"NoSuchBucket", {404, "The specified bucket does not exist"}},
       {"NoSuchCORSConfiguration", {404, "The CORS configuration does not exist"}},
       {"NoSuchLifecycleConfiguration", {404, "The lifecycle configuration does not exist"}},
+      {"NoSuchConfiguration", {404, "The specified configuration does not exist."}},
+      {"TooManyConfigurations", {400, "You are attempting to create a new configuration but have already reached the limit."}},
       {"NoSuchKey", {404, "The specified key does not exist."}},
       {"NoSuchTagSet", {404, "The TagSet does not exist"}},
       {"NoSuchVersion", {404, "The specified version does not exist."}},

@@ -1,6 +1,7 @@
 // Objects and their bytes: current objects, noncurrent versions and delete markers, multipart
 // uploads and their parts. A write can add outbox entries in its own transaction.
 #pragma once
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,23 @@ struct ObjectRecord {
   std::string version_id = "null";  // "null" unless written while versioning was enabled
   bool delete_marker = false;
   std::int64_t seq = 0;  // store-wide write order; orders a key's versions, newest first
+  // Last read of the bytes (GET, COPY), for Intelligent-Tiering; 0 on a new record means
+  // "when it was written".
+  std::int64_t last_access_ms = 0;
+  // When a version stopped being current (a delete marker: when it was made); 0 while current.
+  std::int64_t noncurrent_ms = 0;
+};
+
+// A span of time [from_ms, to_ms) on one of the store's time columns, and where a page of a
+// listing by that time starts: after (ms, key, seq).
+struct TimeWindow {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+};
+struct TimeCursor {
+  std::int64_t ms = INT64_MIN;
+  std::string key;
+  std::int64_t seq = 0;
 };
 
 // Where a listing starts: keys after `key`, or from `key` on when `inclusive`.
@@ -114,19 +132,22 @@ class ObjectStore {
                             const WriteCondition& condition = {},
                             Versioning versioning = Versioning::Unversioned,
                             const ChangeEvents& events = {}) = 0;
-  // Changes only the metadata columns of an existing version, current or noncurrent, found by
-  // its bytes (same blob); Conflict when it has been replaced or removed meanwhile.
+  // Changes only the metadata columns (and the last access) of an existing version, current or
+  // noncurrent, found by its bytes (same blob); Conflict when it has been replaced or removed
+  // meanwhile.
   // `timers` are added in the same transaction.
   virtual Status update_object(const ObjectRecord& record, const ChangeEvents& events = {},
                                const std::vector<Timer>& timers = {}) = 0;
   // Unversioned: removes the key (NotFound if absent). Enabled/Suspended: adds a delete marker
   // with `marker_version_id` ("null" when Suspended), keeping or removing the current object
   // as put_object would.
+  // `condition` sees the current object first, as put_object's does.
   virtual Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                               Versioning versioning,
                                               const std::string& marker_version_id,
                                               std::int64_t now_ms,
-                                              const ChangeEvents& events = {}) = 0;
+                                              const ChangeEvents& events = {},
+                                              const WriteCondition& condition = {}) = 0;
   // Removes one version for good; the newest remaining object version becomes current.
   virtual Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
                                                const std::string& version_id,
@@ -147,6 +168,22 @@ class ObjectStore {
   virtual std::vector<ObjectRecord> list_objects(const std::string& bucket,
                                                  const std::string& prefix,
                                                  const ListStart& start, std::size_t limit) = 0;
+
+  // What the lifecycle runs read, each in time order then key, `prefix` applied: current
+  // objects last modified in the window; versions and delete markers that stopped being
+  // current in it; current Intelligent-Tiering objects last accessed in it.
+  virtual std::vector<ObjectRecord> list_modified_in(const std::string& bucket,
+                                                     const std::string& prefix,
+                                                     const TimeWindow& window,
+                                                     const TimeCursor& after, std::size_t limit) = 0;
+  virtual std::vector<ObjectRecord> list_noncurrent_in(const std::string& bucket,
+                                                       const std::string& prefix,
+                                                       const TimeWindow& window,
+                                                       const TimeCursor& after, std::size_t limit) = 0;
+  virtual std::vector<ObjectRecord> list_tiering_accessed_in(const std::string& bucket,
+                                                             const TimeWindow& window,
+                                                             const TimeCursor& after,
+                                                             std::size_t limit) = 0;
 
   virtual Status create_upload(const UploadRecord& upload) = 0;
   virtual std::optional<UploadRecord> find_upload(const std::string& upload_id) = 0;

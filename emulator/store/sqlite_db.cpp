@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS objects (
   bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
   etag TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, storage_class TEXT NOT NULL,
   meta TEXT NOT NULL, version_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  last_access_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (bucket, key)
 ) WITHOUT ROWID;
 -- Noncurrent versions and every delete marker; the current object version lives in objects.
@@ -22,7 +23,8 @@ CREATE TABLE IF NOT EXISTS versions (
   bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
   etag TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, storage_class TEXT NOT NULL,
   meta TEXT NOT NULL, version_id TEXT NOT NULL, seq INTEGER NOT NULL,
-  delete_marker INTEGER NOT NULL, PRIMARY KEY (bucket, key, seq)
+  delete_marker INTEGER NOT NULL, last_access_ms INTEGER NOT NULL DEFAULT 0,
+  noncurrent_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (bucket, key, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
 CREATE TABLE IF NOT EXISTS uploads (
@@ -55,6 +57,29 @@ CREATE TABLE IF NOT EXISTS documents (
 ) WITHOUT ROWID;
 )sql";
 
+// Columns added after the first release, for data directories made before them: the table,
+// the column and how existing rows fill it.
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* backfill;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"objects", "last_access_ms", "UPDATE objects SET last_access_ms = last_modified_ms"},
+    {"versions", "last_access_ms", "UPDATE versions SET last_access_ms = last_modified_ms"},
+    {"versions", "noncurrent_ms", "UPDATE versions SET noncurrent_ms = last_modified_ms"},
+};
+
+// The indexes the lifecycle runs read by time (index what is due, never scan a bucket per
+// day): current objects by age, versions by the time they stopped being current, and
+// Intelligent-Tiering objects (only those) by last access.
+constexpr const char* kTimeIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS objects_by_age ON objects (bucket, last_modified_ms);
+CREATE INDEX IF NOT EXISTS objects_by_access ON objects (bucket, last_access_ms)
+  WHERE storage_class = 'INTELLIGENT_TIERING';
+CREATE INDEX IF NOT EXISTS versions_by_noncurrent ON versions (bucket, noncurrent_ms);
+)sql";
+
 }  // namespace
 
 SqliteDb::~SqliteDb() {
@@ -80,9 +105,28 @@ Status SqliteDb::open(const std::string& path) {
       return s;
     }
   }
+  if (auto s = add_missing_columns(); !s) return s;
+  if (auto s = exec(kTimeIndexes); !s) return s;
   Statement m(statements_, "SELECT MAX(COALESCE((SELECT MAX(seq) FROM objects), 0), "
                            "COALESCE((SELECT MAX(seq) FROM versions), 0))");
   if (m.step() == SQLITE_ROW) seq_ = m.integer(0);
+  return Status::ok();
+}
+
+Status SqliteDb::add_missing_columns() {
+  for (const auto& added : kAddedColumns) {
+    bool present = false;
+    {
+      Statement info(statements_, std::string("PRAGMA table_info(") + added.table + ")");
+      while (info.step() == SQLITE_ROW)
+        if (info.text(1) == added.column) present = true;
+    }
+    if (present) continue;
+    const std::string alter = std::string("ALTER TABLE ") + added.table + " ADD COLUMN " +
+                              added.column + " INTEGER NOT NULL DEFAULT 0";
+    if (auto s = exec(alter.c_str()); !s) return s;
+    if (auto s = exec(added.backfill); !s) return s;
+  }
   return Status::ok();
 }
 

@@ -119,6 +119,8 @@ class SqliteDb {
   std::int64_t last_seq() const { return seq_; }
 
  private:
+  Status add_missing_columns();
+
   sqlite3* db_ = nullptr;
   StatementCache statements_{db_};
   std::int64_t seq_ = 0;  // last write order handed out

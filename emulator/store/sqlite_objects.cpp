@@ -12,10 +12,12 @@ namespace bf {
 namespace {
 
 constexpr const char* kObjectColumns =
-    "bucket, key, blob_id, size, etag, last_modified_ms, storage_class, meta, version_id, seq";
+    "bucket, key, blob_id, size, etag, last_modified_ms, storage_class, meta, version_id, seq, "
+    "last_access_ms";
+// The same first columns, then the version's own (a current object lists as 0, 0).
 constexpr const char* kVersionColumns =
     "bucket, key, blob_id, size, etag, last_modified_ms, storage_class, meta, version_id, seq, "
-    "delete_marker";
+    "last_access_ms, delete_marker, noncurrent_ms";
 constexpr const char* kUploadColumns = "upload_id, bucket, key, initiated_ms, storage_class, meta";
 
 ObjectRecord read_object(const Statement& s) {
@@ -30,12 +32,14 @@ ObjectRecord read_object(const Statement& s) {
   r.meta = s.text(7);
   r.version_id = s.text(8);
   r.seq = s.integer(9);
+  r.last_access_ms = s.integer(10);
   return r;
 }
 
 ObjectRecord read_version(const Statement& s) {
   ObjectRecord r = read_object(s);
-  r.delete_marker = s.integer(10) != 0;
+  r.delete_marker = s.integer(11) != 0;
+  r.noncurrent_ms = s.integer(12);
   return r;
 }
 
@@ -112,20 +116,21 @@ Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEven
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
       Statement s(db_.statements(),
-                  "UPDATE objects SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ? "
-                  "WHERE bucket = ? AND key = ? AND blob_id = ?");
+                  "UPDATE objects SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ?, "
+                  "last_access_ms = MAX(last_access_ms, ?) WHERE bucket = ? AND key = ? AND blob_id = ?");
       s.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
-      s.bind(4, record.meta).bind(5, record.bucket).bind(6, record.key).bind(7, record.blob_id);
+      s.bind(4, record.meta).bind(5, record.last_access_ms).bind(6, record.bucket);
+      s.bind(7, record.key).bind(8, record.blob_id);
       if (s.step() != SQLITE_DONE) return db_.db_error("update object");
       if (!db_.changes()) {
         // Not the current object: a noncurrent version with the same bytes.
         Statement v(db_.statements(),
-                    "UPDATE versions SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ? "
-                    "WHERE bucket = ? AND key = ? AND version_id = ? AND blob_id = ? "
-                    "AND delete_marker = 0");
+                    "UPDATE versions SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ?, "
+                    "last_access_ms = MAX(last_access_ms, ?) WHERE bucket = ? AND key = ? "
+                    "AND version_id = ? AND blob_id = ? AND delete_marker = 0");
         v.bind(1, record.etag).bind(2, record.last_modified_ms).bind(3, record.storage_class);
-        v.bind(4, record.meta).bind(5, record.bucket).bind(6, record.key);
-        v.bind(7, record.version_id).bind(8, record.blob_id);
+        v.bind(4, record.meta).bind(5, record.last_access_ms).bind(6, record.bucket);
+        v.bind(7, record.key).bind(8, record.version_id).bind(9, record.blob_id);
         if (v.step() != SQLITE_DONE) return db_.db_error("update version");
         if (!db_.changes()) return Status::conflict("object changed meanwhile");
       }
@@ -143,15 +148,20 @@ Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEven
 Result<DeleteOutcome> SqliteObjects::delete_latest(const std::string& bucket,
                                                    const std::string& key, Versioning versioning,
                                                    const std::string& marker_version_id,
-                                                   std::int64_t now_ms, const ChangeEvents& events) {
-  if (versioning == Versioning::Unversioned) return delete_unversioned(bucket, key, events);
+                                                   std::int64_t now_ms, const ChangeEvents& events,
+                                                   const WriteCondition& condition) {
+  if (versioning == Versioning::Unversioned)
+    return delete_unversioned(bucket, key, events, condition);
   std::vector<std::string> garbage;
   DeleteOutcome outcome{true, true, marker_version_id};
   {
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
       auto current = find_object_locked(bucket, key);
-      if (auto s = retire_current_locked(bucket, key, current, versioning, garbage); !s) return s;
+      if (condition)
+        if (auto s = condition(current); !s) return s;
+      if (auto s = retire_current_locked(bucket, key, current, versioning, now_ms, garbage); !s)
+        return s;
       ObjectRecord marker;
       marker.bucket = bucket;
       marker.key = key;
@@ -160,6 +170,7 @@ Result<DeleteOutcome> SqliteObjects::delete_latest(const std::string& bucket,
       marker.meta = "{}";
       marker.version_id = marker_version_id;
       marker.delete_marker = true;
+      marker.noncurrent_ms = now_ms;
       marker.seq = db_.next_seq();
       if (auto s = insert_version_locked(marker); !s) return s;
       return record_change_locked(events, {marker, false, marker.seq});
@@ -251,7 +262,7 @@ std::vector<ObjectRecord> SqliteObjects::list_versions(const std::string& bucket
   const std::string where =
       " WHERE bucket = ?1 AND key >= ?2 AND substr(CAST(key AS BLOB), 1, ?3) = CAST(?2 AS BLOB) "
       "AND (key > ?4 OR (key = ?4 AND seq < ?5))";
-  std::string sql = std::string("SELECT ") + kObjectColumns + ", 0 FROM objects" + where +
+  std::string sql = std::string("SELECT ") + kObjectColumns + ", 0, 0 FROM objects" + where +
                     " UNION ALL SELECT " + kVersionColumns + " FROM versions" + where +
                     " ORDER BY key, seq DESC LIMIT ?6";
   Statement s(db_.statements(), sql);
@@ -276,6 +287,64 @@ std::vector<ObjectRecord> SqliteObjects::list_objects(const std::string& bucket,
   s.bind(4, static_cast<std::int64_t>(prefix.size())).bind(5, prefix);
   s.bind(6, static_cast<std::int64_t>(limit));
   return all_rows(s, read_object);
+}
+
+std::vector<ObjectRecord> SqliteObjects::list_by_time(const char* sql, const std::string& bucket,
+                                                      const std::string& prefix,
+                                                      const TimeWindow& window,
+                                                      const TimeCursor& after, std::size_t limit,
+                                                      bool versions) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.statements(), sql);
+  s.bind(1, bucket).bind(2, window.from_ms).bind(3, window.to_ms).bind(4, prefix);
+  s.bind(5, static_cast<std::int64_t>(prefix.size())).bind(6, after.ms).bind(7, after.key);
+  s.bind(8, after.seq).bind(9, static_cast<std::int64_t>(limit));
+  return versions ? all_rows(s, read_version) : all_rows(s, read_object);
+}
+
+// Each reads one index range: the rows of one bucket in the window, then checks the prefix
+// byte-wise (as list_objects does) and pages by (time, key, seq).
+std::vector<ObjectRecord> SqliteObjects::list_modified_in(const std::string& bucket,
+                                                          const std::string& prefix,
+                                                          const TimeWindow& window,
+                                                          const TimeCursor& after,
+                                                          std::size_t limit) {
+  static const std::string sql =
+      std::string("SELECT ") + kObjectColumns +
+      " FROM objects WHERE bucket = ?1 AND last_modified_ms >= ?2 AND last_modified_ms < ?3 "
+      "AND substr(CAST(key AS BLOB), 1, ?5) = CAST(?4 AS BLOB) "
+      "AND (last_modified_ms > ?6 OR (last_modified_ms = ?6 AND (key > ?7 OR (key = ?7 AND seq > ?8)))) "
+      "ORDER BY last_modified_ms, key, seq LIMIT ?9";
+  return list_by_time(sql.c_str(), bucket, prefix, window, after, limit, false);
+}
+
+std::vector<ObjectRecord> SqliteObjects::list_noncurrent_in(const std::string& bucket,
+                                                            const std::string& prefix,
+                                                            const TimeWindow& window,
+                                                            const TimeCursor& after,
+                                                            std::size_t limit) {
+  static const std::string sql =
+      std::string("SELECT ") + kVersionColumns +
+      " FROM versions WHERE bucket = ?1 AND noncurrent_ms >= ?2 AND noncurrent_ms < ?3 "
+      "AND substr(CAST(key AS BLOB), 1, ?5) = CAST(?4 AS BLOB) "
+      "AND (noncurrent_ms > ?6 OR (noncurrent_ms = ?6 AND (key > ?7 OR (key = ?7 AND seq > ?8)))) "
+      "ORDER BY noncurrent_ms, key, seq LIMIT ?9";
+  return list_by_time(sql.c_str(), bucket, prefix, window, after, limit, true);
+}
+
+std::vector<ObjectRecord> SqliteObjects::list_tiering_accessed_in(const std::string& bucket,
+                                                                  const TimeWindow& window,
+                                                                  const TimeCursor& after,
+                                                                  std::size_t limit) {
+  // The storage_class term lets SQLite use the partial index objects_by_access.
+  static const std::string sql =
+      std::string("SELECT ") + kObjectColumns +
+      " FROM objects WHERE bucket = ?1 AND storage_class = 'INTELLIGENT_TIERING' "
+      "AND last_access_ms >= ?2 AND last_access_ms < ?3 "
+      "AND substr(CAST(key AS BLOB), 1, ?5) = CAST(?4 AS BLOB) "
+      "AND (last_access_ms > ?6 OR (last_access_ms = ?6 AND (key > ?7 OR (key = ?7 AND seq > ?8)))) "
+      "ORDER BY last_access_ms, key, seq LIMIT ?9";
+  return list_by_time(sql.c_str(), bucket, "", window, after, limit, false);
 }
 
 Status SqliteObjects::create_upload(const UploadRecord& u) {
@@ -374,13 +443,16 @@ Status SqliteObjects::abort_upload(const std::string& upload_id) {
 
 Result<DeleteOutcome> SqliteObjects::delete_unversioned(const std::string& bucket,
                                                         const std::string& key,
-                                                        const ChangeEvents& events) {
+                                                        const ChangeEvents& events,
+                                                        const WriteCondition& condition) {
   DeleteOutcome outcome{false, false, ""};
   std::string blob;
   {
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
       auto current = find_object_locked(bucket, key);
+      if (condition)
+        if (auto s = condition(current); !s) return s;
       if (!current) return Status::ok();
       if (auto s = delete_current_locked(bucket, key); !s) return s;
       outcome.found = true;
@@ -454,21 +526,25 @@ std::optional<ObjectRecord> SqliteObjects::find_object_locked(const std::string&
 
 Status SqliteObjects::upsert_object_locked(const ObjectRecord& r, std::int64_t seq) {
   Statement s(db_.statements(),
-              "INSERT OR REPLACE INTO objects (bucket, key, blob_id, size, etag, "
-              "last_modified_ms, storage_class, meta, version_id, seq) VALUES (?,?,?,?,?,?,?,?,?,?)");
+              "INSERT OR REPLACE INTO objects (bucket, key, blob_id, size, etag, last_modified_ms, "
+              "storage_class, meta, version_id, seq, last_access_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, r.bucket).bind(2, r.key).bind(3, r.blob_id).bind(4, static_cast<std::int64_t>(r.size));
   s.bind(5, r.etag).bind(6, r.last_modified_ms).bind(7, r.storage_class).bind(8, r.meta);
   s.bind(9, r.version_id).bind(10, seq);
+  s.bind(11, r.last_access_ms ? r.last_access_ms : r.last_modified_ms);
   return s.step() == SQLITE_DONE ? Status::ok() : db_.db_error("write object");
 }
 
 Status SqliteObjects::insert_version_locked(const ObjectRecord& r) {
   Statement s(db_.statements(),
               "INSERT INTO versions (bucket, key, blob_id, size, etag, last_modified_ms, "
-              "storage_class, meta, version_id, seq, delete_marker) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+              "storage_class, meta, version_id, seq, delete_marker, last_access_ms, noncurrent_ms) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, r.bucket).bind(2, r.key).bind(3, r.blob_id).bind(4, static_cast<std::int64_t>(r.size));
   s.bind(5, r.etag).bind(6, r.last_modified_ms).bind(7, r.storage_class).bind(8, r.meta);
   s.bind(9, r.version_id).bind(10, r.seq).bind(11, static_cast<std::int64_t>(r.delete_marker));
+  s.bind(12, r.last_access_ms ? r.last_access_ms : r.last_modified_ms);
+  s.bind(13, r.noncurrent_ms ? r.noncurrent_ms : r.last_modified_ms);
   return s.step() == SQLITE_DONE ? Status::ok() : db_.db_error("write version");
 }
 
@@ -502,20 +578,24 @@ Status SqliteObjects::replace_current_locked(const ObjectRecord& record,
                                              const std::optional<ObjectRecord>& current,
                                              Versioning versioning,
                                              std::vector<std::string>& garbage) {
-  if (auto s = retire_current_locked(record.bucket, record.key, current, versioning, garbage); !s)
+  if (auto s = retire_current_locked(record.bucket, record.key, current, versioning,
+                                     record.last_modified_ms, garbage);
+      !s)
     return s;
   return upsert_object_locked(record, db_.next_seq());
 }
 
 Status SqliteObjects::retire_current_locked(const std::string& bucket, const std::string& key,
                                             const std::optional<ObjectRecord>& current,
-                                            Versioning versioning,
+                                            Versioning versioning, std::int64_t now_ms,
                                             std::vector<std::string>& garbage) {
   if (current) {
     const bool keep = versioning == Versioning::Enabled ||
                       (versioning == Versioning::Suspended && current->version_id != "null");
     if (keep) {
-      if (auto s = insert_version_locked(*current); !s) return s;
+      ObjectRecord noncurrent = *current;
+      noncurrent.noncurrent_ms = now_ms;
+      if (auto s = insert_version_locked(noncurrent); !s) return s;
     } else {
       garbage.push_back(current->blob_id);
     }

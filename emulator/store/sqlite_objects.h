@@ -37,7 +37,8 @@ class SqliteObjects final : public ObjectStore {
                        const std::vector<Timer>& timers) override;
   Result<DeleteOutcome> delete_latest(const std::string& bucket, const std::string& key,
                                       Versioning versioning, const std::string& marker_version_id,
-                                      std::int64_t now_ms, const ChangeEvents& events) override;
+                                      std::int64_t now_ms, const ChangeEvents& events,
+                                      const WriteCondition& condition) override;
   Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
                                        const std::string& version_id,
                                        const ChangeEvents& events) override;
@@ -49,6 +50,17 @@ class SqliteObjects final : public ObjectStore {
                                           std::size_t limit) override;
   std::vector<ObjectRecord> list_objects(const std::string& bucket, const std::string& prefix,
                                          const ListStart& start, std::size_t limit) override;
+
+  std::vector<ObjectRecord> list_modified_in(const std::string& bucket, const std::string& prefix,
+                                             const TimeWindow& window, const TimeCursor& after,
+                                             std::size_t limit) override;
+  std::vector<ObjectRecord> list_noncurrent_in(const std::string& bucket, const std::string& prefix,
+                                               const TimeWindow& window, const TimeCursor& after,
+                                               std::size_t limit) override;
+  std::vector<ObjectRecord> list_tiering_accessed_in(const std::string& bucket,
+                                                     const TimeWindow& window,
+                                                     const TimeCursor& after,
+                                                     std::size_t limit) override;
 
   Status create_upload(const UploadRecord& u) override;
   std::optional<UploadRecord> find_upload(const std::string& upload_id) override;
@@ -69,7 +81,8 @@ class SqliteObjects final : public ObjectStore {
 
   // Every *_locked member runs with the database's mutex held, most inside a transaction.
   Result<DeleteOutcome> delete_unversioned(const std::string& bucket, const std::string& key,
-                                           const ChangeEvents& events);
+                                           const ChangeEvents& events,
+                                           const WriteCondition& condition);
   Status commit_object_locked(const ObjectRecord& record, const std::optional<ObjectRecord>& current,
                               const WriteCondition& condition, Versioning versioning,
                               const ChangeEvents& events, std::vector<std::string>& garbage);
@@ -77,6 +90,10 @@ class SqliteObjects final : public ObjectStore {
   std::optional<ObjectRecord> find_object_locked(const std::string& bucket, const std::string& key);
   Status upsert_object_locked(const ObjectRecord& r, std::int64_t seq);
   Status insert_version_locked(const ObjectRecord& r);
+  // Rows of `table` ("objects" or "versions") by time column `column` in the window.
+  std::vector<ObjectRecord> list_by_time(const char* sql, const std::string& bucket,
+                                         const std::string& prefix, const TimeWindow& window,
+                                         const TimeCursor& after, std::size_t limit, bool versions);
   Status delete_current_locked(const std::string& bucket, const std::string& key);
   Status drop_null_version_locked(const std::string& bucket, const std::string& key,
                                   std::vector<std::string>& garbage);
@@ -84,7 +101,7 @@ class SqliteObjects final : public ObjectStore {
                                 Versioning versioning, std::vector<std::string>& garbage);
   Status retire_current_locked(const std::string& bucket, const std::string& key,
                                const std::optional<ObjectRecord>& current, Versioning versioning,
-                               std::vector<std::string>& garbage);
+                               std::int64_t now_ms, std::vector<std::string>& garbage);
   std::optional<ObjectRecord> newest_version_locked(const std::string& bucket, const std::string& key);
   Status promote_newest_locked(const std::string& bucket, const std::string& key);
   bool find_upload_exists_locked(const std::string& upload_id);

@@ -47,6 +47,13 @@ std::size_t SqliteTimers::pending_timer_count() {
   return s.step() == SQLITE_ROW ? static_cast<std::size_t>(s.integer(0)) : 0;
 }
 
+std::size_t SqliteTimers::pending_of_kind(const std::string& kind) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.statements(), "SELECT COUNT(*) FROM timers WHERE kind = ?");
+  s.bind(1, kind);
+  return s.step() == SQLITE_ROW ? static_cast<std::size_t>(s.integer(0)) : 0;
+}
+
 void SqliteTimers::on_add(std::function<void()> listener) {
   added_.listen(std::move(listener));
 }

@@ -18,6 +18,7 @@ class SqliteTimers final : public Timers {
   std::optional<std::int64_t> next_due_ms() override;
   Status remove(std::int64_t id) override;
   std::size_t pending_timer_count() override;
+  std::size_t pending_of_kind(const std::string& kind) override;
   void on_add(std::function<void()> listener) override;
 
   // Adds one timer inside the caller's transaction; the caller holds the database's mutex.

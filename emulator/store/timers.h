@@ -1,4 +1,5 @@
-// Work the stored world owes at a time (a restore completing, a restored copy lapsing), kept
+// Work the stored world owes at a time (a restore completing, a restored copy lapsing, the
+// nightly lifecycle run), kept
 // durably and indexed by due time, so moving the clock a year costs what falls due in that
 // year, never a scan of every object per day.
 #pragma once
@@ -30,6 +31,7 @@ class Timers {
   virtual std::optional<std::int64_t> next_due_ms() = 0;
   virtual Status remove(std::int64_t id) = 0;
   virtual std::size_t pending_timer_count() = 0;
+  virtual std::size_t pending_of_kind(const std::string& kind) = 0;
   // Called after a commit that added timers (from any thread, without store locks).
   virtual void on_add(std::function<void()> listener) = 0;
 };
