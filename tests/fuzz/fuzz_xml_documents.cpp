@@ -1,6 +1,6 @@
 // Every XML body the S3 service parses, signed so it reaches the operation: the first byte
 // picks the document (Delete, CompleteMultipartUpload, notification, CORS, bucket and object
-// tagging, versioning, RestoreObject, lifecycle); the rest is the body.
+// tagging, versioning, RestoreObject, lifecycle, Intelligent-Tiering); the rest is the body.
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -38,6 +38,7 @@ constexpr Document kDocuments[] = {
     {"PUT", "/fuzz?versioning", nullptr},
     {"POST", "/fuzz/cold?restore", "PUT /fuzz/cold\nx-amz-storage-class: GLACIER\n\narchived"},
     {"PUT", "/fuzz?lifecycle", nullptr},
+    {"PUT", "/fuzz?intelligent-tiering&id=arch", nullptr},
 };
 
 std::string start_upload(bf::fuzz::S3Harness& harness) {
