@@ -1,6 +1,8 @@
 // One bucket's lifecycle rules applied in the midnight run: the objects whose time fell due
 // since the last run are read from the store's time indexes a page at a time, and each is
 // judged against the whole configuration (lifecycle_rules.h), so overlapping rules act once.
+#include <cstdio>
+#include <functional>
 #include <set>
 
 #include "emulator/lifecycle/midnight_run.h"
@@ -29,6 +31,13 @@ std::string common_prefix(const LifecycleConfig& config) {
     common->resize(n);
   }
   return common.value_or("");
+}
+
+// Runs one page of a run's changes as one transaction.
+void write_page(ObjectStore& store, const std::function<void()>& writes) {
+  if (auto status = store.write_together(writes); !status)
+    std::fprintf(stderr, "bucketfire: lifecycle run: a page of changes was not saved: %s\n",
+                 status.message().c_str());
 }
 
 class BucketRun {
@@ -82,10 +91,12 @@ class BucketRun {
   }
 
   void uploads() {
-    for (const auto& upload : world_.objects.list_uploads(bucket_.name())) {
-      if (!aborts_upload(config_, upload.key, upload.initiated_ms, run_ms_)) continue;
-      if (world_.objects.abort_upload(upload.upload_id)) ++tally_.aborted_uploads;
-    }
+    write_page(world_.objects, [&] {
+      for (const auto& upload : world_.objects.list_uploads(bucket_.name())) {
+        if (!aborts_upload(config_, upload.key, upload.initiated_ms, run_ms_)) continue;
+        if (world_.objects.abort_upload(upload.upload_id)) ++tally_.aborted_uploads;
+      }
+    });
   }
 
   const RunTally& tally() const { return tally_; }
@@ -136,14 +147,18 @@ class BucketRun {
   RunTally tally_;
 };
 
-// Calls `each` for every row of `list` in the spans, a page at a time.
+// Calls `each` for every row of `list` in the spans, a page at a time; a page's changes
+// commit together.
 template <typename List, typename Each>
-void for_each_in(const std::vector<TimeWindow>& spans, List list, Each each, bool by_noncurrent) {
+void for_each_in(ObjectStore& store, const std::vector<TimeWindow>& spans, List list, Each each,
+                 bool by_noncurrent) {
   for (const auto& span : spans) {
     TimeCursor after;
     for (;;) {
       auto page = list(span, after);
-      for (const auto& row : page) each(row);
+      write_page(store, [&] {
+        for (const auto& row : page) each(row);
+      });
       if (page.size() < kPage) break;
       const ObjectRecord& last = page.back();
       after = TimeCursor{by_noncurrent ? last.noncurrent_ms : last.last_modified_ms, last.key, last.seq};
@@ -160,13 +175,13 @@ RunTally run_bucket_lifecycle(const StoredWorld& world, const BucketView& bucket
   const std::string prefix = common_prefix(config);
   BucketRun run(world, bucket, run_ms);
   for_each_in(
-      spans.modified,
+      world.objects, spans.modified,
       [&](const TimeWindow& w, const TimeCursor& after) {
         return world.objects.list_modified_in(bucket.name(), prefix, w, after, kPage);
       },
       [&](const ObjectRecord& object) { run.current(object); }, false);
   for_each_in(
-      spans.noncurrent,
+      world.objects, spans.noncurrent,
       [&](const TimeWindow& w, const TimeCursor& after) {
         return world.objects.list_noncurrent_in(bucket.name(), prefix, w, after, kPage);
       },

@@ -118,6 +118,12 @@ class ObjectStore {
 
   virtual Result<std::unique_ptr<BlobWriter>> create_blob() = 0;
 
+  // Runs `writes` (calls to this store from this thread) as one transaction: each write still
+  // succeeds or fails alone, but they commit together, so many small changes (a lifecycle
+  // run's) cost one commit. Every other caller waits until it ends: keep the group short.
+  // An error means the commit failed and none of the group's writes happened.
+  virtual Status write_together(const std::function<void()>& writes) = 0;
+
   virtual std::optional<ObjectRecord> find_object(const std::string& bucket,
                                                   const std::string& key) = 0;
   // The row and its bytes, read together so a concurrent overwrite cannot remove the blob

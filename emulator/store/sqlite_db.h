@@ -3,13 +3,17 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "emulator/base/status.h"
 
@@ -84,7 +88,8 @@ class SqliteDb {
   Status open(const std::string& path);
 
   // Every call of every part of the store holds it around its statements and transactions.
-  std::mutex& mutex() { return mu_; }
+  // Recursive so a group of writes (in_group) can hold it while its writes take it again.
+  std::recursive_mutex& mutex() { return mu_; }
   StatementCache& statements() { return statements_; }
 
   Status exec(const char* sql);
@@ -93,9 +98,12 @@ class SqliteDb {
   // Rows changed by the last statement.
   int changes() { return sqlite3_changes(db_); }
 
+  // One write's transaction; inside a group on this thread, a savepoint of the group's, so
+  // the write still succeeds or fails alone. Call with the mutex held.
   template <typename F>
   Status in_transaction(F&& body) {
-    if (auto s = step_once("BEGIN IMMEDIATE"); !s) return s;
+    const bool nested = group_open_here();
+    if (auto s = step_once(nested ? "SAVEPOINT write" : "BEGIN IMMEDIATE"); !s) return s;
     Status status;
     try {
       status = body();
@@ -104,14 +112,57 @@ class SqliteDb {
       status = Status::io_error(std::string("transaction aborted: ") + e.what());
     }
     if (!status) {
-      step_once("ROLLBACK");
+      if (nested) {
+        step_once("ROLLBACK TO write");
+        step_once("RELEASE write");
+      } else {
+        step_once("ROLLBACK");
+      }
       return status;
     }
-    if (auto s = step_once("COMMIT"); !s) {
-      step_once("ROLLBACK");
+    if (auto s = step_once(nested ? "RELEASE write" : "COMMIT"); !s) {
+      step_once(nested ? "ROLLBACK TO write" : "ROLLBACK");
+      if (nested) step_once("RELEASE write");
       return s;
     }
     return Status::ok();
+  }
+
+  // Runs `body` (writes from this thread) in one transaction: a thousand small writes share
+  // one commit instead of making a thousand. Other threads' calls wait until it ends, so
+  // groups are kept short. A failed commit loses the group's writes, never leaves half of them.
+  template <typename F>
+  Status in_group(F&& body) {
+    if (group_open_here()) {
+      body();
+      return Status::ok();
+    }
+    std::unique_lock lock(mu_);
+    if (auto s = step_once("BEGIN IMMEDIATE"); !s) return s;
+    group_owner_ = std::this_thread::get_id();
+    Status status;
+    try {
+      body();
+    } catch (const std::exception& e) {
+      status = Status::io_error(std::string("write group aborted: ") + e.what());
+    }
+    group_owner_ = std::thread::id();
+    if (status) status = step_once("COMMIT");
+    if (!status) step_once("ROLLBACK");
+    std::vector<std::function<void()>> work = std::exchange(after_group_, {});
+    lock.unlock();
+    if (status)
+      for (auto& w : work) w();
+    return status;
+  }
+
+  // Work that must wait until a write has committed (removing the blob files it let go): run
+  // now, or, inside a group on this thread, once the group commits (dropped if it does not).
+  void after_commit(std::function<void()> work) {
+    if (group_open_here())
+      after_group_.push_back(std::move(work));
+    else
+      work();
   }
 
   // The store-wide write order: a new one for each change, and the one last handed out.
@@ -124,7 +175,12 @@ class SqliteDb {
   sqlite3* db_ = nullptr;
   StatementCache statements_{db_};
   std::int64_t seq_ = 0;  // last write order handed out
-  std::mutex mu_;
+  std::recursive_mutex mu_;
+  // The thread whose group holds the open transaction (none: no group).
+  std::atomic<std::thread::id> group_owner_{};
+  std::vector<std::function<void()>> after_group_;
+
+  bool group_open_here() const { return group_owner_.load() == std::this_thread::get_id(); }
 };
 
 // Tells a listener, after a commit, that a table gained rows inside it (the outbox wakes the
@@ -138,7 +194,7 @@ class AddedRows {
     listener_ = std::move(listener);
   }
   // Call after the transaction, without the database's mutex.
-  void notify(std::mutex& db_mutex) {
+  void notify(std::recursive_mutex& db_mutex) {
     {
       std::lock_guard lock(db_mutex);
       if (!added_) return;

@@ -78,6 +78,19 @@ Status SqliteObjects::open() {
   return sweep_orphans();
 }
 
+Status SqliteObjects::write_together(const std::function<void()>& writes) {
+  return db_.in_group(writes);
+}
+
+// Blobs a committed write let go are removed once no row can refer to them again: now, or when
+// the group of writes it belongs to commits.
+void SqliteObjects::release_blobs(std::vector<std::string> ids) {
+  if (ids.empty()) return;
+  db_.after_commit([this, ids = std::move(ids)] {
+    for (const auto& id : ids) blobs_.remove(id);
+  });
+}
+
 Result<std::unique_ptr<BlobWriter>> SqliteObjects::create_blob() {
   Status status;
   auto writer = blobs_.new_writer(status);
@@ -178,7 +191,7 @@ Result<DeleteOutcome> SqliteObjects::delete_latest(const std::string& bucket,
     if (!status) return status;
   }
   outbox_.notify_enqueued();
-  for (const auto& id : garbage) blobs_.remove(id);
+  release_blobs(std::move(garbage));
   return outcome;
 }
 
@@ -222,7 +235,7 @@ Result<DeleteOutcome> SqliteObjects::delete_version(const std::string& bucket,
     if (!status) return status;
   }
   outbox_.notify_enqueued();
-  if (!garbage.empty()) blobs_.remove(garbage);
+  if (!garbage.empty()) release_blobs({garbage});
   return outcome;
 }
 
@@ -399,7 +412,7 @@ Status SqliteObjects::put_part(const PartRecord& part, std::unique_ptr<BlobWrite
       return status;
     }
   }
-  if (!replaced.empty()) blobs_.remove(replaced);
+  if (!replaced.empty()) release_blobs({replaced});
   return Status::ok();
 }
 
@@ -437,7 +450,9 @@ Status SqliteObjects::abort_upload(const std::string& upload_id) {
     auto status = db_.in_transaction([&] { return delete_upload_locked(upload_id); });
     if (!status) return status;
   }
-  for (const auto& p : parts) blobs_.remove(p.blob_id);
+  std::vector<std::string> garbage;
+  for (const auto& p : parts) garbage.push_back(p.blob_id);
+  release_blobs(std::move(garbage));
   return Status::ok();
 }
 
@@ -463,7 +478,7 @@ Result<DeleteOutcome> SqliteObjects::delete_unversioned(const std::string& bucke
   }
   if (!outcome.found) return outcome;
   outbox_.notify_enqueued();
-  blobs_.remove(blob);
+  release_blobs({blob});
   return outcome;
 }
 
@@ -484,8 +499,8 @@ Status SqliteObjects::write_new_object(const ObjectRecord& record, BlobWriter& b
     }
   }
   outbox_.notify_enqueued();
-  for (const auto& id : garbage)
-    if (id != record.blob_id) blobs_.remove(id);
+  std::erase(garbage, record.blob_id);
+  release_blobs(std::move(garbage));
   return Status::ok();
 }
 

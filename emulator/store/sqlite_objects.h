@@ -26,6 +26,7 @@ class SqliteObjects final : public ObjectStore {
   Status open();
 
   Result<std::unique_ptr<BlobWriter>> create_blob() override;
+  Status write_together(const std::function<void()>& writes) override;
   std::optional<ObjectRecord> find_object(const std::string& bucket,
                                           const std::string& key) override;
   std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_object(
@@ -108,6 +109,7 @@ class SqliteObjects final : public ObjectStore {
   std::vector<PartRecord> list_parts_locked(const std::string& upload_id);
   Status delete_upload_locked(const std::string& upload_id);
   Status sweep_orphans();
+  void release_blobs(std::vector<std::string> ids);
 
   SqliteDb& db_;
   SqliteOutbox& outbox_;

@@ -240,6 +240,56 @@ TEST(SqliteStoreOutbox, AThrowingEventBuilderAbortsOnlyItsOwnWrite) {
   EXPECT_EQ(store->outbox().pending_event_count(), 1u);
 }
 
+TEST(SqliteStoreWriteGroup, WritesCommitTogetherAndEachFailsAlone) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ObjectStore& objects = store->objects();
+  ASSERT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}));
+  ASSERT_TRUE(put(objects, "b", "old", "gone soon"));
+  std::vector<ObjectChange> seen;
+  std::size_t blobs_inside = 0;
+  Status group = objects.write_together([&] {
+    EXPECT_TRUE(put(objects, "b", "k1", "one", {}, one_event_per_change(&seen)));
+    // A write whose condition fails is undone alone; the group goes on.
+    EXPECT_FALSE(put(objects, "b", "k2", "two",
+                     [](const std::optional<ObjectRecord>&) { return Status::conflict("no"); },
+                     one_event_per_change(&seen)));
+    auto deleted = objects.delete_latest("b", "old", Versioning::Unversioned, "", 5, one_event_per_change(&seen));
+    EXPECT_TRUE(deleted && deleted.value().found);
+    // The group's own reads see its writes; the bytes it let go stay until it commits.
+    EXPECT_EQ(read_all(objects, "b", "k1"), "one");
+    blobs_inside = blob_files(dir.path());
+  });
+  ASSERT_TRUE(group);
+  EXPECT_EQ(blobs_inside, 2u);  // old's and k1's
+  EXPECT_EQ(blob_files(dir.path()), 1u);
+  EXPECT_EQ(read_all(objects, "b", "k1"), "one");
+  EXPECT_EQ(read_all(objects, "b", "k2"), "<missing>");
+  EXPECT_EQ(read_all(objects, "b", "old"), "<missing>");
+  EXPECT_EQ(store->outbox().pending_event_count(), 2u);
+}
+
+TEST(SqliteStoreWriteGroup, AnAbortedGroupLeavesEveryRowAndBlobAsItWas) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ObjectStore& objects = store->objects();
+  ASSERT_TRUE(store->buckets().create_bucket({"b", "us-east-1", 1, "me"}));
+  ASSERT_TRUE(put(objects, "b", "old", "kept"));
+  Status group = objects.write_together([&] {
+    EXPECT_TRUE(put(objects, "b", "new", "undone"));
+    auto deleted = objects.delete_latest("b", "old", Versioning::Unversioned, "", 5, {});
+    EXPECT_TRUE(deleted && deleted.value().found);
+    throw std::runtime_error("the run stopped half way");
+  });
+  EXPECT_FALSE(group);
+  EXPECT_EQ(read_all(objects, "b", "old"), "kept");
+  EXPECT_EQ(read_all(objects, "b", "new"), "<missing>");
+  // The store works on after it, outside a group and in one.
+  ASSERT_TRUE(put(objects, "b", "after", "fine"));
+  ASSERT_TRUE(objects.write_together([&] { EXPECT_TRUE(put(objects, "b", "grouped", "fine too")); }));
+  EXPECT_EQ(read_all(objects, "b", "grouped"), "fine too");
+}
+
 TEST(SqliteStoreOutbox, RescheduleAndFinishWithFollowUps) {
   TempDir dir;
   auto store = open_store(dir.path());
