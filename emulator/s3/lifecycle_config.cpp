@@ -206,6 +206,8 @@ std::variant<LifecycleRule, S3Error> read_rule(const pugi::xml_node& node) {
     if (!rule.abort_incomplete_upload_days) return s3_error("MalformedXML");
     if (!rule.filter.tags.empty())
       return s3_error("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+    if (rule.filter.size_greater_than || rule.filter.size_less_than)
+      return s3_error("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Object Size.");
   }
   if (rule.expired_object_delete_marker && !rule.filter.tags.empty())
     return s3_error("InvalidRequest", "ExpiredObjectDeleteMarker cannot be specified with Tags.");

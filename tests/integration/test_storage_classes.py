@@ -344,6 +344,8 @@ class LifecycleConfiguration(harness.ServerTestCase):
             ({**base, "ID": "x" * 256, "Expiration": {"Days": 1}}, "InvalidArgument", "255"),
             ({"ID": "a", "Status": "Enabled", "Filter": {"Tag": {"Key": "k", "Value": "v"}},
               "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}, "InvalidRequest", "Tags"),
+            ({"ID": "a", "Status": "Enabled", "Filter": {"ObjectSizeGreaterThan": 10},
+              "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}, "InvalidRequest", "Object Size"),
             ({**base, "ID": "a", "Transitions": [{"Days": 100, "StorageClass": "GLACIER"}],
               "Expiration": {"Days": 50}}, "InvalidArgument", "Expiration"),
         ]
