@@ -103,7 +103,7 @@ echo
 echo "ingest      s3://ingest:     $(count ingest uploads/) objects left (bad uploads are kept for inspection)"
 echo "processed   s3://processed:  $(count processed thumbnails/) thumbnails, $(count processed metadata/) metadata documents," \
      "search index of $("${s3[@]}" "$endpoint/processed/index/search-index.json" | jq '.images | length') images"
-echo "archive     s3://archive:    $(count archive uploads/) originals (DEEP_ARCHIVE), $(count archive aws/lambda/async/) failure records"
+echo "archive     s3://archive:    $(count archive uploads/) originals (INTELLIGENT_TIERING), $(count archive aws/lambda/async/) failure records"
 echo
 echo "failures (on-failure destination, s3://archive/aws/lambda/async/):"
 for key in $(keys archive aws/lambda/async/); do
@@ -125,3 +125,39 @@ curl -sS "$api/similar/$harbour?limit=3" | jq -r '.results[] | [.id, .similarity
   while IFS=$'\t' read -r id score; do echo "  $id  similarity $score  ${names[$id]:-}"; done
 echo "GET $api/images/$harbour   (presigned URLs for its thumbnails and metadata)"
 curl -sS "$api/images/$harbour" | jq -r '.thumbnails[] | "  \(.size) \(.format): \(.url[0:80])..."'
+
+# A year on: only on a virtual clock (bash scripts/serve.sh runs one), which moves when asked.
+if [ "$(curl -sS "$endpoint/_bucketfire/clock" | jq -r .virtual)" != true ]; then
+  echo
+  echo "(the server's clock is real: start it with --clock virtual to watch a year of tiering)"
+  exit 0
+fi
+echo
+echo "a year later: POST $endpoint/_bucketfire/clock?advance=365d (lifecycle and Intelligent-Tiering run each midnight)"
+curl -sSf -X POST "$endpoint/_bucketfire/clock?advance=365d" | jq -r '"  the clock now reads \(.now)"'
+echo "where every original lives now (GET $endpoint/_bucketfire/objects?bucket=archive&prefix=uploads/):"
+curl -sSf "$endpoint/_bucketfire/objects?bucket=archive&prefix=uploads/" |
+  jq -r '.objects[] | [(.key | split("/") | last | split(".") | first), .size, .storageClass, (.accessTier // "-")] | @tsv' |
+  while IFS=$'\t' read -r id size class tier; do
+    printf '  %-18s %7s bytes  %-19s %s\n' "${names[$id]:-$id}" "$size" "$class" "$tier"
+  done
+echo "ingest      s3://ingest:     $(count ingest uploads/) objects left (the leftover-uploads rule expired them after 30 days)"
+echo "archive     s3://archive:    $(count archive aws/lambda/async/) failure records (the failure-records rule expired them after 90 days)"
+
+echo
+echo "reading an archived original: POST $api/images/$harbour/restore   (harbour.jpg)"
+curl -sS -X POST "$api/images/$harbour/restore" | jq -r '"  \(.state): \(.storageClass), \(.tier // "") retrieval"'
+echo "S3 takes up to 12 hours for DEEP_ARCHIVE at the Standard tier: POST $endpoint/_bucketfire/clock?advance=12h"
+curl -sSf -o /dev/null -X POST "$endpoint/_bucketfire/clock?advance=12h"
+deadline=$((SECONDS + 30))
+until [ "$(curl -sS "$api/images/$harbour" | jq -r '.original.restore.state // empty')" = restored ]; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "demo: the restore of harbour.jpg did not finish" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+answer=$(curl -sS "$api/images/$harbour")
+echo "  ObjectRestore:Completed ran the restored function: $(jq -r '"restored until \(.original.restore.expires)"' <<<"$answer")"
+bytes=$(curl -sSf "$(jq -r .original.url <<<"$answer")" | wc -c)
+echo "  GET $api/images/$harbour now hands out the original: $bytes bytes"

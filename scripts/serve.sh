@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and starts bucketfire on 127.0.0.1:4566 with its data in ./.bucketfire and
-# the reference pipeline of fixtures/pipeline.json. Extra arguments go to `bucketfire serve`
-# (e.g. --port 0, --data-dir :memory:, or another --config).
+# the reference pipeline of fixtures/pipeline.json, on a virtual clock (time moves when asked, so
+# the demo can show a year of storage classes; --clock real for wall time). Extra arguments go
+# to `bucketfire serve` (e.g. --port 0, --data-dir :memory:, or another --config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -31,11 +32,18 @@ s3://archive. Paste these into another terminal, in this folder:
   curl -s http://127.0.0.1:4566/_api/similar/$(jq -r .id upload.json) | jq
   curl -s http://127.0.0.1:4566/_bucketfire/invocations | jq '.invocations[:6]'
 
-  # or every fixture image, good and bad, with a summary tier by tier:
+  # 5. a year later: where the original lives now, and reading it back through a restore
+  curl -s -X POST 'http://127.0.0.1:4566/_bucketfire/clock?advance=365d' | jq
+  curl -s -X POST http://127.0.0.1:4566/_api/images/$(jq -r .id upload.json)/restore | jq
+  curl -s -X POST 'http://127.0.0.1:4566/_bucketfire/clock?advance=12h' | jq
+
+  # or every fixture image, good and bad, with a summary tier by tier and the year after:
   bash scripts/demo.sh
 
 The buckets answer any S3 client with credentials test/test, region us-east-1, e.g.
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url http://127.0.0.1:4566 s3 ls s3://processed --recursive
 
 MSG
-exec build/bucketfire serve --config fixtures/pipeline.json "$@"
+clock=(--clock virtual)
+for arg in "$@"; do [ "$arg" = --clock ] && clock=(); done
+exec build/bucketfire serve --config fixtures/pipeline.json "${clock[@]}" "$@"

@@ -214,6 +214,9 @@ ObjectInfo S3Client::info_from(const HttpReply& reply) {
     else if (lower == "x-amz-version-id") info.version_id = value;
     else if (lower == "content-type") info.content_type = value;
     else if (lower == "content-length") info.size = std::stoull(value);
+    else if (lower == "x-amz-storage-class") info.storage_class = value;
+    else if (lower == "x-amz-restore") info.restore = value;
+    else if (lower == "x-amz-archive-status") info.archive_status = value;
     else if (lower.rfind("x-amz-meta-", 0) == 0) info.metadata[lower.substr(11)] = value;
   }
   return info;
@@ -340,6 +343,18 @@ ObjectInfo S3Client::download_file(const std::string& bucket, const std::string&
 
 ObjectInfo S3Client::head_object(const std::string& bucket, const std::string& key) {
   return info_from(call(request("HEAD", bucket, key)));
+}
+
+RestoreStarted S3Client::restore_object(const std::string& bucket, const std::string& key,
+                                       const RestoreRequest& restore) {
+  OutgoingRequest req = request("POST", bucket, key);
+  req.query = {{"restore", ""}};
+  std::string body = "<RestoreRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  if (restore.days) body += "<Days>" + std::to_string(*restore.days) + "</Days>";
+  body += "<GlacierJobParameters><Tier>" + restore.tier + "</Tier></GlacierJobParameters></RestoreRequest>";
+  req.body = std::move(body);
+  const HttpReply reply = call(std::move(req));
+  return reply.status == 202 ? RestoreStarted::Started : RestoreStarted::AlreadyRestored;
 }
 
 void S3Client::delete_object(const std::string& bucket, const std::string& key) {

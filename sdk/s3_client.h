@@ -96,7 +96,21 @@ struct ObjectInfo {
   std::string content_type;
   std::uint64_t size = 0;  // of the body received (a range) or, for HEAD, of the object
   std::map<std::string, std::string> metadata;
+  std::string storage_class;   // x-amz-storage-class; empty for STANDARD
+  std::string restore;         // x-amz-restore: ongoing-request="true", or "false" with expiry-date
+  std::string archive_status;  // x-amz-archive-status: ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS
 };
+
+// RestoreObject's request: a temporary copy for `days` (none for Intelligent-Tiering, whose
+// object moves back to Frequent Access), retrieved at `tier` (Expedited, Standard or Bulk).
+struct RestoreRequest {
+  std::optional<int> days;
+  std::string tier = "Standard";
+};
+
+// 202 Accepted: a restore started; 200 OK: an existing copy was extended or the object is
+// already readable.
+enum class RestoreStarted { Started, AlreadyRestored };
 
 struct GetObjectResult {
   ObjectInfo info;
@@ -152,6 +166,9 @@ class S3Client {
   ObjectInfo download_file(const std::string& bucket, const std::string& key, const std::string& path);
 
   ObjectInfo head_object(const std::string& bucket, const std::string& key);
+  // RestoreObject (POST ?restore); a restore still running throws RestoreAlreadyInProgress.
+  RestoreStarted restore_object(const std::string& bucket, const std::string& key,
+                                const RestoreRequest& request);
   void delete_object(const std::string& bucket, const std::string& key);
   // Server-side copy; returns the new object's quoted ETag.
   std::string copy_object(const std::string& source_bucket, const std::string& source_key,

@@ -261,6 +261,36 @@ struct Emulator::Impl {
     };
   }
 
+  // A declared bucket's lifecycle and Intelligent-Tiering configurations. One unchanged since
+  // the last start keeps when it was put, so the next midnight run reads only what fell due.
+  std::string apply_bucket_rules(const BucketDeclaration& b, std::int64_t now) {
+    BucketStore& buckets = store_->buckets();
+    if (b.lifecycle) {
+      LifecycleConfig config = *b.lifecycle;
+      config.configured_ms = now;
+      const auto stored_doc = buckets.get_bucket_config(b.name, kLifecycleConfigName);
+      const auto stored = stored_doc ? lifecycle_from_document(*stored_doc) : nullptr;
+      if (stored && lifecycle_to_xml(*stored) == lifecycle_to_xml(config) &&
+          stored->transition_minimum_size == config.transition_minimum_size)
+        config.configured_ms = stored->configured_ms;
+      if (Status s = buckets.put_bucket_config(b.name, kLifecycleConfigName, lifecycle_document(config)); !s)
+        return s.message();
+    }
+    if (!b.intelligent_tiering.empty()) {
+      const auto stored_doc = buckets.get_bucket_config(b.name, kTieringConfigName);
+      const auto stored = stored_doc ? tiering_configs_from_document(*stored_doc) : std::vector<TieringConfig>{};
+      std::vector<TieringConfig> configs = b.intelligent_tiering;
+      for (auto& c : configs) {
+        c.configured_ms = now;
+        for (const auto& old : stored)
+          if (tiering_to_xml(old, false) == tiering_to_xml(c, false)) c.configured_ms = old.configured_ms;
+      }
+      if (Status s = buckets.put_bucket_config(b.name, kTieringConfigName, tiering_document(configs)); !s)
+        return s.message();
+    }
+    return "";
+  }
+
   std::string apply_pipeline() {
     const std::int64_t now = clock_->now_ms();
     for (auto f : pipeline_.functions) {
@@ -282,6 +312,7 @@ struct Emulator::Impl {
                                                 notification_to_xml(b.notifications));
             !s)
           return s.message();
+      if (auto err = apply_bucket_rules(b, now); !err.empty()) return err;
     }
     for (const auto& f : pipeline_.functions)
       if (f.async.on_failure.is_bucket() && !buckets.find_bucket(f.async.on_failure.bucket()))

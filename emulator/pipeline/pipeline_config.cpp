@@ -9,6 +9,7 @@
 
 #include "emulator/api/route_table.h"
 #include "emulator/lambda/arn.h"
+#include "emulator/pipeline/bucket_rules.h"
 #include "emulator/s3/bucket_name.h"
 
 namespace bf {
@@ -185,6 +186,30 @@ FunctionNotification read_notification(const Json& j, const std::string& where) 
   return n;
 }
 
+// "lifecycle" and "intelligent_tiering": the JSON boto3 and the aws CLI take, checked as S3
+// checks the XML.
+void read_bucket_rules(const Json& b, const std::string& where, BucketDeclaration& bucket) {
+  if (b.contains("lifecycle")) {
+    auto parsed = lifecycle_from_json(b["lifecycle"]);
+    if (auto* error = std::get_if<std::string>(&parsed)) fail(where + ".lifecycle", *error);
+    bucket.lifecycle = std::get<LifecycleConfig>(std::move(parsed));
+  }
+  if (!b.contains("intelligent_tiering")) return;
+  const Json& list = b["intelligent_tiering"];
+  if (!list.is_array()) fail(where + ".intelligent_tiering", "must be an array of IntelligentTieringConfiguration objects");
+  std::set<std::string> ids;
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const std::string twhere = where + ".intelligent_tiering[" + std::to_string(k) + "]";
+    auto parsed = tiering_from_json(list[k]);
+    if (auto* error = std::get_if<std::string>(&parsed)) fail(twhere, *error);
+    TieringConfig config = std::get<TieringConfig>(std::move(parsed));
+    if (!ids.insert(config.id).second) fail(twhere + ".Id", "\"" + config.id + "\" is declared twice");
+    bucket.intelligent_tiering.push_back(std::move(config));
+  }
+  if (bucket.intelligent_tiering.size() > 1000)
+    fail(where + ".intelligent_tiering", "at most 1,000 configurations, as S3 allows");
+}
+
 }  // namespace
 
 std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
@@ -224,7 +249,7 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
       for (std::size_t i = 0; i < doc["buckets"].size(); ++i) {
         std::string where = "buckets[" + std::to_string(i) + "]";
         const Json& b = doc["buckets"][i];
-        only_fields(b, where, {"name", "versioning", "notifications"});
+        only_fields(b, where, {"name", "versioning", "notifications", "lifecycle", "intelligent_tiering"});
         BucketDeclaration bucket;
         bucket.name = text(b, where, "name", true);
         if (validate_bucket_name(bucket.name)) fail(where + ".name", "\"" + bucket.name + "\" is not a valid S3 bucket name");
@@ -245,6 +270,7 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
           if (auto err = validate_notifications(bucket.notifications, nullptr))
             fail(where + ".notifications", err->message);
         }
+        read_bucket_rules(b, where, bucket);
         config.buckets.push_back(std::move(bucket));
       }
     }

@@ -12,7 +12,9 @@
 #include "emulator/api/route_limits.h"
 #include "emulator/api/route_table.h"
 #include "emulator/lambda/function.h"
+#include "emulator/s3/lifecycle_config.h"
 #include "emulator/s3/notification_config.h"
+#include "emulator/s3/tiering_config.h"
 #include "sdk/json.h"
 
 namespace bf {
@@ -21,6 +23,8 @@ struct BucketDeclaration {
   std::string name;
   std::string versioning;  // "", "Enabled" or "Suspended"
   NotificationConfig notifications;
+  std::optional<LifecycleConfig> lifecycle;
+  std::vector<TieringConfig> intelligent_tiering;
 };
 
 struct PipelineConfig {

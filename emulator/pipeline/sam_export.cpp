@@ -4,6 +4,7 @@
 #include <set>
 
 #include "emulator/lambda/arn.h"
+#include "emulator/pipeline/bucket_rules.h"
 
 namespace bf {
 
@@ -101,6 +102,9 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
     bucket_names.insert(b.name);
     Json properties{{"BucketName", bucket_name(b.name)}};
     if (!b.versioning.empty()) properties["VersioningConfiguration"] = {{"Status", b.versioning}};
+    if (b.lifecycle) properties["LifecycleConfiguration"] = lifecycle_to_cloudformation(*b.lifecycle);
+    if (!b.intelligent_tiering.empty())
+      properties["IntelligentTieringConfigurations"] = tiering_to_cloudformation(b.intelligent_tiering);
     Json bucket{{"Type", "AWS::S3::Bucket"}, {"Properties", properties}};
     resources[logical_id(b.name, "Bucket")] = bucket;
   }

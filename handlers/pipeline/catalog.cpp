@@ -12,6 +12,8 @@ std::map<std::string, Handler> handlers() {
       {"metadata", metadata},
       {"indexer", s3_handler(indexer)},
       {"archiver", s3_handler(archiver)},
+      {"restore", restore},
+      {"restored", s3_handler(restored)},
   };
 }
 

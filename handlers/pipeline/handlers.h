@@ -6,6 +6,8 @@
 //              thumbnail step's full decode rejects bad uploads before anything is written)
 //   indexer:   indexer (processed metadata/*.json)
 //   archiver:  archiver (the indexer's on-success destination)
+//   restores:  restore (POST /images/{id}/restore), restored (archive ObjectRestore:Completed
+//              and :Delete)
 // Each uses only the SDK, so the same code runs in the emulator and on AWS.
 #pragma once
 #include <map>
@@ -23,6 +25,12 @@ Json thumbnail(const S3Event& event, Context& ctx);
 Json metadata(const Json& event, Context& ctx);
 Json indexer(const S3Event& event, Context& ctx);
 Json archiver(const S3Event& event, Context& ctx);
+Json restore(const Json& event, Context& ctx);
+Json restored(const S3Event& event, Context& ctx);
+
+// Whether HEAD says the bytes need a restore before a GET (GLACIER, DEEP_ARCHIVE, or an
+// Intelligent-Tiering archive tier), whether or not a restored copy exists.
+bool needs_restore(const ObjectInfo& info);
 
 // All of the above by handler name.
 std::map<std::string, Handler> handlers();

@@ -78,6 +78,8 @@ std::string thumbnail_key(int size, const std::string& id, const ThumbnailFormat
 
 std::string metadata_key(const std::string& id) { return "metadata/" + id + ".json"; }
 
+std::string restore_key(const std::string& id) { return "restores/" + id + ".json"; }
+
 std::optional<std::string> id_from_artefact_key(std::string_view key) {
   if (!key.starts_with("metadata/") && !key.starts_with("thumbnails/")) return std::nullopt;
   std::string_view stem = file_stem(key);

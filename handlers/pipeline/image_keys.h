@@ -41,6 +41,7 @@ std::string image_id_for_key(std::string_view key);
 std::string thumbnail_key(int size, const std::string& id, const ThumbnailFormat& format);
 std::string thumbnail_prefix(int size, const std::string& id);  // "thumbnails/256/<id>."
 std::string metadata_key(const std::string& id);                // "metadata/<id>.json"
+std::string restore_key(const std::string& id);                 // "restores/<id>.json"
 // The id in a metadata or thumbnail key, if it is one.
 std::optional<std::string> id_from_artefact_key(std::string_view key);
 inline constexpr std::string_view kIndexKey = "index/search-index.json";

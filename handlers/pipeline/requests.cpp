@@ -192,9 +192,18 @@ Json images(const Json& event, Context& ctx) {
     original["bucket"] = source.value("bucket", settings.ingest_bucket);
     original["state"] = "ingest";
     original["url"] = url(original["bucket"], source_key);
-  } else if (object_exists(ctx, settings.archive_bucket, source_key)) {
+  } else if (auto archived = head_if_exists(ctx, settings.archive_bucket, source_key)) {
     original["bucket"] = settings.archive_bucket;
-    original["state"] = "archived";  // cold storage: restored before it can be read on AWS
+    original["state"] = "archived";
+    original["storageClass"] = archived->storage_class.empty() ? "STANDARD" : archived->storage_class;
+    if (!archived->archive_status.empty()) original["accessTier"] = archived->archive_status;
+    // Cold bytes are read through a restore (POST /images/{id}/restore); the restore record
+    // says how far it got.
+    const bool readable = !needs_restore(*archived) ||
+                          archived->restore.find("ongoing-request=\"false\"") != std::string::npos;
+    if (readable) original["url"] = url(settings.archive_bucket, source_key);
+    if (auto record = read_json(ctx, settings.processed_bucket, restore_key(id))) original["restore"] = record->value;
+    if (!readable) original["links"] = {{"restore", "/images/" + id + "/restore"}};
   } else {
     original["state"] = "missing";
   }

@@ -44,7 +44,13 @@ Settings Settings::from(const Context& ctx) {
   s.max_upload_bytes = env_number(ctx, "MAX_UPLOAD_BYTES", 50ull << 20);
   s.limits.max_pixels = env_number(ctx, "MAX_PIXELS", 50'000'000);
   s.url_expiry = std::chrono::seconds(env_number(ctx, "URL_EXPIRES_SECONDS", 900));
-  s.archive_storage_class = ctx.env("ARCHIVE_STORAGE_CLASS", "DEEP_ARCHIVE");
+  s.archive_storage_class = ctx.env("ARCHIVE_STORAGE_CLASS", "INTELLIGENT_TIERING");
+  const std::uint64_t restore_days = env_number(ctx, "RESTORE_DAYS", 7);
+  if (restore_days > 36500) throw FunctionError("ConfigurationError", "RESTORE_DAYS must be at most 36500");
+  s.restore_days = static_cast<int>(restore_days);
+  s.restore_tier = ctx.env("RESTORE_TIER", "Standard");
+  if (s.restore_tier != "Standard" && s.restore_tier != "Bulk" && s.restore_tier != "Expedited")
+    throw FunctionError("ConfigurationError", "RESTORE_TIER must be Standard, Bulk or Expedited");
   return s;
 }
 

@@ -26,7 +26,9 @@ struct Settings {
   std::uint64_t max_upload_bytes = 50ull << 20;     // MAX_UPLOAD_BYTES
   ImageLimits limits;                               // MAX_PIXELS, 50 000 000
   std::chrono::seconds url_expiry{900};             // URL_EXPIRES_SECONDS, 15 minutes
-  std::string archive_storage_class;                // ARCHIVE_STORAGE_CLASS, "DEEP_ARCHIVE"
+  std::string archive_storage_class;                // ARCHIVE_STORAGE_CLASS, "INTELLIGENT_TIERING"
+  int restore_days = 7;                             // RESTORE_DAYS: how long a restored copy stays
+  std::string restore_tier;                         // RESTORE_TIER, "Standard" (or Bulk, Expedited)
 
   // Throws FunctionError("ConfigurationError") naming the variable that is wrong.
   static Settings from(const Context& ctx);

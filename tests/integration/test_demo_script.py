@@ -3,6 +3,7 @@ every fixture image goes through, each bad one ends as a failure record, and the
 summary says so."""
 
 import os
+import re
 import shutil
 import subprocess
 import unittest
@@ -13,7 +14,7 @@ import pipeline_support as ps
 
 @unittest.skipUnless(shutil.which("jq") and shutil.which("curl"), "SKIPPED: demo.sh needs curl and jq")
 class DemoScript(harness.ServerTestCase):
-    server_args = ("--config", ps.PIPELINE_FILE)
+    server_args = ("--config", ps.PIPELINE_FILE, "--clock", "virtual")
 
     def test_demo_walks_every_tier(self):
         env = dict(os.environ, BUCKETFIRE_BIN=harness.binary_path())
@@ -24,12 +25,22 @@ class DemoScript(harness.ServerTestCase):
         self.assertIn("refused  empty.jpg: 400: size must be at least 1 byte", proc.stderr)
         self.assertIn("s3://ingest:     5 objects left", out)
         self.assertIn("40 thumbnails, 10 metadata documents, search index of 10 images", out)
-        self.assertIn("10 originals (DEEP_ARCHIVE), 5 failure records", out)
+        self.assertIn("10 originals (INTELLIGENT_TIERING), 5 failure records", out)
         for name, reason in [("empty", "EmptyImage"), ("corrupt.jpg", "CorruptImage"),
                              ("not-an-image.jpg", "UnsupportedImage"), ("truncated.jpg", "CorruptImage"),
                              ("huge-100mp.png", "ImageTooLarge")]:
             self.assertRegex(out, rf"\n  {name} +thumbnail +{reason}: ")
         self.assertRegex(out, r"similarity 0\.9\d+  harbour-small\.jpg")
+        # A year on: every original (all under 128 KB, so never monitored by Intelligent-Tiering)
+        # went to DEEP_ARCHIVE by the small-originals rule at day 180; leftovers and failure
+        # records expired; harbour.jpg came back through a restore and its completion event.
+        year = out[out.index("a year later"):]
+        self.assertEqual(len(re.findall(r" bytes  DEEP_ARCHIVE ", year)), 10, year)
+        self.assertIn("s3://ingest:     0 objects left", year)
+        self.assertIn("s3://archive:    0 failure records", year)
+        self.assertIn("restoring: DEEP_ARCHIVE, Standard retrieval", year)
+        self.assertRegex(year, r"restored until \d{4}-\d{2}-\d{2}T00:00:00")
+        self.assertIn(f"hands out the original: {os.path.getsize(ps.image('harbour.jpg'))} bytes", year)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,13 @@ PIPELINE = {
              "prefix": "incoming/", "suffix": ".jpg"}]},
         {"name": "processed", "notifications": [
             {"id": "index", "function": "indexer", "events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]},
-        {"name": "failures"},
+        {"name": "failures", "lifecycle": {"Rules": [
+            {"ID": "records", "Status": "Enabled", "Filter": {"And": {"Prefix": "aws/", "ObjectSizeGreaterThan": 0}},
+             "Transitions": [{"Days": 30, "StorageClass": "GLACIER_IR"}], "Expiration": {"Days": 365}},
+            {"ID": "uploads", "Status": "Enabled", "Filter": {"Prefix": ""},
+             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]},
+         "intelligent_tiering": [{"Id": "cold", "Status": "Enabled", "Filter": {"Prefix": "aws/"},
+                                  "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}]},
     ],
 }
 
@@ -97,6 +103,16 @@ class ExportSam(unittest.TestCase):
                          [{"Name": "prefix", "Value": "incoming/"}, {"Name": "suffix", "Value": ".jpg"}])
         self.assertEqual(resources["IndexerFunction"]["Properties"]["RecursiveLoop"], "Allow")
         self.assertEqual(resources["IngestBucket"]["Properties"]["VersioningConfiguration"], {"Status": "Enabled"})
+        failures = resources["FailuresBucket"]["Properties"]
+        self.assertEqual(failures["LifecycleConfiguration"], {
+            "TransitionDefaultMinimumObjectSize": "all_storage_classes_128K",
+            "Rules": [{"Id": "records", "Status": "Enabled", "Prefix": "aws/", "ObjectSizeGreaterThan": "0",
+                       "Transitions": [{"StorageClass": "GLACIER_IR", "TransitionInDays": 30}],
+                       "ExpirationInDays": 365},
+                      {"Id": "uploads", "Status": "Enabled", "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
+        self.assertEqual(failures["IntelligentTieringConfigurations"], [
+            {"Id": "cold", "Status": "Enabled", "Prefix": "aws/",
+             "Tierings": [{"AccessTier": "ARCHIVE_ACCESS", "Days": 90}]}])
 
         try:
             cfn = translate(template)["Resources"]
@@ -112,7 +128,8 @@ class ExportSam(unittest.TestCase):
     def test_the_reference_pipeline_ships_with_its_http_api(self):
         template = export(os.path.join(REPO, "fixtures", "pipeline.json"))
         resources = template["Resources"]
-        for name in ["Presign", "Metadata", "Thumbnail", "Indexer", "Archiver", "Search", "Similar", "Images"]:
+        for name in ["Presign", "Metadata", "Thumbnail", "Indexer", "Archiver", "Search", "Similar", "Images",
+                     "Restore", "Restored"]:
             self.assertEqual(resources[name + "Function"]["Properties"]["CodeUri"], "build/packages/pipeline.zip")
         presign = resources["PresignFunction"]["Properties"]["Events"]
         [route] = presign.values()
@@ -127,8 +144,14 @@ class ExportSam(unittest.TestCase):
             return
         [api] = [r for r in cfn.values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
         paths = api["Properties"]["Body"]["paths"]
-        self.assertEqual(sorted(paths), ["/images/{id}", "/search", "/similar/{id}", "/uploads"])
+        self.assertEqual(sorted(paths), ["/images/{id}", "/images/{id}/restore", "/search", "/similar/{id}", "/uploads"])
         self.assertEqual(paths["/uploads"]["post"]["security"], [{"demo": []}])
+        # The archive's rules and the restore notification travel with the template.
+        archive = template["Resources"]["ArchiveBucket"]["Properties"]
+        self.assertEqual([r["Id"] for r in archive["LifecycleConfiguration"]["Rules"]],
+                         ["small-originals", "failure-records", "abandoned-uploads"])
+        self.assertEqual(archive["IntelligentTieringConfigurations"][0]["Tierings"],
+                         [{"AccessTier": "ARCHIVE_ACCESS", "Days": 90}, {"AccessTier": "DEEP_ARCHIVE_ACCESS", "Days": 180}])
 
     def test_a_bad_pipeline_is_refused(self):
         bad = harness.write_pipeline({"functions": [{"name": "x", "handler": "nope"}]})

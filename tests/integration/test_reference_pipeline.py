@@ -50,16 +50,17 @@ class ReferencePipeline(harness.ServerTestCase):
         self.assertEqual(doc["tags"], ["harbour", "oslo"])
         self.assertEqual(len(doc["fingerprint"]["dhash"]), 16)
 
-        # The original: gone from ingest, in archive as DEEP_ARCHIVE with the same bytes.
+        # The original: gone from ingest, in archive as INTELLIGENT_TIERING with the same bytes
+        # (readable while it is in the Frequent Access tier); the copy kept the original's
+        # single-part ETag, the MD5 of the same bytes.
         key = answer["original"]["key"]
         self.assertRegex(key, r"^uploads/\d{4}/\d{2}/" + image_id + r"\.jpg$")
         self.assertClientError(lambda: self.s3.head_object(Bucket="ingest", Key=key), "404")
         listed = self.s3.list_objects_v2(Bucket="archive", Prefix=key)["Contents"]
-        self.assertEqual(listed[0]["StorageClass"], "DEEP_ARCHIVE")
-        # Its bytes are out of reach until restored, as on AWS; the copy kept the original's
-        # single-part ETag, the MD5 of the same bytes.
-        self.assertClientError(lambda: self.s3.get_object(Bucket="archive", Key=key),
-                               "InvalidObjectState", 403)
+        self.assertEqual(listed[0]["StorageClass"], "INTELLIGENT_TIERING")
+        self.assertEqual(answer["original"]["storageClass"], "INTELLIGENT_TIERING")
+        status, body, _ = ps.fetch(answer["original"]["url"])
+        self.assertEqual((status, body), (200, original))
         head = self.s3.head_object(Bucket="archive", Key=key)
         self.assertEqual(head["ETag"].strip('"'), hashlib.md5(original).hexdigest())
         self.assertEqual(head["ContentLength"], len(original))
@@ -170,8 +171,8 @@ class ReferencePipeline(harness.ServerTestCase):
         self.assertRegex(self.server.log_since(mark, limit=100000),
                          f"metadata for {image_id}: jpeg 1200x800, .*, as thumbnail described it")
         key = chained["source"]["key"]
-        # The archived original is DEEP_ARCHIVE and unreadable without a restore (as on AWS):
-        # replay the event against a readable copy of its bytes, under the same key.
+        # Replay the event against a copy of the original's bytes in another bucket, under the
+        # same key.
         if not self.pipeline_has_bucket("replay"):
             self.s3.create_bucket(Bucket="replay")
         archived = self.s3.head_object(Bucket="archive", Key=key)

@@ -40,6 +40,52 @@ TEST(PipelineConfig, ReadsFunctionsBucketsAndNotifications) {
             "arn:aws:lambda:us-east-1:000000000000:function:thumb");
 }
 
+TEST(PipelineConfig, ReadsLifecycleAndTieringInTheShapeBoto3Takes) {
+  auto parsed = parse_pipeline(Json::parse(R"({
+    "buckets": [{"name": "archive",
+      "lifecycle": {"TransitionDefaultMinimumObjectSize": "varies_by_storage_class", "Rules": [
+        {"ID": "old", "Status": "Enabled",
+         "Filter": {"And": {"Prefix": "raw/", "ObjectSizeGreaterThan": 10, "Tags": [{"Key": "k", "Value": "v"}]}},
+         "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}, {"Days": 90, "StorageClass": "GLACIER"}],
+         "Expiration": {"Days": 365}},
+        {"ID": "versions", "Status": "Disabled", "Filter": {},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 30, "NewerNoncurrentVersions": 2},
+         "Expiration": {"ExpiredObjectDeleteMarker": true}, "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]},
+      "intelligent_tiering": [{"Id": "cold", "Status": "Enabled", "Filter": {"Prefix": "raw/"},
+        "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}, {"Days": 180, "AccessTier": "DEEP_ARCHIVE_ACCESS"}]}]}]})"),
+                               kHandlers, "us-east-1");
+  ASSERT_TRUE(std::holds_alternative<PipelineConfig>(parsed)) << std::get<std::string>(parsed);
+  const BucketDeclaration& b = std::get<PipelineConfig>(parsed).buckets[0];
+  ASSERT_TRUE(b.lifecycle);
+  EXPECT_EQ(b.lifecycle->transition_minimum_size, "varies_by_storage_class");
+  ASSERT_EQ(b.lifecycle->rules.size(), 2u);
+  const LifecycleRule& old = b.lifecycle->rules[0];
+  EXPECT_EQ(old.filter.prefix, "raw/");
+  EXPECT_EQ(old.filter.size_greater_than, std::optional<std::uint64_t>(10));
+  EXPECT_EQ(old.filter.tags, (Pairs{{"k", "v"}}));
+  ASSERT_EQ(old.transitions.size(), 2u);
+  EXPECT_EQ(old.transitions[1].storage_class, "GLACIER");
+  EXPECT_EQ(old.expiration_days, std::optional<int>(365));
+  EXPECT_FALSE(b.lifecycle->rules[1].enabled);
+  EXPECT_TRUE(b.lifecycle->rules[1].expired_object_delete_marker);
+  EXPECT_EQ(b.lifecycle->rules[1].abort_incomplete_upload_days, std::optional<int>(7));
+  EXPECT_EQ(b.lifecycle->rules[1].noncurrent_expiration->newer_noncurrent_versions, std::optional<int>(2));
+  ASSERT_EQ(b.intelligent_tiering.size(), 1u);
+  EXPECT_EQ(b.intelligent_tiering[0].archive_access_days, std::optional<int>(90));
+  EXPECT_EQ(b.intelligent_tiering[0].deep_archive_access_days, std::optional<int>(180));
+
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "aaa", "lifecycle": {"Rules": [{"ID": "x", "Status": "On", "Filter": {},
+                         "Expiration": {"Days": 1}}]}}]})"),
+            "buckets[0].lifecycle: MalformedXML: The XML you provided was not well-formed or did not validate "
+            "against our published schema");
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "aaa", "lifecycle": {"Rules": [{"ID": "x", "Status": "Enabled",
+                         "Filter": {}, "Expiration": {"Days": 1.5}}]}}]})"),
+            "buckets[0].lifecycle: Rules[0].Expiration.Days: must be an object, a list, a string, an integer or "
+            "true/false");
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "aaa", "intelligent_tiering": {"Id": "x"}}]})"),
+            "buckets[0].intelligent_tiering: must be an array of IntelligentTieringConfiguration objects");
+}
+
 TEST(PipelineConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"functions": [{"name": "a", "handler": "echo", "timeout": 0}]})"),
             "functions[0].timeout: must be an integer from 1 to 900");

@@ -207,5 +207,27 @@ TEST(S3Client, ConditionalAndArchivalWritesSendTheirHeaders) {
   EXPECT_EQ(header(transport->sent[1], "x-amz-storage-class"), "DEEP_ARCHIVE");
 }
 
+TEST(S3Client, RestoreObjectAndTheArchiveHeaders) {
+  auto transport = std::make_shared<ScriptedTransport>();
+  HttpReply head = reply(200);
+  head.headers = {{"x-amz-storage-class", "DEEP_ARCHIVE"},
+                  {"x-amz-restore", "ongoing-request=\"true\""},
+                  {"x-amz-archive-status", "DEEP_ARCHIVE_ACCESS"}};
+  transport->script = {head, reply(202), reply(200)};
+  S3Client s3(transport, local_options());
+  const ObjectInfo info = s3.head_object("archive", "k");
+  EXPECT_EQ(info.storage_class, "DEEP_ARCHIVE");
+  EXPECT_EQ(info.restore, "ongoing-request=\"true\"");
+  EXPECT_EQ(info.archive_status, "DEEP_ARCHIVE_ACCESS");
+  EXPECT_EQ(s3.restore_object("archive", "k", {7, "Bulk"}), RestoreStarted::Started);
+  EXPECT_EQ(s3.restore_object("archive", "k", {std::nullopt, "Standard"}), RestoreStarted::AlreadyRestored);
+  const OutgoingRequest& sent = transport->sent[1];
+  EXPECT_EQ(sent.method, "POST");
+  EXPECT_EQ(sent.query, (sigv4::Params{{"restore", ""}}));
+  EXPECT_NE(sent.body.find("<Days>7</Days><GlacierJobParameters><Tier>Bulk</Tier></GlacierJobParameters>"),
+            std::string::npos);
+  EXPECT_EQ(transport->sent[2].body.find("<Days>"), std::string::npos);  // Intelligent-Tiering: no Days
+}
+
 }  // namespace
 }  // namespace bf
