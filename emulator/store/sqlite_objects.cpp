@@ -307,16 +307,22 @@ std::vector<ObjectRecord> SqliteObjects::list_by_time(const char* sql, const std
                                                       const TimeWindow& window,
                                                       const TimeCursor& after, std::size_t limit,
                                                       bool versions) {
+  // A page starts after the cursor, or at the window's start (no key is empty, so (from, "")
+  // comes before every row at `from`).
+  TimeCursor start = after;
+  if (after.ms < window.from_ms) start = TimeCursor{window.from_ms, "", INT64_MIN};
   std::lock_guard lock(db_.mutex());
   Statement s(db_.statements(), sql);
-  s.bind(1, bucket).bind(2, window.from_ms).bind(3, window.to_ms).bind(4, prefix);
-  s.bind(5, static_cast<std::int64_t>(prefix.size())).bind(6, after.ms).bind(7, after.key);
-  s.bind(8, after.seq).bind(9, static_cast<std::int64_t>(limit));
+  s.bind(1, bucket).bind(2, start.ms).bind(3, start.key).bind(4, start.seq).bind(5, window.to_ms);
+  s.bind(6, prefix).bind(7, static_cast<std::int64_t>(prefix.size()));
+  s.bind(8, static_cast<std::int64_t>(limit));
   return versions ? all_rows(s, read_version) : all_rows(s, read_object);
 }
 
-// Each reads one index range: the rows of one bucket in the window, then checks the prefix
-// byte-wise (as list_objects does) and pages by (time, key, seq).
+// Each reads one index range from where the page starts: the rows of one bucket by time then
+// key (then seq for versions, whose index holds it), a row-value bound SQLite seeks to, so a
+// page costs its own rows however many share a time; the prefix is checked byte-wise (as
+// list_objects does). A current object's key is unique, so its seq (?4) is not needed.
 std::vector<ObjectRecord> SqliteObjects::list_modified_in(const std::string& bucket,
                                                           const std::string& prefix,
                                                           const TimeWindow& window,
@@ -324,10 +330,9 @@ std::vector<ObjectRecord> SqliteObjects::list_modified_in(const std::string& buc
                                                           std::size_t limit) {
   static const std::string sql =
       std::string("SELECT ") + kObjectColumns +
-      " FROM objects WHERE bucket = ?1 AND last_modified_ms >= ?2 AND last_modified_ms < ?3 "
-      "AND substr(CAST(key AS BLOB), 1, ?5) = CAST(?4 AS BLOB) "
-      "AND (last_modified_ms > ?6 OR (last_modified_ms = ?6 AND (key > ?7 OR (key = ?7 AND seq > ?8)))) "
-      "ORDER BY last_modified_ms, key, seq LIMIT ?9";
+      " FROM objects WHERE bucket = ?1 AND (last_modified_ms, key) > (?2, ?3) AND last_modified_ms < ?5 "
+      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
+      "ORDER BY last_modified_ms, key LIMIT ?8";
   return list_by_time(sql.c_str(), bucket, prefix, window, after, limit, false);
 }
 
@@ -338,10 +343,9 @@ std::vector<ObjectRecord> SqliteObjects::list_noncurrent_in(const std::string& b
                                                             std::size_t limit) {
   static const std::string sql =
       std::string("SELECT ") + kVersionColumns +
-      " FROM versions WHERE bucket = ?1 AND noncurrent_ms >= ?2 AND noncurrent_ms < ?3 "
-      "AND substr(CAST(key AS BLOB), 1, ?5) = CAST(?4 AS BLOB) "
-      "AND (noncurrent_ms > ?6 OR (noncurrent_ms = ?6 AND (key > ?7 OR (key = ?7 AND seq > ?8)))) "
-      "ORDER BY noncurrent_ms, key, seq LIMIT ?9";
+      " FROM versions WHERE bucket = ?1 AND (noncurrent_ms, key, seq) > (?2, ?3, ?4) AND noncurrent_ms < ?5 "
+      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
+      "ORDER BY noncurrent_ms, key, seq LIMIT ?8";
   return list_by_time(sql.c_str(), bucket, prefix, window, after, limit, true);
 }
 
@@ -353,10 +357,9 @@ std::vector<ObjectRecord> SqliteObjects::list_tiering_accessed_in(const std::str
   static const std::string sql =
       std::string("SELECT ") + kObjectColumns +
       " FROM objects WHERE bucket = ?1 AND storage_class = 'INTELLIGENT_TIERING' "
-      "AND last_access_ms >= ?2 AND last_access_ms < ?3 "
-      "AND substr(CAST(key AS BLOB), 1, ?5) = CAST(?4 AS BLOB) "
-      "AND (last_access_ms > ?6 OR (last_access_ms = ?6 AND (key > ?7 OR (key = ?7 AND seq > ?8)))) "
-      "ORDER BY last_access_ms, key, seq LIMIT ?9";
+      "AND (last_access_ms, key) > (?2, ?3) AND last_access_ms < ?5 "
+      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
+      "ORDER BY last_access_ms, key LIMIT ?8";
   return list_by_time(sql.c_str(), bucket, "", window, after, limit, false);
 }
 

@@ -240,6 +240,79 @@ TEST(SqliteStoreOutbox, AThrowingEventBuilderAbortsOnlyItsOwnWrite) {
   EXPECT_EQ(store->outbox().pending_event_count(), 1u);
 }
 
+// An object written at `ms` in `storage_class`, for the listings by time.
+Status put_at(ObjectStore& objects, const std::string& key, std::int64_t ms,
+              const std::string& storage_class = "STANDARD", Versioning versioning = Versioning::Unversioned) {
+  auto writer = objects.create_blob();
+  if (!writer) return writer.error();
+  std::unique_ptr<BlobWriter> blob = std::move(writer.value());
+  ObjectRecord r;
+  r.bucket = "b";
+  r.key = key;
+  r.blob_id = blob->id();
+  r.etag = "e";
+  r.last_modified_ms = ms;
+  r.storage_class = storage_class;
+  r.meta = "{}";
+  r.version_id = versioning == Versioning::Enabled ? key + "-" + std::to_string(ms) : "null";
+  return objects.put_object(r, std::move(blob), {}, versioning, {});
+}
+
+// Pages of `page` rows through a listing by time until it runs dry; the keys in order.
+template <typename List>
+std::vector<std::string> all_pages(List list, std::size_t page, bool by_noncurrent) {
+  std::vector<std::string> keys;
+  TimeCursor after;
+  for (;;) {
+    auto rows = list(after, page);
+    for (const auto& r : rows) keys.push_back(r.key);
+    if (rows.size() < page) return keys;
+    const ObjectRecord& last = rows.back();
+    after = TimeCursor{by_noncurrent ? last.noncurrent_ms : last.last_modified_ms, last.key, last.seq};
+  }
+}
+
+TEST(SqliteStoreByTime, PagesThroughRowsThatShareATimeInTimeThenKeyOrder) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ObjectStore& objects = store->objects();
+  // Seven objects at one time (as a frozen virtual clock writes them), two outside the window,
+  // one outside the prefix.
+  for (const char* key : {"p/g", "p/a", "p/e", "p/c", "p/b", "p/f", "p/d"}) ASSERT_TRUE(put_at(objects, key, 100));
+  ASSERT_TRUE(put_at(objects, "p/early", 99));
+  ASSERT_TRUE(put_at(objects, "p/late", 200));
+  ASSERT_TRUE(put_at(objects, "q/a", 100));
+  ASSERT_TRUE(put_at(objects, "p/z", 150, "INTELLIGENT_TIERING"));
+  auto modified = [&](const TimeCursor& after, std::size_t limit) {
+    return objects.list_modified_in("b", "p/", TimeWindow{100, 200}, after, limit);
+  };
+  const std::vector<std::string> expected = {"p/a", "p/b", "p/c", "p/d", "p/e", "p/f", "p/g", "p/z"};
+  EXPECT_EQ(all_pages(modified, 3, false), expected);
+  EXPECT_EQ(all_pages(modified, 1, false), expected);
+  // Intelligent-Tiering objects by last access (the write, when never read).
+  auto tiering = [&](const TimeCursor& after, std::size_t limit) {
+    return objects.list_tiering_accessed_in("b", TimeWindow{0, 1000}, after, limit);
+  };
+  EXPECT_EQ(all_pages(tiering, 2, false), std::vector<std::string>{"p/z"});
+}
+
+TEST(SqliteStoreByTime, NoncurrentVersionsPageByWhenTheyStoppedBeingCurrent) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  ObjectStore& objects = store->objects();
+  // Each key written twice at 10 then again at 20: the versions of 10 stopped being current at
+  // 20 (the time of the write that replaced them).
+  for (const char* key : {"k/c", "k/a", "k/b"}) {
+    ASSERT_TRUE(put_at(objects, key, 10, "STANDARD", Versioning::Enabled));
+    ASSERT_TRUE(put_at(objects, key, 20, "STANDARD", Versioning::Enabled));
+  }
+  auto noncurrent = [&](const TimeCursor& after, std::size_t limit) {
+    return objects.list_noncurrent_in("b", "k/", TimeWindow{0, 100}, after, limit);
+  };
+  EXPECT_EQ(all_pages(noncurrent, 2, true), (std::vector<std::string>{"k/a", "k/b", "k/c"}));
+  EXPECT_TRUE(objects.list_noncurrent_in("b", "k/", TimeWindow{0, 20}, {}, 10).empty());
+}
+
 TEST(SqliteStoreWriteGroup, WritesCommitTogetherAndEachFailsAlone) {
   TempDir dir;
   auto store = open_store(dir.path());
