@@ -4,6 +4,8 @@
 // the clock (virtual or real) decides when it completes and lapses.
 #include <pugixml.hpp>
 
+#include <algorithm>
+
 #include "emulator/s3/restore.h"
 
 #include <nlohmann/json.hpp>
@@ -74,6 +76,9 @@ std::variant<RestoreRequest, S3Error> parse_restore_request(const std::string& t
   return out;
 }
 
+// Retrieval tiers from fastest to slowest.
+int tier_rank(const std::string& tier) { return tier == "Expedited" ? 0 : tier == "Standard" ? 1 : 2; }
+
 S3Result restore_object(S3Context& ctx, S3Request& req, Body* body) {
   if (auto err = require_bucket(ctx, req)) return *err;
   auto parsed = parse_restore_request(body->text);
@@ -115,9 +120,20 @@ S3Result restore_object(S3Context& ctx, S3Request& req, Body* body) {
   const std::int64_t now = ctx.clock.now_ms();
   int status = 202;
   const char* event = "ObjectRestore:Post";
-  if (meta.restore && meta.restore->ongoing(now)) return s3_error("RestoreAlreadyInProgress");
   const bool extend = meta.restore && meta.restore->readable(now) && !tiering;
-  if (extend) {
+  if (meta.restore && meta.restore->ongoing(now)) {
+    // S3's restore speed upgrade: the same request with a faster tier overrides the running
+    // one (it finishes by the faster tier's time, or as planned if that is sooner). A slower
+    // or equal tier, or other Days, is refused while it runs. The timers set for the old times
+    // find different ones and do nothing.
+    if (tier_rank(request.tier) >= tier_rank(meta.restore->tier) ||
+        (!tiering && *request.days != meta.restore->days))
+      return s3_error("RestoreAlreadyInProgress");
+    meta.restore->tier = request.tier;
+    meta.restore->completes_ms = std::min(meta.restore->completes_ms, now + *duration);
+    if (!tiering) meta.restore->expires_ms = restore_expiry_ms(meta.restore->completes_ms, meta.restore->days);
+    event = nullptr;
+  } else if (extend) {
     // A finished restore whose copy is still there: the copy's life is extended from now
     // (the timer set for the old expiry finds a different time and does nothing).
     meta.restore->days = *request.days;

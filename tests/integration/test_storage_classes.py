@@ -103,6 +103,25 @@ class StorageClasses(harness.ServerTestCase):
                                              PartNumber=1, CopySource={"Bucket": bucket, "Key": "cold"}),
             "InvalidObjectState", 403)
 
+    def test_a_faster_tier_upgrades_a_running_restore(self):
+        key = "originals/upgrade.jpg"
+        self.s3.put_object(Bucket="archive", Key=key, Body=b"wanted sooner", StorageClass="GLACIER")
+        self.assertEqual(self.restore("archive", key, days=3, tier="Bulk")["ResponseMetadata"]["HTTPStatusCode"], 202)
+        # Not slower, not the same tier, not other days: only a faster tier with the same days.
+        for days, tier in [(3, "Bulk"), (4, "Expedited")]:
+            self.assertClientError(lambda: self.restore("archive", key, days=days, tier=tier),
+                                   "RestoreAlreadyInProgress", 409)
+        upgraded = self.restore("archive", key, days=3, tier="Expedited")
+        self.assertEqual(upgraded["ResponseMetadata"]["HTTPStatusCode"], 202)
+        self.assertClientError(lambda: self.restore("archive", key, days=3, tier="Standard"),
+                               "RestoreAlreadyInProgress", 409)
+        # Expedited from Flexible Retrieval takes up to 5 minutes instead of Bulk's 12 hours.
+        self.advance("4m")
+        self.assertEqual(self.s3.head_object(Bucket="archive", Key=key)["Restore"], 'ongoing-request="true"')
+        self.advance("1m")
+        self.assertIn('ongoing-request="false"', self.s3.head_object(Bucket="archive", Key=key)["Restore"])
+        self.assertEqual(self.s3.get_object(Bucket="archive", Key=key)["Body"].read(), b"wanted sooner")
+
     def test_restore_runs_on_the_clock_and_sends_its_events(self):
         key = "originals/photo.jpg"
         self.s3.put_object(Bucket="archive", Key=key, Body=b"original bytes", StorageClass="GLACIER")
