@@ -121,7 +121,7 @@ class BucketRun {
   }
 
   bool remove_version(const ObjectRecord& version) {
-    auto outcome = world_.objects.delete_version(bucket_.name(), version.key, version.version_id,
+    auto outcome = world_.objects.delete_version(bucket_.name(), version.key, version.version_id, run_ms_,
                                                  events("LifecycleExpiration:Delete"));
     if (!outcome || !outcome->found) return false;
     ++tally_.expirations;

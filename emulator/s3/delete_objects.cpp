@@ -49,7 +49,7 @@ S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
                        ? ctx.objects.delete_latest(req.bucket(), key, versioning,
                                                    version_id_for(versioning), ctx.clock.now_ms(),
                                                    events)
-                       : ctx.objects.delete_version(req.bucket(), key, version, events);
+                       : ctx.objects.delete_version(req.bucket(), key, version, ctx.clock.now_ms(), events);
     if (!outcome) {
       error("InternalError", "We encountered an internal error. Please try again.");
       continue;

@@ -205,7 +205,7 @@ S3Result delete_object(S3Context& ctx, S3Request& req, Body*) {
   const Versioning versioning = req.view->versioning;
   HttpResponse res = make_response(req, 204);  // deleting a missing key succeeds, as on AWS
   if (const std::string* v = req.endpoint.query_param("versionId")) {
-    auto outcome = ctx.objects.delete_version(req.bucket(), req.key(), *v,
+    auto outcome = ctx.objects.delete_version(req.bucket(), req.key(), *v, ctx.clock.now_ms(),
                                               change_events(ctx, req, ChangeObserver::kRemovedEvent));
     if (!outcome) return internal_error(outcome.error());
     res.set_header("x-amz-version-id", *v);

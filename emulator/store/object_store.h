@@ -154,9 +154,11 @@ class ObjectStore {
                                               std::int64_t now_ms,
                                               const ChangeEvents& events = {},
                                               const WriteCondition& condition = {}) = 0;
-  // Removes one version for good; the newest remaining object version becomes current.
+  // Removes one version for good; the newest remaining object version becomes current. When
+  // only a delete marker is left of the key, it counts as noncurrent from `now_ms` (a lone
+  // marker, which lifecycle's ExpiredObjectDeleteMarker removes at the next midnight run).
   virtual Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
-                                               const std::string& version_id,
+                                               const std::string& version_id, std::int64_t now_ms,
                                                const ChangeEvents& events = {}) = 0;
   // One version (current or not, object or delete marker), with its bytes when it has them.
   virtual std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_version(

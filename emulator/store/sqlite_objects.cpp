@@ -198,6 +198,7 @@ Result<DeleteOutcome> SqliteObjects::delete_latest(const std::string& bucket,
 Result<DeleteOutcome> SqliteObjects::delete_version(const std::string& bucket,
                                                     const std::string& key,
                                                     const std::string& version_id,
+                                                    std::int64_t now_ms,
                                                     const ChangeEvents& events) {
   DeleteOutcome outcome{false, false, version_id};
   std::string garbage;
@@ -225,6 +226,7 @@ Result<DeleteOutcome> SqliteObjects::delete_version(const std::string& bucket,
       }
       if (auto s = promote_newest_locked(bucket, key); !s) return s;
       if (!outcome.found) return Status::ok();
+      if (auto s = date_lone_marker_locked(bucket, key, now_ms); !s) return s;
       ObjectRecord removed;
       removed.bucket = bucket;
       removed.key = key;
@@ -642,6 +644,19 @@ Status SqliteObjects::promote_newest_locked(const std::string& bucket, const std
   d.bind(1, bucket).bind(2, key).bind(3, newest->seq);
   if (d.step() != SQLITE_DONE) return db_.db_error("promote version");
   return upsert_object_locked(*newest, newest->seq);
+}
+
+Status SqliteObjects::date_lone_marker_locked(const std::string& bucket, const std::string& key,
+                                              std::int64_t now_ms) {
+  if (find_object_locked(bucket, key)) return Status::ok();
+  Statement c(db_.statements(),
+              "SELECT COUNT(*), MIN(delete_marker) FROM versions WHERE bucket = ? AND key = ?");
+  c.bind(1, bucket).bind(2, key);
+  if (c.step() != SQLITE_ROW || c.integer(0) != 1 || c.integer(1) != 1) return Status::ok();
+  Statement u(db_.statements(),
+              "UPDATE versions SET noncurrent_ms = MAX(noncurrent_ms, ?) WHERE bucket = ? AND key = ?");
+  u.bind(1, now_ms).bind(2, bucket).bind(3, key);
+  return u.step() == SQLITE_DONE ? Status::ok() : db_.db_error("date lone delete marker");
 }
 
 bool SqliteObjects::find_upload_exists_locked(const std::string& upload_id) {

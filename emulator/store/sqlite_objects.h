@@ -41,7 +41,7 @@ class SqliteObjects final : public ObjectStore {
                                       std::int64_t now_ms, const ChangeEvents& events,
                                       const WriteCondition& condition) override;
   Result<DeleteOutcome> delete_version(const std::string& bucket, const std::string& key,
-                                       const std::string& version_id,
+                                       const std::string& version_id, std::int64_t now_ms,
                                        const ChangeEvents& events) override;
   std::optional<std::pair<ObjectRecord, std::shared_ptr<OpenFile>>> open_version(
       const std::string& bucket, const std::string& key, const std::string& version_id) override;
@@ -105,6 +105,7 @@ class SqliteObjects final : public ObjectStore {
                                std::int64_t now_ms, std::vector<std::string>& garbage);
   std::optional<ObjectRecord> newest_version_locked(const std::string& bucket, const std::string& key);
   Status promote_newest_locked(const std::string& bucket, const std::string& key);
+  Status date_lone_marker_locked(const std::string& bucket, const std::string& key, std::int64_t now_ms);
   bool find_upload_exists_locked(const std::string& upload_id);
   std::vector<PartRecord> list_parts_locked(const std::string& upload_id);
   Status delete_upload_locked(const std::string& upload_id);

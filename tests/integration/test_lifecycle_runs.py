@@ -120,6 +120,23 @@ class LifecycleRuns(OnTheVirtualClock):
         versions = self.s3.list_object_versions(Bucket="history", Prefix="doc")
         self.assertEqual((versions.get("Versions"), versions.get("DeleteMarkers")), (None, None))
 
+    def test_a_marker_left_alone_by_a_users_delete_goes_at_the_next_midnight(self):
+        bucket = self.new_bucket()
+        self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+            {"ID": "markers", "Status": "Enabled", "Filter": {"Prefix": ""},
+             "Expiration": {"ExpiredObjectDeleteMarker": True}}]})
+        version = self.s3.put_object(Bucket=bucket, Key="note", Body=b"n")["VersionId"]
+        self.s3.delete_object(Bucket=bucket, Key="note")  # a marker over the version
+        self.advance("30d")  # many midnights: the marker is not alone, so it stays
+        self.assertEqual(len(self.s3.list_object_versions(Bucket=bucket)["DeleteMarkers"]), 1)
+        # A month later the user removes the version itself: the marker is alone from now on.
+        self.server.aws("s3api", "delete-object", "--bucket", bucket, "--key", "note", "--version-id", version)
+        self.assertEqual(len(self.s3.list_object_versions(Bucket=bucket)["DeleteMarkers"]), 1)
+        self.advance("1d")
+        versions = self.s3.list_object_versions(Bucket=bucket)
+        self.assertEqual((versions.get("Versions"), versions.get("DeleteMarkers")), (None, None))
+
     def test_incomplete_uploads_are_aborted(self):
         bucket = self.new_bucket()
         self.server.aws("s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket,
