@@ -46,14 +46,19 @@ RunTally run_bucket_tiering(const StoredWorld& world, const BucketView& bucket,
   static const std::vector<TieringConfig> kNone;
   const std::vector<TieringConfig>& configs = bucket.tiering ? *bucket.tiering : kNone;
   RunTally tally;
-  for (const auto& span : tiering_spans(configs, previous_ms, run_ms)) {
-    TimeCursor after;
-    for (;;) {
-      auto page = world.objects.list_tiering_accessed_in(bucket.name(), span, after, kPage);
-      tally.tier_moves += move_page(world, bucket, configs, page, run_ms);
-      if (page.size() < kPage) break;
-      const ObjectRecord& last = page.back();
-      after = TimeCursor{last.last_access_ms, last.key, last.seq};
+  // Current objects, then noncurrent versions: Intelligent-Tiering monitors both.
+  for (const bool noncurrent : {false, true}) {
+    for (const auto& span : tiering_spans(configs, previous_ms, run_ms)) {
+      TimeCursor after;
+      for (;;) {
+        auto page = noncurrent
+                        ? world.objects.list_tiering_versions_accessed_in(bucket.name(), span, after, kPage)
+                        : world.objects.list_tiering_accessed_in(bucket.name(), span, after, kPage);
+        tally.tier_moves += move_page(world, bucket, configs, page, run_ms);
+        if (page.size() < kPage) break;
+        const ObjectRecord& last = page.back();
+        after = TimeCursor{last.last_access_ms, last.key, last.seq};
+      }
     }
   }
   return tally;

@@ -192,6 +192,11 @@ class ObjectStore {
                                                              const TimeWindow& window,
                                                              const TimeCursor& after,
                                                              std::size_t limit) = 0;
+  // Noncurrent Intelligent-Tiering versions last accessed in the window, by time, key, seq.
+  virtual std::vector<ObjectRecord> list_tiering_versions_accessed_in(const std::string& bucket,
+                                                                      const TimeWindow& window,
+                                                                      const TimeCursor& after,
+                                                                      std::size_t limit) = 0;
 
   virtual Status create_upload(const UploadRecord& upload) = 0;
   virtual std::optional<UploadRecord> find_upload(const std::string& upload_id) = 0;

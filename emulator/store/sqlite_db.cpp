@@ -78,6 +78,8 @@ CREATE INDEX IF NOT EXISTS objects_by_age ON objects (bucket, last_modified_ms);
 CREATE INDEX IF NOT EXISTS objects_by_access ON objects (bucket, last_access_ms)
   WHERE storage_class = 'INTELLIGENT_TIERING';
 CREATE INDEX IF NOT EXISTS versions_by_noncurrent ON versions (bucket, noncurrent_ms);
+CREATE INDEX IF NOT EXISTS versions_by_access ON versions (bucket, last_access_ms)
+  WHERE storage_class = 'INTELLIGENT_TIERING' AND delete_marker = 0;
 )sql";
 
 }  // namespace

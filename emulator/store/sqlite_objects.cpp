@@ -365,6 +365,20 @@ std::vector<ObjectRecord> SqliteObjects::list_tiering_accessed_in(const std::str
   return list_by_time(sql.c_str(), bucket, "", window, after, limit, false);
 }
 
+std::vector<ObjectRecord> SqliteObjects::list_tiering_versions_accessed_in(const std::string& bucket,
+                                                                           const TimeWindow& window,
+                                                                           const TimeCursor& after,
+                                                                           std::size_t limit) {
+  // The storage_class and delete_marker terms let SQLite use the partial index versions_by_access.
+  static const std::string sql =
+      std::string("SELECT ") + kVersionColumns +
+      " FROM versions WHERE bucket = ?1 AND storage_class = 'INTELLIGENT_TIERING' AND delete_marker = 0 "
+      "AND (last_access_ms, key, seq) > (?2, ?3, ?4) AND last_access_ms < ?5 "
+      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
+      "ORDER BY last_access_ms, key, seq LIMIT ?8";
+  return list_by_time(sql.c_str(), bucket, "", window, after, limit, true);
+}
+
 Status SqliteObjects::create_upload(const UploadRecord& u) {
   std::lock_guard lock(db_.mutex());
   Statement s(db_.statements(),

@@ -62,6 +62,10 @@ class SqliteObjects final : public ObjectStore {
                                                      const TimeWindow& window,
                                                      const TimeCursor& after,
                                                      std::size_t limit) override;
+  std::vector<ObjectRecord> list_tiering_versions_accessed_in(const std::string& bucket,
+                                                              const TimeWindow& window,
+                                                              const TimeCursor& after,
+                                                              std::size_t limit) override;
 
   Status create_upload(const UploadRecord& u) override;
   std::optional<UploadRecord> find_upload(const std::string& upload_id) override;

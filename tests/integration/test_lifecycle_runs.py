@@ -221,6 +221,27 @@ class IntelligentTiering(OnTheVirtualClock):
         self.assertNotIn("ArchiveStatus", self.s3.head_object(Bucket="tiered", Key="photo"))
         self.assertEqual(len(self.s3.get_object(Bucket="tiered", Key="photo")["Body"].read()), len(BIG))
 
+    def test_noncurrent_versions_tier_on_their_own_reads(self):
+        bucket = self.new_bucket()
+        self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_bucket_intelligent_tiering_configuration(
+            Bucket=bucket, Id="arch", IntelligentTieringConfiguration={
+                "Id": "arch", "Status": "Enabled", "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]})
+        old = self.s3.put_object(Bucket=bucket, Key="doc", Body=BIG, StorageClass="INTELLIGENT_TIERING")["VersionId"]
+        new = self.s3.put_object(Bucket=bucket, Key="doc", Body=BIG, StorageClass="INTELLIGENT_TIERING")["VersionId"]
+        self.advance("10d")
+        # A read of the old version is its own access; the current one is left unread.
+        self.s3.get_object(Bucket=bucket, Key="doc", VersionId=old)["Body"].read()
+        self.advance("81d")
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="doc", VersionId=new)["ArchiveStatus"],
+                         "ARCHIVE_ACCESS")
+        self.assertNotIn("ArchiveStatus", self.s3.head_object(Bucket=bucket, Key="doc", VersionId=old))
+        self.advance("10d")
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="doc", VersionId=old)["ArchiveStatus"],
+                         "ARCHIVE_ACCESS")
+        self.assertClientError(lambda: self.s3.get_object(Bucket=bucket, Key="doc", VersionId=old),
+                               "InvalidObjectState", 403)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -258,9 +258,10 @@ Status put_at(ObjectStore& objects, const std::string& key, std::int64_t ms,
   return objects.put_object(r, std::move(blob), {}, versioning, {});
 }
 
-// Pages of `page` rows through a listing by time until it runs dry; the keys in order.
+// Pages of `page` rows through a listing by the time column `time` until it runs dry; the keys
+// in order.
 template <typename List>
-std::vector<std::string> all_pages(List list, std::size_t page, bool by_noncurrent) {
+std::vector<std::string> all_pages(List list, std::size_t page, std::int64_t ObjectRecord::*time) {
   std::vector<std::string> keys;
   TimeCursor after;
   for (;;) {
@@ -268,7 +269,7 @@ std::vector<std::string> all_pages(List list, std::size_t page, bool by_noncurre
     for (const auto& r : rows) keys.push_back(r.key);
     if (rows.size() < page) return keys;
     const ObjectRecord& last = rows.back();
-    after = TimeCursor{by_noncurrent ? last.noncurrent_ms : last.last_modified_ms, last.key, last.seq};
+    after = TimeCursor{last.*time, last.key, last.seq};
   }
 }
 
@@ -287,13 +288,13 @@ TEST(SqliteStoreByTime, PagesThroughRowsThatShareATimeInTimeThenKeyOrder) {
     return objects.list_modified_in("b", "p/", TimeWindow{100, 200}, after, limit);
   };
   const std::vector<std::string> expected = {"p/a", "p/b", "p/c", "p/d", "p/e", "p/f", "p/g", "p/z"};
-  EXPECT_EQ(all_pages(modified, 3, false), expected);
-  EXPECT_EQ(all_pages(modified, 1, false), expected);
+  EXPECT_EQ(all_pages(modified, 3, &ObjectRecord::last_modified_ms), expected);
+  EXPECT_EQ(all_pages(modified, 1, &ObjectRecord::last_modified_ms), expected);
   // Intelligent-Tiering objects by last access (the write, when never read).
   auto tiering = [&](const TimeCursor& after, std::size_t limit) {
     return objects.list_tiering_accessed_in("b", TimeWindow{0, 1000}, after, limit);
   };
-  EXPECT_EQ(all_pages(tiering, 2, false), std::vector<std::string>{"p/z"});
+  EXPECT_EQ(all_pages(tiering, 2, &ObjectRecord::last_access_ms), std::vector<std::string>{"p/z"});
 }
 
 TEST(SqliteStoreByTime, NoncurrentVersionsPageByWhenTheyStoppedBeingCurrent) {
@@ -309,8 +310,16 @@ TEST(SqliteStoreByTime, NoncurrentVersionsPageByWhenTheyStoppedBeingCurrent) {
   auto noncurrent = [&](const TimeCursor& after, std::size_t limit) {
     return objects.list_noncurrent_in("b", "k/", TimeWindow{0, 100}, after, limit);
   };
-  EXPECT_EQ(all_pages(noncurrent, 2, true), (std::vector<std::string>{"k/a", "k/b", "k/c"}));
+  EXPECT_EQ(all_pages(noncurrent, 2, &ObjectRecord::noncurrent_ms), (std::vector<std::string>{"k/a", "k/b", "k/c"}));
   EXPECT_TRUE(objects.list_noncurrent_in("b", "k/", TimeWindow{0, 20}, {}, 10).empty());
+  // Noncurrent Intelligent-Tiering versions, by their own last access (here: their write).
+  ASSERT_TRUE(put_at(objects, "t/x", 30, "INTELLIGENT_TIERING", Versioning::Enabled));
+  ASSERT_TRUE(put_at(objects, "t/x", 40, "INTELLIGENT_TIERING", Versioning::Enabled));
+  auto tiering = [&](const TimeCursor& after, std::size_t limit) {
+    return objects.list_tiering_versions_accessed_in("b", TimeWindow{0, 100}, after, limit);
+  };
+  const auto versions = all_pages(tiering, 1, &ObjectRecord::last_access_ms);
+  EXPECT_EQ(versions, std::vector<std::string>{"t/x"});  // the current one is not a version
 }
 
 TEST(SqliteStoreWriteGroup, WritesCommitTogetherAndEachFailsAlone) {
