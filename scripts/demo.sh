@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Walks the reference pipeline with the fixture images, as a user would, and prints what each
 # tier did. Needs a running `bash scripts/serve.sh` (or any server started with
-# --config fixtures/pipeline.json); curl and jq do the talking.
+# --config fixtures/pipeline.json); curl and jq do the talking, and libvips' vips makes one big picture.
 #
 #   bash scripts/demo.sh [ENDPOINT]        (default http://127.0.0.1:4566)
 set -euo pipefail
@@ -70,6 +70,15 @@ for file in fixtures/images/*.jpg fixtures/images/*.png fixtures/images/*.tif fi
   id=$(upload "$file") && names[$id]=$(basename "$file") && good_ids+=("$id")
 done
 id=$(upload fixtures/images/sunset.webp form) && names[$id]=sunset.webp && good_ids+=("$id")
+# One picture over 128 KB, the size from which Intelligent-Tiering monitors an object: 800x600
+# of seeded noise, made with libvips' command line.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+vips gaussnoise "$work/noise.v" 800 600 --mean 128 --sigma 40 --seed 1
+vips cast "$work/noise.v" "$work/grey.v" uchar
+vips bandjoin "$work/grey.v $work/grey.v $work/grey.v" "$work/rgb.v"
+vips copy "$work/rgb.v" "$work/panorama.jpg[Q=90]"
+id=$(upload "$work/panorama.jpg") && names[$id]=panorama.jpg && good_ids+=("$id")
 bad=0
 for file in fixtures/images/bad/*; do
   if id=$(upload "$file"); then
@@ -126,7 +135,8 @@ curl -sS "$api/similar/$harbour?limit=3" | jq -r '.results[] | [.id, .similarity
 echo "GET $api/images/$harbour   (presigned URLs for its thumbnails and metadata)"
 curl -sS "$api/images/$harbour" | jq -r '.thumbnails[] | "  \(.size) \(.format): \(.url[0:80])..."'
 
-# A year on: only on a virtual clock (bash scripts/serve.sh runs one), which moves when asked.
+# A year on (originals of 128 KB and up tier down by Intelligent-Tiering, smaller ones by the
+# small-originals lifecycle rule): only on a virtual clock (bash scripts/serve.sh runs one), which moves when asked.
 if [ "$(curl -sS "$endpoint/_bucketfire/clock" | jq -r .virtual)" != true ]; then
   echo
   echo "(the server's clock is real: start it with --clock virtual to watch a year of tiering)"

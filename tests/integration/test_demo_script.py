@@ -12,7 +12,8 @@ import harness
 import pipeline_support as ps
 
 
-@unittest.skipUnless(shutil.which("jq") and shutil.which("curl"), "SKIPPED: demo.sh needs curl and jq")
+@unittest.skipUnless(shutil.which("jq") and shutil.which("curl") and shutil.which("vips"),
+                     "SKIPPED: demo.sh needs curl, jq and vips")
 class DemoScript(harness.ServerTestCase):
     server_args = ("--config", ps.PIPELINE_FILE, "--clock", "virtual")
 
@@ -24,18 +25,20 @@ class DemoScript(harness.ServerTestCase):
         out = proc.stdout
         self.assertIn("refused  empty.jpg: 400: size must be at least 1 byte", proc.stderr)
         self.assertIn("s3://ingest:     5 objects left", out)
-        self.assertIn("40 thumbnails, 10 metadata documents, search index of 10 images", out)
-        self.assertIn("10 originals (INTELLIGENT_TIERING), 5 failure records", out)
+        self.assertIn("44 thumbnails, 11 metadata documents, search index of 11 images", out)
+        self.assertIn("11 originals (INTELLIGENT_TIERING), 5 failure records", out)
         for name, reason in [("empty", "EmptyImage"), ("corrupt.jpg", "CorruptImage"),
                              ("not-an-image.jpg", "UnsupportedImage"), ("truncated.jpg", "CorruptImage"),
                              ("huge-100mp.png", "ImageTooLarge")]:
             self.assertRegex(out, rf"\n  {name} +thumbnail +{reason}: ")
         self.assertRegex(out, r"similarity 0\.9\d+  harbour-small\.jpg")
-        # A year on: every original (all under 128 KB, so never monitored by Intelligent-Tiering)
-        # went to DEEP_ARCHIVE by the small-originals rule at day 180; leftovers and failure
-        # records expired; harbour.jpg came back through a restore and its completion event.
+        # A year on: the fixture originals (all under 128 KB, never monitored by
+        # Intelligent-Tiering) went to DEEP_ARCHIVE by the small-originals rule at day 180, the
+        # big one to the Deep Archive Access tier; leftovers and failure records expired;
+        # harbour.jpg came back through a restore and its completion event.
         year = out[out.index("a year later"):]
         self.assertEqual(len(re.findall(r" bytes  DEEP_ARCHIVE ", year)), 10, year)
+        self.assertRegex(year, r"panorama\.jpg +\d+ bytes  INTELLIGENT_TIERING +DEEP_ARCHIVE_ACCESS")
         self.assertIn("s3://ingest:     0 objects left", year)
         self.assertIn("s3://archive:    0 failure records", year)
         self.assertIn("restoring: DEEP_ARCHIVE, Standard retrieval", year)
