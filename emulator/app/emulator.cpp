@@ -51,6 +51,11 @@ std::vector<std::string> names_of(const HandlerCatalog& catalog) {
 
 std::vector<std::string> HandlerSet::names() const { return names_of(catalog); }
 
+namespace {
+// The control-plane document kind the virtual clock's offset is kept under.
+constexpr const char* kClockDocument = "clock";
+}  // namespace
+
 struct Emulator::Impl {
   Impl(ServeOptions options, HandlerSet handlers, std::FILE* log_console)
       : options_(std::move(options)), registry_(options_.region, std::move(handlers.catalog)), log_(log_console) {
@@ -86,6 +91,7 @@ struct Emulator::Impl {
     if (!store)
       return "cannot open data directory " + options_.data_dir + ": " + store.error().message();
     store_ = std::move(store.value());
+    if (options_.virtual_clock) restore_virtual_clock();
 
     notifier_ = std::make_unique<S3Notifier>(*clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
@@ -139,7 +145,8 @@ struct Emulator::Impl {
           // Events run at each stop on the way, so none ages out while the clock jumps.
           Timekeeper::Companion events{
               [this](std::int64_t after) { return store_->outbox().next_due_ms(after); },
-              [this] { dispatcher_->settle(std::chrono::seconds(30)); }};
+              [this] { dispatcher_->settle(std::chrono::seconds(30)); },
+              [this] { save_virtual_clock(); }};
           timekeeper_->advance(by, events);
           dispatcher_->wake();
         },
@@ -259,6 +266,23 @@ struct Emulator::Impl {
                "credentials (SigV4, service s3): " + auth.error().code + ": " + auth.error().message;
       return "";
     };
+  }
+
+  // The virtual clock keeps its time across restarts (and kill -9): how far it is ahead of real
+  // time is saved at each stop of an advance, before the work due then runs, so the stored
+  // world never has anything later than the clock a restarted server reads.
+  void restore_virtual_clock() {
+    for (const auto& [name, document] : store_->documents().list_documents(kClockDocument)) {
+      const Json saved = Json::parse(document, nullptr, false);
+      if (name == "virtual" && saved.is_object() && saved.value("offset_ms", Json()).is_number_integer())
+        virtual_clock_.set_offset_ms(saved["offset_ms"].get<std::int64_t>());
+    }
+  }
+
+  void save_virtual_clock() {
+    const Json saved{{"offset_ms", virtual_clock_.offset_ms()}};
+    if (Status s = store_->documents().put_document(kClockDocument, "virtual", to_text(saved)); !s)
+      std::fprintf(stderr, "bucketfire: the virtual clock's time was not saved: %s\n", s.message().c_str());
   }
 
   // A declared bucket's lifecycle and Intelligent-Tiering configurations. One unchanged since

@@ -33,6 +33,9 @@ class VirtualClock final : public Clock {
     return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_ms_.load());
   }
   void advance(std::chrono::milliseconds by) { offset_ms_ += by.count(); }
+  // How far ahead of real time it is: kept by the server so its time survives a restart.
+  std::int64_t offset_ms() const { return offset_ms_.load(); }
+  void set_offset_ms(std::int64_t offset) { offset_ms_ = offset; }
 
  private:
   std::atomic<std::int64_t> offset_ms_{0};

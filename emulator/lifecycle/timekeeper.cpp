@@ -52,6 +52,12 @@ void Timekeeper::advance(std::chrono::milliseconds by, const Companion& companio
   auto settle = [&] {
     if (companion.settle) companion.settle();
   };
+  auto move_to = [&](std::int64_t when) {
+    const std::int64_t now = clock_.now_ms();
+    if (when <= now) return;
+    virtual_clock_->advance(std::chrono::milliseconds(when - now));
+    if (companion.moved) companion.moved();
+  };
   settle();
   // Step the clock to each due time in turn, so every action (and the events it records) sees
   // the time it was due at, and later work sees what earlier work did.
@@ -61,12 +67,11 @@ void Timekeeper::advance(std::chrono::milliseconds by, const Companion& companio
     if (companion.next_due_ms)
       if (auto other = companion.next_due_ms(now); other && (!next || *other < *next)) next = other;
     if (!next || *next > target) break;
-    if (*next > now) virtual_clock_->advance(std::chrono::milliseconds(*next - now));
+    move_to(*next);
     run_due_locked();
     settle();
   }
-  const std::int64_t now = clock_.now_ms();
-  if (target > now) virtual_clock_->advance(std::chrono::milliseconds(target - now));
+  move_to(target);
   run_due_locked();
   settle();
 }

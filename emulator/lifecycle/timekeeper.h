@@ -40,6 +40,8 @@ class Timekeeper {
   struct Companion {
     std::function<std::optional<std::int64_t>(std::int64_t after_ms)> next_due_ms;
     std::function<void()> settle;
+    // Called each time the clock has moved, before the work due then runs.
+    std::function<void()> moved;
   };
 
   // Moves the virtual clock forward by `by`, stopping at every timer (and every due time of
