@@ -156,6 +156,9 @@ class SqliteDb {
     return status;
   }
 
+  // Whether this thread has a group of writes open.
+  bool group_open_here() const { return group_owner_.load() == std::this_thread::get_id(); }
+
   // Work that must wait until a write has committed (removing the blob files it let go): run
   // now, or, inside a group on this thread, once the group commits (dropped if it does not).
   void after_commit(std::function<void()> work) {
@@ -179,8 +182,6 @@ class SqliteDb {
   // The thread whose group holds the open transaction (none: no group).
   std::atomic<std::thread::id> group_owner_{};
   std::vector<std::function<void()>> after_group_;
-
-  bool group_open_here() const { return group_owner_.load() == std::this_thread::get_id(); }
 };
 
 // Tells a listener, after a commit, that a table gained rows inside it (the outbox wakes the

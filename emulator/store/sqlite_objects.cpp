@@ -82,13 +82,16 @@ Status SqliteObjects::write_together(const std::function<void()>& writes) {
   return db_.in_group(writes);
 }
 
-// Blobs a committed write let go are removed once no row can refer to them again: now, or when
-// the group of writes it belongs to commits.
+// Blobs a committed write let go are removed once no row can refer to them again: a single
+// write's at once, a group's by the reaper once the group has committed (a group is a batch of
+// many, and unlinking their files in the background halves a lifecycle run).
 void SqliteObjects::release_blobs(std::vector<std::string> ids) {
   if (ids.empty()) return;
-  db_.after_commit([this, ids = std::move(ids)] {
+  if (!db_.group_open_here()) {
     for (const auto& id : ids) blobs_.remove(id);
-  });
+    return;
+  }
+  db_.after_commit([this, ids = std::move(ids)]() mutable { reaper_.remove_later(std::move(ids)); });
 }
 
 Result<std::unique_ptr<BlobWriter>> SqliteObjects::create_blob() {

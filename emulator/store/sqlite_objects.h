@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emulator/store/blob_files.h"
+#include "emulator/store/blob_reaper.h"
 #include "emulator/store/object_store.h"
 #include "emulator/store/sqlite_db.h"
 #include "emulator/store/sqlite_outbox.h"
@@ -120,6 +121,7 @@ class SqliteObjects final : public ObjectStore {
   SqliteOutbox& outbox_;
   SqliteTimers& timers_;
   BlobFiles blobs_;
+  BlobReaper reaper_{blobs_};  // after blobs_: stops (and drains) before it goes
 };
 
 }  // namespace bf
