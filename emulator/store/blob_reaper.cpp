@@ -2,6 +2,12 @@
 
 namespace bf {
 
+namespace {
+// About 5 MB of ids: beyond it a writer waits for the files to catch up.
+constexpr std::size_t kMaxQueued = 50'000;
+constexpr std::size_t kBatch = 500;
+}  // namespace
+
 BlobReaper::BlobReaper(const BlobFiles& files) : files_(files), thread_([this] { loop(); }) {}
 
 BlobReaper::~BlobReaper() {
@@ -15,7 +21,8 @@ BlobReaper::~BlobReaper() {
 
 void BlobReaper::remove_later(std::vector<std::string> ids) {
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    room_cv_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
     for (auto& id : ids) queue_.push_back(std::move(id));
   }
   cv_.notify_all();
@@ -26,9 +33,14 @@ void BlobReaper::loop() {
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left
-    std::deque<std::string> batch;
-    batch.swap(queue_);
+    // A batch at a time: one lock and one wake-up of a waiting writer per batch.
+    std::vector<std::string> batch;
+    while (!queue_.empty() && batch.size() < kBatch) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
     lock.unlock();
+    room_cv_.notify_all();
     for (const auto& id : batch) files_.remove(id);
     lock.lock();
   }

@@ -22,6 +22,8 @@ class BlobReaper {
   BlobReaper(const BlobReaper&) = delete;
   BlobReaper& operator=(const BlobReaper&) = delete;
 
+  // Queues the ids; waits first while the queue is full, so memory stays bounded however
+  // many files a run lets go.
   void remove_later(std::vector<std::string> ids);
 
  private:
@@ -29,7 +31,8 @@ class BlobReaper {
 
   const BlobFiles& files_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;       // work queued, or stopping
+  std::condition_variable room_cv_;  // the queue went below its limit
   std::deque<std::string> queue_;
   bool stopping_ = false;
   std::thread thread_;

@@ -84,7 +84,7 @@ Status SqliteObjects::write_together(const std::function<void()>& writes) {
 
 // Blobs a committed write let go are removed once no row can refer to them again: a single
 // write's at once, a group's by the reaper once the group has committed (a group is a batch of
-// many, and unlinking their files in the background halves a lifecycle run).
+// many, and a lifecycle run goes on while their files are unlinked).
 void SqliteObjects::release_blobs(std::vector<std::string> ids) {
   if (ids.empty()) return;
   if (!db_.group_open_here()) {
