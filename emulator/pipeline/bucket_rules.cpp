@@ -1,5 +1,6 @@
 #include "emulator/pipeline/bucket_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -31,6 +32,11 @@ struct ShapeError {
 void append_xml(std::string& out, const Json& value, const std::string& where) {
   if (value.is_object()) {
     for (const auto& [name, child] : value.items()) {
+      // Field names become element names: letters only, so none can shape the document.
+      const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+      });
+      if (!plain) throw ShapeError{where + "." + name + ": is not a field S3 takes"};
       if (child.is_array()) {
         auto item = list_elements().find(name);
         if (item == list_elements().end()) throw ShapeError{where + "." + name + ": is not a list S3 takes"};

@@ -82,6 +82,8 @@ TEST(PipelineConfig, ReadsLifecycleAndTieringInTheShapeBoto3Takes) {
                          "Filter": {}, "Expiration": {"Days": 1.5}}]}}]})"),
             "buckets[0].lifecycle: Rules[0].Expiration.Days: must be an object, a list, a string, an integer or "
             "true/false");
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "aaa", "lifecycle": {"Rules": [{"ID>x</ID><ID": "y"}]}}]})"),
+            "buckets[0].lifecycle: Rules[0].ID>x</ID><ID: is not a field S3 takes");
   EXPECT_EQ(error_of(R"({"buckets": [{"name": "aaa", "intelligent_tiering": {"Id": "x"}}]})"),
             "buckets[0].intelligent_tiering: must be an array of IntelligentTieringConfiguration objects");
 }
