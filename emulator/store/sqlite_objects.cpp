@@ -324,20 +324,29 @@ std::vector<ObjectRecord> SqliteObjects::list_by_time(const char* sql, const std
   return versions ? all_rows(s, read_version) : all_rows(s, read_object);
 }
 
-// Each reads one index range from where the page starts: the rows of one bucket by time then
-// key (then seq for versions, whose index holds it), a row-value bound SQLite seeks to, so a
-// page costs its own rows however many share a time; the prefix is checked byte-wise (as
-// list_objects does). A current object's key is unique, so its seq (?4) is not needed.
+// The listings by time each read one index range from where the page starts: the rows of one
+// bucket by time then key (then seq for versions, whose indexes hold it), a row-value bound
+// SQLite seeks to, so a page costs its own rows however many share a time; the prefix is
+// checked byte-wise (as list_objects does). A current object's key is unique, so its seq (?4)
+// is not needed. `only` narrows the rows to those of a partial index, which lets SQLite use it.
+namespace {
+std::string by_time_sql(bool versions, const char* time_column, const char* only = "") {
+  const std::string time = time_column;
+  const std::string order = versions ? time + ", key, seq" : time + ", key";
+  const std::string cursor = versions ? "(?2, ?3, ?4)" : "(?2, ?3)";
+  return std::string("SELECT ") + (versions ? kVersionColumns : kObjectColumns) + " FROM " +
+         (versions ? "versions" : "objects") + " WHERE bucket = ?1 " + only + "AND (" + order +
+         ") > " + cursor + " AND " + time + " < ?5 AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) " +
+         "ORDER BY " + order + " LIMIT ?8";
+}
+}  // namespace
+
 std::vector<ObjectRecord> SqliteObjects::list_modified_in(const std::string& bucket,
                                                           const std::string& prefix,
                                                           const TimeWindow& window,
                                                           const TimeCursor& after,
                                                           std::size_t limit) {
-  static const std::string sql =
-      std::string("SELECT ") + kObjectColumns +
-      " FROM objects WHERE bucket = ?1 AND (last_modified_ms, key) > (?2, ?3) AND last_modified_ms < ?5 "
-      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
-      "ORDER BY last_modified_ms, key LIMIT ?8";
+  static const std::string sql = by_time_sql(false, "last_modified_ms");
   return list_by_time(sql.c_str(), bucket, prefix, window, after, limit, false);
 }
 
@@ -346,11 +355,7 @@ std::vector<ObjectRecord> SqliteObjects::list_noncurrent_in(const std::string& b
                                                             const TimeWindow& window,
                                                             const TimeCursor& after,
                                                             std::size_t limit) {
-  static const std::string sql =
-      std::string("SELECT ") + kVersionColumns +
-      " FROM versions WHERE bucket = ?1 AND (noncurrent_ms, key, seq) > (?2, ?3, ?4) AND noncurrent_ms < ?5 "
-      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
-      "ORDER BY noncurrent_ms, key, seq LIMIT ?8";
+  static const std::string sql = by_time_sql(true, "noncurrent_ms");
   return list_by_time(sql.c_str(), bucket, prefix, window, after, limit, true);
 }
 
@@ -358,13 +363,8 @@ std::vector<ObjectRecord> SqliteObjects::list_tiering_accessed_in(const std::str
                                                                   const TimeWindow& window,
                                                                   const TimeCursor& after,
                                                                   std::size_t limit) {
-  // The storage_class term lets SQLite use the partial index objects_by_access.
   static const std::string sql =
-      std::string("SELECT ") + kObjectColumns +
-      " FROM objects WHERE bucket = ?1 AND storage_class = 'INTELLIGENT_TIERING' "
-      "AND (last_access_ms, key) > (?2, ?3) AND last_access_ms < ?5 "
-      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
-      "ORDER BY last_access_ms, key LIMIT ?8";
+      by_time_sql(false, "last_access_ms", "AND storage_class = 'INTELLIGENT_TIERING' ");
   return list_by_time(sql.c_str(), bucket, "", window, after, limit, false);
 }
 
@@ -372,13 +372,8 @@ std::vector<ObjectRecord> SqliteObjects::list_tiering_versions_accessed_in(const
                                                                            const TimeWindow& window,
                                                                            const TimeCursor& after,
                                                                            std::size_t limit) {
-  // The storage_class and delete_marker terms let SQLite use the partial index versions_by_access.
-  static const std::string sql =
-      std::string("SELECT ") + kVersionColumns +
-      " FROM versions WHERE bucket = ?1 AND storage_class = 'INTELLIGENT_TIERING' AND delete_marker = 0 "
-      "AND (last_access_ms, key, seq) > (?2, ?3, ?4) AND last_access_ms < ?5 "
-      "AND substr(CAST(key AS BLOB), 1, ?7) = CAST(?6 AS BLOB) "
-      "ORDER BY last_access_ms, key, seq LIMIT ?8";
+  static const std::string sql = by_time_sql(
+      true, "last_access_ms", "AND storage_class = 'INTELLIGENT_TIERING' AND delete_marker = 0 ");
   return list_by_time(sql.c_str(), bucket, "", window, after, limit, true);
 }
 

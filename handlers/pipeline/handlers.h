@@ -28,9 +28,9 @@ Json archiver(const S3Event& event, Context& ctx);
 Json restore(const Json& event, Context& ctx);
 Json restored(const S3Event& event, Context& ctx);
 
-// Whether HEAD says the bytes need a restore before a GET (GLACIER, DEEP_ARCHIVE, or an
-// Intelligent-Tiering archive tier), whether or not a restored copy exists.
-bool needs_restore(const ObjectInfo& info);
+// Whether HEAD says a GET would read the bytes: not archived (GLACIER, DEEP_ARCHIVE, or an
+// Intelligent-Tiering archive tier), or archived with a finished restore.
+bool readable_now(const ObjectInfo& info);
 
 // All of the above by handler name.
 std::map<std::string, Handler> handlers();

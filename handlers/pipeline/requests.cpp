@@ -27,11 +27,6 @@ std::string query_param(const Json& event, const char* name) {
   return query.value(name, "");
 }
 
-std::string path_param(const Json& event, const char* name) {
-  const Json params = event.value("pathParameters", Json::object());
-  return params.value(name, "");
-}
-
 // A positive limit from the query string, at most `max`.
 std::size_t limit_param(const Json& event, std::size_t fallback, std::size_t max) {
   const std::string text = query_param(event, "limit");
@@ -199,8 +194,7 @@ Json images(const Json& event, Context& ctx) {
     if (!archived->archive_status.empty()) original["accessTier"] = archived->archive_status;
     // Cold bytes are read through a restore (POST /images/{id}/restore); the restore record
     // says how far it got.
-    const bool readable = !needs_restore(*archived) ||
-                          archived->restore.find("ongoing-request=\"false\"") != std::string::npos;
+    const bool readable = readable_now(*archived);
     if (readable) original["url"] = url(settings.archive_bucket, source_key);
     if (auto record = read_json(ctx, settings.processed_bucket, restore_key(id))) original["restore"] = record->value;
     if (!readable) original["links"] = {{"restore", "/images/" + id + "/restore"}};

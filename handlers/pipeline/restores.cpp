@@ -10,11 +10,6 @@ namespace bf::pipeline {
 
 namespace {
 
-std::string path_id(const Json& event) {
-  const Json params = event.value("pathParameters", Json::object());
-  return params.value("id", "");
-}
-
 void write_record(Context& ctx, const Settings& s, const std::string& id, const Json& record) {
   PutObjectOptions put;
   put.content_type = "application/json";
@@ -32,14 +27,16 @@ RestoreRequest request_for(const Settings& s, const ObjectInfo& info) {
 
 }  // namespace
 
-bool needs_restore(const ObjectInfo& info) {
-  return info.storage_class == "GLACIER" || info.storage_class == "DEEP_ARCHIVE" || !info.archive_status.empty();
+bool readable_now(const ObjectInfo& info) {
+  const bool archived =
+      info.storage_class == "GLACIER" || info.storage_class == "DEEP_ARCHIVE" || !info.archive_status.empty();
+  return !archived || info.restore.find("ongoing-request=\"false\"") != std::string::npos;
 }
 
 // POST /images/{id}/restore
 Json restore(const Json& event, Context& ctx) {
   const Settings settings = Settings::from(ctx);
-  const std::string id = path_id(event);
+  const std::string id = path_param(event, "id");
   if (!is_image_id(id)) return http_error(400, "not an image id: " + id);
   auto metadata = read_json(ctx, settings.processed_bucket, metadata_key(id));
   if (!metadata) return http_error(404, "no image " + id);
@@ -50,7 +47,7 @@ Json restore(const Json& event, Context& ctx) {
               {"storageClass", info->storage_class.empty() ? "STANDARD" : info->storage_class},
               {"links", {{"image", "/images/" + id}}}};
   if (!info->archive_status.empty()) answer["accessTier"] = info->archive_status;
-  if (!needs_restore(*info) || info->restore.find("ongoing-request=\"false\"") != std::string::npos) {
+  if (readable_now(*info)) {
     answer["state"] = "readable";
     return http_json(200, answer);
   }

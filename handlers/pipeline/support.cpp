@@ -121,6 +121,11 @@ bool object_exists(Context& ctx, const std::string& bucket, const std::string& k
   return head_if_exists(ctx, bucket, key).has_value();
 }
 
+std::string path_param(const Json& event, const char* name) {
+  const Json params = event.value("pathParameters", Json::object());
+  return params.value(name, "");
+}
+
 Json http_json(int status, const Json& body) {
   return Json{{"statusCode", status},
               {"headers", {{"content-type", "application/json"}}},

@@ -74,6 +74,9 @@ std::optional<ObjectInfo> head_if_exists(Context& ctx, const std::string& bucket
 // Whether the key exists (HEAD).
 bool object_exists(Context& ctx, const std::string& bucket, const std::string& key);
 
+// A path parameter of an HTTP API (payload 2.0) event ("" when absent).
+std::string path_param(const Json& event, const char* name);
+
 // An HTTP API (payload 2.0) answer with a JSON body.
 Json http_json(int status, const Json& body);
 Json http_error(int status, const std::string& message);
