@@ -403,7 +403,7 @@ class RestoreSurvivesRestart(unittest.TestCase):
         s3.put_object(Bucket="archive", Key="k", Body=b"k", StorageClass="GLACIER")
         s3.restore_object(Bucket="archive", Key="k", RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Expedited"}})
         server.restart()
-        # The virtual clock starts again at real time: the restore is still running.
+        # The clock keeps its time across the restart: the restore is still running.
         s3 = server.client()
         self.assertEqual(s3.head_object(Bucket="archive", Key="k")["Restore"], 'ongoing-request="true"')
         self.assertEqual(server.raw("POST", "/_bucketfire/clock?advance=5m").status, 200)
