@@ -26,5 +26,6 @@ int main(int argc, char** argv) {
   if (command == "events") return events_command(argc, argv);
   if (command == "export") return export_command(argc, argv, handlers);
   if (command == "token") return token_command(argc, argv, handlers);
+  if (command == "cost") return cost_command(argc, argv);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

@@ -171,3 +171,12 @@ answer=$(curl -sS "$api/images/$harbour")
 echo "  ObjectRestore:Completed ran the restored function: $(jq -r '"restored until \(.original.restore.expires)"' <<<"$answer")"
 bytes=$(curl -sSf "$(jq -r .original.url <<<"$answer")" | wc -c)
 echo "  GET $api/images/$harbour now hands out the original: $bytes bytes"
+
+# What the run would cost on AWS, in the Cost and Usage Report's terms (docs/cost.md).
+echo
+echo "what this year would cost on AWS: $bucketfire cost --by usage"
+"$bucketfire" cost --endpoint "$endpoint" --by usage | sed 's/^/  /'
+uploads=$(count archive uploads/)
+echo
+echo "the same year with 100,000 times the uploads ($((uploads * 100000)) images): $bucketfire cost --by usage --scale 100000"
+"$bucketfire" cost --endpoint "$endpoint" --by usage --scale 100000 | sed 's/^/  /'

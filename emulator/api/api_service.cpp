@@ -261,6 +261,13 @@ HttpResponse ApiService::route(const HttpRequest& request, const std::string& bo
     refused->operation = "HttpApi " + ctx.route_key;
     return std::move(*refused);
   }
+  // HTTP APIs bill each request they pass on, in increments of 512 KB of request.
+  if (meter_) {
+    constexpr std::size_t kIncrement = 512 * 1024;
+    const std::size_t increments = std::max<std::size_t>(1, (body.size() + kIncrement - 1) / kIncrement);
+    meter_->record("ApiGatewayHttpRequest", "ApiGatewayHttpApi",
+                   "arn:aws:apigateway:" + region_ + "::/apis/" + ctx.api_id, static_cast<double>(increments));
+  }
   HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "api:" + ctx.route_key,
                           match->route->limits.timeout_seconds);
   res.operation = "HttpApi " + ctx.route_key;

@@ -13,6 +13,7 @@
 #include "emulator/api/route_table.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
+#include "emulator/base/usage_meter.h"
 #include "emulator/http/message.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/invoker.h"
@@ -32,6 +33,8 @@ class ApiService final : public Service {
              const Clock& clock, std::string region);
   Dispatch begin(const HttpRequest& request) override;
   HttpResponse failed(const HttpRequest& request) override;  // 500 {"message":"Internal Server Error"}
+  // Where the requests the routes pass on are metered (optional).
+  void set_meter(UsageMeter* meter) { meter_ = meter; }
 
   // The whole request, once its body is read (public for the body sink).
   HttpResponse handle(const HttpRequest& request, const std::string& body);
@@ -71,6 +74,7 @@ class ApiService final : public Service {
   const CredentialStore& credentials_;
   const Clock& clock_;
   std::string region_;
+  UsageMeter* meter_ = nullptr;
 };
 
 // A Function URL's id: stable per function name (32 lowercase letters and digits, as AWS's).

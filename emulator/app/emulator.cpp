@@ -1,7 +1,9 @@
 #include "emulator/app/emulator.h"
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <mutex>
 #include <thread>
 
@@ -20,8 +22,11 @@
 #include "emulator/lambda/inprocess_transport.h"
 #include "emulator/lambda/invoker.h"
 #include "emulator/lambda/lambda_api.h"
+#include "emulator/metering/cost_report.h"
+#include "emulator/metering/usage_recorder.h"
 #include "emulator/pipeline/pipeline_config.h"
 #include "emulator/s3/service.h"
+#include "emulator/s3/usage_billing.h"
 #include "emulator/store/store.h"
 
 namespace bf {
@@ -92,6 +97,7 @@ struct Emulator::Impl {
       return "cannot open data directory " + options_.data_dir + ": " + store.error().message();
     store_ = std::move(store.value());
     if (options_.virtual_clock) restore_virtual_clock();
+    if (std::string err = open_metering(); !err.empty()) return err;
 
     notifier_ = std::make_unique<S3Notifier>(*clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
@@ -100,7 +106,8 @@ struct Emulator::Impl {
       return name;
     };
     s3_ = std::make_unique<S3Service>(
-        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr, nullptr},
+        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr,
+                  nullptr, recorder_.get()},
         credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
@@ -110,6 +117,7 @@ struct Emulator::Impl {
                          options_.data_dir == ":memory:" ? "" : options_.data_dir + "/functions"},
         log_);
     invoker_->set_external_runtimes(external_.get());
+    invoker_->set_meter(recorder_.get());
     lambda_ = std::make_unique<LambdaApi>(registry_, *invoker_, store_->outbox(), store_->buckets(),
                                           store_->objects(), *clock_, credentials_, options_.region,
                                           external_.get());
@@ -136,7 +144,7 @@ struct Emulator::Impl {
     timer_buckets_ = std::make_unique<BucketViews>(store_->buckets());
     handle_restore_timers(*timekeeper_, store_->objects(), *timer_buckets_, notifier_.get());
     handle_midnight_runs(*timekeeper_, StoredWorld{store_->objects(), store_->buckets(), *timer_buckets_,
-                                                   store_->timers(), *clock_, notifier_.get()});
+                                                   store_->timers(), *clock_, notifier_.get(), recorder_.get()});
     store_->timers().on_add([this] { timekeeper_->wake(); });
     internal_ = std::make_unique<InternalApi>(
         log_, store_->outbox(), store_->buckets(), store_->objects(), *clock_,
@@ -151,10 +159,12 @@ struct Emulator::Impl {
           dispatcher_->wake();
         },
         internal_gate());
+    internal_->set_cost_reporter(cost_.get());
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
                                         credentials_, *clock_, options_.region);
+    api_->set_meter(recorder_.get());
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);
     if (std::string err = apply_pipeline(); !err.empty()) return err;
     // Functions and settings made through the Lambda API come back, and are kept from now on.
@@ -268,6 +278,28 @@ struct Emulator::Impl {
     };
   }
 
+  // Usage is metered from the start: stored bytes by the store's own writes, requests and
+  // invocations by the recorder; the cost report prices them with the built-in table or
+  // --prices FILE.
+  std::string open_metering() {
+    PriceTable prices = builtin_price_table(options_.region);
+    if (!options_.prices_file.empty()) {
+      std::ifstream in(options_.prices_file);
+      if (!in) return "cannot read the price table " + options_.prices_file;
+      std::stringstream text;
+      text << in.rdbuf();
+      auto parsed = parse_price_table(text.str());
+      if (auto* err = std::get_if<std::string>(&parsed)) return options_.prices_file + ": " + *err;
+      prices = std::get<PriceTable>(std::move(parsed));
+    }
+    storage_billing_ = std::make_unique<S3StorageBilling>(*clock_);
+    store_->usage().bill_storage_with(storage_billing_.get());
+    recorder_ = std::make_unique<UsageRecorder>(store_->usage(), *clock_);
+    cost_ = std::make_unique<CostReporter>(store_->usage(), *recorder_, *clock_, std::move(prices),
+                                           options_.free_tier);
+    return "";
+  }
+
   // The virtual clock keeps its time across restarts (and kill -9): how far it is ahead of real
   // time is saved at each stop of an advance, before the work due then runs, so the stored
   // world never has anything later than the clock a restarted server reads.
@@ -353,7 +385,10 @@ struct Emulator::Impl {
   PipelineConfig pipeline_;
   FunctionRegistry registry_;
   InvocationLog log_;
+  std::unique_ptr<S3StorageBilling> storage_billing_;  // outlives the store that asks it
   std::unique_ptr<Store> store_;
+  std::unique_ptr<UsageRecorder> recorder_;  // goes (and flushes) before the store
+  std::unique_ptr<CostReporter> cost_;
   std::unique_ptr<S3Notifier> notifier_;
   std::unique_ptr<S3Service> s3_;
   std::unique_ptr<ExternalRuntimes> external_;

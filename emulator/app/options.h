@@ -24,6 +24,8 @@ struct ServeOptions {
   bool handler_s3_http = false;  // handlers reach S3 over loopback HTTP instead of in-process
   bool virtual_clock = false;    // time moves only by POST /_bucketfire/clock?advance=...
   int api_port = -1;             // HTTP API routes also at the root of this port (-1: no)
+  std::string prices_file;       // a price table for the cost report (default: the built-in one)
+  bool free_tier = false;        // the cost report takes AWS's monthly free tier off
 };
 
 // The in-process handlers this build can run, handed in by main(): the emulator's core knows

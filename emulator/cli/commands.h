@@ -10,5 +10,6 @@ int invoke_command(int argc, char** argv, const HandlerSet& handlers);
 int events_command(int argc, char** argv);
 int export_command(int argc, char** argv, const HandlerSet& handlers);
 int token_command(int argc, char** argv, const HandlerSet& handlers);
+int cost_command(int argc, char** argv);
 
 }  // namespace bf::cli

@@ -12,6 +12,7 @@ commands:
   events s3          print a sample S3 event
   export sam         write a pipeline file as an AWS SAM template (JSON)
   token              print a token for the pipeline's JWT authorizer (HS256 secret)
+  cost               what the usage so far would cost on AWS, from a running server
   --help             show this help
   --version          show the version
 
@@ -37,6 +38,9 @@ serve options:
                         one; its line is printed as "bucketfire HTTP API on http://...")
   --clock MODE          real (default) or virtual: time then moves only with
                         POST /_bucketfire/clock?advance=30s
+  --prices FILE         the price table the cost report uses (default: the built-in
+                        list prices, fixtures/prices/; docs/cost.md)
+  --free-tier           take AWS's monthly free tier off in the cost report
 
 invoke options (plus --config, --data-dir, --region, --access-key, --secret-key):
   --event FILE          the event JSON ('-' reads standard input; default {})
@@ -55,6 +59,15 @@ token options:
   --subject SUB         the "sub" claim (default demo)
   --scope "A B"         the "scope" claim, for routes that require scopes
   --expires-in SECONDS  lifetime (default 3600)
+
+cost options:
+  --endpoint URL        the server (default http://127.0.0.1:4566)
+  --by WHAT             usage (default: each usage type, operation and resource),
+                        bucket or function
+  --csv                 CSV for a spreadsheet instead of the table
+  --from DATE --to DATE the period (2026-01-31 or 2026-01-31T12:00:00Z; default: all)
+  --scale N             project: every measured quantity × N (labelled an estimate)
+  --free-tier           take AWS's monthly free tier off (default: the server's setting)
 
 events s3 options:
   --bucket B --key K    the object (defaults example-bucket, example/key.txt)
@@ -102,6 +115,8 @@ bool apply_serve_option(std::string_view flag, const std::string& value, ServeOp
   } else if (flag == "--api-port") {
     options.api_port = std::stoi(value);
     if (options.api_port < 0 || options.api_port > 65535) throw std::invalid_argument("--api-port must be 0..65535");
+  } else if (flag == "--prices") {
+    options.prices_file = value;
   } else if (flag == "--clock") {
     if (value != "real" && value != "virtual") throw std::invalid_argument("--clock is real or virtual");
     options.virtual_clock = value == "virtual";

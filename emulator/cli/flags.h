@@ -2,6 +2,7 @@
 // `invoke` both take.
 #pragma once
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -18,21 +19,27 @@ int usage_error(const std::string& message);
 // Throws std::invalid_argument (or what std::stoi throws) for a bad value.
 bool apply_serve_option(std::string_view flag, const std::string& value, ServeOptions& options);
 
-// Walks "--flag value" pairs; `apply` returns false for an unknown flag.
-// Returns -1 when all flags applied, else the exit status to end with (0 after --help).
+// A flag that takes no value, and where to set it.
+struct BooleanFlag {
+  const char* name;
+  bool* value;
+};
+
+// Walks "--flag value" pairs (and the `booleans`, which stand alone); `apply` returns false
+// for an unknown flag. Returns -1 when all flags applied, else the exit status to end with
+// (0 after --help).
 template <typename Apply>
-int parse_flags(int argc, char** argv, int first, Apply apply, const char* boolean_flag = nullptr,
-                bool* boolean_value = nullptr) {
+int parse_flags(int argc, char** argv, int first, Apply apply, std::initializer_list<BooleanFlag> booleans = {}) {
   for (int i = first; i < argc; ++i) {
     std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (boolean_flag && flag == boolean_flag) {
-      *boolean_value = true;
-      continue;
-    }
+    bool standalone = false;
+    for (const auto& b : booleans)
+      if (flag == b.name) *b.value = standalone = true;
+    if (standalone) continue;
     // Both "--flag value" and "--flag=value".
     std::string value;
     if (auto eq = flag.find('='); flag.starts_with("--") && eq != std::string_view::npos) {

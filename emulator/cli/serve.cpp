@@ -51,7 +51,7 @@ int serve_command(int argc, char** argv, const HandlerSet& handlers) {
       [&](std::string_view flag, const std::string& value) {
         return apply_serve_option(flag, value, options);
       },
-      "--no-access-log", &no_access_log);
+      {{"--no-access-log", &no_access_log}, {"--free-tier", &options.free_tier}});
   if (rc >= 0) return rc;
   options.access_log = !no_access_log;
   return serve(options, handlers);

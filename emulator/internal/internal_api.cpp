@@ -44,6 +44,39 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   return n * unit;
 }
 
+std::variant<CostQuery, std::string> parse_cost_query(const RequestTarget& target) {
+  CostQuery query;
+  auto time_of = [&](const char* name, std::optional<std::int64_t>& out) -> std::string {
+    const std::string* value = target.query_param(name);
+    if (!value) return "";
+    std::string text = *value;
+    if (text.size() == 10) text += "T00:00:00Z";  // a date alone: its midnight
+    auto ms = parse_iso8601_prefix(text);
+    if (!ms) return std::string(name) + " must look like 2026-01-31 or 2026-01-31T12:00:00Z";
+    out = *ms;
+    return "";
+  };
+  if (auto err = time_of("from", query.from_ms); !err.empty()) return err;
+  if (auto err = time_of("to", query.to_ms); !err.empty()) return err;
+  if (query.from_ms && query.to_ms && *query.to_ms <= *query.from_ms) return std::string("to must be after from");
+  if (const std::string* scale = target.query_param("scale")) {
+    double n = 0;
+    auto [ptr, ec] = std::from_chars(scale->data(), scale->data() + scale->size(), n);
+    if (ec != std::errc() || ptr != scale->data() + scale->size() || !(n > 0) || n > 1e12)
+      return std::string("scale must be a positive number");
+    query.scale = n;
+  }
+  if (const std::string* free = target.query_param("free_tier")) {
+    if (*free == "true" || *free == "1")
+      query.free_tier = true;
+    else if (*free == "false" || *free == "0")
+      query.free_tier = false;
+    else
+      return std::string("free_tier must be true or false");
+  }
+  return query;
+}
+
 InternalApi::InternalApi(InvocationLog& log, Outbox& outbox, BucketStore& buckets,
                          ObjectStore& objects, const Clock& clock,
                          VirtualClock* virtual_clock, AdvanceClock advance_clock, Gate gate)
@@ -107,6 +140,11 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
     res.set_header("Content-Type", "text/plain; charset=utf-8");
     res.body = log_.function_log(name);
     return res;
+  }
+  if (path == "/_bucketfire/cost" && request.method == "GET" && cost_) {
+    auto query = parse_cost_query(*target);
+    if (auto* err = std::get_if<std::string>(&query)) return error_reply(400, *err);
+    return json_reply(200, cost_->report(std::get<CostQuery>(query)));
   }
   if (path == "/_bucketfire/clock") {
     if (request.method == "POST") {

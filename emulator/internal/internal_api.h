@@ -4,10 +4,13 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <variant>
 
 #include "emulator/base/clock.h"
 #include "emulator/http/message.h"
+#include "emulator/http/target.h"
 #include "emulator/lambda/invocation_log.h"
+#include "emulator/metering/cost_report.h"
 #include "emulator/store/bucket_store.h"
 #include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
@@ -25,6 +28,8 @@ class InternalApi final : public Service {
               const Clock& clock, VirtualClock* virtual_clock, AdvanceClock advance_clock,
               Gate gate = {});
   Dispatch begin(const HttpRequest& request) override;
+  // Answers /_bucketfire/cost (without it: 404).
+  void set_cost_reporter(CostReporter* cost) { cost_ = cost; }
 
  private:
   HttpResponse handle(const HttpRequest& request);
@@ -37,7 +42,12 @@ class InternalApi final : public Service {
   VirtualClock* virtual_clock_;
   AdvanceClock advance_clock_;
   Gate gate_;
+  CostReporter* cost_ = nullptr;
 };
+
+// The query of GET /_bucketfire/cost: from/to as "2026-01-31" or "2026-01-31T12:00:00Z",
+// scale a positive number, free_tier true/false; an error names the bad parameter.
+std::variant<CostQuery, std::string> parse_cost_query(const RequestTarget& target);
 
 // "90s", "5m", "2h", "30d" -> milliseconds; nullopt when malformed.
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);

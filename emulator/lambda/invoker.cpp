@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "emulator/base/time.h"
+#include "emulator/lambda/arn.h"
 
 namespace bf {
 
@@ -251,6 +252,13 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
                 result.outcome == Outcome::Timeout ? "Status: timeout\t" : "");
   running->write("END RequestId: " + req.request_id);
   running->write(report);
+  // Lambda bills each invocation that ran: a request, and the billed duration × memory.
+  if (meter_) {
+    const std::string arn = function_arn(registry_.region(), fn.name);
+    meter_->record("Request", "Invoke", arn, 1);
+    meter_->record("Lambda-GB-Second", "Invoke", arn,
+                   std::ceil(result.duration_ms) / 1000.0 * static_cast<double>(fn.memory_mb) / 1024.0);
+  }
   {
     std::lock_guard lock(running->text_mu);
     result.log = running->text;

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "emulator/base/usage_meter.h"
 #include "emulator/base/worker_pool.h"
 #include "emulator/lambda/external_runtime.h"
 #include "emulator/lambda/function.h"
@@ -67,6 +68,8 @@ class Invoker {
 
   // Where functions with external code run (optional; without it they fail to start).
   void set_external_runtimes(ExternalRuntimes* external) { external_ = external; }
+  // Where each invocation's request and billed duration are metered (optional).
+  void set_meter(UsageMeter* meter) { meter_ = meter; }
 
  private:
   struct Running;
@@ -77,6 +80,7 @@ class Invoker {
 
   const FunctionRegistry& registry_;
   ExternalRuntimes* external_ = nullptr;
+  UsageMeter* meter_ = nullptr;
   Context::S3Factory s3_factory_;
   InvocationLog& log_;
 

@@ -8,6 +8,7 @@
 #include "emulator/lifecycle/midnight_run.h"
 #include "emulator/lifecycle/restore_jobs.h"
 #include "emulator/s3/lifecycle_rules.h"
+#include "emulator/s3/usage_billing.h"
 #include "emulator/s3/versioning.h"
 
 namespace bf {
@@ -134,9 +135,12 @@ class BucketRun {
     // if just read.
     meta.restore.reset();
     meta.access_tier.clear();
+    meta.class_since_ms = run_ms_;  // its new class's minimum storage duration counts from now
     if (to == "INTELLIGENT_TIERING") object.last_access_ms = run_ms_;
     object.meta = meta.to_json();
-    if (world_.objects.update_object(object, events("LifecycleTransition"))) ++tally_.transitions;
+    if (!world_.objects.update_object(object, events("LifecycleTransition"))) return;
+    ++tally_.transitions;
+    if (world_.meter) meter_transition(*world_.meter, bucket_.name(), to);
   }
 
   const StoredWorld& world_;

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "emulator/base/clock.h"
+#include "emulator/base/usage_meter.h"
 #include "emulator/lifecycle/timekeeper.h"
 #include "emulator/s3/bucket_view.h"
 #include "emulator/s3/change_observer.h"
@@ -27,6 +28,7 @@ struct StoredWorld {
   Timers& timers;
   const Clock& clock;
   ChangeObserver* observer;
+  UsageMeter* meter = nullptr;  // transitions bill as requests; absent: not metered
 };
 
 // What one run did, for the log and the tests.

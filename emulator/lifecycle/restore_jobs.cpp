@@ -55,6 +55,8 @@ void handle_restore_timers(Timekeeper& timekeeper, ObjectStore& objects, BucketV
               meta.access_tier.clear();
               meta.restore.reset();
               object.last_access_ms = t.due_ms;
+            } else {
+              meta.restore->copy_ready = true;
             }
             return true;
           });

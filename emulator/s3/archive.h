@@ -17,6 +17,9 @@ struct RestoreState {
   std::int64_t requested_ms = 0;
   std::int64_t completes_ms = 0;
   std::int64_t expires_ms = 0;
+  // The temporary copy of an archived object exists (from completion until it lapses): the
+  // restored bytes are stored, and billed, as well as the archived ones.
+  bool copy_ready = false;
 
   bool ongoing(std::int64_t now_ms) const { return now_ms < completes_ms; }
   bool readable(std::int64_t now_ms) const {

@@ -49,7 +49,9 @@ std::string ObjectMeta::to_json() const {
                     {"days", restore->days},
                     {"requested", restore->requested_ms},
                     {"completes", restore->completes_ms},
-                    {"expires", restore->expires_ms}};
+                    {"expires", restore->expires_ms},
+                    {"ready", restore->copy_ready}};
+  if (class_since_ms) j["class_since"] = class_since_ms;
   return to_text(j);
 }
 
@@ -73,8 +75,9 @@ ObjectMeta ObjectMeta::from_json(const std::string& text) {
     const auto& r = j["restore"];
     m.restore = RestoreState{r.value("tier", ""), r.value("days", 0),
                              r.value("requested", std::int64_t{0}), r.value("completes", std::int64_t{0}),
-                             r.value("expires", std::int64_t{0})};
+                             r.value("expires", std::int64_t{0}), r.value("ready", false)};
   }
+  m.class_since_ms = j.value("class_since", std::int64_t{0});
   return m;
 }
 

@@ -26,6 +26,9 @@ struct ObjectMeta {
   int parts_count = 0;
   std::string access_tier;  // Intelligent-Tiering's archive tiers (ARCHIVE_ACCESS, ...); empty otherwise
   std::optional<RestoreState> restore;  // the latest restore of an archived object, until it lapses
+  // When a lifecycle transition moved the object to its class (0: it was written there, at
+  // Last-Modified). A class's minimum storage duration counts from it.
+  std::int64_t class_since_ms = 0;
 
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& json);

@@ -9,6 +9,7 @@
 #include "emulator/auth/verify.h"
 #include "emulator/base/clock.h"
 #include "emulator/base/status.h"
+#include "emulator/base/usage_meter.h"
 #include "emulator/http/message.h"
 #include "emulator/s3/bucket_view.h"
 #include "emulator/s3/change_observer.h"
@@ -33,6 +34,7 @@ struct S3Context {
   // What clients' own time stamps (signatures, POST policies) are checked against; null means
   // real time. `clock` is the stored world's time.
   const Clock* client_clock = nullptr;
+  UsageMeter* meter = nullptr;  // absent: requests are not metered
 
   const Clock& signing_clock() const { return client_clock ? *client_clock : real_clock(); }
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "emulator/s3/restore.h"
+#include "emulator/s3/usage_billing.h"
 
 #include <nlohmann/json.hpp>
 
@@ -154,6 +155,14 @@ S3Result restore_object(S3Context& ctx, S3Request& req, Body* body) {
                                        restore_timers(*object, *meta.restore, extend));
   if (s.is_conflict() || s.is_not_found()) return no_such_key(req.key());  // changed meanwhile
   if (!s) return internal_error(s);
+  // A restore started, or sped up (billed as a restore at the faster tier); extending a
+  // restored copy's life bills as an ordinary request.
+  if (ctx.meter) {
+    if (extend)
+      meter_request(*ctx.meter, "PostObject", req.bucket(), "STANDARD", 0);
+    else
+      meter_restore(*ctx.meter, req.bucket(), object->storage_class, request.tier, object->size);
+  }
   return make_response(req, status);
 }
 

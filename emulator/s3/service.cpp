@@ -3,6 +3,7 @@
 #include "emulator/s3/body_pipeline.h"
 #include "emulator/s3/cors.h"
 #include "emulator/s3/post_object.h"
+#include "emulator/s3/usage_billing.h"
 #include "emulator/s3/xml.h"
 
 namespace bf {
@@ -79,30 +80,50 @@ HttpResponse S3Service::refuse(RequestRefusal why, const std::string& request_id
 
 namespace {
 
-// Adds the bucket's CORS headers to whatever response the body pipeline produces.
-class CorsSink final : public BodySink {
+// Finishes whatever response the body pipeline produces (the bucket's CORS headers, the
+// request's metering).
+class FinishingSink final : public BodySink {
  public:
-  CorsSink(std::unique_ptr<BodySink> inner, std::shared_ptr<const BucketView> bucket,
-           const HttpRequest& request)
-      : inner_(std::move(inner)), bucket_(std::move(bucket)), request_(request) {}
+  FinishingSink(std::unique_ptr<BodySink> inner, std::function<void(HttpResponse&)> finish)
+      : inner_(std::move(inner)), finish_(std::move(finish)) {}
   std::optional<HttpResponse> write(std::string_view bytes) override {
     auto res = inner_->write(bytes);
-    if (res) apply_cors(bucket_.get(), request_, *res);
+    if (res) finish_(*res);
     return res;
   }
   HttpResponse finish() override {
     HttpResponse res = inner_->finish();
-    apply_cors(bucket_.get(), request_, res);
+    finish_(res);
     return res;
   }
 
  private:
   std::unique_ptr<BodySink> inner_;
-  std::shared_ptr<const BucketView> bucket_;
-  const HttpRequest& request_;
+  std::function<void(HttpResponse&)> finish_;
 };
 
 }  // namespace
+
+void S3Service::meter(const Endpoint& endpoint, bool bucket_exists, const HttpRequest& request,
+                      const HttpResponse& response) {
+  if (!context_.meter || response.status >= 500) return;
+  // A request to no bucket of this server bills no one (ListBuckets aside).
+  const bool created = endpoint.operation == "CreateBucket" && response.status == 200;
+  if (!bucket_exists && !created && endpoint.operation != "ListBuckets") return;
+  const std::string& op = endpoint.operation;
+  std::string storage_class;
+  std::uint64_t bytes_out = 0;
+  if (op == "GetObject" || op == "HeadObject") {
+    if (const auto* c = find_header(response.headers, "x-amz-storage-class")) storage_class = *c;
+    if (op == "GetObject" && response.status / 100 == 2) bytes_out = response.body_size();
+  } else if (op == "UploadPart" || op == "UploadPartCopy" || op == "CompleteMultipartUpload") {
+    if (const auto* id = endpoint.query_param("uploadId"))
+      if (auto upload = context_.objects.find_upload(*id)) storage_class = upload->storage_class;
+  } else if (const auto* c = request.header("x-amz-storage-class")) {
+    storage_class = *c;
+  }
+  meter_request(*context_.meter, op, endpoint.bucket, storage_class, bytes_out);
+}
 
 Dispatch S3Service::begin(const HttpRequest& request) {
   auto routed = route_s3(request, router_options_);
@@ -126,8 +147,13 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   if (operation == "PostObject" && endpoint.key.empty()) {
     // A form upload carries its authorisation (the signed policy) in the body.
     Dispatch d = begin_post_object(context_, credentials_, request, endpoint, bucket);
-    if (d.response) apply_cors(bucket.get(), request, *d.response);
-    if (d.sink) d.sink = std::make_unique<CorsSink>(std::move(d.sink), bucket, request);
+    auto finish = [this, bucket, &request, endpoint](HttpResponse& res) {
+      apply_cors(bucket.get(), request, res);
+      // A form that failed its policy was never authenticated: it bills no one.
+      if (res.status != 403) meter(endpoint, bucket != nullptr, request, res);
+    };
+    if (d.response) finish(*d.response);
+    if (d.sink) d.sink = std::make_unique<FinishingSink>(std::move(d.sink), finish);
     return d;
   }
   // Browsers can read a response, error or not, only with the bucket's CORS headers on it.
@@ -146,10 +172,16 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                                          !endpoint.key.empty()},
                            settings);
   if (!auth) return answer(s3_error_from(auth.error()), operation);
+  // From here on the request is the bucket owner's to pay for, error or not.
+  auto answer_billed = [&](const S3Error& error, std::string op) {
+    Dispatch d = answer(error, std::move(op));
+    meter(endpoint, bucket != nullptr, request, *d.response);
+    return d;
+  };
 
   auto spec_it = operations_.find(operation);
   if (spec_it == operations_.end())
-    return answer(s3_error("NotImplemented", "The " + operation +
+    return answer_billed(s3_error("NotImplemented", "The " + operation +
                                                  " operation is not implemented by bucketfire yet."),
                   operation);
 
@@ -158,7 +190,11 @@ Dispatch S3Service::begin(const HttpRequest& request) {
       S3Request{request, std::move(endpoint), std::move(*auth), bucket, std::nullopt});
 
   if (spec.precheck)
-    if (auto err = spec.precheck(context_, *req)) return answer(*err, operation);
+    if (auto err = spec.precheck(context_, *req)) {
+      Dispatch d = answer(*err, operation);
+      meter(req->endpoint, bucket != nullptr, request, *d.response);
+      return d;
+    }
 
   if (spec.body == BodyKind::None) {
     auto result = spec.handle(context_, *req, nullptr);
@@ -167,19 +203,27 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                         : error_response(result.error(), request.request_id);
     d.response->operation = operation;
     apply_cors(bucket.get(), request, *d.response);
+    meter(req->endpoint, bucket != nullptr, request, *d.response);
     return d;
   }
 
   auto plan = plan_body(*req, spec.body == BodyKind::Blob ? BodyDestination::Blob
                                                           : BodyDestination::Text);
-  if (auto* err = std::get_if<S3Error>(&plan)) return answer(*err, operation);
+  if (auto* err = std::get_if<S3Error>(&plan)) {
+    Dispatch d = answer(*err, operation);
+    meter(req->endpoint, bucket != nullptr, request, *d.response);
+    return d;
+  }
   Dispatch d;
   auto pipeline = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.objects,
                                      request.request_id, operation,
                                      [this, req, handle = spec.handle](Body& body) {
                                        return handle(context_, *req, &body);
                                      });
-  d.sink = std::make_unique<CorsSink>(std::move(pipeline), bucket, request);
+  d.sink = std::make_unique<FinishingSink>(std::move(pipeline), [this, bucket, req](HttpResponse& res) {
+    apply_cors(bucket.get(), req->http, res);
+    meter(req->endpoint, bucket != nullptr, req->http, res);
+  });
   return d;
 }
 

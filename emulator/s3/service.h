@@ -46,6 +46,10 @@ class S3Service final : public Service {
   HttpResponse refuse(RequestRefusal why, const std::string& request_id) override;
 
  private:
+  // Meters a request that reached an operation, once its response is known.
+  void meter(const Endpoint& endpoint, bool bucket_exists, const HttpRequest& request,
+             const HttpResponse& response);
+
   S3Context context_;
   const CredentialStore& credentials_;
   RouterOptions router_options_;

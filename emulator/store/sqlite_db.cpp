@@ -55,6 +55,15 @@ CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_ms, id);
 CREATE TABLE IF NOT EXISTS documents (
   kind TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (kind, name)
 ) WITHOUT ROWID;
+-- Usage for the cost report: totals per UTC day, and the levels stored bytes hold now.
+CREATE TABLE IF NOT EXISTS usage (
+  day_ms INTEGER NOT NULL, usage_type TEXT NOT NULL, operation TEXT NOT NULL, resource TEXT NOT NULL,
+  quantity REAL NOT NULL, PRIMARY KEY (day_ms, usage_type, operation, resource)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS usage_levels (
+  usage_type TEXT NOT NULL, operation TEXT NOT NULL, resource TEXT NOT NULL, quantity REAL NOT NULL,
+  since_ms INTEGER NOT NULL, PRIMARY KEY (usage_type, operation, resource)
+) WITHOUT ROWID;
 )sql";
 
 // Columns added after the first release, for data directories made before them: the table,

@@ -70,8 +70,8 @@ auto all_rows(Statement& s, Read read) {
 }  // namespace
 
 SqliteObjects::SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, SqliteTimers& timers,
-                             std::string root, bool sync)
-    : db_(db), outbox_(outbox), timers_(timers), blobs_(std::move(root), sync) {}
+                             SqliteUsage& usage, std::string root, bool sync)
+    : db_(db), outbox_(outbox), timers_(timers), usage_(usage), blobs_(std::move(root), sync) {}
 
 Status SqliteObjects::open() {
   if (auto s = blobs_.init(); !s) return s;
@@ -131,6 +131,9 @@ Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEven
   {
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
+      // The row as it was, for the storage it billed (only read when storage is billed).
+      std::optional<ObjectRecord> before;
+      if (usage_.active()) before = find_version_locked(record.bucket, record.key, record.version_id);
       Statement s(db_.statements(),
                   "UPDATE objects SET etag = ?, last_modified_ms = ?, storage_class = ?, meta = ?, "
                   "last_access_ms = MAX(last_access_ms, ?) WHERE bucket = ? AND key = ? AND blob_id = ?");
@@ -150,6 +153,8 @@ Status SqliteObjects::update_object(const ObjectRecord& record, const ChangeEven
         if (v.step() != SQLITE_DONE) return db_.db_error("update version");
         if (!db_.changes()) return Status::conflict("object changed meanwhile");
       }
+      if (before && before->blob_id == record.blob_id)
+        if (auto s = usage_.apply_locked(&*before, &record); !s) return s;
       for (const auto& t : timers)
         if (auto s = timers_.insert_locked(t); !s) return s;
       return record_change_locked(events, {record, false, db_.next_seq()});
@@ -213,6 +218,7 @@ Result<DeleteOutcome> SqliteObjects::delete_version(const std::string& bucket,
         outcome.found = true;
         garbage = current->blob_id;
         if (auto s = delete_current_locked(bucket, key); !s) return s;
+        if (auto s = usage_.apply_locked(&*current, nullptr); !s) return s;
       } else {
         Statement f(db_.statements(),
                     (std::string("SELECT ") + kVersionColumns +
@@ -226,6 +232,8 @@ Result<DeleteOutcome> SqliteObjects::delete_version(const std::string& bucket,
         Statement d(db_.statements(), "DELETE FROM versions WHERE bucket = ? AND key = ? AND seq = ?");
         d.bind(1, bucket).bind(2, key).bind(3, v.seq);
         if (d.step() != SQLITE_DONE) return db_.db_error("delete version");
+        if (!v.delete_marker)
+          if (auto s = usage_.apply_locked(&v, nullptr); !s) return s;
       }
       if (auto s = promote_newest_locked(bucket, key); !s) return s;
       if (!outcome.found) return Status::ok();
@@ -410,12 +418,19 @@ Status SqliteObjects::put_part(const PartRecord& part, std::unique_ptr<BlobWrite
   {
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
-      Statement u(db_.statements(), "SELECT 1 FROM uploads WHERE upload_id = ?");
+      Statement u(db_.statements(), "SELECT bucket, key, storage_class FROM uploads WHERE upload_id = ?");
       u.bind(1, part.upload_id);
       if (u.step() != SQLITE_ROW) return Status::not_found(part.upload_id);
-      Statement old(db_.statements(), "SELECT blob_id FROM parts WHERE upload_id = ? AND part_number = ?");
+      ObjectRecord stored = part_as_stored(u.text(0), u.text(1), u.text(2), part);
+      Statement old(db_.statements(), "SELECT blob_id, size FROM parts WHERE upload_id = ? AND part_number = ?");
       old.bind(1, part.upload_id).bind(2, part.part_number);
-      if (old.step() == SQLITE_ROW) replaced = old.text(0);
+      std::optional<ObjectRecord> was;
+      if (old.step() == SQLITE_ROW) {
+        replaced = old.text(0);
+        was = stored;
+        was->size = static_cast<std::uint64_t>(old.integer(1));
+      }
+      if (auto s = usage_.apply_locked(was ? &*was : nullptr, &stored, false); !s) return s;
       Statement s(db_.statements(),
                   "INSERT OR REPLACE INTO parts (upload_id, part_number, blob_id, size, etag, "
                   "last_modified_ms, checksums) VALUES (?,?,?,?,?,?,?)");
@@ -453,6 +468,7 @@ Status SqliteObjects::complete_upload(const std::string& upload_id, const Object
     auto current = find_object_locked(record.bucket, record.key);
     if (auto s = commit_object_locked(record, current, condition, versioning, events, garbage); !s)
       return s;
+    if (auto s = unbill_parts_locked(upload_id, false); !s) return s;
     for (const auto& p : list_parts_locked(upload_id)) garbage.push_back(p.blob_id);
     return delete_upload_locked(upload_id);
   });
@@ -464,7 +480,10 @@ Status SqliteObjects::abort_upload(const std::string& upload_id) {
     std::lock_guard lock(db_.mutex());
     if (!find_upload_exists_locked(upload_id)) return Status::not_found(upload_id);
     parts = list_parts_locked(upload_id);
-    auto status = db_.in_transaction([&] { return delete_upload_locked(upload_id); });
+    auto status = db_.in_transaction([&]() -> Status {
+      if (auto s = unbill_parts_locked(upload_id, true); !s) return s;
+      return delete_upload_locked(upload_id);
+    });
     if (!status) return status;
   }
   std::vector<std::string> garbage;
@@ -487,6 +506,7 @@ Result<DeleteOutcome> SqliteObjects::delete_unversioned(const std::string& bucke
         if (auto s = condition(current); !s) return s;
       if (!current) return Status::ok();
       if (auto s = delete_current_locked(bucket, key); !s) return s;
+      if (auto s = usage_.apply_locked(&*current, nullptr); !s) return s;
       outcome.found = true;
       blob = current->blob_id;
       return record_change_locked(events, {*current, true, db_.next_seq()});
@@ -596,7 +616,10 @@ Status SqliteObjects::drop_null_version_locked(const std::string& bucket, const 
   std::vector<ObjectRecord> nulls;
   while (f.step() == SQLITE_ROW) nulls.push_back(read_version(f));
   for (const auto& v : nulls) {
-    if (!v.delete_marker) garbage.push_back(v.blob_id);
+    if (!v.delete_marker) {
+      garbage.push_back(v.blob_id);
+      if (auto s = usage_.apply_locked(&v, nullptr); !s) return s;
+    }
     Statement d(db_.statements(), "DELETE FROM versions WHERE bucket = ? AND key = ? AND seq = ?");
     d.bind(1, bucket).bind(2, key).bind(3, v.seq);
     if (d.step() != SQLITE_DONE) return db_.db_error("delete version");
@@ -614,6 +637,7 @@ Status SqliteObjects::replace_current_locked(const ObjectRecord& record,
                                      record.last_modified_ms, garbage);
       !s)
     return s;
+  if (auto s = usage_.apply_locked(nullptr, &record); !s) return s;
   return upsert_object_locked(record, db_.next_seq());
 }
 
@@ -630,6 +654,7 @@ Status SqliteObjects::retire_current_locked(const std::string& bucket, const std
       if (auto s = insert_version_locked(noncurrent); !s) return s;
     } else {
       garbage.push_back(current->blob_id);
+      if (auto s = usage_.apply_locked(&*current, nullptr); !s) return s;
     }
     if (auto s = delete_current_locked(bucket, key); !s) return s;
   }
@@ -692,6 +717,48 @@ Status SqliteObjects::delete_upload_locked(const std::string& upload_id) {
   Statement u(db_.statements(), "DELETE FROM uploads WHERE upload_id = ?");
   u.bind(1, upload_id);
   return u.step() == SQLITE_DONE ? Status::ok() : db_.db_error("delete upload");
+}
+
+// One version, current or not, by its id.
+std::optional<ObjectRecord> SqliteObjects::find_version_locked(const std::string& bucket,
+                                                               const std::string& key,
+                                                               const std::string& version_id) {
+  auto current = find_object_locked(bucket, key);
+  if (current && current->version_id == version_id) return current;
+  Statement f(db_.statements(),
+              (std::string("SELECT ") + kVersionColumns +
+               " FROM versions WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0").c_str());
+  f.bind(1, bucket).bind(2, key).bind(3, version_id);
+  if (f.step() != SQLITE_ROW) return std::nullopt;
+  return read_version(f);
+}
+
+// An upload's part stores bytes in the upload's class until the upload ends.
+ObjectRecord SqliteObjects::part_as_stored(const std::string& bucket, const std::string& key,
+                                           const std::string& storage_class, const PartRecord& part) {
+  ObjectRecord stored;
+  stored.bucket = bucket;
+  stored.key = key;
+  stored.blob_id = part.blob_id;
+  stored.size = part.size;
+  stored.storage_class = storage_class;
+  stored.last_modified_ms = part.last_modified_ms;
+  stored.meta = "{}";
+  return stored;
+}
+
+// The upload's parts stop billing: completed (their bytes live on as the object) or aborted.
+Status SqliteObjects::unbill_parts_locked(const std::string& upload_id, bool aborted) {
+  if (!usage_.active()) return Status::ok();
+  Statement u(db_.statements(), "SELECT bucket, key, storage_class FROM uploads WHERE upload_id = ?");
+  u.bind(1, upload_id);
+  if (u.step() != SQLITE_ROW) return Status::ok();
+  const std::string bucket = u.text(0), key = u.text(1), storage_class = u.text(2);
+  for (const auto& part : list_parts_locked(upload_id)) {
+    const ObjectRecord stored = part_as_stored(bucket, key, storage_class, part);
+    if (auto s = usage_.apply_locked(&stored, nullptr, aborted); !s) return s;
+  }
+  return Status::ok();
 }
 
 Status SqliteObjects::sweep_orphans() {

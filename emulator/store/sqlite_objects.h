@@ -14,12 +14,13 @@
 #include "emulator/store/sqlite_db.h"
 #include "emulator/store/sqlite_outbox.h"
 #include "emulator/store/sqlite_timers.h"
+#include "emulator/store/sqlite_usage.h"
 
 namespace bf {
 
 class SqliteObjects final : public ObjectStore {
  public:
-  SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, SqliteTimers& timers, std::string root,
+  SqliteObjects(SqliteDb& db, SqliteOutbox& outbox, SqliteTimers& timers, SqliteUsage& usage, std::string root,
                 bool sync);
 
   // Readies the blob folders and removes the blobs no row references. Only once the database
@@ -116,10 +117,16 @@ class SqliteObjects final : public ObjectStore {
   Status delete_upload_locked(const std::string& upload_id);
   Status sweep_orphans();
   void release_blobs(std::vector<std::string> ids);
+  std::optional<ObjectRecord> find_version_locked(const std::string& bucket, const std::string& key,
+                                                  const std::string& version_id);
+  static ObjectRecord part_as_stored(const std::string& bucket, const std::string& key,
+                                     const std::string& storage_class, const PartRecord& part);
+  Status unbill_parts_locked(const std::string& upload_id, bool aborted);
 
   SqliteDb& db_;
   SqliteOutbox& outbox_;
   SqliteTimers& timers_;
+  SqliteUsage& usage_;
   BlobFiles blobs_;
   BlobReaper reaper_{blobs_};  // after blobs_: stops (and drains) before it goes
 };

@@ -10,6 +10,7 @@
 #include "emulator/store/sqlite_objects.h"
 #include "emulator/store/sqlite_outbox.h"
 #include "emulator/store/sqlite_timers.h"
+#include "emulator/store/sqlite_usage.h"
 #include "emulator/store/store.h"
 
 namespace bf {
@@ -38,7 +39,7 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& root, bool memory, bool sync)
       : memory_root_(memory ? root : ""),
         path_(memory ? ":memory:" : root + "/meta.db"),
-        objects_(db_, outbox_, timers_, root, sync) {}
+        objects_(db_, outbox_, timers_, usage_, root, sync) {}
 
   Status open() {
     if (auto s = db_.open(path_); !s) return s;
@@ -52,6 +53,7 @@ class SqliteStore final : public Store {
   Outbox& outbox() override { return outbox_; }
   DocumentStore& documents() override { return documents_; }
   Timers& timers() override { return timers_; }
+  UsageStore& usage() override { return usage_; }
 
  private:
   MemoryRoot memory_root_;
@@ -61,6 +63,7 @@ class SqliteStore final : public Store {
   SqliteTimers timers_{db_};
   SqliteBuckets buckets_{db_};
   SqliteDocuments documents_{db_};
+  SqliteUsage usage_{db_};
   SqliteObjects objects_;
 };
 

@@ -12,6 +12,7 @@
 #include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
 #include "emulator/store/timers.h"
+#include "emulator/store/usage_store.h"
 
 namespace bf {
 
@@ -24,6 +25,7 @@ class Store {
   virtual Outbox& outbox() = 0;
   virtual DocumentStore& documents() = 0;
   virtual Timers& timers() = 0;
+  virtual UsageStore& usage() = 0;
 };
 
 struct StoreOptions {

@@ -17,10 +17,11 @@ ALLOWED = {
     "events": {"base", "http", "store", "auth", "s3", "lambda"},
     "lifecycle": {"base", "http", "store", "auth", "s3"},
     "api": {"base", "http", "store", "auth", "lambda"},
-    "internal": {"base", "http", "store", "auth", "s3", "lambda", "events", "api"},
+    "metering": {"base", "store"},
+    "internal": {"base", "http", "store", "auth", "s3", "lambda", "events", "api", "metering"},
     "pipeline": {"base", "http", "store", "auth", "s3", "lambda", "events", "api"},
-    "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "internal", "pipeline"},
-    "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "internal", "pipeline", "app"},
+    "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline"},
+    "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline", "app"},
 }
 INCLUDE = re.compile(r'#include "(?:emulator/([a-z0-9_]+)/|(handlers)/)')
 
