@@ -31,9 +31,10 @@ std::string env_or(const char* name, const char* fallback) {
   return v && *v ? v : fallback;
 }
 
+// Cents from a dollar up; below that the millionths a small run's lines are made of.
 std::string money(double usd) {
   char text[64];
-  std::snprintf(text, sizeof text, std::fabs(usd) >= 100 ? "$%.2f" : "$%.6f", usd);
+  std::snprintf(text, sizeof text, std::fabs(usd) >= 1 ? "$%.2f" : "$%.6f", usd);
   return text;
 }
 
@@ -116,8 +117,9 @@ void print_table(const Json& report, const std::string& by) {
   std::printf("  %-44s %14s\n", "The same, had every object stayed in STANDARD", money(standard).c_str());
   const double saved = standard - total;
   char share[32] = "";
-  if (standard > 0) std::snprintf(share, sizeof share, " (%.0f%%)", 100.0 * saved / standard);
-  std::printf("  %-44s %14s%s\n\n", saved >= 0 ? "Storage classes save" : "Storage classes cost more by",
+  if (standard > 0)
+    std::snprintf(share, sizeof share, " (%.0f%% %s)", 100.0 * std::fabs(saved) / standard, saved >= 0 ? "less" : "more");
+  std::printf("  %-44s %14s%s\n\n", saved >= 0 ? "Storage classes save" : "Storage classes cost",
               money(std::fabs(saved)).c_str(), share);
   if (!by.empty()) {
     std::printf("  %14s  %s\n", "cost", by.c_str());

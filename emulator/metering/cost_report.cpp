@@ -183,8 +183,10 @@ Json CostReporter::report(const CostQuery& query) {
   std::int64_t start = query.from_ms ? utc_day_of(*query.from_ms) : end;
   if (!query.from_ms) {
     for (const auto& r : rows) start = std::min(start, r.day_ms);
-    for (const auto& l : levels)
+    for (const auto& l : levels) {
       if (l.quantity != 0) start = std::min(start, utc_day_of(l.since_ms));
+      if (l.day_quantity != 0) start = std::min(start, l.day_ms);
+    }
   }
 
   Usage actual, standard;
@@ -201,8 +203,11 @@ Json CostReporter::report(const CostQuery& query) {
     }
   };
   for (const auto& r : rows) add(r.day_ms, r.usage_type, r.operation, r.resource, r.quantity);
-  // What the levels held since they last changed (not yet in the day totals).
+  // What the levels held on the day of their last change, and since then (not yet in the day
+  // totals).
   for (const auto& l : levels) {
+    if (l.day_quantity != 0 && l.day_ms >= start && l.day_ms < end)
+      add(l.day_ms, l.usage_type, l.operation, l.resource, l.day_quantity);
     if (l.quantity == 0) continue;
     for_each_day(std::max(l.since_ms, start), end, [&](std::int64_t day, double hours) {
       add(day, l.usage_type, l.operation, l.resource, l.quantity * hours);

@@ -173,28 +173,24 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                            settings);
   if (!auth) return answer(s3_error_from(auth.error()), operation);
   // From here on the request is the bucket owner's to pay for, error or not.
-  auto answer_billed = [&](const S3Error& error, std::string op) {
-    Dispatch d = answer(error, std::move(op));
-    meter(endpoint, bucket != nullptr, request, *d.response);
+  auto billed = [&](Dispatch d, const Endpoint& addressed) {
+    meter(addressed, bucket != nullptr, request, *d.response);
     return d;
   };
 
   auto spec_it = operations_.find(operation);
   if (spec_it == operations_.end())
-    return answer_billed(s3_error("NotImplemented", "The " + operation +
-                                                 " operation is not implemented by bucketfire yet."),
-                  operation);
+    return billed(answer(s3_error("NotImplemented", "The " + operation +
+                                                       " operation is not implemented by bucketfire yet."),
+                         operation),
+                  endpoint);
 
   const OperationSpec& spec = spec_it->second;
   auto req = std::make_shared<S3Request>(
       S3Request{request, std::move(endpoint), std::move(*auth), bucket, std::nullopt});
 
   if (spec.precheck)
-    if (auto err = spec.precheck(context_, *req)) {
-      Dispatch d = answer(*err, operation);
-      meter(req->endpoint, bucket != nullptr, request, *d.response);
-      return d;
-    }
+    if (auto err = spec.precheck(context_, *req)) return billed(answer(*err, operation), req->endpoint);
 
   if (spec.body == BodyKind::None) {
     auto result = spec.handle(context_, *req, nullptr);
@@ -209,11 +205,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   auto plan = plan_body(*req, spec.body == BodyKind::Blob ? BodyDestination::Blob
                                                           : BodyDestination::Text);
-  if (auto* err = std::get_if<S3Error>(&plan)) {
-    Dispatch d = answer(*err, operation);
-    meter(req->endpoint, bucket != nullptr, request, *d.response);
-    return d;
-  }
+  if (auto* err = std::get_if<S3Error>(&plan)) return billed(answer(*err, operation), req->endpoint);
   Dispatch d;
   auto pipeline = make_body_pipeline(std::move(std::get<BodyPlan>(plan)), context_.objects,
                                      request.request_id, operation,

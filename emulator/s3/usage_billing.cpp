@@ -164,7 +164,10 @@ void S3StorageBilling::on_leaving(const ObjectRecord& before, const ObjectRecord
 void meter_request(UsageMeter& meter, std::string_view operation, std::string_view bucket,
                    std::string_view storage_class, std::uint64_t bytes_out) {
   if (is_free(operation) || operation == "RestoreObject") return;  // restores: meter_restore
-  const std::string resource = bucket.empty() ? std::string() : bucket_arn(bucket);
+  // Every request names its bucket's ARN: built in a buffer of the thread's, not allocated.
+  thread_local std::string resource;
+  resource.clear();
+  if (!bucket.empty()) resource.append("arn:aws:s3:::").append(bucket);
   const ClassBilling& c = billing_of(touches_object(operation) ? storage_class : "STANDARD");
   meter.record(is_tier1(operation) ? c.tier1 : c.tier2, operation, resource, 1);
   if (c.retrieval && bytes_out && operation == "GetObject")

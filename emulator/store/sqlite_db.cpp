@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS usage (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS usage_levels (
   usage_type TEXT NOT NULL, operation TEXT NOT NULL, resource TEXT NOT NULL, quantity REAL NOT NULL,
-  since_ms INTEGER NOT NULL, PRIMARY KEY (usage_type, operation, resource)
+  since_ms INTEGER NOT NULL, day_ms INTEGER NOT NULL, day_quantity REAL NOT NULL,
+  PRIMARY KEY (usage_type, operation, resource)
 ) WITHOUT ROWID;
 )sql";
 

@@ -23,14 +23,17 @@ struct UsageRow {
   double quantity = 0;
 };
 
-// What is held now: `quantity` (bytes, objects) standing since `since_ms`; what it accrued
-// before that is in the rows already.
+// What is held now: `quantity` (bytes, objects) standing since `since_ms`. What it accrued
+// before that on the UTC day `day_ms` (the day of its last change) is `day_quantity`; what it
+// accrued on earlier days is in the rows already.
 struct UsageLevel {
   std::string usage_type;
   std::string operation;
   std::string resource;
   double quantity = 0;
   std::int64_t since_ms = 0;
+  std::int64_t day_ms = 0;
+  double day_quantity = 0;
 };
 
 // Part of a stored version's bill while it stands: `quantity` of a level (bytes, or 1 object).

@@ -265,6 +265,15 @@ def pipeline_file():
         "routes": [{"route": "GET /x/{id}", "function": "f"}]}))
 
 
+def cost():
+    table = open(os.path.join(HERE, "..", "..", "fixtures", "prices", "us-east-1.json")).read()
+    write("cost", "builtin-table", "/_bucketfire/cost\n" + table)
+    write("cost", "period-scale-free", "/_bucketfire/cost?from=2026-02-01&to=2026-02-03T12:00:00Z&scale=1000&free_tier=true\n"
+          + json.dumps({"region": "x", "prices": [{"service": "AmazonS3", "usage_type": "Requests-Tier1",
+                                                   "unit": "Requests", "price": 0.000005}],
+                        "free_tier": [{"usage_type": "Requests-Tier1", "quantity": 2}]}))
+
+
 def jwt():
     b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
     claims = {"iss": "https://issuer.example", "aud": "fuzz-audience", "exp": EPOCH + 3600, "nbf": EPOCH - 10,
@@ -292,7 +301,7 @@ if __name__ == "__main__":
     shutil.rmtree(CORPUS, ignore_errors=True)
     os.makedirs(os.path.join(CORPUS, "pipeline_file"), exist_ok=True)
     for make in (http_head, aws_chunked, auth, range_conditional, xml_documents, s3_requests, listing,
-                 post_form, lambda_json, pipeline_file, jwt, router):
+                 post_form, lambda_json, pipeline_file, cost, jwt, router):
         make()
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")

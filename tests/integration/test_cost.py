@@ -195,6 +195,31 @@ class Cost(harness.ServerTestCase):
         self.assertAlmostEqual(early["quantity"], expected, delta=expected * 1e-4)
         self.assertEqual(early["unit"], "GB-Mo")
 
+    def test_intelligent_tiering_access_tiers_day_by_day(self):
+        bucket = self.new_bucket()
+        arn = f"arn:aws:s3:::{bucket}"
+        self.s3.put_bucket_intelligent_tiering_configuration(
+            Bucket=bucket, Id="all", IntelligentTieringConfiguration={
+                "Id": "all", "Status": "Enabled", "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]})
+        size = 256 * KB
+        self.s3.put_object(Bucket=bucket, Key="photo", Body=b"i" * size, StorageClass="INTELLIGENT_TIERING")
+        put_day = self.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        self.advance("100d")
+        # A day in each tier: Frequent Access (day 10), Infrequent Access from its 30th day
+        # without access (day 40), Archive Access from its 90th (day 95).
+        for day, usage_type, operation in ((10, "TimedStorage-INT-FA-ByteHrs", "IntelligentTieringFAStorage"),
+                                           (40, "TimedStorage-INT-IA-ByteHrs", "IntelligentTieringIAStorage"),
+                                           (95, "TimedStorage-INT-AA-ByteHrs", "IntelligentTieringAAStorage")):
+            first = put_day + day * DAY
+            report = self.cost(**{"from": first.strftime("%Y-%m-%d"), "to": (first + DAY).strftime("%Y-%m-%d")})
+            lines = self.lines(report, arn)
+            stored = {k: l for k, l in lines.items() if k[0].startswith("TimedStorage-")}
+            self.assertEqual(list(stored), [(usage_type, operation)], day)
+            self.assertAlmostEqual(stored[(usage_type, operation)]["quantity"], gb_months(size, first, 1), places=15)
+            self.assertAlmostEqual(lines[("Monitoring-Automation-INT", "IntelligentTieringStorage")]["quantity"],
+                                   24 / month_hours(first), places=15)
+            self.assertPriced(report)
+
     def test_restore_and_lifecycle_transition(self):
         bucket = self.new_bucket()
         arn = f"arn:aws:s3:::{bucket}"

@@ -44,6 +44,15 @@ class DemoScript(harness.ServerTestCase):
         self.assertIn("restoring: DEEP_ARCHIVE, Standard retrieval", year)
         self.assertRegex(year, r"restored until \d{4}-\d{2}-\d{2}T00:00:00")
         self.assertIn(f"hands out the original: {os.path.getsize(ps.image('harbour.jpg'))} bytes", year)
+        # It ends with what the year would cost on AWS, and the projection, labelled so.
+        cost = out[out.index("what this year would cost on AWS"):]
+        self.assertRegex(cost, r"Total +\$0\.\d{6}")
+        self.assertRegex(cost, r"had every object stayed in STANDARD +\$0\.\d{6}")
+        for usage_type in ("Requests-Tier3", "TimedStorage-INT-DAA-ByteHrs", "USE1-ApiGatewayHttpRequest",
+                           "Lambda-GB-Second", "Requests-GDA-Tier3"):
+            self.assertIn(usage_type, cost)
+        projection = cost[cost.index("100,000 times the uploads"):]
+        self.assertIn("ESTIMATE: every measured quantity x 100000", projection)
 
 
 if __name__ == "__main__":

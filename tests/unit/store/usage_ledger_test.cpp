@@ -73,23 +73,34 @@ TEST(UsageLedger, LevelsAccrueByteHoursSplitByDay) {
   EXPECT_EQ(total(rows, "Bytes-STANDARD", kMidnight + kDay), 1000.0 * 24);
   EXPECT_EQ(store->usage().levels()[0].quantity, 1500);
 
-  // Overwriting with another class moves the bytes and says the old version left.
+  // Overwriting with another class moves the bytes and says the old version left. The day's
+  // accrual so far stays on the level (a later day's change, or a report, reads it there).
   billing.now += 2 * kHour;
   ASSERT_TRUE(put(store->objects(), "a", 1000, "STANDARD_IA"));
   rows = store->usage().usage_between(kMidnight, kMidnight + 10 * kDay);
-  EXPECT_EQ(total(rows, "Bytes-STANDARD", kMidnight + 2 * kDay), 1500.0 * 2);
+  EXPECT_EQ(total(rows, "Bytes-STANDARD", kMidnight + 2 * kDay), 0);
   EXPECT_EQ(total(rows, "Left", kMidnight + 2 * kDay), 1);
   levels = store->usage().levels();
   ASSERT_EQ(levels.size(), 2u);
   EXPECT_EQ(levels[0].usage_type, "Bytes-STANDARD");
   EXPECT_EQ(levels[0].quantity, 500);
+  EXPECT_EQ(levels[0].day_ms, kMidnight + 2 * kDay);
+  EXPECT_EQ(levels[0].day_quantity, 1500.0 * 2);
+  EXPECT_EQ(levels[0].since_ms, billing.now);
   EXPECT_EQ(levels[1].usage_type, "Bytes-STANDARD_IA");
   EXPECT_EQ(levels[1].quantity, 1000);
 
-  // A delete brings the level back to exactly nothing.
+  // A delete brings the level back to exactly nothing; a change on a later day writes the
+  // earlier days out.
   ASSERT_TRUE(store->objects().delete_latest("b", "a", Versioning::Unversioned, "", billing.now));
+  billing.now += kDay;
   ASSERT_TRUE(store->objects().delete_latest("b", "b", Versioning::Unversioned, "", billing.now));
   for (const auto& l : store->usage().levels()) EXPECT_EQ(l.quantity, 0) << l.usage_type;
+  rows = store->usage().usage_between(kMidnight, kMidnight + 10 * kDay);
+  EXPECT_EQ(total(rows, "Bytes-STANDARD", kMidnight + 2 * kDay), 1500.0 * 2 + 500.0 * 22);
+  EXPECT_EQ(total(rows, "Bytes-STANDARD", kMidnight + 3 * kDay), 0);
+  EXPECT_EQ(store->usage().levels()[0].day_ms, kMidnight + 3 * kDay);
+  EXPECT_EQ(store->usage().levels()[0].day_quantity, 500.0 * 2);
 }
 
 TEST(UsageLedger, UploadPartsBillUntilTheUploadEnds) {
@@ -111,8 +122,8 @@ TEST(UsageLedger, UploadPartsBillUntilTheUploadEnds) {
   billing.now += kHour;
   ASSERT_TRUE(store->objects().abort_upload("u1"));
   EXPECT_EQ(store->usage().levels()[0].quantity, 0);
+  EXPECT_EQ(store->usage().levels()[0].day_quantity, 4096.0);  // an hour of 4 KiB
   auto rows = store->usage().usage_between(kMidnight, kMidnight + kDay);
-  EXPECT_EQ(total(rows, "Bytes-GLACIER", kMidnight), 4096.0);
   EXPECT_EQ(total(rows, "Left", kMidnight), 1);  // an aborted upload's parts leave their class
 }
 
