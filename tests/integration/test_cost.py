@@ -15,6 +15,7 @@ import math
 import os
 import re
 import subprocess
+import tempfile
 import unittest
 import urllib.parse
 
@@ -46,6 +47,13 @@ def month_hours(day):
 def gb_months(nbytes, first_day, days):
     """Bytes held for whole UTC days from first_day, in GB-Mo as AWS converts byte-hours."""
     return sum(nbytes * 24 / GB / month_hours(first_day + i * DAY) for i in range(days))
+
+
+def write_json(document):
+    handle, path = tempfile.mkstemp(prefix="bf-prices-", suffix=".json")
+    with os.fdopen(handle, "w") as f:
+        json.dump(document, f)
+    return path
 
 
 def parse_time(text):
@@ -338,6 +346,44 @@ class Cost(harness.ServerTestCase):
         self.assertEqual(float(mine[0]["quantity"]), 3)
         for r in rows:
             self.assertEqual(float(r["cost"]), float(r["quantity"]) * float(r["unit_price"]))
+
+
+class OtherRegionAndPrices(unittest.TestCase):
+    """A server answering for eu-west-1 with a price table of its own (--prices FILE)."""
+
+    def test_region_prefix_and_a_price_table_of_ones_own(self):
+        table = json.loads(json.dumps(PRICES))
+        table["region"] = "eu-west-1"
+        table["as_of"] = "2026-06-01"
+        table["source"] = "a test's own table"
+        table["prefixes"] = {service: "EU-" for service in table["prefixes"]}
+        for p in table["prices"]:
+            if p["usage_type"] == "Requests-Tier1":
+                p["price"] = 0.001
+        path = write_json(table)
+        server = harness.Server(extra_args=("--region", "eu-west-1", "--prices", path, "--free-tier"))
+        self.addCleanup(server.close)
+        server.start()
+        s3 = server.client(region="eu-west-1")
+        s3.create_bucket(Bucket="priced", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_object(Bucket="priced", Key="a", Body=b"a")
+        report = json.loads(server.raw("GET", "/_bucketfire/cost?free_tier=false").body)
+        self.assertEqual(report["prices"], {"as_of": "2026-06-01", "source": "a test's own table", "free_tier": False})
+        puts = [l for l in report["lines"] if l["operation"] == "PutObject"][0]
+        self.assertEqual(puts["usage_type"], "EU-Requests-Tier1")
+        self.assertEqual(puts["unit_price"], 0.001)
+        self.assertEqual(puts["cost"], 0.001)
+        # --free-tier made the free tier the server's default.
+        default = json.loads(server.raw("GET", "/_bucketfire/cost").body)
+        self.assertTrue(default["prices"]["free_tier"])
+        server.stop()
+
+        # A table that is not one keeps the server from starting, and says what is wrong.
+        broken = write_json({"region": "x", "prices": [{"service": "AmazonS3", "unit": "GB"}]})
+        proc = subprocess.run([harness.binary_path(), "serve", "--port", "0", "--data-dir", ":memory:",
+                               "--prices", broken], capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("prices[0]", proc.stderr)
 
 
 if __name__ == "__main__":
