@@ -3,6 +3,7 @@
 #include <boost/optional.hpp>
 
 #include "emulator/http/request_bytes.h"
+#include "emulator/http/target.h"
 
 namespace bf {
 namespace http_detail {
@@ -25,6 +26,13 @@ HttpRequest to_request(const RequestParser& parser, const std::string& remote_ip
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
   for (const auto& field : msg) req.headers.emplace_back(field.name_string(), field.value());
+  // A request sent through a proxy names its host in the target; that authority is the
+  // request's Host (RFC 9112 3.2.2), so every service reads it as it reads an origin-form one.
+  if (auto absolute = split_absolute_form(req.target)) {
+    std::erase_if(req.headers, [](const auto& h) { return iequals(h.first, "Host"); });
+    req.headers.emplace_back("Host", absolute->authority);
+    req.target = std::move(absolute->origin_form);
+  }
   req.remote_ip = remote_ip;
   req.request_id = new_request_id();
   if (auto len = parser.content_length()) req.content_length = *len;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "emulator/http/message.h"
+
 namespace bf {
 
 const std::string* RequestTarget::query_param(std::string_view name) const {
@@ -26,6 +28,26 @@ bool parse_query(std::string_view query, sigv4::Params& out) {
     out.emplace_back(std::move(name), std::move(value));
   }
   return true;
+}
+
+std::optional<AbsoluteTarget> split_absolute_form(std::string_view target) {
+  auto starts_with_scheme = [&](std::string_view scheme) {
+    return target.size() > scheme.size() && iequals(target.substr(0, scheme.size()), scheme);
+  };
+  std::string_view rest;
+  if (starts_with_scheme("http://"))
+    rest = target.substr(7);
+  else if (starts_with_scheme("https://"))
+    rest = target.substr(8);
+  else
+    return std::nullopt;
+  const std::size_t end = rest.find_first_of("/?#");
+  const std::string_view authority = rest.substr(0, end);
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
+  std::string origin(end == std::string_view::npos ? std::string_view() : rest.substr(end));
+  if (const auto fragment = origin.find('#'); fragment != std::string::npos) origin.resize(fragment);
+  if (origin.empty() || origin.front() != '/') origin.insert(0, "/");
+  return AbsoluteTarget{std::string(authority), std::move(origin)};
 }
 
 std::optional<RequestTarget> parse_target(std::string_view target, TargetError* error) {

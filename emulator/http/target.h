@@ -27,6 +27,16 @@ enum class TargetError {
 // "/a%20b?x=1&y" -> raw_path "/a%20b", path "/a b", query {x: 1, y: ""}.
 std::optional<RequestTarget> parse_target(std::string_view target, TargetError* error = nullptr);
 
+// A request target in absolute-form, as clients send every request through a proxy
+// ("http://000000000000.localhost:4566/v20180820/jobs?x"): its authority, which stands for the
+// Host header, and the origin-form target ("/v20180820/jobs?x"). Nothing for an origin-form
+// target, or an http(s) URI with user information (which requests must not carry).
+struct AbsoluteTarget {
+  std::string authority;
+  std::string origin_form;
+};
+std::optional<AbsoluteTarget> split_absolute_form(std::string_view target);
+
 // Splits "a=1&b&c=%20" into decoded pairs; '+' in the query means space. False when a part
 // does not decode.
 bool parse_query(std::string_view query, sigv4::Params& out);

@@ -102,6 +102,8 @@ def http_head():
                                        b"Connection: keep-alive\r\n\r\n")
     write("http_head", "bad-length", b"PUT /fuzz/k HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n")
     write("http_head", "obs-fold", b"GET / HTTP/1.1\r\nHost: a\r\nX-Amz-Meta-A: one\r\n two\r\n\r\n")
+    write("http_head", "absolute-form", b"GET http://fuzz.s3.localhost:4566/key?x=1#f HTTP/1.1\r\n"
+                                        b"Host: 127.0.0.1:4566\r\n\r\n")
 
 
 def aws_chunked():

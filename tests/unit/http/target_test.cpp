@@ -36,5 +36,23 @@ TEST(RequestTarget, RefusesWhatDoesNotDecode) {
   EXPECT_FALSE(parse_target("", &why));
 }
 
+TEST(RequestTarget, AbsoluteFormGivesItsAuthorityAndOriginForm) {
+  auto a = split_absolute_form("http://000000000000.localhost:4566/v20180820/jobs?maxResults=2");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->authority, "000000000000.localhost:4566");
+  EXPECT_EQ(a->origin_form, "/v20180820/jobs?maxResults=2");
+  a = split_absolute_form("HTTPS://bucket.s3.localhost");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->authority, "bucket.s3.localhost");
+  EXPECT_EQ(a->origin_form, "/");
+  a = split_absolute_form("http://127.0.0.1:4566?list-type=2#part");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->origin_form, "/?list-type=2");
+  EXPECT_FALSE(split_absolute_form("/bucket/http://x"));
+  EXPECT_FALSE(split_absolute_form("http://"));
+  EXPECT_FALSE(split_absolute_form("http://user:secret@127.0.0.1/"));  // no user information
+  EXPECT_FALSE(split_absolute_form("ftp://127.0.0.1/"));
+}
+
 }  // namespace
 }  // namespace bf
