@@ -11,6 +11,8 @@
 
 #include "emulator/cli/commands.h"
 #include "emulator/cli/flags.h"
+#include "emulator/lambda/arn.h"
+#include "emulator/s3/bucket_name.h"
 #include "sdk/http_transport.h"
 #include "sdk/json.h"
 
@@ -53,13 +55,14 @@ std::string number(double v) {
 
 // The part of an ARN a person knows the resource by: the bucket or function name.
 std::string short_name(const std::string& arn) {
-  if (arn.starts_with("arn:aws:s3:::")) return arn.substr(13);
-  if (arn.starts_with("arn:aws:lambda:")) return arn.substr(arn.rfind(':') + 1);
+  if (arn.starts_with(kBucketArnPrefix)) return arn.substr(kBucketArnPrefix.size());
+  if (arn.starts_with("arn:aws:lambda:"))
+    if (auto function = parse_function_ref(arn)) return function->name;
   if (arn.starts_with("arn:aws:apigateway:")) return "api " + arn.substr(arn.rfind('/') + 1);
   return arn.empty() ? "-" : arn;
 }
 
-// Lines summed by what --by asks for: (group, cost, quantity, unit).
+// The lines' costs summed by what --by asks for, biggest first.
 struct Group {
   std::string name;
   double cost = 0;
@@ -73,7 +76,7 @@ std::vector<Group> grouped(const Json& lines, const std::string& by) {
     if (by == "usage") {
       key = l.value("usage_type", "");
     } else if (by == "bucket") {
-      key = resource.starts_with("arn:aws:s3:::") ? short_name(resource) : "(not a bucket)";
+      key = resource.starts_with(kBucketArnPrefix) ? short_name(resource) : "(not a bucket)";
     } else {
       key = resource.starts_with("arn:aws:lambda:") ? short_name(resource) : "(not a function)";
     }

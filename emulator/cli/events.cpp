@@ -5,6 +5,7 @@
 #include "emulator/base/time.h"
 #include "emulator/cli/commands.h"
 #include "emulator/cli/flags.h"
+#include "emulator/s3/bucket_name.h"
 #include "emulator/s3/owner.h"
 #include "sdk/s3_event.h"
 
@@ -33,7 +34,7 @@ int print_sample_s3_event(const SampleEventOptions& o) {
   r.configuration_id = "sample";
   r.bucket_name = o.bucket;
   r.bucket_owner = canonical_user_id("default");
-  r.bucket_arn = "arn:aws:s3:::" + o.bucket;
+  r.bucket_arn = bucket_arn(o.bucket);
   r.key = o.key;
   if (o.event_name.starts_with("ObjectCreated:")) {
     r.size = o.size;

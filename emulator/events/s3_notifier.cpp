@@ -7,6 +7,7 @@
 #include "emulator/lambda/arn.h"
 #include "emulator/lambda/invocation_context.h"
 #include "emulator/lambda/lineage.h"
+#include "emulator/s3/bucket_name.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/owner.h"
 #include "sdk/s3_event.h"
@@ -47,7 +48,7 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
   r.host_id = origin.request_id;
   r.bucket_name = bucket.name;
   r.bucket_owner = canonical_user_id(bucket.owner);
-  r.bucket_arn = "arn:aws:s3:::" + bucket.name;
+  r.bucket_arn = bucket_arn(bucket.name);
   r.key = change.object.key;
   const bool has_bytes = name.starts_with("ObjectCreated:") || name.starts_with("ObjectTagging:") ||
                          name.starts_with("ObjectRestore:") || name == "LifecycleTransition" ||

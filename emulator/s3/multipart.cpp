@@ -53,11 +53,12 @@ struct UploadMeta {
   }
 };
 
-std::optional<S3Error> find_upload(S3Context& ctx, const S3Request& req, UploadRecord& out) {
+std::optional<S3Error> find_upload(S3Context& ctx, S3Request& req, UploadRecord& out) {
   const std::string* id = req.endpoint.query_param("uploadId");
   auto upload = id ? ctx.objects.find_upload(*id) : std::nullopt;
   if (!upload || upload->bucket != req.bucket() || upload->key != req.key())
     return s3_error("NoSuchUpload").with("UploadId", id ? *id : "");
+  req.upload_class = upload->storage_class;
   out = std::move(*upload);
   return std::nullopt;
 }
@@ -115,7 +116,7 @@ S3Result create_upload(S3Context& ctx, S3Request& req, Body*) {
   return res;
 }
 
-std::optional<S3Error> precheck_upload_part(S3Context& ctx, const S3Request& req) {
+std::optional<S3Error> precheck_upload_part(S3Context& ctx, S3Request& req) {
   if (auto err = require_bucket(ctx, req)) return err;
   int number = 0;
   if (auto err = read_part_number(req, number)) return err;

@@ -53,6 +53,9 @@ struct S3Request {
   AuthResult auth;
   std::shared_ptr<const BucketView> view;  // the addressed bucket as the request started; null if none
   std::optional<WriteHeaders> write;       // set by a precheck that reads a write's headers
+  // The class an upload's parts are stored in, once an operation has read the upload; the
+  // request is metered at it.
+  std::string upload_class;
 
   const std::string* header(std::string_view name) const { return http.header(name); }
   const std::string& bucket() const { return endpoint.bucket; }

@@ -105,7 +105,7 @@ class FinishingSink final : public BodySink {
 }  // namespace
 
 void S3Service::meter(const Endpoint& endpoint, bool bucket_exists, const HttpRequest& request,
-                      const HttpResponse& response) {
+                      const HttpResponse& response, const std::string& upload_class) {
   if (!context_.meter || response.status >= 500) return;
   // A request to no bucket of this server bills no one (ListBuckets aside).
   const bool created = endpoint.operation == "CreateBucket" && response.status == 200;
@@ -116,9 +116,8 @@ void S3Service::meter(const Endpoint& endpoint, bool bucket_exists, const HttpRe
   if (op == "GetObject" || op == "HeadObject") {
     if (const auto* c = find_header(response.headers, "x-amz-storage-class")) storage_class = *c;
     if (op == "GetObject" && response.status / 100 == 2) bytes_out = response.body_size();
-  } else if (op == "UploadPart" || op == "UploadPartCopy" || op == "CompleteMultipartUpload") {
-    if (const auto* id = endpoint.query_param("uploadId"))
-      if (auto upload = context_.objects.find_upload(*id)) storage_class = upload->storage_class;
+  } else if (!upload_class.empty()) {
+    storage_class = upload_class;
   } else if (const auto* c = request.header("x-amz-storage-class")) {
     storage_class = *c;
   }
@@ -173,8 +172,8 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                            settings);
   if (!auth) return answer(s3_error_from(auth.error()), operation);
   // From here on the request is the bucket owner's to pay for, error or not.
-  auto billed = [&](Dispatch d, const Endpoint& addressed) {
-    meter(addressed, bucket != nullptr, request, *d.response);
+  auto billed = [&](Dispatch d, const Endpoint& addressed, const std::string& upload_class = "") {
+    meter(addressed, bucket != nullptr, request, *d.response, upload_class);
     return d;
   };
 
@@ -190,7 +189,8 @@ Dispatch S3Service::begin(const HttpRequest& request) {
       S3Request{request, std::move(endpoint), std::move(*auth), bucket, std::nullopt});
 
   if (spec.precheck)
-    if (auto err = spec.precheck(context_, *req)) return billed(answer(*err, operation), req->endpoint);
+    if (auto err = spec.precheck(context_, *req))
+      return billed(answer(*err, operation), req->endpoint, req->upload_class);
 
   if (spec.body == BodyKind::None) {
     auto result = spec.handle(context_, *req, nullptr);
@@ -199,7 +199,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                         : error_response(result.error(), request.request_id);
     d.response->operation = operation;
     apply_cors(bucket.get(), request, *d.response);
-    meter(req->endpoint, bucket != nullptr, request, *d.response);
+    meter(req->endpoint, bucket != nullptr, request, *d.response, req->upload_class);
     return d;
   }
 
@@ -214,7 +214,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                                      });
   d.sink = std::make_unique<FinishingSink>(std::move(pipeline), [this, bucket, req](HttpResponse& res) {
     apply_cors(bucket.get(), req->http, res);
-    meter(req->endpoint, bucket != nullptr, req->http, res);
+    meter(req->endpoint, bucket != nullptr, req->http, res, req->upload_class);
   });
   return d;
 }

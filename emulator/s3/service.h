@@ -46,9 +46,10 @@ class S3Service final : public Service {
   HttpResponse refuse(RequestRefusal why, const std::string& request_id) override;
 
  private:
-  // Meters a request that reached an operation, once its response is known.
+  // Meters a request that reached an operation, once its response is known. `upload_class`:
+  // the class of the upload a multipart request wrote to, when the operation read it.
   void meter(const Endpoint& endpoint, bool bucket_exists, const HttpRequest& request,
-             const HttpResponse& response);
+             const HttpResponse& response, const std::string& upload_class = "");
 
   S3Context context_;
   const CredentialStore& credentials_;

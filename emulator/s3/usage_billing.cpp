@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "emulator/s3/bucket_name.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/tiering_config.h"
 
@@ -116,8 +117,6 @@ bool touches_object(std::string_view operation) {
 
 }  // namespace
 
-std::string bucket_arn(std::string_view bucket) { return "arn:aws:s3:::" + std::string(bucket); }
-
 void S3StorageBilling::shares_of(const ObjectRecord& version, std::vector<LevelShare>& out) const {
   if (version.delete_marker) return;
   const ClassBilling& c = billing_of(version.storage_class);
@@ -167,7 +166,7 @@ void meter_request(UsageMeter& meter, std::string_view operation, std::string_vi
   // Every request names its bucket's ARN: built in a buffer of the thread's, not allocated.
   thread_local std::string resource;
   resource.clear();
-  if (!bucket.empty()) resource.append("arn:aws:s3:::").append(bucket);
+  if (!bucket.empty()) resource.append(kBucketArnPrefix).append(bucket);
   const ClassBilling& c = billing_of(touches_object(operation) ? storage_class : "STANDARD");
   meter.record(is_tier1(operation) ? c.tier1 : c.tier2, operation, resource, 1);
   if (c.retrieval && bytes_out && operation == "GetObject")

@@ -10,12 +10,9 @@
 
 #include "emulator/base/clock.h"
 #include "emulator/base/usage_meter.h"
-#include "emulator/http/message.h"
 #include "emulator/store/usage_store.h"
 
 namespace bf {
-
-std::string bucket_arn(std::string_view bucket);
 
 // The store asks it inside each object write what the version bills while stored.
 class S3StorageBilling final : public StorageBilling {

@@ -397,11 +397,7 @@ Status SqliteObjects::create_upload(const UploadRecord& u) {
 
 std::optional<UploadRecord> SqliteObjects::find_upload(const std::string& upload_id) {
   std::lock_guard lock(db_.mutex());
-  Statement s(db_.statements(),
-              std::string("SELECT ") + kUploadColumns + " FROM uploads WHERE upload_id = ?");
-  s.bind(1, upload_id);
-  if (s.step() != SQLITE_ROW) return std::nullopt;
-  return read_upload(s);
+  return find_upload_locked(upload_id);
 }
 
 std::vector<UploadRecord> SqliteObjects::list_uploads(const std::string& bucket) {
@@ -418,10 +414,9 @@ Status SqliteObjects::put_part(const PartRecord& part, std::unique_ptr<BlobWrite
   {
     std::lock_guard lock(db_.mutex());
     auto status = db_.in_transaction([&]() -> Status {
-      Statement u(db_.statements(), "SELECT bucket, key, storage_class FROM uploads WHERE upload_id = ?");
-      u.bind(1, part.upload_id);
-      if (u.step() != SQLITE_ROW) return Status::not_found(part.upload_id);
-      ObjectRecord stored = part_as_stored(u.text(0), u.text(1), u.text(2), part);
+      auto upload = find_upload_locked(part.upload_id);
+      if (!upload) return Status::not_found(part.upload_id);
+      ObjectRecord stored = part_as_stored(*upload, part);
       Statement old(db_.statements(), "SELECT blob_id, size FROM parts WHERE upload_id = ? AND part_number = ?");
       old.bind(1, part.upload_id).bind(2, part.part_number);
       std::optional<ObjectRecord> was;
@@ -462,14 +457,14 @@ Status SqliteObjects::complete_upload(const std::string& upload_id, const Object
                                       const WriteCondition& condition, Versioning versioning,
                                       const ChangeEvents& events) {
   return write_new_object(record, *blob, [&](std::vector<std::string>& garbage) -> Status {
-    Statement u(db_.statements(), "SELECT 1 FROM uploads WHERE upload_id = ?");
-    u.bind(1, upload_id);
-    if (u.step() != SQLITE_ROW) return Status::not_found(upload_id);
+    auto upload = find_upload_locked(upload_id);
+    if (!upload) return Status::not_found(upload_id);
     auto current = find_object_locked(record.bucket, record.key);
     if (auto s = commit_object_locked(record, current, condition, versioning, events, garbage); !s)
       return s;
-    if (auto s = unbill_parts_locked(upload_id, false); !s) return s;
-    for (const auto& p : list_parts_locked(upload_id)) garbage.push_back(p.blob_id);
+    const auto parts = list_parts_locked(upload_id);
+    if (auto s = unbill_parts_locked(*upload, parts, false); !s) return s;
+    for (const auto& p : parts) garbage.push_back(p.blob_id);
     return delete_upload_locked(upload_id);
   });
 }
@@ -478,10 +473,11 @@ Status SqliteObjects::abort_upload(const std::string& upload_id) {
   std::vector<PartRecord> parts;
   {
     std::lock_guard lock(db_.mutex());
-    if (!find_upload_exists_locked(upload_id)) return Status::not_found(upload_id);
+    auto upload = find_upload_locked(upload_id);
+    if (!upload) return Status::not_found(upload_id);
     parts = list_parts_locked(upload_id);
     auto status = db_.in_transaction([&]() -> Status {
-      if (auto s = unbill_parts_locked(upload_id, true); !s) return s;
+      if (auto s = unbill_parts_locked(*upload, parts, true); !s) return s;
       return delete_upload_locked(upload_id);
     });
     if (!status) return status;
@@ -696,10 +692,12 @@ Status SqliteObjects::date_lone_marker_locked(const std::string& bucket, const s
   return u.step() == SQLITE_DONE ? Status::ok() : db_.db_error("date lone delete marker");
 }
 
-bool SqliteObjects::find_upload_exists_locked(const std::string& upload_id) {
-  Statement u(db_.statements(), "SELECT 1 FROM uploads WHERE upload_id = ?");
-  u.bind(1, upload_id);
-  return u.step() == SQLITE_ROW;
+std::optional<UploadRecord> SqliteObjects::find_upload_locked(const std::string& upload_id) {
+  Statement s(db_.statements(),
+              std::string("SELECT ") + kUploadColumns + " FROM uploads WHERE upload_id = ?");
+  s.bind(1, upload_id);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return read_upload(s);
 }
 
 std::vector<PartRecord> SqliteObjects::list_parts_locked(const std::string& upload_id) {
@@ -734,28 +732,23 @@ std::optional<ObjectRecord> SqliteObjects::find_version_locked(const std::string
 }
 
 // An upload's part stores bytes in the upload's class until the upload ends.
-ObjectRecord SqliteObjects::part_as_stored(const std::string& bucket, const std::string& key,
-                                           const std::string& storage_class, const PartRecord& part) {
+ObjectRecord SqliteObjects::part_as_stored(const UploadRecord& upload, const PartRecord& part) {
   ObjectRecord stored;
-  stored.bucket = bucket;
-  stored.key = key;
+  stored.bucket = upload.bucket;
+  stored.key = upload.key;
   stored.blob_id = part.blob_id;
   stored.size = part.size;
-  stored.storage_class = storage_class;
+  stored.storage_class = upload.storage_class;
   stored.last_modified_ms = part.last_modified_ms;
   stored.meta = "{}";
   return stored;
 }
 
 // The upload's parts stop billing: completed (their bytes live on as the object) or aborted.
-Status SqliteObjects::unbill_parts_locked(const std::string& upload_id, bool aborted) {
-  if (!usage_.active()) return Status::ok();
-  Statement u(db_.statements(), "SELECT bucket, key, storage_class FROM uploads WHERE upload_id = ?");
-  u.bind(1, upload_id);
-  if (u.step() != SQLITE_ROW) return Status::ok();
-  const std::string bucket = u.text(0), key = u.text(1), storage_class = u.text(2);
-  for (const auto& part : list_parts_locked(upload_id)) {
-    const ObjectRecord stored = part_as_stored(bucket, key, storage_class, part);
+Status SqliteObjects::unbill_parts_locked(const UploadRecord& upload, const std::vector<PartRecord>& parts,
+                                          bool aborted) {
+  for (const auto& part : parts) {
+    const ObjectRecord stored = part_as_stored(upload, part);
     if (auto s = usage_.apply_locked(&stored, nullptr, aborted); !s) return s;
   }
   return Status::ok();

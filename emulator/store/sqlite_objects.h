@@ -112,16 +112,15 @@ class SqliteObjects final : public ObjectStore {
   std::optional<ObjectRecord> newest_version_locked(const std::string& bucket, const std::string& key);
   Status promote_newest_locked(const std::string& bucket, const std::string& key);
   Status date_lone_marker_locked(const std::string& bucket, const std::string& key, std::int64_t now_ms);
-  bool find_upload_exists_locked(const std::string& upload_id);
+  std::optional<UploadRecord> find_upload_locked(const std::string& upload_id);
   std::vector<PartRecord> list_parts_locked(const std::string& upload_id);
   Status delete_upload_locked(const std::string& upload_id);
   Status sweep_orphans();
   void release_blobs(std::vector<std::string> ids);
   std::optional<ObjectRecord> find_version_locked(const std::string& bucket, const std::string& key,
                                                   const std::string& version_id);
-  static ObjectRecord part_as_stored(const std::string& bucket, const std::string& key,
-                                     const std::string& storage_class, const PartRecord& part);
-  Status unbill_parts_locked(const std::string& upload_id, bool aborted);
+  static ObjectRecord part_as_stored(const UploadRecord& upload, const PartRecord& part);
+  Status unbill_parts_locked(const UploadRecord& upload, const std::vector<PartRecord>& parts, bool aborted);
 
   SqliteDb& db_;
   SqliteOutbox& outbox_;

@@ -77,6 +77,10 @@ class Cost(harness.ServerTestCase):
         self.assertEqual(resp.status, 200, repr(resp))
         return json.loads(resp.body)
 
+    def cost_of_days(self, first, days):
+        """The report for `days` whole UTC days from the day `first`."""
+        return self.cost(**{"from": first.strftime("%Y-%m-%d"), "to": (first + days * DAY).strftime("%Y-%m-%d")})
+
     def lines(self, report, resource):
         return {(l["usage_type"], l["operation"]): l for l in report["lines"] if l["resource"] == resource}
 
@@ -148,7 +152,7 @@ class Cost(harness.ServerTestCase):
         self.advance("5d")
         # Three whole days after the day of the PUTs: every byte held 72 hours.
         first = put_day + DAY
-        report = self.cost(**{"from": first.strftime("%Y-%m-%d"), "to": (first + 3 * DAY).strftime("%Y-%m-%d")})
+        report = self.cost_of_days(first, 3)
         self.assertEqual(report["period"], {"start": first.strftime("%Y-%m-%dT00:00:00.000Z"),
                                             "end": (first + 3 * DAY).strftime("%Y-%m-%dT00:00:00.000Z")})
         lines = self.lines(report, arn)
@@ -219,7 +223,7 @@ class Cost(harness.ServerTestCase):
                                            (40, "TimedStorage-INT-IA-ByteHrs", "IntelligentTieringIAStorage"),
                                            (95, "TimedStorage-INT-AA-ByteHrs", "IntelligentTieringAAStorage")):
             first = put_day + day * DAY
-            report = self.cost(**{"from": first.strftime("%Y-%m-%d"), "to": (first + DAY).strftime("%Y-%m-%d")})
+            report = self.cost_of_days(first, 1)
             lines = self.lines(report, arn)
             stored = {k: l for k, l in lines.items() if k[0].startswith("TimedStorage-")}
             self.assertEqual(list(stored), [(usage_type, operation)], day)
@@ -245,12 +249,12 @@ class Cost(harness.ServerTestCase):
         self.assertIn('ongoing-request="false"', head["Restore"])
         next_day = self.now().replace(hour=0, minute=0, second=0, microsecond=0) + DAY
         self.advance("2d")
-        report = self.cost(**{"from": next_day.strftime("%Y-%m-%d"), "to": (next_day + DAY).strftime("%Y-%m-%d")})
+        report = self.cost_of_days(next_day, 1)
         copy = self.lines(report, arn)[("TimedStorage-ByteHrs", "RestoreObject")]
         self.assertAlmostEqual(copy["quantity"], gb_months(GB // 1024, next_day, 1), places=15)
         self.advance("6d")  # lapsed: no more copy
         later = self.now().replace(hour=0, minute=0, second=0, microsecond=0) - DAY
-        report = self.cost(**{"from": later.strftime("%Y-%m-%d"), "to": (later + DAY).strftime("%Y-%m-%d")})
+        report = self.cost_of_days(later, 1)
         self.assertNotIn(("TimedStorage-ByteHrs", "RestoreObject"), self.lines(report, arn))
 
         # A lifecycle transition to GLACIER bills as a transition request (of an object of
