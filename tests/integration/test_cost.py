@@ -104,6 +104,11 @@ class Cost(harness.ServerTestCase):
         self.s3.head_object(Bucket=bucket, Key="k1")
         self.s3.head_object(Bucket=bucket, Key="k2")
         self.s3.list_objects_v2(Bucket=bucket)
+        # A multipart upload to Standard-IA: its requests bill at that class.
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key="big", StorageClass="STANDARD_IA")["UploadId"]
+        part = self.s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=b"m" * 1000)
+        self.s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
         self.s3.delete_object(Bucket=bucket, Key="k3")  # DELETE is free
         self.assertClientError(lambda: self.s3.get_object(Bucket=bucket, Key="absent"), "NoSuchKey", 404)
 
@@ -117,6 +122,9 @@ class Cost(harness.ServerTestCase):
             ("Requests-SIA-Tier2", "GetObject"): 1,
             ("Requests-Tier2", "HeadObject"): 2,
             ("Requests-Tier1", "ListObjectsV2"): 1,
+            ("Requests-SIA-Tier1", "CreateMultipartUpload"): 1,
+            ("Requests-SIA-Tier1", "UploadPart"): 1,
+            ("Requests-SIA-Tier1", "CompleteMultipartUpload"): 1,
         }
         for key, quantity in expected.items():
             self.assertIn(key, lines, sorted(lines))
@@ -337,6 +345,13 @@ class Cost(harness.ServerTestCase):
         by_bucket = subprocess.run([harness.binary_path(), "cost", "--endpoint", endpoint, "--by", "bucket"],
                                    capture_output=True, text=True, timeout=60)
         self.assertIn(bucket, by_bucket.stdout)
+        by_function = subprocess.run([harness.binary_path(), "cost", "--endpoint", endpoint, "--by", "function"],
+                                     capture_output=True, text=True, timeout=60)
+        self.assertEqual(by_function.returncode, 0, by_function.stderr)
+        self.assertIn("(not a function)", by_function.stdout)
+        by_usage = subprocess.run([harness.binary_path(), "cost", "--endpoint", endpoint, "--by", "usage"],
+                                  capture_output=True, text=True, timeout=60)
+        self.assertIn("Requests-Tier1", by_usage.stdout)
         projected = subprocess.run([harness.binary_path(), "cost", "--endpoint", endpoint, "--scale", "10000"],
                                    capture_output=True, text=True, timeout=60)
         self.assertIn("ESTIMATE", projected.stdout)
