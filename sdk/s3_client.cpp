@@ -349,6 +349,7 @@ RestoreStarted S3Client::restore_object(const std::string& bucket, const std::st
                                        const RestoreRequest& restore) {
   OutgoingRequest req = request("POST", bucket, key);
   req.query = {{"restore", ""}};
+  if (!restore.version_id.empty()) req.query.emplace_back("versionId", restore.version_id);
   std::string body = "<RestoreRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   if (restore.days) body += "<Days>" + std::to_string(*restore.days) + "</Days>";
   body += "<GlacierJobParameters><Tier>" + restore.tier + "</Tier></GlacierJobParameters></RestoreRequest>";
@@ -361,13 +362,52 @@ void S3Client::delete_object(const std::string& bucket, const std::string& key) 
   call(request("DELETE", bucket, key));
 }
 
+void S3Client::put_object_tagging(const std::string& bucket, const std::string& key, const TagList& tags,
+                                  const std::string& version_id) {
+  OutgoingRequest req = request("PUT", bucket, key);
+  req.query = {{"tagging", ""}};
+  if (!version_id.empty()) req.query.emplace_back("versionId", version_id);
+  std::string body = "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>";
+  for (const auto& [k, v] : tags) body += "<Tag><Key>" + xml_escape(k) + "</Key><Value>" + xml_escape(v) + "</Value></Tag>";
+  req.body = body + "</TagSet></Tagging>";
+  req.headers.emplace_back("Content-MD5", base64_encode(md5(req.body)));
+  call(std::move(req));
+}
+
+void S3Client::delete_object_tagging(const std::string& bucket, const std::string& key,
+                                     const std::string& version_id) {
+  OutgoingRequest req = request("DELETE", bucket, key);
+  req.query = {{"tagging", ""}};
+  if (!version_id.empty()) req.query.emplace_back("versionId", version_id);
+  call(std::move(req));
+}
+
 std::string S3Client::copy_object(const std::string& source_bucket, const std::string& source_key,
                                   const std::string& bucket, const std::string& key,
                                   const CopyObjectOptions& options) {
   OutgoingRequest req = request("PUT", bucket, key);
-  req.headers.emplace_back("x-amz-copy-source",
-                           sigv4::uri_encode("/" + source_bucket + "/" + source_key, false));
+  std::string source = sigv4::uri_encode("/" + source_bucket + "/" + source_key, false);
+  if (!options.source_version_id.empty()) source += "?versionId=" + sigv4::uri_encode(options.source_version_id, true);
+  req.headers.emplace_back("x-amz-copy-source", source);
   if (!options.storage_class.empty()) req.headers.emplace_back("x-amz-storage-class", options.storage_class);
+  if (!options.metadata_directive.empty())
+    req.headers.emplace_back("x-amz-metadata-directive", options.metadata_directive);
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"content-type", &options.content_type},          {"cache-control", &options.cache_control},
+      {"content-disposition", &options.content_disposition}, {"content-encoding", &options.content_encoding},
+      {"content-language", &options.content_language}};
+  for (const auto& [name, value] : fields)
+    if (!value->empty()) req.headers.emplace_back(name, *value);
+  for (const auto& [name, value] : options.metadata) req.headers.emplace_back("x-amz-meta-" + name, value);
+  if (options.tagging) {
+    std::string tags;
+    for (const auto& [k, v] : *options.tagging)
+      tags += (tags.empty() ? "" : "&") + sigv4::uri_encode(k, true) + "=" + sigv4::uri_encode(v, true);
+    req.headers.emplace_back("x-amz-tagging", tags);
+    req.headers.emplace_back("x-amz-tagging-directive", "REPLACE");
+  }
+  if (!options.checksum_algorithm.empty())
+    req.headers.emplace_back("x-amz-checksum-algorithm", options.checksum_algorithm);
   HttpReply reply = call(std::move(req));
   if (std::string code = xml_element(reply.body, "Code"); !code.empty())
     throw S3Exception(500, code, xml_element(reply.body, "Message"), "");

@@ -61,7 +61,17 @@ struct PutObjectOptions {
 
 struct CopyObjectOptions {
   std::string storage_class;  // x-amz-storage-class of the copy
+  std::string source_version_id;  // empty: the source's current version
+  // COPY (S3's default) keeps the source's metadata; REPLACE takes the fields below.
+  std::string metadata_directive;
+  std::string content_type, cache_control, content_disposition, content_encoding, content_language;
+  std::map<std::string, std::string> metadata;  // sent as x-amz-meta-*
+  // When set, the copy's tags (x-amz-tagging, TaggingDirective REPLACE) instead of the source's.
+  std::optional<std::vector<std::pair<std::string, std::string>>> tagging;
+  std::string checksum_algorithm;  // x-amz-checksum-algorithm: the copy gets this checksum
 };
+
+using TagList = std::vector<std::pair<std::string, std::string>>;
 
 // A URL anyone can use until it expires, without credentials. `headers` must be sent exactly
 // as given (they are signed).
@@ -106,6 +116,7 @@ struct ObjectInfo {
 struct RestoreRequest {
   std::optional<int> days;
   std::string tier = "Standard";
+  std::string version_id = {};  // empty: the current version
 };
 
 // 202 Accepted: a restore started; 200 OK: an existing copy was extended or the object is
@@ -170,6 +181,11 @@ class S3Client {
   RestoreStarted restore_object(const std::string& bucket, const std::string& key,
                                 const RestoreRequest& request);
   void delete_object(const std::string& bucket, const std::string& key);
+  // PutObjectTagging / DeleteObjectTagging of the current version, or of `version_id`.
+  void put_object_tagging(const std::string& bucket, const std::string& key, const TagList& tags,
+                          const std::string& version_id = "");
+  void delete_object_tagging(const std::string& bucket, const std::string& key,
+                             const std::string& version_id = "");
   // Server-side copy; returns the new object's quoted ETag.
   std::string copy_object(const std::string& source_bucket, const std::string& source_key,
                           const std::string& bucket, const std::string& key,

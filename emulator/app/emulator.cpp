@@ -11,6 +11,7 @@
 #include "emulator/app/front_service.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/auth/verify.h"
+#include "emulator/batch/job_runner.h"
 #include "emulator/events/dispatcher.h"
 #include "emulator/events/s3_notifier.h"
 #include "emulator/http/server.h"
@@ -27,6 +28,7 @@
 #include "emulator/pipeline/pipeline_config.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/usage_billing.h"
+#include "emulator/s3control/s3control_service.h"
 #include "emulator/store/store.h"
 
 namespace bf {
@@ -73,6 +75,7 @@ struct Emulator::Impl {
     // Invocations in flight call back into the dispatcher: stop taking new work, let the
     // workers finish, and only then take the dispatcher down.
     if (timekeeper_) timekeeper_->stop();
+    if (jobs_) jobs_->stop();
     if (dispatcher_) dispatcher_->stop();
     if (external_) external_->kill_all();  // invocations in external processes end now
     invoker_.reset();
@@ -165,7 +168,14 @@ struct Emulator::Impl {
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
                                         credentials_, *clock_, options_.region);
     api_->set_meter(recorder_.get());
-    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_);
+    // Batch Operations jobs write through S3 as any client does, and invoke as the dispatcher does.
+    jobs_ = std::make_unique<JobRunner>(
+        BatchWorld{store_->documents(), store_->job_tasks(), store_->objects(), store_->buckets(), *clock_,
+                   [this] { return s3_client({}); }, *invoker_, registry_, options_.region, kAccountId},
+        BatchOptions{});
+    s3control_ = std::make_unique<S3ControlService>(*jobs_, store_->buckets(), credentials_, *clock_,
+                                                    options_.region, kAccountId);
+    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_);
     if (std::string err = apply_pipeline(); !err.empty()) return err;
     // Functions and settings made through the Lambda API come back, and are kept from now on.
     for (const auto& problem : registry_.keep_in(store_->documents()))
@@ -230,6 +240,7 @@ struct Emulator::Impl {
     if (api_server_) api_thread = std::thread([this] { api_server_->run(); });
     dispatcher_->start();
     timekeeper_->start();
+    jobs_->start();
     server_->run();
     if (api_server_) {
       api_server_->stop();
@@ -399,6 +410,8 @@ struct Emulator::Impl {
   std::unique_ptr<Timekeeper> timekeeper_;
   std::unique_ptr<InternalApi> internal_;
   std::unique_ptr<ApiService> api_;
+  std::unique_ptr<JobRunner> jobs_;
+  std::unique_ptr<S3ControlService> s3control_;
   std::unique_ptr<FrontService> front_;
   std::once_flag inprocess_once_;
   std::shared_ptr<HttpTransport> inprocess_;

@@ -2,6 +2,7 @@
 
 #include "emulator/api/api_service.h"
 #include "emulator/lambda/lambda_api.h"
+#include "emulator/s3control/s3control_service.h"
 
 namespace bf {
 
@@ -23,6 +24,7 @@ bool signed_for_s3(const HttpRequest& request) {
 Service& FrontService::service_for(const HttpRequest& request) {
   if (request.target.starts_with("/_bucketfire/")) return internal_;
   if (is_api_path(request)) return api_;
+  if (is_s3control_request(request)) return s3control_;
   if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_;
   return s3_;
 }

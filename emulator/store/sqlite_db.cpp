@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS usage_levels (
   since_ms INTEGER NOT NULL, day_ms INTEGER NOT NULL, day_quantity REAL NOT NULL,
   PRIMARY KEY (usage_type, operation, resource)
 ) WITHOUT ROWID;
+-- The tasks of batch jobs (one per manifest entry) and their outcomes; state 0 is pending.
+CREATE TABLE IF NOT EXISTS job_tasks (
+  job_id TEXT NOT NULL, seq INTEGER NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL,
+  version_id TEXT NOT NULL, state INTEGER NOT NULL, error_code TEXT NOT NULL,
+  http_status INTEGER NOT NULL, message TEXT NOT NULL, PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
 )sql";
 
 // Columns added after the first release, for data directories made before them: the table,

@@ -7,6 +7,7 @@
 #include "emulator/store/sqlite_buckets.h"
 #include "emulator/store/sqlite_db.h"
 #include "emulator/store/sqlite_documents.h"
+#include "emulator/store/sqlite_job_tasks.h"
 #include "emulator/store/sqlite_objects.h"
 #include "emulator/store/sqlite_outbox.h"
 #include "emulator/store/sqlite_timers.h"
@@ -54,6 +55,7 @@ class SqliteStore final : public Store {
   DocumentStore& documents() override { return documents_; }
   Timers& timers() override { return timers_; }
   UsageStore& usage() override { return usage_; }
+  JobTasks& job_tasks() override { return job_tasks_; }
 
  private:
   MemoryRoot memory_root_;
@@ -64,6 +66,7 @@ class SqliteStore final : public Store {
   SqliteBuckets buckets_{db_};
   SqliteDocuments documents_{db_};
   SqliteUsage usage_{db_};
+  SqliteJobTasks job_tasks_{db_};
   SqliteObjects objects_;
 };
 

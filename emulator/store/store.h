@@ -9,6 +9,7 @@
 #include "emulator/base/status.h"
 #include "emulator/store/bucket_store.h"
 #include "emulator/store/document_store.h"
+#include "emulator/store/job_tasks.h"
 #include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
 #include "emulator/store/timers.h"
@@ -26,6 +27,7 @@ class Store {
   virtual DocumentStore& documents() = 0;
   virtual Timers& timers() = 0;
   virtual UsageStore& usage() = 0;
+  virtual JobTasks& job_tasks() = 0;
 };
 
 struct StoreOptions {

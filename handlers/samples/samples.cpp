@@ -92,6 +92,36 @@ Json copy(const S3Event& event, Context& ctx) {
   return Json{{"copied", copied}};
 }
 
+// An S3 Batch Operations LambdaInvoke handler (schema 1.0 or 2.0). Each task is answered by
+// its key: "temporary" asks for another try, "permanent" fails it, "crash" throws (a function
+// error); any other succeeds, with a result string naming the object and the job's user
+// arguments. With the user argument "marker-bucket" it also writes <key>.done there;
+// TASK_DELAY_MS makes each invocation take that long.
+Json batch_task(const Json& event, Context& ctx) {
+  Json results = Json::array();
+  const Json arguments = event.value("job", Json::object()).value("userArguments", Json());
+  if (const int ms = std::stoi(ctx.env("TASK_DELAY_MS", "0")); ms > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  for (const auto& task : event.value("tasks", Json::array())) {
+    const std::string key = task.value("s3Key", "");
+    const std::string bucket = task.contains("s3Bucket") ? task.value("s3Bucket", "") : task.value("s3BucketArn", "");
+    if (key.find("crash") != std::string::npos) throw FunctionError("TaskCrash", "crashed on " + key);
+    std::string code = "Succeeded", message = bucket + "/" + key;
+    if (key.find("temporary") != std::string::npos) code = "TemporaryFailure", message = "try again later";
+    if (key.find("permanent") != std::string::npos) code = "PermanentFailure", message = "cannot process " + key;
+    if (code == "Succeeded" && arguments.is_object()) {
+      message += " " + to_text(arguments);
+      if (const std::string marker = arguments.value("marker-bucket", ""); !marker.empty())
+        ctx.s3().put_object(marker, key + ".done", to_text(arguments));
+    }
+    results.push_back(Json{{"taskId", task.value("taskId", "")}, {"resultCode", code}, {"resultString", message}});
+  }
+  return Json{{"invocationSchemaVersion", event.value("invocationSchemaVersion", "1.0")},
+              {"treatMissingKeysAs", "PermanentFailure"},
+              {"invocationId", event.value("invocationId", "")},
+              {"results", results}};
+}
+
 std::map<std::string, Handler> handlers() {
   return {
       {"noop", noop},
@@ -104,6 +134,7 @@ std::map<std::string, Handler> handlers() {
       {"event-summary", s3_handler(event_summary)},
       {"http-hello", http_hello},
       {"token-authorizer", token_authorizer},
+      {"batch-task", batch_task},
   };
 }
 

@@ -18,10 +18,14 @@ ALLOWED = {
     "lifecycle": {"base", "http", "store", "auth", "s3"},
     "api": {"base", "http", "store", "auth", "lambda"},
     "metering": {"base", "store"},
+    "batch": {"base", "http", "store", "auth", "s3", "lambda"},
+    "s3control": {"base", "http", "store", "auth", "s3", "lambda", "batch"},
     "internal": {"base", "http", "store", "auth", "s3", "lambda", "events", "api", "metering"},
     "pipeline": {"base", "http", "store", "auth", "s3", "lambda", "events", "api"},
-    "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline"},
-    "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline", "app"},
+    "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline",
+            "batch", "s3control"},
+    "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline",
+            "batch", "s3control", "app"},
 }
 INCLUDE = re.compile(r'#include "(?:emulator/([a-z0-9_]+)/|(handlers)/)')
 

@@ -26,17 +26,18 @@ class NamedService final : public Service {
   std::string name_;
 };
 
-HttpRequest request(std::string method, std::string target, std::string authorization = "") {
+HttpRequest request(std::string method, std::string target, std::string authorization = "", std::string host = "") {
   HttpRequest req;
   req.method = std::move(method);
   req.target = std::move(target);
   if (!authorization.empty()) req.headers.emplace_back("Authorization", std::move(authorization));
+  if (!host.empty()) req.headers.emplace_back("Host", std::move(host));
   return req;
 }
 
 TEST(FrontService, AFailureIsWordedByTheServiceTheRequestWasFor) {
-  NamedService s3("s3"), lambda("lambda"), internal("internal"), api("api");
-  FrontService front(s3, lambda, internal, api);
+  NamedService s3("s3"), lambda("lambda"), internal("internal"), api("api"), s3control("s3control");
+  FrontService front(s3, lambda, internal, api, s3control);
   const std::string lambda_scope =
       "AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0";
   const std::string s3_scope =
@@ -52,6 +53,10 @@ TEST(FrontService, AFailureIsWordedByTheServiceTheRequestWasFor) {
       {request("POST", "/2015-03-31/functions/f/invocations", lambda_scope), "lambda"},
       // A bucket named like the Lambda API's version, signed for S3, is S3's.
       {request("GET", "/2015-03-31/functions", s3_scope), "s3"},
+      // S3 Control: the account in front of the host; a bucket of that name elsewhere is S3's.
+      {request("GET", "/v20180820/jobs", s3_scope, "000000000000.localhost:4566"), "s3control"},
+      {request("GET", "/v20180820/jobs", s3_scope, "bucket.localhost:4566"), "s3"},
+      {request("GET", "/v20180820/jobs", s3_scope), "s3"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(front.failed(c.req).operation, c.service) << c.req.target;

@@ -1,0 +1,49 @@
+// The S3 Control API (rest-xml, signed for "s3", account in x-amz-account-id and in front of
+// the host): Batch Operations jobs. Requests reach it at {account}.<endpoint host> — through
+// the server as the client's HTTP proxy, or any name that resolves here.
+#pragma once
+#include <string>
+
+#include "emulator/auth/credentials.h"
+#include "emulator/base/clock.h"
+#include "emulator/batch/job_runner.h"
+#include "emulator/http/message.h"
+#include "emulator/http/target.h"
+#include "emulator/store/bucket_store.h"
+
+namespace bf {
+
+// True for requests meant for S3 Control: its API version's path, with the account in the
+// x-amz-account-id header or as the first label of the host.
+bool is_s3control_request(const HttpRequest& request);
+
+class S3ControlService final : public Service {
+ public:
+  S3ControlService(JobRunner& jobs, BucketStore& buckets, const CredentialStore& credentials, const Clock& clock,
+                   std::string region, std::string account_id)
+      : jobs_(jobs), buckets_(buckets), credentials_(credentials), clock_(clock), region_(std::move(region)),
+        account_id_(std::move(account_id)) {}
+
+  Dispatch begin(const HttpRequest& request) override;
+  HttpResponse failed(const HttpRequest& request) override;
+
+  // The whole request, once its body is in (public for the body sink).
+  HttpResponse handle(const HttpRequest& request, const std::string& body);
+
+ private:
+  HttpResponse create_job(const HttpRequest& request, const std::string& body);
+  HttpResponse list_jobs(const HttpRequest& request, const RequestTarget& target);
+  HttpResponse describe_job(const HttpRequest& request, const std::string& id);
+  HttpResponse update_priority(const HttpRequest& request, const RequestTarget& target, const std::string& id);
+  HttpResponse update_status(const HttpRequest& request, const RequestTarget& target, const std::string& id);
+  HttpResponse job_tagging(const HttpRequest& request, const std::string& body, const std::string& id);
+
+  JobRunner& jobs_;
+  BucketStore& buckets_;
+  const CredentialStore& credentials_;
+  const Clock& clock_;
+  std::string region_;
+  std::string account_id_;
+};
+
+}  // namespace bf
