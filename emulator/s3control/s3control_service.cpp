@@ -106,7 +106,9 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
   const std::string& rid = request.request_id;
   const auto target = parse_target(request.target);
   if (!target) return control_error(400, "InvalidURI", "Couldn't parse the specified URI.", rid);
-  auto auth = authenticate(SignedRequest{request, *target}, AuthSettings{credentials_, clock_, region_, "s3", std::nullopt});
+  // Signatures are dated by the client's real clock, whatever the server's clock says.
+  auto auth = authenticate(SignedRequest{request, *target},
+                           AuthSettings{credentials_, real_clock(), region_, "s3", std::nullopt});
   if (!auth) {
     const S3Error e = s3_error_from(auth.error());
     return control_error(e.status, e.code, e.message, rid);

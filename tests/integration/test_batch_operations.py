@@ -323,6 +323,39 @@ class BatchOperations(harness.ServerTestCase):
         self.assertIn(job_id, [j["JobId"] for j in listed["Jobs"]])
 
 
+class BatchOnTheVirtualClock(harness.ServerTestCase):
+    server_args = ("--config", harness.write_pipeline(PIPELINE), "--clock", "virtual")
+
+    def test_restore_job_then_invoke_job_once_restores_complete(self):
+        control = control_client(self.server)
+        archive, markers = self.new_bucket(prefix="archive"), self.new_bucket(prefix="mark")
+        keys = ["old-1.jpg", "old-2.jpg"]
+        for key in keys:
+            self.s3.put_object(Bucket=archive, Key=key, Body=b"archived", StorageClass="DEEP_ARCHIVE")
+        generator = {"S3JobManifestGenerator": {"SourceBucket": f"arn:aws:s3:::{archive}", "EnableManifestOutput": False,
+                                                "Filter": {"MatchAnyStorageClass": ["DEEP_ARCHIVE"]}}}
+
+        def run(operation):
+            job_id = control.create_job(AccountId=ACCOUNT, ConfirmationRequired=False, Priority=1, RoleArn=ROLE,
+                                        ClientRequestToken=harness.unique("t"), Operation=operation,
+                                        ManifestGenerator=generator, Report={"Enabled": False})["JobId"]
+            harness.wait_for(lambda: control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]["Status"] in TERMINAL,
+                             "the job to end")
+            return control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+
+        restore = run({"S3InitiateRestoreObject": {"ExpirationInDays": 3, "GlacierJobTier": "BULK"}})
+        self.assertEqual((restore["Status"], restore["ProgressSummary"]["NumberOfTasksSucceeded"]), ("Complete", 2))
+        self.assertClientError(lambda: self.s3.get_object(Bucket=archive, Key="old-1.jpg"), "InvalidObjectState", 403)
+        # Deep Archive's bulk restores take up to 48 hours: on the virtual clock, two days pass at once.
+        self.assertEqual(self.server.raw("POST", "/_bucketfire/clock?advance=2d").status, 200)
+        self.assertEqual(self.s3.get_object(Bucket=archive, Key="old-1.jpg")["Body"].read(), b"archived")
+        invoke = run({"LambdaInvoke": {"FunctionArn": FUNCTION_ARN, "InvocationSchemaVersion": "2.0",
+                                       "UserArguments": {"marker-bucket": markers}}})
+        self.assertEqual((invoke["Status"], invoke["ProgressSummary"]["NumberOfTasksSucceeded"]), ("Complete", 2))
+        self.assertEqual(sorted(o["Key"] for o in self.s3.list_objects_v2(Bucket=markers)["Contents"]),
+                         [k + ".done" for k in keys])
+
+
 class BatchJobSurvivesKill9(unittest.TestCase):
     def test_a_running_job_continues_after_kill9_and_reports_each_task_once(self):
         server = harness.Server(extra_args=("--config", harness.write_pipeline(PIPELINE)))
