@@ -176,17 +176,6 @@ JobResult<Job> JobRunner::put_tags(const std::string& id, TagPairs tags) {
   return it->second;
 }
 
-void JobRunner::settle() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [this] {
-    if (busy_) return false;
-    std::string id;
-    for (const auto& [jid, job] : jobs_)
-      if (job.status == "New" || runnable(job.status) || finishing(job.status)) return false;
-    return true;
-  });
-}
-
 JobRunner::Step JobRunner::next_step(std::string& id) {
   const Job* best = nullptr;
   for (const auto& [jid, job] : jobs_) {
@@ -215,12 +204,9 @@ void JobRunner::run_loop() {
     std::string id;
     const Step step = next_step(id);
     if (step == Step::None) {
-      busy_ = false;
-      idle_cv_.notify_all();
       cv_.wait(lock);
       continue;
     }
-    busy_ = true;
     lock.unlock();
     switch (step) {
       case Step::Prepare: prepare(id); break;
@@ -230,8 +216,6 @@ void JobRunner::run_loop() {
     }
     lock.lock();
   }
-  busy_ = false;
-  idle_cv_.notify_all();
 }
 
 void JobRunner::fail_locked(Job& job, JobFailure failure, const std::string& status) {
@@ -262,7 +246,6 @@ void JobRunner::prepare(const std::string& id) {
   if (Status s = world_.tasks.set_tasks(id, p.tasks); !s) return fail_preparation(id, "InternalError", s.message());
   std::lock_guard lock(mu_);
   Job& stored = jobs_[id];
-  cursors_.erase(id);
   stored.total_tasks = static_cast<std::int64_t>(p.tasks.size());
   stored.succeeded = stored.failed = 0;
   stored.generated_manifest = p.generated_manifest;
@@ -311,8 +294,9 @@ void JobRunner::run_slice(const std::string& id) {
     }
     job = stored;
   }
-  const auto cursor = cursors_.find(id);
-  const auto tasks = world_.tasks.pending_tasks(id, cursor == cursors_.end() ? -1 : cursor->second, kSliceTasks);
+  // Every outcome of the last slice is written before the next begins: what is pending now has
+  // not run (or ran when the server was killed, and runs again).
+  const auto tasks = world_.tasks.pending_tasks(id, kSliceTasks);
   if (tasks.empty()) {
     std::lock_guard lock(mu_);
     Job& stored = jobs_[id];
@@ -320,14 +304,16 @@ void JobRunner::run_slice(const std::string& id) {
     save_locked(stored);
     return;
   }
-  cursors_[id] = tasks.back().seq;
 
-  // A function with reserved concurrency takes no more at once than it reserved.
+  // The function is looked up once a slice; one with reserved concurrency takes no more at
+  // once than it reserved.
   std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency));
+  std::optional<FunctionConfig> function;
   if (job.spec.operation.name == "LambdaInvoke") {
     const std::string name = world_.registry.resolve(job.spec.operation.lambda.function_arn);
-    if (const auto fn = name.empty() ? std::nullopt : world_.registry.find(name); fn && fn->reserved_concurrency)
-      limit = static_cast<std::size_t>(std::max(1, *fn->reserved_concurrency));
+    if (!name.empty()) function = world_.registry.find(name);
+    if (function && function->reserved_concurrency)
+      limit = static_cast<std::size_t>(std::max(1, *function->reserved_concurrency));
   }
 
   std::mutex slice_mu;
@@ -343,7 +329,7 @@ void JobRunner::run_slice(const std::string& id) {
       auto s3 = world_.s3();
       thread_local std::mt19937 rng{std::random_device{}()};
       for (int n = 1;; ++n) {
-        attempt = run_task(world_, job, task, *s3);
+        attempt = run_task(world_, job, task, function ? &*function : nullptr, *s3);
         if (!attempt.retry || n >= options_.task_attempts || stop_handing_out) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 20 << n)(rng)));
       }
@@ -381,7 +367,6 @@ void JobRunner::run_slice(const std::string& id) {
   std::vector<TaskOutcome> rest = std::move(outcomes);
   lock.unlock();
   record_outcomes(id, rest);
-  if (stop_handing_out) cursors_.erase(id);  // what was not handed out is still pending
 }
 
 void JobRunner::finish(const std::string& id) {

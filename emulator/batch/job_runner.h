@@ -51,8 +51,6 @@ class JobRunner {
   // Ready (confirms a Suspended job) or Cancelled.
   JobResult<Job> update_status(const std::string& id, const std::string& requested, const std::string& reason);
   JobResult<Job> put_tags(const std::string& id, TagPairs tags);
-  // Waits until no job has work left to do now (tests and benches).
-  void settle();
 
  private:
   enum class Step { None, Prepare, Run, Finish };
@@ -73,10 +71,7 @@ class JobRunner {
   BatchOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;  // a job has work, or the runner stops
-  std::condition_variable idle_cv_;
-  bool busy_ = false;
   std::map<std::string, Job> jobs_;
-  std::map<std::string, std::int64_t> cursors_;  // the last task handed out, by job
   bool stopping_ = false;
   std::thread thread_;
   WorkerPool pool_;

@@ -19,10 +19,8 @@ TaskOutcome failed(const JobTask& task, int status, std::string code, std::strin
   return {task.seq, false, std::move(code), status, std::move(message)};
 }
 
-TaskAttempt run_lambda(const BatchWorld& world, const Job& job, const JobTask& task) {
+TaskAttempt run_lambda(const BatchWorld& world, const Job& job, const JobTask& task, const FunctionConfig* fn) {
   const LambdaInvokeSpec& spec = job.spec.operation.lambda;
-  const std::string name = world.registry.resolve(spec.function_arn);
-  const auto fn = name.empty() ? std::nullopt : world.registry.find(name);
   if (!fn)
     return {failed(task, 404, "ResourceNotFoundException", "Function not found: " + spec.function_arn), false};
   const std::string invocation_id = base64_encode(new_uuid());
@@ -141,8 +139,10 @@ TaskAttempt read_lambda_answer(const std::string& answer, const std::string& tas
   return {failed(none, 200, "PermanentFailure", "Invalid result code returned in Lambda payload: " + code), false};
 }
 
-TaskAttempt run_task(const BatchWorld& world, const Job& job, const JobTask& task, S3Client& s3) {
-  TaskAttempt attempt = job.spec.operation.name == "LambdaInvoke" ? run_lambda(world, job, task) : run_s3(job, task, s3);
+TaskAttempt run_task(const BatchWorld& world, const Job& job, const JobTask& task, const FunctionConfig* function,
+                     S3Client& s3) {
+  TaskAttempt attempt =
+      job.spec.operation.name == "LambdaInvoke" ? run_lambda(world, job, task, function) : run_s3(job, task, s3);
   attempt.outcome.seq = task.seq;
   return attempt;
 }

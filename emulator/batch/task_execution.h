@@ -3,6 +3,7 @@
 #pragma once
 #include "emulator/batch/batch_world.h"
 #include "emulator/batch/job.h"
+#include "emulator/lambda/function.h"
 #include "emulator/store/job_tasks.h"
 
 namespace bf {
@@ -14,7 +15,9 @@ struct TaskAttempt {
   bool retry = false;
 };
 
-TaskAttempt run_task(const BatchWorld& world, const Job& job, const JobTask& task, S3Client& s3);
+// `function`: a LambdaInvoke job's function (null when its ARN names none).
+TaskAttempt run_task(const BatchWorld& world, const Job& job, const JobTask& task, const FunctionConfig* function,
+                     S3Client& s3);
 
 // The LambdaInvoke event for one task (schema 1.0 or 2.0), and reading the function's answer.
 std::string lambda_invocation_event(const Job& job, const JobTask& task, const std::string& invocation_id,

@@ -3,11 +3,11 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <charconv>
 
 #include "emulator/base/time.h"
 #include "emulator/s3/xml.h"
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -31,13 +31,6 @@ bool one_of(const std::string& value, const char* const (&set)[N]) {
 std::string text(const pugi::xml_node& parent, const char* name) { return parent.child(name).child_value(); }
 
 bool flag(const pugi::xml_node& parent, const char* name) { return text(parent, name) == "true"; }
-
-std::optional<std::int64_t> integer(const std::string& s) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
 
 std::vector<std::string> members(const pugi::xml_node& list) {
   std::vector<std::string> out;
@@ -73,9 +66,9 @@ std::optional<JobRefusal> read_time(const pugi::xml_node& parent, const char* na
 
 std::optional<JobRefusal> read_size(const pugi::xml_node& parent, const char* name, std::int64_t& out) {
   if (!parent.child(name)) return std::nullopt;
-  const auto v = integer(text(parent, name));
-  if (!v || *v < 0) return invalid(std::string(name) + " must be a non-negative number");
-  out = *v;
+  const auto v = parse_decimal(text(parent, name), INT64_MAX);
+  if (!v) return invalid(std::string(name) + " must be a non-negative number");
+  out = static_cast<std::int64_t>(*v);
   return std::nullopt;
 }
 
@@ -125,8 +118,8 @@ std::optional<JobRefusal> read_operation(const pugi::xml_node& node, JobOperatio
     if (auto err = read_tags(o.child("TagSet"), op.tags)) return err;
   } else if (op.name == "S3InitiateRestoreObject") {
     if (o.child("ExpirationInDays")) {
-      const auto days = integer(text(o, "ExpirationInDays"));
-      if (!days || *days < 0 || *days > 2147483647) return invalid("ExpirationInDays must be a non-negative number");
+      const auto days = parse_decimal(text(o, "ExpirationInDays"), 2147483647);
+      if (!days) return invalid("ExpirationInDays must be a non-negative number");
       op.restore.expiration_days = static_cast<int>(*days);
     }
     if (o.child("GlacierJobTier")) op.restore.tier = text(o, "GlacierJobTier");
@@ -363,9 +356,9 @@ std::variant<JobSpec, JobRefusal> parse_create_job(std::string_view body) {
   spec.client_request_token = text(root, "ClientRequestToken");
   if (spec.client_request_token.empty() || spec.client_request_token.size() > 64)
     return invalid("ClientRequestToken is required (1 to 64 characters)");
-  const auto priority = integer(text(root, "Priority"));
-  if (!priority || *priority < 0 || *priority > 2147483647) return invalid("Priority must be between 0 and 2147483647");
-  spec.priority = *priority;
+  const auto priority = parse_decimal(text(root, "Priority"), 2147483647);
+  if (!priority) return invalid("Priority must be between 0 and 2147483647");
+  spec.priority = static_cast<std::int64_t>(*priority);
   spec.role_arn = text(root, "RoleArn");
   if (!spec.role_arn.starts_with("arn:aws:iam::") || spec.role_arn.find(":role/") == std::string::npos)
     return invalid("RoleArn must be an IAM role ARN");

@@ -1,6 +1,5 @@
 #include "emulator/s3control/s3control_service.h"
 
-#include <charconv>
 
 #include "emulator/auth/verify.h"
 #include "emulator/http/buffered_body.h"
@@ -9,6 +8,7 @@
 #include "emulator/s3/xml.h"
 #include "emulator/s3control/job_xml.h"
 #include "sdk/hash.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -45,11 +45,12 @@ HttpResponse refusal(const JobRefusal& r, const std::string& request_id) {
   return control_error(r.status, r.code, r.message, request_id);
 }
 
+// An answer with an XML body, or none (PutJobTagging, DeleteJobTagging).
 HttpResponse xml_answer(std::string body, const std::string& request_id, std::string operation) {
   HttpResponse res;
   res.set_header("x-amz-request-id", request_id);
   res.set_header("x-amz-id-2", request_id);
-  res.set_header("Content-Type", "application/xml");
+  if (!body.empty()) res.set_header("Content-Type", "application/xml");
   res.body = std::move(body);
   res.operation = std::move(operation);
   return res;
@@ -68,14 +69,6 @@ std::string host_account(const HttpRequest& request) {
   for (std::size_t i = 0; i < 12; ++i)
     if ((*host)[i] < '0' || (*host)[i] > '9') return "";
   return host->substr(0, 12);
-}
-
-std::optional<std::int64_t> number(const std::string* text) {
-  if (!text || text->empty()) return std::nullopt;
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -171,10 +164,10 @@ HttpResponse S3ControlService::list_jobs(const HttpRequest& request, const Reque
   }
   std::int64_t max_results = 1000;
   if (const auto* m = target.query_param("maxResults")) {
-    const auto v = number(m);
-    if (!v || *v < 0 || *v > 1000)
+    const auto v = parse_decimal(*m, 1000);
+    if (!v)
       return control_error(400, "InvalidRequestException", "maxResults must be between 0 and 1000", request.request_id);
-    max_results = *v == 0 ? 1000 : *v;
+    max_results = *v == 0 ? 1000 : static_cast<std::int64_t>(*v);
   }
   std::vector<Job> jobs;
   for (auto& job : jobs_.list())
@@ -207,8 +200,9 @@ HttpResponse S3ControlService::describe_job(const HttpRequest& request, const st
 
 HttpResponse S3ControlService::update_priority(const HttpRequest& request, const RequestTarget& target,
                                                const std::string& id) {
-  const auto priority = number(target.query_param("priority"));
-  if (!priority || *priority < 0 || *priority > 2147483647)
+  const auto* priority_text = target.query_param("priority");
+  const auto priority = priority_text ? parse_decimal(*priority_text, 2147483647) : std::nullopt;
+  if (!priority)
     return control_error(400, "BadRequestException", "priority must be between 0 and 2147483647", request.request_id);
   auto updated = jobs_.update_priority(id, *priority);
   if (auto* r = std::get_if<JobRefusal>(&updated)) return refusal(*r, request.request_id);
@@ -254,9 +248,7 @@ HttpResponse S3ControlService::job_tagging(const HttpRequest& request, const std
   }
   auto updated = jobs_.put_tags(id, std::move(tags));
   if (auto* r = std::get_if<JobRefusal>(&updated)) return refusal(*r, rid);
-  HttpResponse res = xml_answer("", rid, request.method == "PUT" ? "PutJobTagging" : "DeleteJobTagging");
-  res.headers.pop_back();  // no body, no Content-Type
-  return res;
+  return xml_answer("", rid, request.method == "PUT" ? "PutJobTagging" : "DeleteJobTagging");
 }
 
 }  // namespace bf

@@ -45,9 +45,8 @@ class JobTasks {
 
   // Replaces every task of the job with these, in one transaction.
   virtual Status set_tasks(const std::string& job_id, const std::vector<JobTask>& tasks) = 0;
-  // Tasks without an outcome after `after_seq` (-1: from the start), in order, at most `limit`.
-  virtual std::vector<JobTask> pending_tasks(const std::string& job_id, std::int64_t after_seq,
-                                             std::size_t limit) = 0;
+  // Tasks without an outcome, in order, at most `limit`.
+  virtual std::vector<JobTask> pending_tasks(const std::string& job_id, std::size_t limit) = 0;
   // Records outcomes in one transaction.
   virtual Status finish_tasks(const std::string& job_id, const std::vector<TaskOutcome>& outcomes) = 0;
   // Tasks with an outcome after `after_seq`, in order, at most `limit`.

@@ -24,13 +24,12 @@ Status SqliteJobTasks::set_tasks(const std::string& job_id, const std::vector<Jo
   });
 }
 
-std::vector<JobTask> SqliteJobTasks::pending_tasks(const std::string& job_id, std::int64_t after_seq,
-                                                   std::size_t limit) {
+std::vector<JobTask> SqliteJobTasks::pending_tasks(const std::string& job_id, std::size_t limit) {
   std::lock_guard lock(db_.mutex());
   Statement s(db_.statements(),
-              "SELECT seq, bucket, key, version_id FROM job_tasks WHERE job_id = ? AND seq > ? AND "
-              "state = 0 ORDER BY seq LIMIT ?");
-  s.bind(1, job_id).bind(2, after_seq).bind(3, static_cast<std::int64_t>(limit));
+              "SELECT seq, bucket, key, version_id FROM job_tasks WHERE job_id = ? AND state = 0 "
+              "ORDER BY seq LIMIT ?");
+  s.bind(1, job_id).bind(2, static_cast<std::int64_t>(limit));
   std::vector<JobTask> out;
   while (s.step() == SQLITE_ROW) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3)});
   return out;

@@ -10,8 +10,7 @@ class SqliteJobTasks final : public JobTasks {
   explicit SqliteJobTasks(SqliteDb& db) : db_(db) {}
 
   Status set_tasks(const std::string& job_id, const std::vector<JobTask>& tasks) override;
-  std::vector<JobTask> pending_tasks(const std::string& job_id, std::int64_t after_seq,
-                                     std::size_t limit) override;
+  std::vector<JobTask> pending_tasks(const std::string& job_id, std::size_t limit) override;
   Status finish_tasks(const std::string& job_id, const std::vector<TaskOutcome>& outcomes) override;
   std::vector<FinishedTask> finished_tasks(const std::string& job_id, std::int64_t after_seq,
                                            std::size_t limit) override;

@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 import os
+import re
 import unittest
 import urllib.parse
 from unittest import mock
@@ -247,6 +248,17 @@ class BatchOperations(harness.ServerTestCase):
         self.assertClientError(lambda: self.control.describe_job(AccountId="111111111111", JobId=first), "AccessDenied", 403)
         self.assertClientError(lambda: self.control.list_jobs(AccountId=ACCOUNT, NextToken="nope"),
                                "InvalidNextTokenException", 400)
+        # A body that is not XML is refused, and the next request on the server is served.
+        host = f"{ACCOUNT}.localhost:{self.server.port}"
+        resp = self.server.signed("POST", "/v20180820/jobs", headers={"x-amz-account-id": ACCOUNT}, body=b"<oops", host=host)
+        # (S3 Control wraps its errors: <ErrorResponse><Error><Code>…)
+        self.assertEqual((resp.status, re.search(rb"<ErrorResponse><Error><Code>(\w+)</Code>", resp.body).group(1)),
+                         (400, b"MalformedXML"), repr(resp))
+        resp = self.server.signed("POST", "/v20180820/jobs", headers={"x-amz-account-id": ACCOUNT}, body=b"<x/>",
+                                  host=host, payload_hash="0" * 64)
+        self.assertEqual((resp.status, re.search(rb"<Code>(\w+)</Code>", resp.body).group(1)),
+                         (400, b"XAmzContentSHA256Mismatch"), repr(resp))
+        self.assertIn(first, [j["JobId"] for j in self.control.list_jobs(AccountId=ACCOUNT)["Jobs"]])
         # A job whose manifest is missing, or whose ETag does not match, fails in preparation.
         missing = dict(manifest, Location=dict(manifest["Location"], ObjectArn=f"arn:aws:s3:::{src}/gone.csv"))
         job = self.wait_status(self.create(op, missing), TERMINAL)
