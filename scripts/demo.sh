@@ -180,3 +180,9 @@ uploads=$(count archive uploads/)
 echo
 echo "the same year with 100,000 times the uploads ($((uploads * 100000)) images): $bucketfire cost --by usage --scale 100000"
 "$bucketfire" cost --endpoint "$endpoint" --by usage --scale 100000 | sed 's/^/  /'
+
+# New thumbnail sizes for everything already archived: S3 Batch Operations restores the cold
+# originals, then runs the thumbnail function over each with the new settings (docs/reference-pipeline.md).
+echo
+echo "a new thumbnail size for the whole archive: bash scripts/reprocess.sh (S3 Batch Operations)"
+bash scripts/reprocess.sh "$endpoint" 128,256,1024 90 | sed 's/^/  /'

@@ -49,6 +49,14 @@ Handler s3_handler(std::function<Json(const S3Event&, Context&)> typed) {
   };
 }
 
+Handler s3_or_batch_handler(std::function<Json(const S3Event&, Context&)> s3,
+                            std::function<Json(const BatchJobEvent&, Context&)> batch) {
+  return [s3 = std::move(s3), batch = std::move(batch)](const Json& event, Context& ctx) {
+    if (BatchJobEvent::matches(event)) return batch(BatchJobEvent::from_json(event), ctx);
+    return s3(S3Event::from_json(s3_event_of(event)), ctx);
+  };
+}
+
 std::string error_type_name(const std::exception& e) {
   if (const auto* f = dynamic_cast<const FunctionError*>(&e)) return f->type();
   const char* mangled = typeid(e).name();

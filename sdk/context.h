@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "sdk/batch_event.h"
 #include "sdk/json.h"
 #include "sdk/s3_client.h"
 #include "sdk/s3_event.h"
@@ -93,6 +94,10 @@ using Handler = std::function<Json(const Json& event, Context& context)>;
 // invocation record (what a destination receives) stands for the S3 event it carries in
 // "requestPayload", so a handler can be chained after another with on_success.
 Handler s3_handler(std::function<Json(const S3Event&, Context&)> typed);
+// Adapts a function that also serves S3 Batch Operations: a LambdaInvoke job's payload goes
+// to `batch`, anything else to `s3` as s3_handler would pass it.
+Handler s3_or_batch_handler(std::function<Json(const S3Event&, Context&)> s3,
+                            std::function<Json(const BatchJobEvent&, Context&)> batch);
 // The S3 event in `event`: itself, or the request payload of an invocation record.
 const Json& s3_event_of(const Json& event);
 

@@ -172,7 +172,7 @@ struct Emulator::Impl {
     jobs_ = std::make_unique<JobRunner>(
         BatchWorld{store_->documents(), store_->job_tasks(), store_->objects(), store_->buckets(), *clock_,
                    [this] { return s3_client({}); }, *invoker_, registry_, options_.region, kAccountId},
-        BatchOptions{});
+        BatchOptions{.concurrency = options_.batch_concurrency});
     s3control_ = std::make_unique<S3ControlService>(*jobs_, store_->buckets(), credentials_, *clock_,
                                                     options_.region, kAccountId);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_);

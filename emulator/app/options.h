@@ -26,6 +26,7 @@ struct ServeOptions {
   int api_port = -1;             // HTTP API routes also at the root of this port (-1: no)
   std::string prices_file;       // a price table for the cost report (default: the built-in one)
   bool free_tier = false;        // the cost report takes AWS's monthly free tier off
+  int batch_concurrency = 64;    // Batch Operations tasks in flight at once, across the running job
 };
 
 // The in-process handlers this build can run, handed in by main(): the emulator's core knows

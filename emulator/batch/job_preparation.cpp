@@ -133,23 +133,26 @@ std::variant<Preparation, JobFailure> from_generator(const BatchWorld& world, co
   std::vector<std::string> roots = g.filter.prefixes.empty() ? std::vector<std::string>{""} : g.filter.prefixes;
   std::sort(roots.begin(), roots.end());
   roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
-  std::vector<ObjectRecord> matched;
+  // Only the keys are kept (a record carries its metadata too: a 100,000-object bucket's
+  // records would be tens of megabytes).
+  std::vector<std::string> keys;
   for (const auto& root : roots) {
     ListStart start;
     for (;;) {
       auto page = world.objects.list_objects(source->bucket, root, start, 1000);
-      for (const auto& o : page)
-        if (!o.delete_marker && matches_filter(g.filter, o)) matched.push_back(o);
+      if (page.size() == 1000) start = {page.back().key, false};
+      for (auto& o : page)
+        if (!o.delete_marker && matches_filter(g.filter, o)) keys.push_back(std::move(o.key));
       if (page.size() < 1000) break;
-      start = {page.back().key, false};
     }
   }
   // Overlapping prefixes list a key twice: keep one task per key, in key order.
-  std::sort(matched.begin(), matched.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-  matched.erase(std::unique(matched.begin(), matched.end(), [](const auto& a, const auto& b) { return a.key == b.key; }),
-                matched.end());
-  for (const auto& o : matched)
-    out.tasks.push_back({static_cast<std::int64_t>(out.tasks.size()), source->bucket, o.key, ""});
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  out.tasks.reserve(keys.size());
+  for (auto& key : keys)
+    out.tasks.push_back({static_cast<std::int64_t>(out.tasks.size()), source->bucket, std::move(key), ""});
+  keys = {};
   if (g.enable_manifest_output) {
     auto written = write_generated_manifest(world, job, source->bucket, out.tasks);
     if (auto* failure = std::get_if<JobFailure>(&written)) return *failure;

@@ -306,14 +306,14 @@ void JobRunner::run_slice(const std::string& id) {
   }
 
   // The function is looked up once a slice; one with reserved concurrency takes no more at
-  // once than it reserved.
+  // once than it reserved, nor than the job-wide limit (serve --batch-concurrency).
   std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency));
   std::optional<FunctionConfig> function;
   if (job.spec.operation.name == "LambdaInvoke") {
     const std::string name = world_.registry.resolve(job.spec.operation.lambda.function_arn);
     if (!name.empty()) function = world_.registry.find(name);
     if (function && function->reserved_concurrency)
-      limit = static_cast<std::size_t>(std::max(1, *function->reserved_concurrency));
+      limit = std::min(limit, static_cast<std::size_t>(std::max(1, *function->reserved_concurrency)));
   }
 
   std::mutex slice_mu;

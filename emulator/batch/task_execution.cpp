@@ -1,8 +1,8 @@
 #include "emulator/batch/task_execution.h"
 
-#include "emulator/batch/manifest.h"
 #include "emulator/lambda/invoker.h"
 #include "emulator/s3/bucket_name.h"
+#include "sdk/batch_event.h"
 #include "sdk/hash.h"
 #include "sdk/json.h"
 #include "sdk/uuid.h"
@@ -101,23 +101,14 @@ TaskAttempt run_s3(const Job& job, const JobTask& task, S3Client& s3) {
 std::string lambda_invocation_event(const Job& job, const JobTask& task, const std::string& invocation_id,
                                     const std::string& task_id) {
   const LambdaInvokeSpec& spec = job.spec.operation.lambda;
-  const bool v2 = spec.schema_version == "2.0";
-  Json job_part{{"id", job.id}};
-  if (v2) {
-    Json arguments = Json::object();
-    for (const auto& [k, v] : spec.user_arguments) arguments[k] = v;
-    job_part["userArguments"] = spec.user_arguments.empty() ? Json() : arguments;
-  }
-  Json t{{"taskId", task_id}, {"s3Key", url_encode_key(task.key)},
-         {"s3VersionId", task.version_id.empty() ? Json() : Json(task.version_id)}};
-  if (v2)
-    t["s3Bucket"] = task.bucket;
-  else
-    t["s3BucketArn"] = "arn:aws:s3:::" + task.bucket;
-  return to_text(Json{{"invocationSchemaVersion", v2 ? "2.0" : "1.0"},
-                      {"invocationId", invocation_id},
-                      {"job", job_part},
-                      {"tasks", Json::array({t})}});
+  BatchJobEvent event;
+  event.schema_version = spec.schema_version == "2.0" ? "2.0" : "1.0";
+  event.invocation_id = invocation_id;
+  event.job_id = job.id;
+  if (event.schema_version == "2.0")
+    for (const auto& [k, v] : spec.user_arguments) event.user_arguments[k] = v;
+  event.tasks.push_back(BatchTask{task_id, task.bucket, task.key, task.version_id});
+  return to_text(event.to_json());
 }
 
 TaskAttempt read_lambda_answer(const std::string& answer, const std::string& task_id) {

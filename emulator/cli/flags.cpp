@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sdk/text.h"
+
 namespace bf::cli {
 
 const char* const kUsage = R"(usage: bucketfire <command> [options]
@@ -41,6 +43,8 @@ serve options:
   --prices FILE         the price table the cost report uses (default: the built-in
                         list prices, fixtures/prices/; docs/cost.md)
   --free-tier           take AWS's monthly free tier off in the cost report
+  --batch-concurrency N Batch Operations tasks in flight at once (1 to 1024, default 64;
+                        a function's reserved concurrency lowers it for its jobs)
 
 invoke options (plus --config, --data-dir, --region, --access-key, --secret-key):
   --event FILE          the event JSON ('-' reads standard input; default {})
@@ -117,6 +121,10 @@ bool apply_serve_option(std::string_view flag, const std::string& value, ServeOp
     if (options.api_port < 0 || options.api_port > 65535) throw std::invalid_argument("--api-port must be 0..65535");
   } else if (flag == "--prices") {
     options.prices_file = value;
+  } else if (flag == "--batch-concurrency") {
+    const auto n = parse_decimal(value, 1024);
+    if (!n || *n == 0) throw std::invalid_argument("--batch-concurrency is 1 to 1024");
+    options.batch_concurrency = static_cast<int>(*n);
   } else if (flag == "--clock") {
     if (value != "real" && value != "virtual") throw std::invalid_argument("--clock is real or virtual");
     options.virtual_clock = value == "virtual";

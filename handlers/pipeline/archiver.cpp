@@ -45,6 +45,8 @@ Json archiver(const S3Event& event, Context& ctx) {
     }
     const Json source = metadata->value.at("source");
     const std::string bucket = source.at("bucket"), key = source.at("key");
+    // A reprocessed original was read where it lies, in archive: nothing to move.
+    if (bucket == settings.archive_bucket) continue;
     try {
       ctx.s3().copy_object(bucket, key, settings.archive_bucket, key, {settings.archive_storage_class});
     } catch (const S3Exception& e) {

@@ -8,7 +8,7 @@ std::map<std::string, Handler> handlers() {
       {"images", images},
       {"search", search},
       {"similar", similar},
-      {"thumbnail", s3_handler(thumbnail)},
+      {"thumbnail", s3_or_batch_handler(thumbnail, thumbnail_batch)},
       {"metadata", metadata},
       {"indexer", s3_handler(indexer)},
       {"archiver", s3_handler(archiver)},

@@ -1,7 +1,8 @@
 // The reference pipeline's functions (fixtures/pipeline.json wires them):
 //   request:   presign (POST /uploads), images (GET /images/{id}), search (GET /search),
 //              similar (GET /similar/{id})
-//   processor: thumbnail (ingest ObjectCreated), then metadata (thumbnail's on-success
+//   processor: thumbnail (ingest ObjectCreated, or a Batch Operations job's tasks: reprocessing
+//              the archive), then metadata (thumbnail's on-success
 //              destination: S3 allows one function per event type and key range, and the
 //              thumbnail step's full decode rejects bad uploads before anything is written)
 //   indexer:   indexer (processed metadata/*.json)
@@ -22,6 +23,10 @@ Json images(const Json& event, Context& ctx);
 Json search(const Json& event, Context& ctx);
 Json similar(const Json& event, Context& ctx);
 Json thumbnail(const S3Event& event, Context& ctx);
+// An S3 Batch Operations job's tasks (schema 1.0 or 2.0): each original's thumbnails and
+// metadata made again, with the user arguments thumbnailSizes, thumbnailFormats and
+// thumbnailQuality in place of the function's settings.
+Json thumbnail_batch(const BatchJobEvent& event, Context& ctx);
 Json metadata(const Json& event, Context& ctx);
 Json indexer(const S3Event& event, Context& ctx);
 Json archiver(const S3Event& event, Context& ctx);

@@ -161,14 +161,18 @@ Json images(const Json& event, Context& ctx) {
   auto url = [&](const std::string& bucket, const std::string& key) {
     return ctx.s3().presign("GET", bucket, key, settings.url_expiry).url;
   };
-  // Every thumbnail there is gets a URL; the image is complete when each configured one exists
-  // (the archiver's test), whatever else a different configuration left.
-  Json thumbnails = Json::array();
-  std::size_t expected = 0, present = 0;
-  for (int size : settings.thumbnail_sizes) {
-    std::set<std::string> configured;
+  // Every thumbnail there is gets a URL, in the configured sizes and any other size a
+  // reprocessing job made (the metadata names them); the image is complete when each configured
+  // one exists (the archiver's test), whatever else a different configuration left.
+  std::set<int> sizes(settings.thumbnail_sizes.begin(), settings.thumbnail_sizes.end());
+  for (const auto& size : metadata->value.value("thumbnailSizes", Json::array()))
+    if (size.is_number_integer() && size.get<int>() > 0) sizes.insert(size.get<int>());
+  std::set<std::string> configured;
+  for (int size : settings.thumbnail_sizes)
     for (const auto& format : settings.thumbnail_formats) configured.insert(thumbnail_key(size, id, format));
-    expected += configured.size();
+  Json thumbnails = Json::array();
+  std::size_t present = 0;
+  for (int size : sizes) {
     for (const auto& object : ctx.s3().list_objects_v2(settings.processed_bucket, thumbnail_prefix(size, id)).objects) {
       present += configured.count(object.key);
       const std::string ext = object.key.substr(object.key.rfind('.') + 1);
@@ -182,9 +186,11 @@ Json images(const Json& event, Context& ctx) {
   }
   const Json source = metadata->value.value("source", Json::object());
   const std::string source_key = source.value("key", "");
+  const std::string source_bucket = source.value("bucket", settings.ingest_bucket);
   Json original = {{"key", source_key}};
-  if (object_exists(ctx, source.value("bucket", settings.ingest_bucket), source_key)) {
-    original["bucket"] = source.value("bucket", settings.ingest_bucket);
+  // A reprocessed image's source is its archived original; otherwise it is the upload in ingest.
+  if (source_bucket != settings.archive_bucket && object_exists(ctx, source_bucket, source_key)) {
+    original["bucket"] = source_bucket;
     original["state"] = "ingest";
     original["url"] = url(original["bucket"], source_key);
   } else if (auto archived = head_if_exists(ctx, settings.archive_bucket, source_key)) {
@@ -202,16 +208,18 @@ Json images(const Json& event, Context& ctx) {
     original["state"] = "missing";
   }
   const Json& doc = metadata->value;
-  return http_json(200, Json{{"id", id},
-                             {"complete", present == expected},
-                             {"format", doc.value("format", "")},
-                             {"width", doc.value("width", 0)},
-                             {"height", doc.value("height", 0)},
-                             {"exif", doc.value("exif", Json::object())},
-                             {"tags", doc.value("tags", Json::array())},
-                             {"thumbnails", thumbnails},
-                             {"metadata", {{"key", metadata_key(id)}, {"url", url(settings.processed_bucket, metadata_key(id))}}},
-                             {"original", original}});
+  Json answer{{"id", id},
+              {"complete", present == configured.size()},
+              {"format", doc.value("format", "")},
+              {"width", doc.value("width", 0)},
+              {"height", doc.value("height", 0)},
+              {"exif", doc.value("exif", Json::object())},
+              {"tags", doc.value("tags", Json::array())},
+              {"thumbnails", thumbnails},
+              {"metadata", {{"key", metadata_key(id)}, {"url", url(settings.processed_bucket, metadata_key(id))}}},
+                             {"original", original}};
+  if (doc.contains("reprocessedBy")) answer["reprocessedBy"] = doc["reprocessedBy"];
+  return http_json(200, answer);
 }
 
 // GET /search?q=canon+2024[&limit=N]: images having every word of the query.

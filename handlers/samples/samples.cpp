@@ -97,29 +97,27 @@ Json copy(const S3Event& event, Context& ctx) {
 // error); any other succeeds, with a result string naming the object and the job's user
 // arguments. With the user argument "marker-bucket" it also writes <key>.done there;
 // TASK_DELAY_MS makes each invocation take that long.
-Json batch_task(const Json& event, Context& ctx) {
-  Json results = Json::array();
-  const Json arguments = event.value("job", Json::object()).value("userArguments", Json());
+Json batch_task(const Json& payload, Context& ctx) {
+  const BatchJobEvent event = BatchJobEvent::from_json(payload);
   if (const int ms = std::stoi(ctx.env("TASK_DELAY_MS", "0")); ms > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-  for (const auto& task : event.value("tasks", Json::array())) {
-    const std::string key = task.value("s3Key", "");
-    const std::string bucket = task.contains("s3Bucket") ? task.value("s3Bucket", "") : task.value("s3BucketArn", "");
+  Json arguments = Json::object();
+  for (const auto& [k, v] : event.user_arguments) arguments[k] = v;
+  std::vector<BatchTaskResult> results;
+  for (const auto& task : event.tasks) {
+    const std::string& key = task.key;
     if (key.find("crash") != std::string::npos) throw FunctionError("TaskCrash", "crashed on " + key);
-    std::string code = "Succeeded", message = bucket + "/" + key;
+    std::string code = "Succeeded", message = task.bucket + "/" + key;
     if (key.find("temporary") != std::string::npos) code = "TemporaryFailure", message = "try again later";
     if (key.find("permanent") != std::string::npos) code = "PermanentFailure", message = "cannot process " + key;
-    if (code == "Succeeded" && arguments.is_object()) {
+    if (code == "Succeeded" && !event.user_arguments.empty()) {
       message += " " + to_text(arguments);
-      if (const std::string marker = arguments.value("marker-bucket", ""); !marker.empty())
-        ctx.s3().put_object(marker, key + ".done", to_text(arguments));
+      if (auto marker = event.user_arguments.find("marker-bucket"); marker != event.user_arguments.end())
+        ctx.s3().put_object(marker->second, key + ".done", to_text(arguments));
     }
-    results.push_back(Json{{"taskId", task.value("taskId", "")}, {"resultCode", code}, {"resultString", message}});
+    results.push_back(BatchTaskResult{task.task_id, code, message});
   }
-  return Json{{"invocationSchemaVersion", event.value("invocationSchemaVersion", "1.0")},
-              {"treatMissingKeysAs", "PermanentFailure"},
-              {"invocationId", event.value("invocationId", "")},
-              {"results", results}};
+  return batch_response(event, results);
 }
 
 std::map<std::string, Handler> handlers() {

@@ -4,11 +4,13 @@ each operation, each state of a job's life, the completion report checked row by
 (CSV, inventory, generated), the failure threshold, API errors, and a job that survives kill -9."""
 
 import csv
+import datetime
 import gzip
 import io
 import json
 import os
 import re
+import subprocess
 import unittest
 import urllib.parse
 from unittest import mock
@@ -123,10 +125,11 @@ class BatchOperations(harness.ServerTestCase):
         manifest, rows = self.report(reports, job_id)
         self.assertEqual(manifest["Format"], "Report_CSV_20180820")
         self.assertEqual(manifest["ReportSchema"], "Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage")
-        args = json.dumps({"size": "large", "marker-bucket": markers}, separators=(",", ":"))
+        # The function saw each key decoded, and the user arguments (a map: in key order).
+        args = json.dumps({"size": "large", "marker-bucket": markers}, separators=(",", ":"), sort_keys=True)
         self.assertEqual(sorted(rows["succeeded"]), sorted([
             [src, "a.txt", "", "succeeded", "200", "", f"{src}/a.txt {args}"],
-            [src, "dir/with%20space.txt", "", "succeeded", "200", "", f"{src}/dir/with%20space.txt {args}"]]))
+            [src, "dir/with%20space.txt", "", "succeeded", "200", "", f"{src}/dir/with space.txt {args}"]]))
         failed = {r[1]: r for r in rows["failed"]}
         self.assertEqual(failed["temporary-x"], [src, "temporary-x", "", "failed", "200", "TemporaryFailure", "try again later"])
         self.assertEqual(failed["permanent-y"], [src, "permanent-y", "", "failed", "200", "PermanentFailure",
@@ -138,7 +141,7 @@ class BatchOperations(harness.ServerTestCase):
         harness.wait_for(lambda: len(self.server.invocations("counted-tasks")) >= 2 + 1 + 3 + 3, "every attempt's record")
         self.assertEqual(len(self.server.invocations("counted-tasks")), 2 + 1 + 3 + 3)
         markers_written = [o["Key"] for o in self.s3.list_objects_v2(Bucket=markers).get("Contents", [])]
-        self.assertEqual(sorted(markers_written), ["a.txt.done", "dir/with%20space.txt.done"])
+        self.assertEqual(sorted(markers_written), ["a.txt.done", "dir/with space.txt.done"])
 
     def test_copy_tagging_and_restore_operations(self):
         src, dest, reports = self.new_bucket(prefix="src"), self.new_bucket(prefix="dest"), self.new_bucket(prefix="rep")
@@ -366,6 +369,57 @@ class BatchOnTheVirtualClock(harness.ServerTestCase):
         self.assertEqual((invoke["Status"], invoke["ProgressSummary"]["NumberOfTasksSucceeded"]), ("Complete", 2))
         self.assertEqual(sorted(o["Key"] for o in self.s3.list_objects_v2(Bucket=markers)["Contents"]),
                          [k + ".done" for k in keys])
+
+
+def most_at_once(invocations):
+    """The most invocations that ran at the same time: each from its handler's start to when
+    its record was written (after the handler returned; to the millisecond)."""
+    edges = []
+    for i in invocations:
+        ended = datetime.datetime.fromisoformat(i["time"].replace("Z", "+00:00"))
+        edges += [(i["startedUs"], 1), (int(ended.timestamp() * 1_000_000), -1)]
+    running = peak = 0
+    for _, step in sorted(edges, key=lambda e: (e[0], e[1])):
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+class BatchConcurrencyLimit(harness.ServerTestCase):
+    """serve --batch-concurrency bounds the tasks in flight; a function's lower reserved
+    concurrency bounds its jobs further."""
+    server_args = ("--config", harness.write_pipeline({"functions": [
+        {"name": "slow-tasks", "handler": "batch-task", "environment": {"TASK_DELAY_MS": "30"}},
+        {"name": "single", "handler": "batch-task", "reserved_concurrency": 1,
+         "environment": {"TASK_DELAY_MS": "30"}}], "buckets": []}), "--batch-concurrency", "3")
+
+    def test_tasks_in_flight_stay_within_the_limits(self):
+        control = control_client(self.server)
+        src = self.new_bucket(prefix="src")
+        for i in range(24):
+            self.s3.put_object(Bucket=src, Key=f"k{i:02d}", Body=b"x")
+        generator = {"S3JobManifestGenerator": {"SourceBucket": f"arn:aws:s3:::{src}", "EnableManifestOutput": False}}
+        for function, limit in (("slow-tasks", 3), ("single", 1)):
+            job_id = control.create_job(
+                AccountId=ACCOUNT, ConfirmationRequired=False, Priority=1, RoleArn=ROLE,
+                ClientRequestToken=harness.unique("t"), ManifestGenerator=generator, Report={"Enabled": False},
+                Operation={"LambdaInvoke": {"FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}"}},
+            )["JobId"]
+            harness.wait_for(lambda: control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]["Status"] == "Complete",
+                             f"the {function} job to complete")
+            invocations = self.server.invocations(function)
+            self.assertEqual(len(invocations), 24)
+            peak = most_at_once(invocations)
+            self.assertLessEqual(peak, limit, function)
+            if limit > 1:
+                self.assertGreater(peak, 1, "tasks ran one at a time")
+
+    def test_the_limit_is_checked(self):
+        for bad in ("0", "1025", "many"):
+            proc = subprocess.run([harness.binary_path(), "serve", "--port", "0", "--data-dir", ":memory:",
+                                   "--batch-concurrency", bad], capture_output=True, text=True, timeout=30)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn("--batch-concurrency is 1 to 1024", proc.stderr)
 
 
 class BatchJobSurvivesKill9(unittest.TestCase):

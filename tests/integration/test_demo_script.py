@@ -1,7 +1,8 @@
 """scripts/demo.sh, the workshop walk-through, against a server running fixtures/pipeline.json:
 every fixture image goes through, each bad one ends as a failure record, and the tier-by-tier
-summary says so."""
+summary says so; then scripts/reprocess.sh runs S3 Batch Operations over the archive."""
 
+import json
 import os
 import re
 import shutil
@@ -51,8 +52,41 @@ class DemoScript(harness.ServerTestCase):
         for usage_type in ("Requests-Tier3", "TimedStorage-INT-DAA-ByteHrs", "USE1-ApiGatewayHttpRequest",
                            "Lambda-GB-Second", "Requests-GDA-Tier3"):
             self.assertIn(usage_type, cost)
-        projection = cost[cost.index("100,000 times the uploads"):]
+        projection = cost[cost.index("100,000 times the uploads"):cost.index("a new thumbnail size")]
         self.assertIn("ESTIMATE: every measured quantity x 100000", projection)
+        self.check_reprocessing(out[out.index("a new thumbnail size"):])
+
+    def check_reprocessing(self, out):
+        """scripts/reprocess.sh at the demo's end: two restore jobs (the Glacier classes, and
+        Intelligent-Tiering's archive tier, which S3 keeps apart), two virtual days, then a
+        LambdaInvoke job that re-runs thumbnail over every original with new sizes."""
+        # harbour.jpg is readable already (the demo restored it); the restore job extends it.
+        self.assertIn("9 in GLACIER or DEEP_ARCHIVE and 1 in an Intelligent-Tiering archive tier", out)
+        self.assertRegex(out, r"job [0-9a-f-]{36}: Complete, 10 succeeded, 0 failed of 10 tasks")
+        self.assertRegex(out, r"job [0-9a-f-]{36}: Complete, 1 succeeded, 0 failed of 1 tasks")
+        self.assertIn("every original is readable", out)
+        invoke = out[out.index("LambdaInvoke job"):]
+        job = re.search(r"job ([0-9a-f-]{36}): Complete, 11 succeeded, 0 failed of 11 tasks", invoke)
+        self.assertIsNotNone(job, invoke)
+        # The completion report, a row per original: 6 thumbnails each (3 sizes x 2 formats).
+        rows = re.findall(r"\n +([0-9a-f-]{36})\.(\w+) +succeeded 200 - 6 thumbnails and metadata/\1\.json", invoke)
+        self.assertEqual(len(rows), 11, invoke)
+        self.assertIn("22 thumbnails under s3://processed/thumbnails/128/", invoke)
+        # What the API shows of a reprocessed image: the new size, the job, and the original
+        # still in archive (the archiver, run after the indexer, leaves an archived source be).
+        for image_id, _ in rows:
+            answer = self.server.raw("GET", f"/_api/images/{image_id}")
+            self.assertEqual(answer.status, 200, answer)
+            image = json.loads(answer.body)
+            self.assertEqual(sorted({(t["size"], t["format"]) for t in image["thumbnails"]}),
+                             [(s, f) for s in (128, 256, 1024) for f in ("jpeg", "webp")])
+            self.assertEqual(image["reprocessedBy"], {"job": job.group(1)})
+            self.assertEqual((image["original"]["state"], image["original"]["bucket"]), ("archived", "archive"))
+            self.assertIn("url", image["original"])
+        # The indexer ran on each new metadata document, and the index still has every image.
+        harness.wait_for(lambda: len(self.server.invocations("indexer")) >= 22, "the indexer to run on 11 more documents")
+        index = json.loads(self.server.client().get_object(Bucket="processed", Key="index/search-index.json")["Body"].read())
+        self.assertEqual(len(index["images"]), 11)
 
 
 if __name__ == "__main__":
