@@ -26,6 +26,7 @@
 #include "emulator/metering/cost_report.h"
 #include "emulator/metering/usage_recorder.h"
 #include "emulator/pipeline/pipeline_config.h"
+#include "emulator/s3/access_points.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/usage_billing.h"
 #include "emulator/s3control/s3control_service.h"
@@ -108,9 +109,10 @@ struct Emulator::Impl {
       if (name.empty()) return std::nullopt;
       return name;
     };
+    access_points_ = std::make_unique<AccessPoints>(store_->documents(), kAccountId);
     s3_ = std::make_unique<S3Service>(
         S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr,
-                  nullptr, recorder_.get()},
+                  nullptr, recorder_.get(), access_points_.get()},
         credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
@@ -173,7 +175,7 @@ struct Emulator::Impl {
         BatchWorld{store_->documents(), store_->job_tasks(), store_->objects(), store_->buckets(), *clock_,
                    [this] { return s3_client({}); }, *invoker_, registry_, options_.region, kAccountId},
         BatchOptions{.concurrency = options_.batch_concurrency});
-    s3control_ = std::make_unique<S3ControlService>(*jobs_, store_->buckets(), credentials_, *clock_,
+    s3control_ = std::make_unique<S3ControlService>(*jobs_, *access_points_, store_->buckets(), credentials_, *clock_,
                                                     options_.region, kAccountId);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_);
     if (std::string err = apply_pipeline(); !err.empty()) return err;
@@ -401,6 +403,7 @@ struct Emulator::Impl {
   std::unique_ptr<UsageRecorder> recorder_;  // goes (and flushes) before the store
   std::unique_ptr<CostReporter> cost_;
   std::unique_ptr<S3Notifier> notifier_;
+  std::unique_ptr<AccessPoints> access_points_;
   std::unique_ptr<S3Service> s3_;
   std::unique_ptr<ExternalRuntimes> external_;
   std::unique_ptr<Invoker> invoker_;

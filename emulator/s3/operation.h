@@ -23,6 +23,8 @@
 
 namespace bf {
 
+class AccessPoints;
+
 struct S3Context {
   BucketStore& buckets;
   ObjectStore& objects;
@@ -35,6 +37,7 @@ struct S3Context {
   // real time. `clock` is the stored world's time.
   const Clock* client_clock = nullptr;
   UsageMeter* meter = nullptr;  // absent: requests are not metered
+  const AccessPoints* access_points = nullptr;  // absent: bucket names are only bucket names
 
   const Clock& signing_clock() const { return client_clock ? *client_clock : real_clock(); }
 };

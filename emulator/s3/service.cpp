@@ -1,5 +1,6 @@
 #include "emulator/s3/service.h"
 
+#include "emulator/s3/access_points.h"
 #include "emulator/s3/body_pipeline.h"
 #include "emulator/s3/cors.h"
 #include "emulator/s3/post_object.h"
@@ -134,6 +135,15 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   }
   Endpoint endpoint = std::move(std::get<Endpoint>(routed));
   const std::string operation = endpoint.operation;
+  // SigV2 signs the bucket as the Host named it, whatever it stands for.
+  const std::string host_bucket = endpoint.virtual_hosted ? endpoint.bucket : "";
+  // Through an access point (its alias as the bucket name, or the host its ARN becomes) a
+  // request acts on the access point's bucket.
+  if (context_.access_points && !endpoint.bucket.empty())
+    if (auto point = context_.access_points->addressed_by(endpoint.bucket, endpoint.virtual_hosted)) {
+      endpoint.access_point = point->name;
+      endpoint.bucket = point->bucket;
+    }
   // The addressed bucket, read once for the whole request (CORS, versioning, events).
   std::shared_ptr<const BucketView> bucket =
       endpoint.bucket.empty() ? nullptr : context_.views->find(endpoint.bucket);
@@ -167,9 +177,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
   // not even which operations are implemented.
   AuthSettings settings{credentials_, context_.signing_clock(), context_.region, "s3", std::nullopt};
-  auto auth = authenticate(SignedRequest{request, endpoint, endpoint.virtual_hosted ? endpoint.bucket : "",
-                                         !endpoint.key.empty()},
-                           settings);
+  auto auth = authenticate(SignedRequest{request, endpoint, host_bucket, !endpoint.key.empty()}, settings);
   if (!auth) return answer(s3_error_from(auth.error()), operation);
   // From here on the request is the bucket owner's to pay for, error or not.
   auto billed = [&](Dispatch d, const Endpoint& addressed, const std::string& upload_class = "") {
@@ -177,6 +185,11 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     return d;
   };
 
+  if (!endpoint.access_point.empty() && !allowed_through_access_point(operation))
+    return billed(answer(s3_error("InvalidRequest", "The " + operation + " operation is not supported through an "
+                                                    "access point; address the bucket itself"),
+                         operation),
+                  endpoint);
   auto spec_it = operations_.find(operation);
   if (spec_it == operations_.end())
     return billed(answer(s3_error("NotImplemented", "The " + operation +

@@ -6,6 +6,7 @@
 
 #include "emulator/base/time.h"
 #include "emulator/s3/xml.h"
+#include "emulator/s3control/control_response.h"
 #include "sdk/hash.h"
 #include "sdk/text.h"
 

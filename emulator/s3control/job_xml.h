@@ -12,8 +12,6 @@
 
 namespace bf {
 
-inline constexpr std::string_view kS3ControlNamespace = "http://awss3control.amazonaws.com/doc/2018-08-20/";
-
 // The request's JobSpec, or why it is refused.
 std::variant<JobSpec, JobRefusal> parse_create_job(std::string_view body);
 // A tag set (<Tags><member><Key/><Value/></member>...) in a PutJobTaggingRequest.

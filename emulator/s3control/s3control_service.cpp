@@ -1,11 +1,11 @@
 #include "emulator/s3control/s3control_service.h"
 
-
 #include "emulator/auth/verify.h"
 #include "emulator/http/buffered_body.h"
 #include "emulator/s3/bucket_name.h"
 #include "emulator/s3/s3_error.h"
 #include "emulator/s3/xml.h"
+#include "emulator/s3control/control_response.h"
 #include "emulator/s3control/job_xml.h"
 #include "sdk/hash.h"
 #include "sdk/text.h"
@@ -20,44 +20,8 @@ constexpr std::size_t kBodyLimit = 1 << 20;
 const char* const kJobStatuses[] = {"Active", "Cancelled", "Cancelling", "Complete", "Completing", "Failed", "Failing",
                                     "New", "Paused", "Pausing", "Preparing", "Ready", "Suspended"};
 
-// S3 Control wraps its errors: <ErrorResponse><Error>…</Error><RequestId/><HostId/>.
-HttpResponse control_error(int status, const std::string& code, const std::string& message,
-                           const std::string& request_id) {
-  HttpResponse res;
-  res.status = status;
-  res.set_header("x-amz-request-id", request_id);
-  res.set_header("x-amz-id-2", request_id);
-  res.set_header("Content-Type", "application/xml");
-  std::string body(xml::kDeclaration);
-  body += "<ErrorResponse><Error>";
-  xml::element(body, "Code", code);
-  xml::element(body, "Message", message);
-  body += "</Error>";
-  xml::element(body, "RequestId", request_id);
-  xml::element(body, "HostId", request_id);
-  body += "</ErrorResponse>";
-  res.body = std::move(body);
-  res.operation = "S3Control";
-  return res;
-}
-
 HttpResponse refusal(const JobRefusal& r, const std::string& request_id) {
   return control_error(r.status, r.code, r.message, request_id);
-}
-
-// An answer with an XML body, or none (PutJobTagging, DeleteJobTagging).
-HttpResponse xml_answer(std::string body, const std::string& request_id, std::string operation) {
-  HttpResponse res;
-  res.set_header("x-amz-request-id", request_id);
-  res.set_header("x-amz-id-2", request_id);
-  if (!body.empty()) res.set_header("Content-Type", "application/xml");
-  res.body = std::move(body);
-  res.operation = std::move(operation);
-  return res;
-}
-
-std::string open_result(std::string_view name) {
-  return std::string(xml::kDeclaration) + "<" + std::string(name) + " xmlns=\"" + std::string(kS3ControlNamespace) + "\">";
 }
 
 // The host's first label when it is an account id ("000000000000.localhost:4566").
@@ -115,10 +79,15 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
   if (*account != account_id_ || (!in_host.empty() && in_host != account_id_))
     return control_error(403, "AccessDenied", "Access Denied", rid);
 
-  // /v20180820/jobs[/{id}[/priority|/status|/tagging]]
+  // /v20180820/accesspoint[/{name}[/policy|/policyStatus]]
   std::string_view rest = std::string_view(target->path).substr(kVersionPath.size());
+  constexpr std::string_view kAccessPoint = "accesspoint";
+  if (rest.starts_with(kAccessPoint) && (rest.size() == kAccessPoint.size() || rest[kAccessPoint.size()] == '/'))
+    return access_point_request(request, *target, body, rest.substr(kAccessPoint.size()));
+  // /v20180820/jobs[/{id}[/priority|/status|/tagging]]
   if (!rest.starts_with("jobs"))
-    return control_error(501, "NotImplemented", "bucketfire's S3 Control API serves Batch Operations jobs only", rid);
+    return control_error(501, "NotImplemented",
+                         "bucketfire's S3 Control API serves Batch Operations jobs and access points only", rid);
   rest.remove_prefix(4);
   if (rest.empty() || rest == "/") {
     if (request.method == "POST") return create_job(request, body);

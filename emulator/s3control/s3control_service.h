@@ -1,14 +1,16 @@
 // The S3 Control API (rest-xml, signed for "s3", account in x-amz-account-id and in front of
-// the host): Batch Operations jobs. Requests reach it at {account}.<endpoint host> — through
+// the host): Batch Operations jobs and access points. Requests reach it at {account}.<endpoint host> — through
 // the server as the client's HTTP proxy, or any name that resolves here.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "emulator/auth/credentials.h"
 #include "emulator/base/clock.h"
 #include "emulator/batch/job_runner.h"
 #include "emulator/http/message.h"
 #include "emulator/http/target.h"
+#include "emulator/s3/access_points.h"
 #include "emulator/store/bucket_store.h"
 
 namespace bf {
@@ -19,10 +21,10 @@ bool is_s3control_request(const HttpRequest& request);
 
 class S3ControlService final : public Service {
  public:
-  S3ControlService(JobRunner& jobs, BucketStore& buckets, const CredentialStore& credentials, const Clock& clock,
-                   std::string region, std::string account_id)
-      : jobs_(jobs), buckets_(buckets), credentials_(credentials), clock_(clock), region_(std::move(region)),
-        account_id_(std::move(account_id)) {}
+  S3ControlService(JobRunner& jobs, AccessPoints& access_points, BucketStore& buckets,
+                   const CredentialStore& credentials, const Clock& clock, std::string region, std::string account_id)
+      : jobs_(jobs), access_points_(access_points), buckets_(buckets), credentials_(credentials), clock_(clock),
+        region_(std::move(region)), account_id_(std::move(account_id)) {}
 
   Dispatch begin(const HttpRequest& request) override;
   HttpResponse failed(const HttpRequest& request) override;
@@ -37,8 +39,13 @@ class S3ControlService final : public Service {
   HttpResponse update_priority(const HttpRequest& request, const RequestTarget& target, const std::string& id);
   HttpResponse update_status(const HttpRequest& request, const RequestTarget& target, const std::string& id);
   HttpResponse job_tagging(const HttpRequest& request, const std::string& body, const std::string& id);
+  // access_point_requests.cpp: `rest` is what follows /v20180820/accesspoint.
+  HttpResponse access_point_request(const HttpRequest& request, const RequestTarget& target,
+                                    const std::string& body, std::string_view rest);
+  HttpResponse list_access_points(const HttpRequest& request, const RequestTarget& target);
 
   JobRunner& jobs_;
+  AccessPoints& access_points_;
   BucketStore& buckets_;
   const CredentialStore& credentials_;
   const Clock& clock_;
