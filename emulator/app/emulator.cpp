@@ -27,6 +27,7 @@
 #include "emulator/metering/usage_recorder.h"
 #include "emulator/pipeline/pipeline_config.h"
 #include "emulator/s3/access_points.h"
+#include "emulator/s3/object_lambda_access_points.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/usage_billing.h"
 #include "emulator/s3control/s3control_service.h"
@@ -175,8 +176,10 @@ struct Emulator::Impl {
         BatchWorld{store_->documents(), store_->job_tasks(), store_->objects(), store_->buckets(), *clock_,
                    [this] { return s3_client({}); }, *invoker_, registry_, options_.region, kAccountId},
         BatchOptions{.concurrency = options_.batch_concurrency});
-    s3control_ = std::make_unique<S3ControlService>(*jobs_, *access_points_, store_->buckets(), credentials_, *clock_,
-                                                    options_.region, kAccountId);
+    object_lambda_ =
+        std::make_unique<ObjectLambdaAccessPoints>(store_->documents(), *access_points_, options_.region, kAccountId);
+    s3control_ = std::make_unique<S3ControlService>(*jobs_, *access_points_, *object_lambda_, store_->buckets(),
+                                                    credentials_, *clock_, options_.region, kAccountId);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_);
     if (std::string err = apply_pipeline(); !err.empty()) return err;
     // Functions and settings made through the Lambda API come back, and are kept from now on.
@@ -404,6 +407,7 @@ struct Emulator::Impl {
   std::unique_ptr<CostReporter> cost_;
   std::unique_ptr<S3Notifier> notifier_;
   std::unique_ptr<AccessPoints> access_points_;
+  std::unique_ptr<ObjectLambdaAccessPoints> object_lambda_;
   std::unique_ptr<S3Service> s3_;
   std::unique_ptr<ExternalRuntimes> external_;
   std::unique_ptr<Invoker> invoker_;

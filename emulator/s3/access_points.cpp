@@ -18,27 +18,27 @@ namespace {
 constexpr const char* kKind = "access-point";
 constexpr std::string_view kAliasSuffix = "-s3alias";
 
-// AWS's rules: 3 to 50 characters of lowercase letters, digits and hyphens, starting and
-// ending with a letter or digit, and not ending as an alias does.
-bool valid_name(const std::string& name) {
-  if (name.size() < 3 || name.size() > 50) return false;
+}  // namespace
+
+bool valid_access_point_name(const std::string& name, std::size_t max_length) {
+  if (name.size() < 3 || name.size() > max_length) return false;
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (!alnum(name.front()) || !alnum(name.back())) return false;
   if (!std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '-'; })) return false;
-  return !name.ends_with(kAliasSuffix) && !name.starts_with("xn--");
+  return !name.ends_with(kAliasSuffix) && !name.ends_with("--ol-s3") && !name.starts_with("xn--");
 }
 
-// "{name}-{34 random lowercase letters and digits}-s3alias", as AWS makes them.
-std::string new_alias(const std::string& name) {
+std::string new_access_point_alias(const std::string& name, std::string_view suffix) {
   static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_int_distribution<std::size_t> pick(0, sizeof(kChars) - 2);
-  std::string alias = name + "-";
+  // At most 20 characters of the name, so the alias is a valid bucket name (63 at most).
+  std::string alias = name.substr(0, 20);
+  if (alias.back() == '-') alias.pop_back();
+  alias += '-';
   for (int i = 0; i < 34; ++i) alias += kChars[pick(rng)];
-  return alias + std::string(kAliasSuffix);
+  return alias + std::string(suffix);
 }
-
-}  // namespace
 
 AccessPoints::AccessPoints(DocumentStore& documents, std::string account_id)
     : documents_(documents), account_id_(std::move(account_id)) {
@@ -57,13 +57,13 @@ Status AccessPoints::save(const AccessPoint& point) {
 }
 
 std::variant<AccessPoint, S3Error> AccessPoints::create(AccessPoint point, bool bucket_exists) {
-  if (!valid_name(point.name))
+  if (!valid_access_point_name(point.name, 50))
     return s3_error("InvalidURI", "Access point names are 3 to 50 lowercase letters, digits and hyphens, beginning "
                                   "and ending with a letter or digit");
   if (!bucket_exists) return s3_error("NoSuchBucket");
   std::lock_guard lock(mu_);
   if (by_name_.count(point.name)) return s3_error("AccessPointAlreadyOwnedByYou");
-  point.alias = new_alias(point.name);
+  point.alias = new_access_point_alias(point.name, kAliasSuffix);
   if (Status s = save(point); !s) return s3_error("InternalError", s.message());
   name_by_alias_[point.alias] = point.name;
   by_name_[point.name] = point;

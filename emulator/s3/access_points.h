@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -64,6 +65,14 @@ class AccessPoints {
   std::map<std::string, AccessPoint> by_name_;
   std::map<std::string, std::string> name_by_alias_;
 };
+
+// AWS's naming rules: 3 to `max_length` lowercase letters, digits and hyphens, starting and
+// ending with a letter or digit, and not ending as an alias does.
+bool valid_access_point_name(const std::string& name, std::size_t max_length);
+
+// "{name, 20 characters at most}-{34 random lowercase letters and digits}{suffix}": an alias
+// that is also a valid bucket name; `suffix` is "-s3alias", or "--ol-s3" for Object Lambda.
+std::string new_access_point_alias(const std::string& name, std::string_view suffix);
 
 // "arn:aws:s3:{region}:{account}:accesspoint/{name}"
 std::string access_point_arn(const std::string& region, const std::string& account, const std::string& name);

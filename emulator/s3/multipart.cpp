@@ -170,6 +170,7 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = find_upload(ctx, req, upload)) return *err;
   std::string src_bucket, src_key;
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
+  if (auto err = resolve_copy_source(ctx, src_bucket, src_key)) return *err;
   if (!ctx.views->find(src_bucket)) return no_such_bucket(src_bucket);
   auto opened = ctx.objects.open_object(src_bucket, src_key);
   if (!opened) return no_such_key(src_key);

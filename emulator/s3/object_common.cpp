@@ -1,5 +1,6 @@
 #include "emulator/s3/object_common.h"
 
+#include "emulator/s3/access_points.h"
 #include "emulator/s3/lifecycle_rules.h"
 #include "emulator/s3/tiering_config.h"
 
@@ -48,6 +49,25 @@ void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res) {
   if (!alg) return;
   res.set_header(checksum_header(*alg), meta.checksum_value);
   res.set_header("x-amz-checksum-type", meta.checksum_type);
+}
+
+std::optional<S3Error> resolve_copy_source(const S3Context& ctx, std::string& bucket, std::string& key) {
+  if (!ctx.access_points) return std::nullopt;
+  if (bucket.ends_with("-s3alias")) {
+    if (auto point = ctx.access_points->addressed_by(bucket, false)) bucket = point->bucket;
+    return std::nullopt;
+  }
+  // "arn:aws:s3:{region}:{account}:accesspoint" / "{name}/object/{key}", split at the first '/'.
+  if (!bucket.starts_with("arn:aws:s3:") || !bucket.ends_with(":accesspoint")) return std::nullopt;
+  const auto object = key.find("/object/");
+  const auto point = object == std::string::npos ? std::nullopt : ctx.access_points->find(key.substr(0, object));
+  if (!point)
+    return s3_error("InvalidArgument", "The copy source access point does not exist")
+        .with("ArgumentName", "x-amz-copy-source")
+        .with("ArgumentValue", bucket + "/" + key);
+  bucket = point->bucket;
+  key = key.substr(object + 8);
+  return std::nullopt;
 }
 
 std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,

@@ -31,6 +31,9 @@ void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res);
 // With `version` null, only "null" is accepted as a versionId; otherwise it is returned.
 std::optional<S3Error> parse_copy_source(const std::string& header, std::string& bucket,
                                          std::string& key, std::string* version = nullptr);
+// A copy source named through an access point, by its alias or as its ARN followed by
+// "/object/{key}", names the access point's bucket and that key (AWS's access point form).
+std::optional<S3Error> resolve_copy_source(const S3Context& ctx, std::string& bucket, std::string& key);
 
 // If-None-Match: * and If-Match: "<etag>" on PutObject and CompleteMultipartUpload, checked
 // inside the store's transaction so that of concurrent conditional writers exactly one wins.

@@ -227,6 +227,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   std::string src_bucket, src_key, src_version;
   if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key, &src_version))
     return *err;
+  if (auto err = resolve_copy_source(ctx, src_bucket, src_key)) return *err;
   if (auto err = require_bucket(ctx, req)) return *err;
   auto source_bucket = ctx.views->find(src_bucket);
   if (!source_bucket) return no_such_bucket(src_bucket);

@@ -47,6 +47,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"InvalidTag", {400, "The TagValue you have provided is invalid"}},
       {"KeyTooLongError", {400, "Your key is too long"}},
       {"MalformedTrailerError", {400, "The request contained trailing data that was not well-formed or did not conform to our published schema."}},
+      {"MalformedPolicy", {400, "Policies must be valid JSON and the first byte must be '{'"}},
       {"MalformedXML", {400, "The XML you provided was not well-formed or did not validate against our published schema"}},
       {"InvalidPolicyDocument", {400, "The content of the form does not meet the conditions specified in the policy document."}},
       {"MalformedPOSTRequest", {400, "The body of your POST request is not well-formed multipart/form-data."}},

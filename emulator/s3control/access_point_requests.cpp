@@ -5,32 +5,14 @@
 #include "emulator/s3control/access_point_xml.h"
 #include "emulator/s3control/control_response.h"
 #include "emulator/s3control/s3control_service.h"
-#include "sdk/text.h"
 
 namespace bf {
-
-namespace {
-
-HttpResponse refused(const ControlRefusal& r, const std::string& request_id) {
-  return control_error(r.status, r.code, r.message, request_id);
-}
-
-HttpResponse s3_refusal(const S3Error& e, const std::string& request_id) {
-  return control_error(e.status, e.code, e.message, request_id);
-}
-
-HttpResponse not_allowed(const std::string& request_id) {
-  return control_error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.",
-                       request_id);
-}
-
-}  // namespace
 
 HttpResponse S3ControlService::access_point_request(const HttpRequest& request, const RequestTarget& target,
                                                     const std::string& body, std::string_view rest) {
   const std::string& rid = request.request_id;
   if (rest.empty() || rest == "/") {
-    if (request.method != "GET") return not_allowed(rid);
+    if (request.method != "GET") return method_not_allowed(rid);
     return list_access_points(request, target);
   }
   rest.remove_prefix(1);
@@ -41,12 +23,12 @@ HttpResponse S3ControlService::access_point_request(const HttpRequest& request, 
   if (sub.empty()) {
     if (request.method == "PUT") {
       auto parsed = parse_create_access_point(body, name);
-      if (auto* r = std::get_if<ControlRefusal>(&parsed)) return refused(*r, rid);
+      if (auto* r = std::get_if<S3Error>(&parsed)) return control_error(*r, rid);
       AccessPoint point = std::get<AccessPoint>(std::move(parsed));
       point.created_ms = clock_.now_ms();
       const bool bucket_exists = buckets_.find_bucket(point.bucket).has_value();
       auto made = access_points_.create(std::move(point), bucket_exists);
-      if (auto* e = std::get_if<S3Error>(&made)) return s3_refusal(*e, rid);
+      if (auto* e = std::get_if<S3Error>(&made)) return control_error(*e, rid);
       std::string out = open_result("CreateAccessPointResult");
       xml::element(out, "AccessPointArn", access_point_arn(region_, account_id_, name));
       xml::element(out, "Alias", std::get<AccessPoint>(made).alias);
@@ -54,34 +36,34 @@ HttpResponse S3ControlService::access_point_request(const HttpRequest& request, 
     }
     if (request.method == "GET") {
       const auto point = access_points_.find(name);
-      if (!point) return s3_refusal(s3_error("NoSuchAccessPoint"), rid);
+      if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
       return xml_answer(get_access_point_xml(*point, place), rid, "GetAccessPoint");
     }
     if (request.method == "DELETE") {
-      if (!access_points_.remove(name)) return s3_refusal(s3_error("NoSuchAccessPoint"), rid);
+      if (!access_points_.remove(name)) return control_error(s3_error("NoSuchAccessPoint"), rid);
       return xml_answer("", rid, "DeleteAccessPoint");
     }
-    return not_allowed(rid);
+    return method_not_allowed(rid);
   }
   const auto point = access_points_.find(name);
-  if (!point) return s3_refusal(s3_error("NoSuchAccessPoint"), rid);
+  if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
   if (sub == "policy") {
     if (request.method == "GET") {
-      if (point->policy.empty()) return s3_refusal(s3_error("NoSuchAccessPointPolicy"), rid);
+      if (point->policy.empty()) return control_error(s3_error("NoSuchAccessPointPolicy"), rid);
       return xml_answer(access_point_policy_xml(point->policy), rid, "GetAccessPointPolicy");
     }
     if (request.method == "PUT") {
       auto policy = parse_access_point_policy(body);
-      if (auto* r = std::get_if<ControlRefusal>(&policy)) return refused(*r, rid);
+      if (auto* r = std::get_if<S3Error>(&policy)) return control_error(*r, rid);
       if (!access_points_.set_policy(name, std::get<std::string>(policy)))
-        return s3_refusal(s3_error("NoSuchAccessPoint"), rid);
+        return control_error(s3_error("NoSuchAccessPoint"), rid);
       return xml_answer("", rid, "PutAccessPointPolicy");
     }
     if (request.method == "DELETE") {
-      if (!access_points_.set_policy(name, "")) return s3_refusal(s3_error("NoSuchAccessPoint"), rid);
+      if (!access_points_.set_policy(name, "")) return control_error(s3_error("NoSuchAccessPoint"), rid);
       return xml_answer("", rid, "DeleteAccessPointPolicy");
     }
-    return not_allowed(rid);
+    return method_not_allowed(rid);
   }
   if (sub == "policyStatus" && request.method == "GET") {
     // The policy is stored, not evaluated: nothing through bucketfire is ever public.
@@ -89,17 +71,13 @@ HttpResponse S3ControlService::access_point_request(const HttpRequest& request, 
     out += "<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>";
     return xml_answer(out + "</GetAccessPointPolicyStatusResult>", rid, "GetAccessPointPolicyStatus");
   }
-  return not_allowed(rid);
+  return method_not_allowed(rid);
 }
 
 HttpResponse S3ControlService::list_access_points(const HttpRequest& request, const RequestTarget& target) {
   const std::string& rid = request.request_id;
-  std::size_t max_results = 1000;
-  if (const auto* m = target.query_param("maxResults")) {
-    const auto v = parse_decimal(*m, 1000);
-    if (!v || *v == 0) return control_error(400, "InvalidRequest", "maxResults must be between 1 and 1000", rid);
-    max_results = static_cast<std::size_t>(*v);
-  }
+  const auto max_results = max_results_param(target);
+  if (!max_results) return control_error(400, "InvalidRequest", "maxResults must be between 1 and 1000", rid);
   const std::string* bucket = target.query_param("bucket");
   const std::string* token = target.query_param("nextToken");
   std::vector<AccessPoint> page;
@@ -108,7 +86,7 @@ HttpResponse S3ControlService::list_access_points(const HttpRequest& request, co
   for (auto& point : access_points_.list()) {
     if (bucket && point.bucket != *bucket) continue;
     if (token && point.name <= *token) continue;
-    if (page.size() == max_results) {
+    if (page.size() == *max_results) {
       next_token = page.back().name;
       break;
     }

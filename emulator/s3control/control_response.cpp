@@ -1,6 +1,7 @@
 #include "emulator/s3control/control_response.h"
 
 #include "emulator/s3/xml.h"
+#include "sdk/text.h"
 
 namespace bf {
 
@@ -32,6 +33,19 @@ HttpResponse xml_answer(std::string body, const std::string& request_id, std::st
   res.body = std::move(body);
   res.operation = std::move(operation);
   return res;
+}
+
+HttpResponse method_not_allowed(const std::string& request_id) {
+  return control_error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.",
+                       request_id);
+}
+
+std::optional<std::size_t> max_results_param(const RequestTarget& target) {
+  const auto* text = target.query_param("maxResults");
+  if (!text) return 1000;
+  const auto value = parse_decimal(*text, 1000);
+  if (!value || *value == 0) return std::nullopt;
+  return static_cast<std::size_t>(*value);
 }
 
 std::string open_result(std::string_view name) {

@@ -79,8 +79,12 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
   if (*account != account_id_ || (!in_host.empty() && in_host != account_id_))
     return control_error(403, "AccessDenied", "Access Denied", rid);
 
+  // /v20180820/accesspointforobjectlambda[/{name}[/configuration|/policy|/policyStatus]] and
   // /v20180820/accesspoint[/{name}[/policy|/policyStatus]]
   std::string_view rest = std::string_view(target->path).substr(kVersionPath.size());
+  constexpr std::string_view kObjectLambda = "accesspointforobjectlambda";
+  if (rest.starts_with(kObjectLambda) && (rest.size() == kObjectLambda.size() || rest[kObjectLambda.size()] == '/'))
+    return object_lambda_request(request, *target, body, rest.substr(kObjectLambda.size()));
   constexpr std::string_view kAccessPoint = "accesspoint";
   if (rest.starts_with(kAccessPoint) && (rest.size() == kAccessPoint.size() || rest[kAccessPoint.size()] == '/'))
     return access_point_request(request, *target, body, rest.substr(kAccessPoint.size()));

@@ -1,5 +1,5 @@
 // The S3 Control API (rest-xml, signed for "s3", account in x-amz-account-id and in front of
-// the host): Batch Operations jobs and access points. Requests reach it at {account}.<endpoint host> — through
+// the host): Batch Operations jobs, access points and Object Lambda access points. Requests reach it at {account}.<endpoint host> — through
 // the server as the client's HTTP proxy, or any name that resolves here.
 #pragma once
 #include <string>
@@ -11,6 +11,7 @@
 #include "emulator/http/message.h"
 #include "emulator/http/target.h"
 #include "emulator/s3/access_points.h"
+#include "emulator/s3/object_lambda_access_points.h"
 #include "emulator/store/bucket_store.h"
 
 namespace bf {
@@ -21,10 +22,17 @@ bool is_s3control_request(const HttpRequest& request);
 
 class S3ControlService final : public Service {
  public:
-  S3ControlService(JobRunner& jobs, AccessPoints& access_points, BucketStore& buckets,
-                   const CredentialStore& credentials, const Clock& clock, std::string region, std::string account_id)
-      : jobs_(jobs), access_points_(access_points), buckets_(buckets), credentials_(credentials), clock_(clock),
-        region_(std::move(region)), account_id_(std::move(account_id)) {}
+  S3ControlService(JobRunner& jobs, AccessPoints& access_points, ObjectLambdaAccessPoints& object_lambda,
+                   BucketStore& buckets, const CredentialStore& credentials, const Clock& clock, std::string region,
+                   std::string account_id)
+      : jobs_(jobs),
+        access_points_(access_points),
+        object_lambda_(object_lambda),
+        buckets_(buckets),
+        credentials_(credentials),
+        clock_(clock),
+        region_(std::move(region)),
+        account_id_(std::move(account_id)) {}
 
   Dispatch begin(const HttpRequest& request) override;
   HttpResponse failed(const HttpRequest& request) override;
@@ -43,9 +51,14 @@ class S3ControlService final : public Service {
   HttpResponse access_point_request(const HttpRequest& request, const RequestTarget& target,
                                     const std::string& body, std::string_view rest);
   HttpResponse list_access_points(const HttpRequest& request, const RequestTarget& target);
+  // object_lambda_requests.cpp: `rest` is what follows /v20180820/accesspointforobjectlambda.
+  HttpResponse object_lambda_request(const HttpRequest& request, const RequestTarget& target,
+                                     const std::string& body, std::string_view rest);
+  HttpResponse list_object_lambda_access_points(const HttpRequest& request, const RequestTarget& target);
 
   JobRunner& jobs_;
   AccessPoints& access_points_;
+  ObjectLambdaAccessPoints& object_lambda_;
   BucketStore& buckets_;
   const CredentialStore& credentials_;
   const Clock& clock_;

@@ -1,5 +1,5 @@
 // What S3 Control reads for access points (a CreateAccessPointRequest, a
-// PutAccessPointPolicyRequest) and the bucket names the S3 service looks access points up by.
+// PutAccessPointPolicyRequest, an Object Lambda configuration) and the bucket names the S3 service looks access points up by.
 // Each body is read or refused with a reason; a name read back is the access point it was made as.
 #include <cstdint>
 #include <cstdlib>
@@ -11,9 +11,14 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
   auto created = bf::parse_create_access_point(input, "fuzzed");
-  if (auto* r = std::get_if<bf::ControlRefusal>(&created); r && (r->code.empty() || r->message.empty())) std::abort();
+  if (auto* r = std::get_if<bf::S3Error>(&created); r && (r->code.empty() || r->message.empty())) std::abort();
   auto policy = bf::parse_access_point_policy(input);
-  if (auto* r = std::get_if<bf::ControlRefusal>(&policy); r && r->code.empty()) std::abort();
+  if (auto* r = std::get_if<bf::S3Error>(&policy); r && r->code.empty()) std::abort();
+  for (const char* root : {"CreateAccessPointForObjectLambdaRequest", "PutAccessPointConfigurationForObjectLambdaRequest"}) {
+    auto config = bf::parse_object_lambda_configuration(input, root);
+    if (auto* r = std::get_if<bf::S3Error>(&config); r && r->code.empty()) std::abort();
+    if (auto* c = std::get_if<bf::ObjectLambdaConfiguration>(&config)) (void)bf::object_lambda_configuration_xml(*c);
+  }
 
   // The first line as an access point name, the rest as the bucket names requests could use.
   auto store = std::move(bf::open_sqlite_store({":memory:", false}).value());

@@ -51,6 +51,9 @@ class AccessPoints(harness.ServerTestCase):
         arn = f"arn:aws:s3:us-east-1:{ACCOUNT}:accesspoint/reports"
         self.assertEqual(made["AccessPointArn"], arn)
         self.assertRegex(made["Alias"], r"^reports-[a-z0-9]{34}-s3alias$")
+        long_alias = self.create("a-rather-long-access-point-name-for-reports", bucket)["Alias"]
+        self.assertRegex(long_alias, r"^a-rather-long-access-[a-z0-9]{34}-s3alias$")
+        self.assertEqual(len(long_alias), 63)
         got = self.control.get_access_point(AccountId=ACCOUNT, Name="reports")
         self.assertEqual((got["Name"], got["Bucket"], got["NetworkOrigin"], got["Alias"], got["AccessPointArn"],
                           got["BucketAccountId"]), ("reports", bucket, "Internet", made["Alias"], arn, ACCOUNT))
@@ -146,6 +149,26 @@ class AccessPoints(harness.ServerTestCase):
         url = self.s3.generate_presigned_url("get_object", Params={"Bucket": alias, "Key": "via/arn.txt"})
         self.assertEqual(harness.raw_request(self.server.port, "GET", url.split(str(self.server.port), 1)[1]).body,
                          b"through the ARN")
+
+    def test_copies_name_their_source_through_an_access_point(self):
+        source, target = self.new_bucket(prefix="apsrc"), self.new_bucket(prefix="apdst")
+        alias = self.create("copy-source", source)["Alias"]
+        arn = f"arn:aws:s3:us-east-1:{ACCOUNT}:accesspoint/copy-source"
+        self.s3.put_object(Bucket=source, Key="dir/original.txt", Body=b"copy me")
+        # By the alias, and by the ARN (boto3 writes it as {arn}/object/{key}).
+        self.s3.copy_object(Bucket=target, Key="by-alias.txt", CopySource={"Bucket": alias, "Key": "dir/original.txt"})
+        self.through_arn.copy_object(Bucket=target, Key="by-arn.txt", CopySource={"Bucket": arn, "Key": "dir/original.txt"})
+        for key in ("by-alias.txt", "by-arn.txt"):
+            self.assertEqual(self.s3.get_object(Bucket=target, Key=key)["Body"].read(), b"copy me")
+        upload = self.s3.create_multipart_upload(Bucket=target, Key="by-part.txt")["UploadId"]
+        part = self.s3.upload_part_copy(Bucket=target, Key="by-part.txt", UploadId=upload, PartNumber=1,
+                                        CopySource={"Bucket": alias, "Key": "dir/original.txt"})
+        self.s3.complete_multipart_upload(Bucket=target, Key="by-part.txt", UploadId=upload, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": part["CopyPartResult"]["ETag"]}]})
+        self.assertEqual(self.s3.get_object(Bucket=target, Key="by-part.txt")["Body"].read(), b"copy me")
+        self.assertClientError(lambda: self.through_arn.copy_object(
+            Bucket=target, Key="x", CopySource={"Bucket": f"arn:aws:s3:us-east-1:{ACCOUNT}:accesspoint/nowhere",
+                                                "Key": "dir/original.txt"}), "InvalidArgument", 400)
 
     def test_only_what_access_points_allow(self):
         bucket = self.new_bucket(prefix="apb")

@@ -1,0 +1,69 @@
+// Object Lambda access points: a supporting access point and the functions that transform
+// what GetObject, HeadObject and the listings return through it. Made and configured through
+// S3 Control; kept as stored documents. The alias ends in "--ol-s3".
+#pragma once
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "emulator/s3/access_points.h"
+#include "emulator/s3/s3_error.h"
+#include "emulator/store/document_store.h"
+
+namespace bf {
+
+struct ObjectLambdaTransformation {
+  std::vector<std::string> actions;  // GetObject, HeadObject, ListObjects, ListObjectsV2
+  std::string function_arn;
+  std::string function_payload;  // handed to the function as configuration.payload
+};
+
+struct ObjectLambdaConfiguration {
+  std::string supporting_access_point;  // an access point's ARN
+  bool cloudwatch_metrics_enabled = false;
+  std::vector<std::string> allowed_features;  // GetObject-Range, GetObject-PartNumber, HeadObject-…
+  std::vector<ObjectLambdaTransformation> transformations;
+};
+
+struct ObjectLambdaAccessPoint {
+  std::string name;
+  std::string alias;
+  std::string policy;  // JSON text; empty when none
+  std::int64_t created_ms = 0;
+  ObjectLambdaConfiguration configuration;
+};
+
+class ObjectLambdaAccessPoints {
+ public:
+  ObjectLambdaAccessPoints(DocumentStore& documents, const AccessPoints& access_points, std::string region,
+                           std::string account_id);
+
+  std::variant<ObjectLambdaAccessPoint, S3Error> create(ObjectLambdaAccessPoint point);
+  std::optional<ObjectLambdaAccessPoint> find(const std::string& name) const;
+  std::vector<ObjectLambdaAccessPoint> list() const;  // by name
+  bool remove(const std::string& name);
+  // Replaces the configuration (checked as create checks it); NoSuchAccessPoint when there is none.
+  std::optional<S3Error> configure(const std::string& name, ObjectLambdaConfiguration configuration);
+  bool set_policy(const std::string& name, const std::string& policy);
+
+ private:
+  std::optional<S3Error> check(const ObjectLambdaConfiguration& configuration) const;
+  Status save(const ObjectLambdaAccessPoint& point);
+
+  DocumentStore& documents_;
+  const AccessPoints& access_points_;
+  std::string region_;
+  std::string account_id_;
+  mutable std::mutex mu_;
+  std::map<std::string, ObjectLambdaAccessPoint> by_name_;
+};
+
+// "arn:aws:s3-object-lambda:{region}:{account}:accesspoint/{name}"
+std::string object_lambda_access_point_arn(const std::string& region, const std::string& account,
+                                           const std::string& name);
+
+}  // namespace bf

@@ -1,0 +1,110 @@
+// The Object Lambda half of S3 Control:
+// /v20180820/accesspointforobjectlambda[/{name}[/configuration|/policy|/policyStatus]].
+#include "emulator/s3/xml.h"
+#include "emulator/s3control/access_point_xml.h"
+#include "emulator/s3control/control_response.h"
+#include "emulator/s3control/s3control_service.h"
+
+namespace bf {
+
+HttpResponse S3ControlService::object_lambda_request(const HttpRequest& request, const RequestTarget& target,
+                                                     const std::string& body, std::string_view rest) {
+  const std::string& rid = request.request_id;
+  if (rest.empty() || rest == "/") {
+    if (request.method != "GET") return method_not_allowed(rid);
+    return list_object_lambda_access_points(request, target);
+  }
+  rest.remove_prefix(1);
+  const auto slash = rest.find('/');
+  const std::string name(rest.substr(0, slash));
+  const std::string_view sub = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  if (sub.empty()) {
+    if (request.method == "PUT") {
+      auto config = parse_object_lambda_configuration(body, "CreateAccessPointForObjectLambdaRequest");
+      if (auto* r = std::get_if<S3Error>(&config)) return control_error(*r, rid);
+      ObjectLambdaAccessPoint point;
+      point.name = name;
+      point.created_ms = clock_.now_ms();
+      point.configuration = std::get<ObjectLambdaConfiguration>(std::move(config));
+      auto made = object_lambda_.create(std::move(point));
+      if (auto* e = std::get_if<S3Error>(&made)) return control_error(*e, rid);
+      std::string out = open_result("CreateAccessPointForObjectLambdaResult");
+      xml::element(out, "ObjectLambdaAccessPointArn", object_lambda_access_point_arn(region_, account_id_, name));
+      out += object_lambda_alias_xml(std::get<ObjectLambdaAccessPoint>(made));
+      return xml_answer(out + "</CreateAccessPointForObjectLambdaResult>", rid, "CreateAccessPointForObjectLambda");
+    }
+    if (request.method == "GET") {
+      const auto point = object_lambda_.find(name);
+      if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
+      return xml_answer(get_object_lambda_access_point_xml(*point), rid, "GetAccessPointForObjectLambda");
+    }
+    if (request.method == "DELETE") {
+      if (!object_lambda_.remove(name)) return control_error(s3_error("NoSuchAccessPoint"), rid);
+      return xml_answer("", rid, "DeleteAccessPointForObjectLambda");
+    }
+    return method_not_allowed(rid);
+  }
+  const auto point = object_lambda_.find(name);
+  if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
+  if (sub == "configuration") {
+    if (request.method == "GET")
+      return xml_answer(object_lambda_configuration_xml(point->configuration), rid,
+                        "GetAccessPointConfigurationForObjectLambda");
+    if (request.method == "PUT") {
+      auto config = parse_object_lambda_configuration(body, "PutAccessPointConfigurationForObjectLambdaRequest");
+      if (auto* r = std::get_if<S3Error>(&config)) return control_error(*r, rid);
+      if (auto err = object_lambda_.configure(name, std::get<ObjectLambdaConfiguration>(std::move(config))))
+        return control_error(*err, rid);
+      return xml_answer("", rid, "PutAccessPointConfigurationForObjectLambda");
+    }
+    return method_not_allowed(rid);
+  }
+  if (sub == "policy") {
+    if (request.method == "GET") {
+      if (point->policy.empty()) return control_error(s3_error("NoSuchAccessPointPolicy"), rid);
+      return xml_answer(access_point_policy_xml(point->policy, "GetAccessPointPolicyForObjectLambdaResult"), rid,
+                        "GetAccessPointPolicyForObjectLambda");
+    }
+    if (request.method == "PUT") {
+      auto policy = parse_access_point_policy(body, "PutAccessPointPolicyForObjectLambdaRequest");
+      if (auto* r = std::get_if<S3Error>(&policy)) return control_error(*r, rid);
+      if (!object_lambda_.set_policy(name, std::get<std::string>(policy)))
+        return control_error(s3_error("NoSuchAccessPoint"), rid);
+      return xml_answer("", rid, "PutAccessPointPolicyForObjectLambda");
+    }
+    if (request.method == "DELETE") {
+      if (!object_lambda_.set_policy(name, "")) return control_error(s3_error("NoSuchAccessPoint"), rid);
+      return xml_answer("", rid, "DeleteAccessPointPolicyForObjectLambda");
+    }
+    return method_not_allowed(rid);
+  }
+  if (sub == "policyStatus" && request.method == "GET") {
+    std::string out = open_result("GetAccessPointPolicyStatusForObjectLambdaResult");
+    out += "<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>";
+    return xml_answer(out + "</GetAccessPointPolicyStatusForObjectLambdaResult>", rid,
+                      "GetAccessPointPolicyStatusForObjectLambda");
+  }
+  return method_not_allowed(rid);
+}
+
+HttpResponse S3ControlService::list_object_lambda_access_points(const HttpRequest& request,
+                                                                const RequestTarget& target) {
+  const std::string& rid = request.request_id;
+  const auto max_results = max_results_param(target);
+  if (!max_results) return control_error(400, "InvalidRequest", "maxResults must be between 1 and 1000", rid);
+  const std::string* token = target.query_param("nextToken");
+  std::vector<ObjectLambdaAccessPoint> page;
+  std::string next_token;
+  for (auto& point : object_lambda_.list()) {
+    if (token && point.name <= *token) continue;
+    if (page.size() == *max_results) {
+      next_token = page.back().name;
+      break;
+    }
+    page.push_back(std::move(point));
+  }
+  return xml_answer(list_object_lambda_access_points_xml(page, next_token, AccessPointPlace{region_, account_id_}),
+                    rid, "ListAccessPointsForObjectLambda");
+}
+
+}  // namespace bf

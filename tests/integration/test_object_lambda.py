@@ -1,0 +1,157 @@
+"""Object Lambda access points through the S3 Control API, with boto3's s3control client and the
+aws CLI (the server as their HTTP proxy): create, read, list, reconfigure and delete them, their
+policies, and AWS's refusals. (AWS closed Object Lambda to new customers in November 2025; the
+architecture uses it, so teams running it still need to test it.)"""
+
+import json
+import os
+import unittest
+from unittest import mock
+
+import boto3
+from botocore.config import Config
+
+import harness
+
+ACCOUNT = "000000000000"
+FUNCTION_ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:reencode"
+
+
+def control_client(server):
+    session = boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
+                                    aws_secret_access_key=harness.SECRET_KEY, region_name=harness.REGION)
+    return session.client("s3control", endpoint_url=f"http://localhost:{server.port}", config=Config(
+        proxies={"http": f"http://127.0.0.1:{server.port}"}, retries={"mode": "standard", "total_max_attempts": 1}))
+
+
+def configuration(supporting, actions=("GetObject",), payload='{"format": "webp"}', features=("GetObject-Range",)):
+    return {"SupportingAccessPoint": supporting, "CloudWatchMetricsEnabled": False,
+            "AllowedFeatures": list(features),
+            "TransformationConfigurations": [{"Actions": list(actions), "ContentTransformation": {
+                "AwsLambda": {"FunctionArn": FUNCTION_ARN, "FunctionPayload": payload}}}]}
+
+
+class ObjectLambdaAccessPoints(harness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control = control_client(cls.server)
+
+    def supporting(self, name):
+        bucket = self.new_bucket(prefix="olb")
+        return self.control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)["AccessPointArn"]
+
+    def test_create_read_reconfigure_list_and_delete(self):
+        supporting = self.supporting("images-ap")
+        made = self.control.create_access_point_for_object_lambda(
+            AccountId=ACCOUNT, Name="images-ol", Configuration=configuration(supporting))
+        self.assertEqual(made["ObjectLambdaAccessPointArn"], f"arn:aws:s3-object-lambda:us-east-1:{ACCOUNT}:accesspoint/images-ol")
+        self.assertRegex(made["Alias"]["Value"], r"^images-ol-[a-z0-9]{34}--ol-s3$")
+        self.assertEqual(made["Alias"]["Status"], "READY")
+        got = self.control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name="images-ol")
+        self.assertEqual((got["Name"], got["Alias"]), ("images-ol", made["Alias"]))
+        self.assertTrue(all(got["PublicAccessBlockConfiguration"].values()))
+        self.assertIsNotNone(got["CreationDate"])
+        config = self.control.get_access_point_configuration_for_object_lambda(AccountId=ACCOUNT, Name="images-ol")
+        self.assertEqual(config["Configuration"], configuration(supporting))
+        # Reconfigured: two transformations, other features, no payload.
+        changed = configuration(supporting, actions=("GetObject", "HeadObject"), payload="",
+                                features=("GetObject-PartNumber", "HeadObject-Range"))
+        changed["TransformationConfigurations"][0]["ContentTransformation"]["AwsLambda"].pop("FunctionPayload")
+        changed["TransformationConfigurations"].append({"Actions": ["ListObjectsV2"], "ContentTransformation": {
+            "AwsLambda": {"FunctionArn": FUNCTION_ARN + "-list"}}})
+        self.control.put_access_point_configuration_for_object_lambda(AccountId=ACCOUNT, Name="images-ol",
+                                                                      Configuration=changed)
+        config = self.control.get_access_point_configuration_for_object_lambda(AccountId=ACCOUNT, Name="images-ol")
+        self.assertEqual(config["Configuration"], changed)
+
+        self.control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name="images-ol-2",
+                                                           Configuration=configuration(supporting))
+        listed = self.control.list_access_points_for_object_lambda(AccountId=ACCOUNT)["ObjectLambdaAccessPointList"]
+        by_name = {p["Name"]: p for p in listed}
+        self.assertEqual([n for n in by_name if n.startswith("images-ol")], ["images-ol", "images-ol-2"])
+        self.assertEqual(by_name["images-ol"]["Alias"], made["Alias"])
+        self.assertEqual(by_name["images-ol"]["ObjectLambdaAccessPointArn"], made["ObjectLambdaAccessPointArn"])
+        # A page at a time, one each, gives the same list.
+        paged, token = [], None
+        while True:
+            page = self.control.list_access_points_for_object_lambda(
+                AccountId=ACCOUNT, MaxResults=1, **({"NextToken": token} if token else {}))
+            self.assertLessEqual(len(page["ObjectLambdaAccessPointList"]), 1)
+            paged += [p["Name"] for p in page["ObjectLambdaAccessPointList"]]
+            token = page.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(paged, [p["Name"] for p in listed])
+
+        self.control.delete_access_point_for_object_lambda(AccountId=ACCOUNT, Name="images-ol-2")
+        self.assertClientError(lambda: self.control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name="images-ol-2"),
+                               "NoSuchAccessPoint", 404)
+
+    def test_policies(self):
+        supporting = self.supporting("policy-ap")
+        self.control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name="policy-ol",
+                                                           Configuration=configuration(supporting))
+        self.assertClientError(lambda: self.control.get_access_point_policy_for_object_lambda(
+            AccountId=ACCOUNT, Name="policy-ol"), "NoSuchAccessPointPolicy", 404)
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3-object-lambda:Get*",
+                                                                     "Principal": {"AWS": ACCOUNT}, "Resource": "*"}]})
+        self.control.put_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name="policy-ol", Policy=policy)
+        self.assertEqual(self.control.get_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name="policy-ol")["Policy"],
+                         policy)
+        status = self.control.get_access_point_policy_status_for_object_lambda(AccountId=ACCOUNT, Name="policy-ol")
+        self.assertEqual(status["PolicyStatus"], {"IsPublic": False})
+        self.control.delete_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name="policy-ol")
+        self.assertClientError(lambda: self.control.get_access_point_policy_for_object_lambda(
+            AccountId=ACCOUNT, Name="policy-ol"), "NoSuchAccessPointPolicy", 404)
+
+    def test_refusals(self):
+        supporting = self.supporting("refusals-ap")
+        create = self.control.create_access_point_for_object_lambda
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="no-support", Configuration=configuration(
+            f"arn:aws:s3:us-east-1:{ACCOUNT}:accesspoint/nowhere")), "InvalidRequest", 400)
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="bad-action", Configuration=configuration(
+            supporting, actions=("PutObject",))), "InvalidRequest", 400)
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="bad-feature", Configuration=configuration(
+            supporting, features=("PutObject-Range",))), "InvalidRequest", 400)
+        twice = configuration(supporting)
+        twice["TransformationConfigurations"] *= 2
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="twice", Configuration=twice), "InvalidRequest", 400)
+        none = dict(configuration(supporting), TransformationConfigurations=[])
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="none", Configuration=none), "InvalidRequest", 400)
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="Upper", Configuration=configuration(supporting)),
+                               "InvalidURI", 400)
+        create(AccountId=ACCOUNT, Name="taken-ol", Configuration=configuration(supporting))
+        self.assertClientError(lambda: create(AccountId=ACCOUNT, Name="taken-ol", Configuration=configuration(supporting)),
+                               "AccessPointAlreadyOwnedByYou", 409)
+        self.assertClientError(lambda: self.control.put_access_point_configuration_for_object_lambda(
+            AccountId=ACCOUNT, Name="taken-ol", Configuration=configuration(supporting, actions=("Nope",))),
+            "InvalidRequest", 400)
+        self.assertClientError(lambda: self.control.put_access_point_configuration_for_object_lambda(
+            AccountId=ACCOUNT, Name="missing-ol", Configuration=configuration(supporting)), "NoSuchAccessPoint", 404)
+        self.assertClientError(lambda: self.control.delete_access_point_for_object_lambda(
+            AccountId=ACCOUNT, Name="missing-ol"), "NoSuchAccessPoint", 404)
+
+    def test_aws_cli_and_a_restart(self):
+        supporting = self.supporting("cli-ap")
+        proxy = f"http://127.0.0.1:{self.server.port}"
+        endpoint = ("--endpoint-url", f"http://localhost:{self.server.port}")
+        with mock.patch.dict(os.environ, {"HTTP_PROXY": proxy, "http_proxy": proxy, "NO_PROXY": "", "no_proxy": ""}):
+            made = self.server.aws_json("s3control", "create-access-point-for-object-lambda", *endpoint,
+                                        "--account-id", ACCOUNT, "--name", "cli-ol",
+                                        "--configuration", json.dumps(configuration(supporting)), "--output", "json")
+            config = self.server.aws_json("s3control", "get-access-point-configuration-for-object-lambda", *endpoint,
+                                          "--account-id", ACCOUNT, "--name", "cli-ol", "--output", "json")
+        self.assertEqual(config["Configuration"], configuration(supporting))
+        self.server.restart()
+        control = control_client(self.server)
+        got = control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name="cli-ol")
+        self.assertEqual(got["Alias"], made["Alias"])
+        self.assertEqual(control.get_access_point_configuration_for_object_lambda(
+            AccountId=ACCOUNT, Name="cli-ol")["Configuration"], configuration(supporting))
+        type(self).control = control
+        type(self).s3 = self.server.client()
+
+
+if __name__ == "__main__":
+    unittest.main()
