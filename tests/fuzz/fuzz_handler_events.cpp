@@ -1,7 +1,7 @@
-// The JSON a function and the job runner read from each other: the S3 event and the Batch
-// Operations payload a handler parses (the SDK's parsers), and the answer to a Batch task the
-// runner reads back. Each is read or refused with a reason, and what is read writes back to
-// what reads the same.
+// The JSON a function and the job runner read from each other: the S3 event, the Batch
+// Operations payload and the Object Lambda event a handler parses (the SDK's parsers), and the
+// answer to a Batch task the runner reads back. Each is read or refused with a reason, and what
+// is read writes back to what reads the same.
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -9,6 +9,7 @@
 
 #include "emulator/batch/task_execution.h"
 #include "sdk/batch_event.h"
+#include "sdk/object_lambda_event.h"
 #include "sdk/s3_event.h"
 
 namespace {
@@ -43,6 +44,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           (event.schema_version == "2.0" && again.user_arguments != event.user_arguments))
         std::abort();
       (void)bf::batch_response(event, {{"t", "Succeeded", input}});
+    } catch (const std::invalid_argument& e) {
+      if (std::string(e.what()).empty()) std::abort();
+    }
+  }
+  if (!doc.is_discarded()) {
+    try {
+      const bf::ObjectLambdaEvent event = bf::ObjectLambdaEvent::from_json(doc);
+      const bf::Json written = event.to_json();
+      if (bf::ObjectLambdaEvent::from_json(written).to_json() != written) std::abort();
     } catch (const std::invalid_argument& e) {
       if (std::string(e.what()).empty()) std::abort();
     }

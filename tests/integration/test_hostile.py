@@ -616,6 +616,10 @@ class OutOfDescriptors(harness.ServerTestCase):
         held = []
         try:
             port = ready_port(proc)
+            # What the server says while short of descriptors is kept (and shown if it fails);
+            # an unread pipe that filled up would block it.
+            said = []
+            threading.Thread(target=lambda: said.extend(proc.stderr), daemon=True).start()
             for _ in range(150):
                 held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
             # Out of descriptors (or at its connection cap) the server waits, it does not spin:
@@ -627,7 +631,10 @@ class OutOfDescriptors(harness.ServerTestCase):
                 s.close()
             held = []
             # Once connections close, the queued ones are accepted and new ones are served.
-            answer = harness.wait_for(lambda: _health(port), "the server to answer again", timeout=30)
+            try:
+                answer = harness.wait_for(lambda: _health(port), "the server to answer again", timeout=30)
+            except AssertionError as e:
+                raise AssertionError(f"{e}; the server said: {''.join(said[-20:])!r}") from None
             self.assertEqual(answer.status, 200)
             self.assertIsNone(proc.poll())
         finally:
