@@ -31,14 +31,6 @@ from bench import write_results  # noqa: E402
 ACCOUNT = "000000000000"
 
 
-def status_kib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def control_client(server):
     session = boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
                                     aws_secret_access_key=harness.SECRET_KEY, region_name=harness.REGION)
@@ -74,7 +66,7 @@ def main():
         for chunk in range(0, args.objects, 1000):
             list(pool.map(load, range(chunk, min(chunk + 1000, args.objects))))
     load_s = time.monotonic() - started
-    rss_before = status_kib(server.proc.pid, "VmHWM")
+    rss_before = harness.proc_status_kib(server.proc.pid, "VmHWM")
 
     control = control_client(server)
     started = time.monotonic()
@@ -96,11 +88,9 @@ def main():
     # DescribeJob ten times a second: when the tasks start (preparation done), when the last
     # one has an outcome, and when the report is written (Complete).
     active_s = tasks_done_s = None
-    peak_vm_rss = 0
     while True:
         job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
         now = time.monotonic() - started
-        peak_vm_rss = max(peak_vm_rss, status_kib(server.proc.pid, "VmRSS"))
         progress = job.get("ProgressSummary", {})
         total = progress.get("TotalNumberOfTasks", 0)
         if active_s is None and job["Status"] not in ("New", "Preparing"):
@@ -112,7 +102,7 @@ def main():
             break
         time.sleep(0.1)
     complete_s = time.monotonic() - started
-    rss_after = status_kib(server.proc.pid, "VmHWM")
+    rss_after = harness.proc_status_kib(server.proc.pid, "VmHWM")
     report_objects = s3.list_objects_v2(Bucket="reports", Prefix=f"batch/job-{job_id}/")["KeyCount"]
     server.stop()
 

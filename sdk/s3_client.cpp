@@ -165,7 +165,7 @@ OutgoingRequest S3Client::request(const std::string& method, const std::string& 
   return req;
 }
 
-HttpReply S3Client::call(OutgoingRequest req) {
+HttpReply S3Client::call(OutgoingRequest req, const char* service) {
   if (!trace_header_.empty()) req.headers.emplace_back("X-Amzn-Trace-Id", trace_header_);
   thread_local std::mt19937_64 rng{std::random_device{}()};  // seeding costs a syscall: once per thread
   // A streamed download cannot be retried once bytes reached the caller.
@@ -180,7 +180,7 @@ HttpReply S3Client::call(OutgoingRequest req) {
   for (int attempt = 1;; ++attempt) {
     if (before_call_) before_call_();
     req.headers = unsigned_headers;
-    sign_sigv4(req, options_.credentials, options_.region, "s3", std::chrono::system_clock::now());
+    sign_sigv4(req, options_.credentials, options_.region, service, std::chrono::system_clock::now());
     std::string failure;
     int status = 0;
     std::string code, message, request_id;
@@ -204,6 +204,40 @@ HttpReply S3Client::call(OutgoingRequest req) {
     std::this_thread::sleep_for(std::chrono::milliseconds(
         cap > 0 ? std::uniform_int_distribution<std::int64_t>(0, cap)(rng) : 0));
   }
+}
+
+namespace {
+
+OutgoingRequest write_get_object_response_request(const WriteGetObjectResponseRequest& r, std::string authority) {
+  OutgoingRequest req;
+  req.method = "POST";
+  if (authority.starts_with("s3.")) authority = "s3-object-lambda." + authority.substr(3);
+  req.host = r.route + "." + authority;
+  req.path = "/WriteGetObjectResponse";
+  req.headers.emplace_back("x-amz-request-route", r.route);
+  req.headers.emplace_back("x-amz-request-token", r.token);
+  req.headers.emplace_back("x-amz-fwd-status", std::to_string(r.status_code));
+  if (!r.error_code.empty()) req.headers.emplace_back("x-amz-fwd-error-code", r.error_code);
+  if (!r.error_message.empty()) req.headers.emplace_back("x-amz-fwd-error-message", r.error_message);
+  if (!r.content_type.empty()) req.headers.emplace_back("x-amz-fwd-header-Content-Type", r.content_type);
+  for (const auto& [name, value] : r.headers) req.headers.emplace_back("x-amz-fwd-header-" + name, value);
+  for (const auto& [name, value] : r.metadata) req.headers.emplace_back("x-amz-meta-" + name, value);
+  req.headers.emplace_back("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+  return req;
+}
+
+}  // namespace
+
+void S3Client::write_get_object_response(const WriteGetObjectResponseRequest& r, const std::string& body) {
+  OutgoingRequest req = write_get_object_response_request(r, options_.endpoint.authority());
+  req.body = body;
+  call(std::move(req), "s3-object-lambda");
+}
+
+void S3Client::write_get_object_response(const WriteGetObjectResponseRequest& r, std::shared_ptr<BodySource> body) {
+  OutgoingRequest req = write_get_object_response_request(r, options_.endpoint.authority());
+  req.body_source = std::move(body);
+  call(std::move(req), "s3-object-lambda");
 }
 
 ObjectInfo S3Client::info_from(const HttpReply& reply) {

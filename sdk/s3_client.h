@@ -147,6 +147,20 @@ struct ByteRange {
   std::uint64_t last = 0;  // inclusive, as in "bytes=first-last"
 };
 
+// WriteGetObjectResponse: the route and token from the event's getObjectContext, the status
+// and error the client gets, and the object's headers (sent as x-amz-fwd-header-{name}, user
+// metadata as x-amz-meta-{name}).
+struct WriteGetObjectResponseRequest {
+  std::string route;
+  std::string token;
+  int status_code = 200;
+  std::string error_code;
+  std::string error_message;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Cache-Control", "max-age=60"}
+  std::map<std::string, std::string> metadata;
+};
+
 class S3Client {
  public:
   // `before_call` runs before every attempt; a handler's context uses it to stop a call that
@@ -207,13 +221,20 @@ class S3Client {
   // Every key under `prefix`, following continuation tokens.
   std::vector<ObjectSummary> list_all(const std::string& bucket, const std::string& prefix = "");
 
+  // S3 Object Lambda: the answer to the GetObject an event's getObjectContext names, sent to
+  // {route}.{endpoint} (s3-object-lambda.{region}.amazonaws.com on AWS) and signed for
+  // s3-object-lambda. A status of 400 or more with an error code answers with that error.
+  void write_get_object_response(const WriteGetObjectResponseRequest& response, const std::string& body);
+  // The same with a body streamed from `body` (sent as it is read, never whole in memory).
+  void write_get_object_response(const WriteGetObjectResponseRequest& response, std::shared_ptr<BodySource> body);
+
   // Sent as X-Amzn-Trace-Id on every request (carries the event lineage).
   void set_trace_header(std::string value) { trace_header_ = std::move(value); }
 
  private:
   OutgoingRequest request(const std::string& method, const std::string& bucket,
                           const std::string& key) const;
-  HttpReply call(OutgoingRequest request);
+  HttpReply call(OutgoingRequest request, const char* service = "s3");
   PutObjectResult multipart_upload(const std::string& bucket, const std::string& key,
                                    const std::string& path, std::uint64_t size,
                                    const PutObjectOptions& options);

@@ -28,10 +28,12 @@
 #include "emulator/pipeline/pipeline_config.h"
 #include "emulator/s3/access_points.h"
 #include "emulator/s3/object_lambda_access_points.h"
+#include "emulator/s3/object_lambda_requests.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/usage_billing.h"
 #include "emulator/s3control/s3control_service.h"
 #include "emulator/store/store.h"
+#include "sdk/uuid.h"
 
 namespace bf {
 
@@ -111,9 +113,29 @@ struct Emulator::Impl {
       return name;
     };
     access_points_ = std::make_unique<AccessPoints>(store_->documents(), kAccountId);
+    object_lambda_ =
+        std::make_unique<ObjectLambdaAccessPoints>(store_->documents(), *access_points_, options_.region, kAccountId);
+    // Object Lambda runs its function synchronously, as the Invoke API does.
+    object_lambda_invoke_ = [this](const std::string& arn, const std::string& event) {
+      ObjectLambdaInvocation out;
+      const std::string name = registry_.resolve(arn);
+      const auto function = name.empty() ? std::nullopt : registry_.find(name);
+      if (!function) {
+        out.not_found = true;
+        return out;
+      }
+      InvokeResult result = invoker_->run(invocation_of(*function, event, new_uuid(), "s3-object-lambda"));
+      if (result.outcome != Outcome::Success) {
+        out.error_type = result.error_type.empty() ? "Unhandled" : result.error_type;
+        out.error_message = result.error_message;
+      }
+      return out;
+    };
+    object_lambda_world_ = std::make_unique<ObjectLambdaWorld>(
+        ObjectLambdaWorld{object_lambda_routes_, object_lambda_invoke_, credentials_, options_.region, kAccountId});
     s3_ = std::make_unique<S3Service>(
         S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr,
-                  nullptr, recorder_.get(), access_points_.get()},
+                  nullptr, recorder_.get(), access_points_.get(), object_lambda_.get(), object_lambda_world_.get()},
         credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
@@ -176,8 +198,6 @@ struct Emulator::Impl {
         BatchWorld{store_->documents(), store_->job_tasks(), store_->objects(), store_->buckets(), *clock_,
                    [this] { return s3_client({}); }, *invoker_, registry_, options_.region, kAccountId},
         BatchOptions{.concurrency = options_.batch_concurrency});
-    object_lambda_ =
-        std::make_unique<ObjectLambdaAccessPoints>(store_->documents(), *access_points_, options_.region, kAccountId);
     s3control_ = std::make_unique<S3ControlService>(*jobs_, *access_points_, *object_lambda_, store_->buckets(),
                                                     credentials_, *clock_, options_.region, kAccountId);
     front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_);
@@ -408,6 +428,9 @@ struct Emulator::Impl {
   std::unique_ptr<S3Notifier> notifier_;
   std::unique_ptr<AccessPoints> access_points_;
   std::unique_ptr<ObjectLambdaAccessPoints> object_lambda_;
+  ObjectLambdaRoutes object_lambda_routes_;
+  ObjectLambdaInvoke object_lambda_invoke_;
+  std::unique_ptr<ObjectLambdaWorld> object_lambda_world_;
   std::unique_ptr<S3Service> s3_;
   std::unique_ptr<ExternalRuntimes> external_;
   std::unique_ptr<Invoker> invoker_;

@@ -28,6 +28,7 @@ const std::string* find_header(const Headers& headers, std::string_view name) {
 
 std::uint64_t HttpResponse::body_size() const {
   if (auto* s = std::get_if<std::string>(&body)) return s->size();
+  if (auto* piped = std::get_if<PipedBody>(&body)) return piped->length.value_or(0);
   return std::get<FileRange>(body).length;
 }
 

@@ -2,6 +2,7 @@
 // Nothing here depends on Boost.Beast, so services stay cheap to compile and easy to test.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "emulator/base/open_file.h"
+#include "emulator/http/body_pipe.h"
 
 namespace bf {
 
@@ -42,10 +44,16 @@ struct FileRange {
   std::uint64_t length = 0;
 };
 
+// A body produced while it is sent (see BodyPipe): with its length when known, else chunked.
+struct PipedBody {
+  std::shared_ptr<BodyPipe> pipe;
+  std::optional<std::uint64_t> length;
+};
+
 struct HttpResponse {
   int status = 200;
   Headers headers;
-  std::variant<std::string, FileRange> body;
+  std::variant<std::string, FileRange, PipedBody> body;
   // Content-Length to announce when the body is deliberately absent (HEAD).
   std::optional<std::uint64_t> head_content_length;
   std::string operation;  // AWS operation name, for the access log
@@ -67,6 +75,10 @@ class BodySink {
   // the server then calls it on a thread of its own, so an I/O thread never waits on a
   // handler (which may itself be waiting for an I/O thread).
   virtual bool finish_waits() const { return false; }
+  // A sink that hands the body on while it arrives (to another response) may be full: the
+  // server then reads no more of the body until `resume` runs.
+  virtual bool full() const { return false; }
+  virtual void when_writable(std::function<void()> resume) { resume(); }
   // The answer when finish() would wait but the server already has as many waiting calls as
   // it allows (each holds a thread): the service's own throttling error.
   virtual HttpResponse too_busy(const std::string& request_id);

@@ -128,6 +128,12 @@ struct HttpServer::Impl {
   awaitable<void> write_response(beast::tcp_stream& stream, HttpResponse& res, bool head,
                                  bool keep_alive, unsigned version, std::vector<char>& buf,
                                  std::uint64_t& sent);
+  awaitable<void> write_piped(beast::tcp_stream& stream, HttpResponse& res, PipedBody& piped, bool head,
+                              bool keep_alive, unsigned version, std::vector<char>& buf, std::uint64_t& sent);
+  // One piece of a body sent in pieces; `more` false ends it.
+  awaitable<void> write_piece(beast::tcp_stream& stream, http::response<http::buffer_body>& out,
+                              http::response_serializer<http::buffer_body>& sr, char* data, std::size_t size,
+                              bool more);
   void begin_shutdown();
 };
 
@@ -262,6 +268,23 @@ void HttpServer::Impl::begin_shutdown() {
   timer->async_wait([this, timer](const boost::system::error_code&) { stop_all(); });
 }
 
+namespace {
+
+// Suspends the coroutine until `arm` calls back (from any thread): the callback is posted to
+// the coroutine's own executor, so it resumes where it ran.
+template <typename Arm>
+awaitable<void> resumed_by(Arm arm) {
+  auto executor = co_await net::this_coro::executor;
+  co_await net::async_initiate<decltype(net::use_awaitable), void()>(
+      [&arm, executor](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        arm([shared, executor] { net::post(executor, [shared]() mutable { std::move(*shared)(); }); });
+      },
+      net::use_awaitable);
+}
+
+}  // namespace
+
 awaitable<void> HttpServer::Impl::accept_loop() {
   while (!stopping) {
     auto& context = *contexts[next_context++ % contexts.size()];
@@ -325,6 +348,10 @@ awaitable<void> HttpServer::Impl::write_response(beast::tcp_stream& stream, Http
     co_return;
   }
 
+  if (auto* piped = std::get_if<PipedBody>(&res.body)) {
+    co_await write_piped(stream, res, *piped, head, keep_alive, version, buf, sent);
+    co_return;
+  }
   FileRange& range = std::get<FileRange>(res.body);
   if (!head && range.length <= kSmallBody) {
     // A small object goes out with its header in one write.
@@ -352,22 +379,65 @@ awaitable<void> HttpServer::Impl::write_response(beast::tcp_stream& stream, Http
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), range.length - sent));
     ssize_t got = ::pread(range.file->fd(), buf.data(), want, static_cast<off_t>(range.offset + sent));
     if (got <= 0) throw std::runtime_error("short read from blob file");
-    out.body().data = buf.data();
-    out.body().size = static_cast<std::size_t>(got);
-    out.body().more = sent + got < range.length;
-    stream.expires_after(std::chrono::seconds(options.send_timeout_s));  // a reader that stops reading is cut off
-    auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) throw boost::system::system_error(ec);
+    co_await write_piece(stream, out, sr, buf.data(), static_cast<std::size_t>(got), sent + got < range.length);
     sent += static_cast<std::uint64_t>(got);
   }
-  if (!sr.is_done()) {
-    out.body().data = nullptr;
-    out.body().more = false;
-    stream.expires_after(std::chrono::seconds(options.send_timeout_s));
-    auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
-    if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+  if (!sr.is_done()) co_await write_piece(stream, out, sr, nullptr, 0, false);
+  stream.expires_never();
+}
+
+awaitable<void> HttpServer::Impl::write_piece(beast::tcp_stream& stream, http::response<http::buffer_body>& out,
+                                              http::response_serializer<http::buffer_body>& sr, char* data,
+                                              std::size_t size, bool more) {
+  out.body().data = data;
+  out.body().size = size;
+  out.body().more = more;
+  stream.expires_after(std::chrono::seconds(options.send_timeout_s));  // a reader that stops reading is cut off
+  auto [ec, n] = co_await http::async_write(stream, sr, tuple_awaitable);
+  if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+}
+
+// A body that another request is writing: sent as it comes, chunked unless its length is
+// known. If the client goes away the pipe is abandoned, which releases its writer; if the
+// writer fails midway the connection is cut, so the client cannot take a short body as whole.
+awaitable<void> HttpServer::Impl::write_piped(beast::tcp_stream& stream, HttpResponse& res, PipedBody& piped,
+                                              bool head, bool keep_alive, unsigned version,
+                                              std::vector<char>& buf, std::uint64_t& sent) {
+  BodyPipe& pipe = *piped.pipe;
+  struct AbandonUnlessDone {
+    BodyPipe& pipe;
+    ~AbandonUnlessDone() {
+      if (!pipe.finished()) pipe.abandon();
+    }
+  } abandon_unless_done{pipe};
+  http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
+  for (auto& [k, v] : res.headers) out.insert(k, v);
+  out.keep_alive(keep_alive);
+  if (piped.length)
+    out.content_length(*piped.length);
+  else
+    out.chunked(true);
+  out.body().data = nullptr;
+  out.body().more = !head;
+  http::response_serializer<http::buffer_body> sr{out};
+  stream.expires_after(std::chrono::seconds(options.send_timeout_s));
+  auto [hec, hn] = co_await http::async_write_header(stream, sr, tuple_awaitable);
+  if (hec) throw boost::system::system_error(hec);
+  if (head) co_return;
+  if (buf.empty()) buf.resize(kIoBufferSize);
+  for (;;) {
+    stream.expires_never();  // the writer's own timeout bounds the wait
+    co_await resumed_by([&pipe](std::function<void()> resume) { pipe.when_readable(std::move(resume)); });
+    const std::size_t got = pipe.read(buf.data(), buf.size());
+    if (got == 0) {
+      if (!pipe.finished()) continue;
+      if (pipe.failed()) throw std::runtime_error("the body's writer failed midway");
+      break;
+    }
+    co_await write_piece(stream, out, sr, buf.data(), got, true);
+    sent += got;
   }
+  co_await write_piece(stream, out, sr, nullptr, 0, false);
   stream.expires_never();
 }
 
@@ -472,6 +542,8 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
             remaining -= got;
             bytes_in += got;
             early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req);
+            if (!early && dispatch.sink->full())
+              co_await resumed_by([&](std::function<void()> resume) { dispatch.sink->when_writable(std::move(resume)); });
           }
         }
         while (!early && !body_failed && !parser.is_done() && parser.chunked()) {
@@ -485,6 +557,8 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
           if (got > 0) {
             early = write_to(*dispatch.sink, std::string_view(body_buf.data(), got), req);
             if (early) break;
+            if (dispatch.sink->full())
+              co_await resumed_by([&](std::function<void()> resume) { dispatch.sink->when_writable(std::move(resume)); });
           }
           if (rec) {
             body_failed = true;

@@ -3,13 +3,22 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <future>
 #include <stdexcept>
 #include <vector>
-
 
 namespace bf {
 
 namespace {
+
+// Blocks this thread (a handler's, never an I/O thread) until `arm`'s callback runs.
+template <typename Arm>
+void wait_until(Arm arm) {
+  std::promise<void> done;
+  std::future<void> resumed = done.get_future();
+  arm([&done] { done.set_value(); });
+  resumed.wait();
+}
 
 class InProcessTransport final : public HttpTransport {
  public:
@@ -40,6 +49,9 @@ class InProcessTransport final : public HttpTransport {
           std::size_t n = out.body_source->read(chunk.data(), chunk.size());
           if (!n) break;
           early = dispatch.sink->write(std::string_view(chunk.data(), n));
+          // A sink handing the body on to another response waits while that one catches up.
+          if (!early && dispatch.sink->full())
+            wait_until([&](std::function<void()> resume) { dispatch.sink->when_writable(std::move(resume)); });
         }
       } else if (!out.body.empty()) {
         early = dispatch.sink->write(out.body);
@@ -64,6 +76,22 @@ class InProcessTransport final : public HttpTransport {
         out.body_sink(*text);
       else
         reply.body = std::move(*text);
+    } else if (auto* piped = std::get_if<PipedBody>(&res.body)) {
+      // Bytes another request is writing, taken as they come.
+      BodyPipe& pipe = *piped->pipe;
+      if (piped->length) reply.headers.emplace_back("Content-Length", std::to_string(*piped->length));
+      std::vector<char> chunk(256 * 1024);
+      while (!head) {
+        wait_until([&pipe](std::function<void()> resume) { pipe.when_readable(std::move(resume)); });
+        const std::size_t n = pipe.read(chunk.data(), chunk.size());
+        if (n == 0 && pipe.finished()) break;
+        if (to_sink)
+          out.body_sink(std::string_view(chunk.data(), n));
+        else
+          reply.body.append(chunk.data(), n);
+      }
+      if (pipe.failed()) throw std::runtime_error("the response body was cut off");
+      if (head) pipe.abandon();
     } else {
       const FileRange& range = std::get<FileRange>(res.body);
       reply.headers.emplace_back("Content-Length", std::to_string(range.length));

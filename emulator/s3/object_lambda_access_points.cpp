@@ -42,6 +42,7 @@ ObjectLambdaAccessPoints::ObjectLambdaAccessPoints(DocumentStore& documents, con
     ObjectLambdaAccessPoint point = doc.get<ObjectLambdaAccessPoint>();
     by_name_[point.name] = std::move(point);
   }
+  count_ = by_name_.size();
 }
 
 std::optional<S3Error> ObjectLambdaAccessPoints::check(const ObjectLambdaConfiguration& c) const {
@@ -79,6 +80,7 @@ std::variant<ObjectLambdaAccessPoint, S3Error> ObjectLambdaAccessPoints::create(
   point.alias = new_access_point_alias(point.name, "--ol-s3");
   if (Status s = save(point); !s) return s3_error("InternalError", s.message());
   by_name_[point.name] = point;
+  count_ = by_name_.size();
   return point;
 }
 
@@ -101,6 +103,7 @@ bool ObjectLambdaAccessPoints::remove(const std::string& name) {
   auto it = by_name_.find(name);
   if (it == by_name_.end() || !documents_.delete_document(kKind, name)) return false;
   by_name_.erase(it);
+  count_ = by_name_.size();
   return true;
 }
 
@@ -126,6 +129,21 @@ bool ObjectLambdaAccessPoints::set_policy(const std::string& name, const std::st
   if (!save(changed)) return false;
   it->second = std::move(changed);
   return true;
+}
+
+std::optional<ObjectLambdaAccessPoint> ObjectLambdaAccessPoints::addressed_by(const std::string& bucket_name,
+                                                                             bool by_arn_host) const {
+  std::lock_guard lock(mu_);
+  if (bucket_name.ends_with("--ol-s3")) {
+    for (const auto& [name, point] : by_name_)
+      if (point.alias == bucket_name) return point;
+    return std::nullopt;
+  }
+  const std::string account_suffix = "-" + account_id_;
+  if (!by_arn_host || !bucket_name.ends_with(account_suffix)) return std::nullopt;
+  auto it = by_name_.find(bucket_name.substr(0, bucket_name.size() - account_suffix.size()));
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace bf

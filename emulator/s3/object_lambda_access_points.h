@@ -2,6 +2,7 @@
 // what GetObject, HeadObject and the listings return through it. Made and configured through
 // S3 Control; kept as stored documents. The alias ends in "--ol-s3".
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -49,6 +50,11 @@ class ObjectLambdaAccessPoints {
   // Replaces the configuration (checked as create checks it); NoSuchAccessPoint when there is none.
   std::optional<S3Error> configure(const std::string& name, ObjectLambdaConfiguration configuration);
   bool set_policy(const std::string& name, const std::string& policy);
+  // The Object Lambda access point a request's bucket name stands for: its alias, or (when the
+  // request is signed for s3-object-lambda, as clients sign for the ARN) "{name}-{account}".
+  std::optional<ObjectLambdaAccessPoint> addressed_by(const std::string& bucket_name, bool by_arn_host) const;
+  // True when there are none, without taking the lock: every S3 request asks.
+  bool empty() const { return count_.load(std::memory_order_relaxed) == 0; }
 
  private:
   std::optional<S3Error> check(const ObjectLambdaConfiguration& configuration) const;
@@ -59,6 +65,7 @@ class ObjectLambdaAccessPoints {
   std::string region_;
   std::string account_id_;
   mutable std::mutex mu_;
+  std::atomic<std::size_t> count_{0};
   std::map<std::string, ObjectLambdaAccessPoint> by_name_;
 };
 

@@ -24,6 +24,8 @@
 namespace bf {
 
 class AccessPoints;
+class ObjectLambdaAccessPoints;
+struct ObjectLambdaWorld;
 
 struct S3Context {
   BucketStore& buckets;
@@ -38,6 +40,10 @@ struct S3Context {
   const Clock* client_clock = nullptr;
   UsageMeter* meter = nullptr;  // absent: requests are not metered
   const AccessPoints* access_points = nullptr;  // absent: bucket names are only bucket names
+  // Object Lambda access points and what their requests need (routes, invoking functions);
+  // absent: none.
+  const ObjectLambdaAccessPoints* object_lambda = nullptr;
+  const ObjectLambdaWorld* object_lambda_world = nullptr;
 
   const Clock& signing_clock() const { return client_clock ? *client_clock : real_clock(); }
 };

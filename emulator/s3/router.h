@@ -19,7 +19,8 @@ struct Endpoint : RequestTarget {
   std::string bucket;     // empty for service-level operations
   std::string key;        // decoded; empty for bucket-level operations
   bool virtual_hosted = false;
-  std::string access_point;  // the access point the request came through ("" for none)
+  std::string access_point;   // the access point the request came through ("" for none)
+  std::string object_lambda;  // the Object Lambda access point it came through ("" for none)
 };
 
 struct RouterOptions {

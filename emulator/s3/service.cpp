@@ -1,7 +1,10 @@
 #include "emulator/s3/service.h"
 
+#include <algorithm>
+
 #include "emulator/s3/access_points.h"
 #include "emulator/s3/body_pipeline.h"
+#include "emulator/s3/object_lambda_requests.h"
 #include "emulator/s3/cors.h"
 #include "emulator/s3/post_object.h"
 #include "emulator/s3/usage_billing.h"
@@ -125,7 +128,38 @@ void S3Service::meter(const Endpoint& endpoint, bool bucket_exists, const HttpRe
   meter_request(*context_.meter, op, endpoint.bucket, storage_class, bytes_out);
 }
 
+namespace {
+
+// The transformation an Object Lambda access point applies to `operation`, if any.
+const ObjectLambdaTransformation* transformation_for(const ObjectLambdaAccessPoint& point,
+                                                     const std::string& operation) {
+  for (const auto& t : point.configuration.transformations)
+    if (std::find(t.actions.begin(), t.actions.end(), operation) != t.actions.end()) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+// S3 Object Lambda's answer channel: signed for s3-object-lambda (or s3), then handed over.
+Dispatch S3Service::begin_write_get_object_response(const HttpRequest& request) {
+  Dispatch d;
+  const auto target = parse_target(request.target);
+  if (!target) {
+    d.response = error_response(s3_error("InvalidURI"), request.request_id);
+  } else {
+    const std::string service = signing_service(request) == "s3" ? "s3" : "s3-object-lambda";
+    AuthSettings settings{credentials_, context_.signing_clock(), context_.region, service, std::nullopt};
+    auto auth = authenticate(SignedRequest{request, *target, "", true}, settings);
+    if (auth) return write_get_object_response(*context_.object_lambda_world, request);
+    d.response = error_response(s3_error_from(auth.error()), request.request_id);
+  }
+  d.response->operation = "WriteGetObjectResponse";
+  return d;
+}
+
 Dispatch S3Service::begin(const HttpRequest& request) {
+  if (context_.object_lambda_world && is_write_get_object_response(request))
+    return begin_write_get_object_response(request);
   auto routed = route_s3(request, router_options_);
   if (auto* err = std::get_if<S3Error>(&routed)) {
     Dispatch d;
@@ -137,9 +171,27 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   const std::string operation = endpoint.operation;
   // SigV2 signs the bucket as the Host named it, whatever it stands for.
   const std::string host_bucket = endpoint.virtual_hosted ? endpoint.bucket : "";
+  // Through an Object Lambda access point (its alias, or the host its ARN becomes, signed for
+  // s3-object-lambda) a request reaches the bucket of its supporting access point.
+  std::optional<ObjectLambdaAccessPoint> object_lambda;
+  std::optional<AccessPoint> supporting;
+  bool signed_for_object_lambda = false;
+  if (context_.object_lambda && context_.access_points && !endpoint.bucket.empty() &&
+      !context_.object_lambda->empty()) {
+    signed_for_object_lambda = signing_service(request) == "s3-object-lambda";
+    object_lambda = context_.object_lambda->addressed_by(endpoint.bucket,
+                                                         endpoint.virtual_hosted && signed_for_object_lambda);
+    const std::string& arn = object_lambda ? object_lambda->configuration.supporting_access_point : "";
+    if (object_lambda) supporting = context_.access_points->find(arn.substr(arn.find('/') + 1));
+    if (supporting) {
+      endpoint.object_lambda = object_lambda->name;
+      endpoint.access_point = supporting->name;
+      endpoint.bucket = supporting->bucket;
+    }
+  }
   // Through an access point (its alias as the bucket name, or the host its ARN becomes) a
   // request acts on the access point's bucket.
-  if (context_.access_points && !endpoint.bucket.empty())
+  if (context_.access_points && !endpoint.bucket.empty() && endpoint.object_lambda.empty())
     if (auto point = context_.access_points->addressed_by(endpoint.bucket, endpoint.virtual_hosted)) {
       endpoint.access_point = point->name;
       endpoint.bucket = point->bucket;
@@ -176,7 +228,9 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
   // not even which operations are implemented.
-  AuthSettings settings{credentials_, context_.signing_clock(), context_.region, "s3", std::nullopt};
+  AuthSettings settings{credentials_, context_.signing_clock(), context_.region,
+                        !endpoint.object_lambda.empty() && signed_for_object_lambda ? "s3-object-lambda" : "s3",
+                        std::nullopt};
   auto auth = authenticate(SignedRequest{request, endpoint, host_bucket, !endpoint.key.empty()}, settings);
   if (!auth) return answer(s3_error_from(auth.error()), operation);
   // From here on the request is the bucket owner's to pay for, error or not.
@@ -185,6 +239,23 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     return d;
   };
 
+  if (!endpoint.object_lambda.empty()) {
+    static const char* const kThroughObjectLambda[] = {"GetObject", "HeadObject", "ListObjects", "ListObjectsV2"};
+    if (std::find_if(std::begin(kThroughObjectLambda), std::end(kThroughObjectLambda),
+                     [&](const char* op) { return operation == op; }) == std::end(kThroughObjectLambda))
+      return billed(answer(s3_error("InvalidRequest", "The " + operation + " operation is not supported through an "
+                                                      "Object Lambda access point"),
+                           operation),
+                    endpoint);
+    if (const ObjectLambdaTransformation* t = transformation_for(*object_lambda, operation)) {
+      if (operation != "GetObject")
+        return billed(answer(s3_error("NotImplemented", "bucketfire does not transform " + operation +
+                                                            " through Object Lambda yet"),
+                             operation),
+                      endpoint);
+      return object_lambda_get(*context_.object_lambda_world, request, endpoint, *auth, *object_lambda, *supporting, *t);
+    }
+  }
   if (!endpoint.access_point.empty() && !allowed_through_access_point(operation))
     return billed(answer(s3_error("InvalidRequest", "The " + operation + " operation is not supported through an "
                                                     "access point; address the bucket itself"),

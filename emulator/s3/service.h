@@ -48,6 +48,7 @@ class S3Service final : public Service {
  private:
   // Meters a request that reached an operation, once its response is known. `upload_class`:
   // the class of the upload a multipart request wrote to, when the operation read it.
+  Dispatch begin_write_get_object_response(const HttpRequest& request);
   void meter(const Endpoint& endpoint, bool bucket_exists, const HttpRequest& request,
              const HttpResponse& response, const std::string& upload_class = "");
 

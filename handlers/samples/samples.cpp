@@ -1,7 +1,12 @@
 #include "handlers/samples/samples.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <thread>
+
+#include "sdk/object_lambda_event.h"
+#include "sdk/sigv4.h"
 
 namespace bf::samples {
 
@@ -120,6 +125,82 @@ Json batch_task(const Json& payload, Context& ctx) {
   return batch_response(event, results);
 }
 
+namespace {
+
+// The bucket and key of a path-style URL ("http://host/bucket/some/key?query"), decoded.
+std::pair<std::string, std::string> bucket_and_key(const std::string& url) {
+  std::string_view rest = url;
+  rest.remove_prefix(std::min(rest.size(), rest.find("://") == std::string_view::npos ? 0 : rest.find("://") + 3));
+  rest = rest.substr(std::min(rest.size(), rest.find('/')));
+  rest = rest.substr(0, rest.find('?'));
+  std::string path;
+  if (!sigv4::uri_decode(rest, path) || path.size() < 2) throw std::invalid_argument("not a path-style URL: " + url);
+  const auto slash = path.find('/', 1);
+  if (slash == std::string::npos) throw std::invalid_argument("no key in " + url);
+  return {path.substr(1, slash - 1), path.substr(slash + 1)};
+}
+
+// `size` bytes of a repeating pattern, made as they are read.
+class GeneratedBody final : public BodySource {
+ public:
+  explicit GeneratedBody(std::uint64_t size) : size_(size) {}
+  std::uint64_t size() const override { return size_; }
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, size_ - done_));
+    for (std::size_t i = 0; i < n; ++i) buffer[i] = static_cast<char>('a' + (done_ + i) % 26);
+    done_ += n;
+    return n;
+  }
+  void rewind() override { done_ = 0; }
+
+ private:
+  std::uint64_t size_;
+  std::uint64_t done_ = 0;
+};
+
+}  // namespace
+
+// An S3 Object Lambda function: the original, read by the path of the event's inputS3Url,
+// upper-cased and answered with WriteGetObjectResponse. The transformation's payload picks other
+// answers: {"mode": "error"} answers 403 NotAllowed, "crash" throws before answering, "silent"
+// returns without answering, "event" answers with the event itself, "generate" streams
+// {"bytes": N} made-up bytes.
+Json object_lambda_upper(const Json& payload, Context& ctx) {
+  const ObjectLambdaEvent event = ObjectLambdaEvent::from_json(payload);
+  const Json config = Json::parse(event.payload.empty() ? "{}" : event.payload, nullptr, false);
+  const std::string mode = config.is_object() ? config.value("mode", "") : "";
+  WriteGetObjectResponseRequest answer;
+  answer.route = event.output_route;
+  answer.token = event.output_token;
+  if (mode == "crash") throw FunctionError("TransformFailed", "the transform crashed");
+  if (mode == "silent") return Json::object();
+  if (mode == "error") {
+    answer.status_code = 403;
+    answer.error_code = "NotAllowed";
+    answer.error_message = "this object is not served here";
+    ctx.s3().write_get_object_response(answer, "");
+    return Json{{"statusCode", 403}};
+  }
+  if (mode == "event") {  // the event itself, for tests to read
+    answer.content_type = "application/json";
+    ctx.s3().write_get_object_response(answer, to_text(payload));
+    return Json{{"statusCode", 200}};
+  }
+  if (mode == "generate") {
+    answer.content_type = "application/octet-stream";
+    ctx.s3().write_get_object_response(answer, std::make_shared<GeneratedBody>(config.value("bytes", 0ull)));
+    return Json{{"statusCode", 200}};
+  }
+  const auto [bucket, key] = bucket_and_key(event.input_s3_url);
+  std::string body = ctx.s3().get_object(bucket, key).body;
+  std::transform(body.begin(), body.end(), body.begin(), [](unsigned char c) { return std::toupper(c); });
+  answer.content_type = "text/plain";
+  answer.headers = {{"Cache-Control", "no-store"}};
+  answer.metadata = {{"transformed-by", ctx.function_name()}};
+  ctx.s3().write_get_object_response(answer, body);
+  return Json{{"statusCode", 200}};
+}
+
 std::map<std::string, Handler> handlers() {
   return {
       {"noop", noop},
@@ -133,6 +214,7 @@ std::map<std::string, Handler> handlers() {
       {"http-hello", http_hello},
       {"token-authorizer", token_authorizer},
       {"batch-task", batch_task},
+      {"object-lambda-upper", object_lambda_upper},
   };
 }
 

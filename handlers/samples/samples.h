@@ -18,6 +18,8 @@ Json copy(const S3Event& event, Context& ctx);     // copies each new object to 
 // The reference handler run in-process, as a C++ bootstrap and as a Python runtime (the
 // same answer each way): {"count": n, "objects": [{"event","bucket","key","size"}]}.
 Json event_summary(const S3Event& event, Context& ctx);
+// An S3 Object Lambda function: the original upper-cased, through WriteGetObjectResponse.
+Json object_lambda_upper(const Json& event, Context& ctx);
 // An HTTP API / Function URL handler: a full payload-2.0 response greeting {id} (or "world"),
 // with a cookie; ?status=N answers that status; ?binary=1 answers bytes, base64-encoded.
 Json http_hello(const Json& event, Context& ctx);

@@ -613,6 +613,15 @@ def unique(prefix="bf"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+def proc_status_kib(pid, field):
+    """A field of /proc/PID/status in KiB (VmRSS, VmHWM), 0 when absent."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
 def wait_for(predicate, what, timeout=20.0, interval=0.02):
     """Polls predicate() until it returns something truthy (returned) or fails after
     `timeout` seconds, naming `what` and the last value seen."""

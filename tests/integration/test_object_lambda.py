@@ -1,11 +1,14 @@
 """Object Lambda access points through the S3 Control API, with boto3's s3control client and the
 aws CLI (the server as their HTTP proxy): create, read, list, reconfigure and delete them, their
-policies, and AWS's refusals. (AWS closed Object Lambda to new customers in November 2025; the
+policies, and AWS's refusals. Then GetObject through one, by its alias and by its ARN: the
+function gets AWS's event, answers with WriteGetObjectResponse, and the client gets what it
+sent, streamed through; each way a function can fail gets AWS's error. (AWS closed Object Lambda to new customers in November 2025; the
 architecture uses it, so teams running it still need to test it.)"""
 
 import json
 import os
 import unittest
+import urllib.request
 from unittest import mock
 
 import boto3
@@ -151,6 +154,112 @@ class ObjectLambdaAccessPoints(harness.ServerTestCase):
             AccountId=ACCOUNT, Name="cli-ol")["Configuration"], configuration(supporting))
         type(self).control = control
         type(self).s3 = self.server.client()
+
+
+UPPER = {"functions": [{"name": "upper", "handler": "object-lambda-upper"}], "buckets": []}
+
+
+class GetObjectThroughObjectLambda(harness.ServerTestCase):
+    server_args = ("--config", harness.write_pipeline(UPPER))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control = control_client(cls.server)
+        session = boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
+                                        aws_secret_access_key=harness.SECRET_KEY, region_name=harness.REGION)
+        cls.proxied = session.client("s3", endpoint_url=f"http://localhost:{cls.server.port}", config=Config(
+            proxies={"http": f"http://127.0.0.1:{cls.server.port}"}, retries={"mode": "standard", "total_max_attempts": 1}))
+        cls.bucket = cls.new_bucket(cls, prefix="olsrc")
+        cls.s3.put_object(Bucket=cls.bucket, Key="notes/hello.txt", Body=b"hello object lambda",
+                          Metadata={"author": "ada"})
+        cls.supporting = cls.control.create_access_point(AccountId=ACCOUNT, Name="ol-source",
+                                                         Bucket=cls.bucket)["AccessPointArn"]
+
+    def olap(self, name, payload="", function="upper", actions=("GetObject",), features=()):
+        made = self.control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration={
+            "SupportingAccessPoint": self.supporting, "AllowedFeatures": list(features),
+            "TransformationConfigurations": [{"Actions": list(actions), "ContentTransformation": {"AwsLambda": {
+                "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}",
+                "FunctionPayload": payload}}}]})
+        return made["Alias"]["Value"], made["ObjectLambdaAccessPointArn"]
+
+    def test_the_function_answers_through_the_alias_and_the_arn(self):
+        alias, arn = self.olap("upper-ol")
+        by_alias = self.s3.get_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual(by_alias["Body"].read(), b"HELLO OBJECT LAMBDA")
+        self.assertEqual((by_alias["ContentType"], by_alias["CacheControl"], by_alias["Metadata"]),
+                         ("text/plain", "no-store", {"transformed-by": "upper"}))
+        # The ARN: boto3 sends it to upper-ol-000000000000.localhost, signed for s3-object-lambda.
+        self.assertEqual(self.proxied.get_object(Bucket=arn, Key="notes/hello.txt")["Body"].read(),
+                         b"HELLO OBJECT LAMBDA")
+        # What the function was given: AWS's event, with a presigned URL of the original.
+        invocation = self.server.invocations("upper")[-1]
+        self.assertEqual(invocation["status"], "Success")
+
+    def test_the_function_gets_aws_s_event(self):
+        alias, arn = self.olap("event-ol", payload='{"mode": "event"}')
+        event = json.loads(self.s3.get_object(Bucket=alias, Key="notes/hello.txt", IfNoneMatch='"other"')["Body"].read())
+        self.assertEqual(list(event), ["xAmzRequestId", "getObjectContext", "configuration", "userRequest",
+                                       "userIdentity", "protocolVersion"])
+        self.assertEqual(event["protocolVersion"], "1.00")
+        context = event["getObjectContext"]
+        self.assertRegex(context["outputRoute"], r"^io-[0-9a-f]{16}$")
+        self.assertGreater(len(context["outputToken"]), 32)
+        self.assertEqual(event["configuration"], {
+            "accessPointArn": arn, "supportingAccessPointArn": self.supporting, "payload": '{"mode": "event"}'})
+        self.assertTrue(event["userRequest"]["url"].endswith(f"/{alias}/notes/hello.txt"), event["userRequest"])
+        headers = {k.lower(): v for k, v in event["userRequest"]["headers"].items()}
+        self.assertEqual(headers["if-none-match"], '"other"')
+        self.assertNotIn("authorization", headers)
+        self.assertEqual((event["userIdentity"]["accountId"], event["userIdentity"]["accessKeyId"]),
+                         (ACCOUNT, harness.ACCESS_KEY))
+        # inputS3Url is a presigned GET of the original any HTTP client can follow.
+        with urllib.request.urlopen(context["inputS3Url"], timeout=10) as original:
+            self.assertEqual(original.read(), b"hello object lambda")
+        # A function that does not exist answers LambdaNotFound.
+        missing, _ = self.olap("missing-ol", function="no-such-function")
+        self.assertClientError(lambda: self.s3.get_object(Bucket=missing, Key="notes/hello.txt"), "LambdaNotFound", 404)
+
+    def test_failures_get_aws_errors(self):
+        cases = [("error-ol", '{"mode": "error"}', "NotAllowed", 403),
+                 ("crash-ol", '{"mode": "crash"}', "LambdaRuntimeError", 500),
+                 ("silent-ol", '{"mode": "silent"}', "LambdaResponseNotReceived", 500)]
+        for name, payload, code, status in cases:
+            alias, _ = self.olap(name, payload=payload)
+            self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt"), code, status)
+        # A WriteGetObjectResponse with a route or token of no waiting request.
+        self.assertClientError(lambda: self.proxied.write_get_object_response(
+            RequestRoute="io-0000000000000000", RequestToken="nope", Body=b"x"), "InvalidToken", 400)
+        # The server answers the next request.
+        self.assertEqual(self.s3.head_bucket(Bucket=self.bucket)["ResponseMetadata"]["HTTPStatusCode"], 200)
+
+    def test_features_and_what_passes_through(self):
+        alias, _ = self.olap("plain-ol")
+        self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt", Range="bytes=0-4"),
+                               "InvalidRequest", 400)
+        ranged, _ = self.olap("ranged-ol", features=("GetObject-Range",))
+        self.assertEqual(self.s3.get_object(Bucket=ranged, Key="notes/hello.txt", Range="bytes=0-4")["Body"].read(),
+                         b"HELLO OBJECT LAMBDA")  # the function decides what a range means; this one ignores it
+        # HeadObject and the listings have no transformation here: they read the bucket itself.
+        head = self.s3.head_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual((head["ContentLength"], head["Metadata"]), (19, {"author": "ada"}))
+        self.assertEqual([o["Key"] for o in self.s3.list_objects_v2(Bucket=alias)["Contents"]], ["notes/hello.txt"])
+        # Writes are not what Object Lambda access points are for.
+        self.assertClientError(lambda: self.s3.put_object(Bucket=alias, Key="k", Body=b"x"), "InvalidRequest", 400)
+
+    def test_a_large_transformed_body_streams_through_in_flat_memory(self):
+        size = 100 * 1024 * 1024
+        alias, _ = self.olap("big-ol", payload=json.dumps({"mode": "generate", "bytes": size}))
+        before = harness.proc_status_kib(self.server.proc.pid, "VmHWM")
+        body = self.s3.get_object(Bucket=alias, Key="notes/hello.txt")["Body"]
+        received, first = 0, b""
+        while chunk := body.read(1 << 20):
+            first = first or chunk[:26]
+            received += len(chunk)
+        self.assertEqual((received, first), (size, b"abcdefghijklmnopqrstuvwxyz"))
+        grew_mib = (harness.proc_status_kib(self.server.proc.pid, "VmHWM") - before) / 1024
+        self.assertLess(grew_mib, 32, f"the server's peak memory grew {grew_mib:.1f} MiB for a 100 MiB body")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,327 @@
+#include "emulator/s3/object_lambda_requests.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "emulator/http/body_pipe.h"
+#include "emulator/s3/opaque_id.h"
+#include "emulator/s3/s3_error.h"
+#include "sdk/object_lambda_event.h"
+#include "sdk/signer.h"
+#include "sdk/text.h"
+
+namespace bf {
+
+namespace {
+
+constexpr auto kObjectLambdaTimeout = std::chrono::seconds(60);  // AWS's limit for the function's answer
+constexpr std::string_view kForwardedHeader = "x-amz-fwd-header-";
+
+std::string random_hex(std::size_t digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string out;
+  for (std::size_t i = 0; i < digits; ++i) out += kHex[rng() & 15];
+  return out;
+}
+
+// The port the client reached us on, from its Host header ("" when none was named).
+std::string host_port(const HttpRequest& request) {
+  const std::string* host = request.header("Host");
+  if (!host) return "";
+  const auto colon = host->rfind(':');
+  if (colon == std::string::npos || host->find(']', colon) != std::string::npos) return "";
+  return host->substr(colon + 1);
+}
+
+// A presigned GET of the original through the supporting access point, by its alias and path
+// style at 127.0.0.1, so a function fetches it with any HTTP client and no name resolution.
+std::string input_url(const HttpRequest& request, const Endpoint& endpoint, const AuthResult& auth,
+                      const AccessPoint& supporting, const std::string& region) {
+  const std::string port = host_port(request);
+  OutgoingRequest get;
+  get.method = "GET";
+  get.host = "127.0.0.1" + (port.empty() ? "" : ":" + port);
+  get.path = "/" + supporting.alias + "/" + endpoint.key;
+  if (const std::string* version = endpoint.query_param("versionId")) get.query.emplace_back("versionId", *version);
+  const AwsCredentials credentials{auth.principal->access_key, auth.principal->secret_key, ""};
+  return "http://" + get.host +
+         presign_sigv4(get, credentials, region, "s3", std::chrono::system_clock::now(), std::chrono::hours(1));
+}
+
+std::string event_of(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
+                     const AuthResult& auth, const ObjectLambdaAccessPoint& point, const AccessPoint& supporting,
+                     const ObjectLambdaTransformation& transformation, const std::string& route,
+                     const std::string& token) {
+  ObjectLambdaEvent event;
+  event.request_id = request.request_id;
+  event.context = "getObjectContext";
+  event.input_s3_url = input_url(request, endpoint, auth, supporting, world.region);
+  event.output_route = route;
+  event.output_token = token;
+  event.access_point_arn = object_lambda_access_point_arn(world.region, world.account_id, point.name);
+  event.supporting_access_point_arn = point.configuration.supporting_access_point;
+  event.payload = transformation.function_payload;
+  const std::string* host = request.header("Host");
+  event.user_request_url = "http://" + (host ? *host : std::string("localhost")) + request.target;
+  for (const auto& [name, value] : request.headers)
+    if (!iequals(name, "Authorization")) event.user_request_headers.emplace_back(name, value);
+  const std::string& principal = auth.principal->principal;
+  event.user_identity = Json{{"type", "IAMUser"},
+                             {"principalId", principal},
+                             {"arn", "arn:aws:iam::" + world.account_id + ":user/" + principal},
+                             {"accountId", world.account_id},
+                             {"accessKeyId", auth.principal->access_key}};
+  return to_text(event.to_json());
+}
+
+HttpResponse error_answer(std::string_view code, std::string message, const std::string& request_id) {
+  S3Error e = s3_error(code, std::move(message));
+  return error_response(e, request_id);
+}
+
+// The GetObject's body is empty; its finish() runs the function (on a thread of its own, as
+// the server runs a waiting finish) and waits for the function's answer.
+class ObjectLambdaGetSink final : public BodySink {
+ public:
+  ObjectLambdaGetSink(ObjectLambdaRoutes& routes, ObjectLambdaInvoke invoke, std::string route,
+                      std::shared_ptr<ObjectLambdaRoutes::Pending> pending, std::string function_arn, std::string event)
+      : routes_(routes),
+        invoke_(std::move(invoke)),
+        route_(std::move(route)),
+        pending_(std::move(pending)),
+        function_arn_(std::move(function_arn)),
+        event_(std::move(event)) {}
+
+  std::optional<HttpResponse> write(std::string_view) override { return std::nullopt; }
+  bool finish_waits() const override { return true; }
+
+  HttpResponse finish() override {
+    // The function keeps running after it has answered (it streams the body), so it runs on a
+    // thread that outlives this call; the pending request outlives both.
+    std::thread([invoke = invoke_, pending = pending_, arn = function_arn_, event = event_] {
+      ObjectLambdaInvocation outcome = invoke(arn, event);
+      std::lock_guard lock(pending->mu);
+      pending->function_done = true;
+      pending->outcome = std::move(outcome);
+      pending->changed.notify_all();
+    }).detach();
+    HttpResponse answer = wait_for_answer();
+    routes_.close(route_);
+    return answer;
+  }
+
+ private:
+  HttpResponse wait_for_answer() {
+    std::unique_lock lock(pending_->mu);
+    const bool answered = pending_->changed.wait_for(lock, kObjectLambdaTimeout,
+                                                     [&] { return pending_->answered || pending_->function_done; });
+    const std::string& rid = pending_->request_id;
+    if (pending_->answered) return std::move(*pending_->head);
+    if (!answered) return error_answer("LambdaTimeout", "The Lambda exceeded the maximum allowed time", rid);
+    const ObjectLambdaInvocation& outcome = pending_->outcome;
+    if (outcome.not_found) return error_answer("LambdaNotFound", "The AWS Lambda function was not found", rid);
+    if (!outcome.error_type.empty())
+      return error_answer("LambdaRuntimeError",
+                          "The Lambda function failed during execution: " + outcome.error_type + ": " +
+                              outcome.error_message,
+                          rid);
+    return error_answer("LambdaResponseNotReceived",
+                        "The Lambda function exited without successfully calling WriteGetObjectResponse", rid);
+  }
+
+  ObjectLambdaRoutes& routes_;
+  ObjectLambdaInvoke invoke_;
+  std::string route_;
+  std::shared_ptr<ObjectLambdaRoutes::Pending> pending_;
+  std::string function_arn_;
+  std::string event_;
+};
+
+// WriteGetObjectResponse's body, handed to the waiting GetObject's response as it arrives.
+class ForwardedBodySink final : public BodySink {
+ public:
+  ForwardedBodySink(std::shared_ptr<BodyPipe> pipe, std::string request_id)
+      : pipe_(std::move(pipe)), request_id_(std::move(request_id)) {}
+  ~ForwardedBodySink() override {
+    if (pipe_ && !closed_) pipe_->close(false);  // the function went away midway
+  }
+  std::optional<HttpResponse> write(std::string_view bytes) override {
+    if (pipe_) pipe_->write(bytes);
+    return std::nullopt;
+  }
+  bool full() const override { return pipe_ && pipe_->full(); }
+  void when_writable(std::function<void()> resume) override {
+    if (pipe_)
+      pipe_->when_writable(std::move(resume));
+    else
+      resume();
+  }
+  HttpResponse finish() override {
+    if (pipe_) pipe_->close(true);
+    closed_ = true;
+    HttpResponse res;
+    res.set_header("x-amz-request-id", request_id_);
+    res.set_header("x-amz-id-2", request_id_);
+    res.operation = "WriteGetObjectResponse";
+    return res;
+  }
+
+ private:
+  std::shared_ptr<BodyPipe> pipe_;  // null when the answer is an error: the body is dropped
+  std::string request_id_;
+  bool closed_ = false;
+};
+
+Dispatch answer_now(HttpResponse response, std::string operation) {
+  response.operation = std::move(operation);
+  Dispatch d;
+  d.response = std::move(response);
+  return d;
+}
+
+}  // namespace
+
+std::pair<std::string, std::shared_ptr<ObjectLambdaRoutes::Pending>> ObjectLambdaRoutes::open(
+    const std::string& request_id) {
+  auto pending = std::make_shared<Pending>();
+  pending->token = random_opaque_id(48);
+  pending->request_id = request_id;
+  std::string route = "io-" + random_hex(16);
+  std::lock_guard lock(mu_);
+  by_route_[route] = pending;
+  return {route, pending};
+}
+
+std::shared_ptr<ObjectLambdaRoutes::Pending> ObjectLambdaRoutes::find(const std::string& route) const {
+  std::lock_guard lock(mu_);
+  auto it = by_route_.find(route);
+  return it == by_route_.end() ? nullptr : it->second;
+}
+
+void ObjectLambdaRoutes::close(const std::string& route) {
+  std::lock_guard lock(mu_);
+  by_route_.erase(route);
+}
+
+Dispatch object_lambda_get(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
+                           const AuthResult& auth, const ObjectLambdaAccessPoint& point,
+                           const AccessPoint& supporting, const ObjectLambdaTransformation& transformation) {
+  const auto& features = point.configuration.allowed_features;
+  auto allowed = [&](const char* feature) {
+    return std::find(features.begin(), features.end(), feature) != features.end();
+  };
+  if (request.header("Range") && !allowed("GetObject-Range"))
+    return answer_now(error_answer("InvalidRequest", "This Object Lambda access point does not allow Range requests "
+                                                     "(AllowedFeatures has no GetObject-Range)",
+                                   request.request_id),
+                      "GetObject");
+  if (endpoint.query_param("partNumber") && !allowed("GetObject-PartNumber"))
+    return answer_now(error_answer("InvalidRequest", "This Object Lambda access point does not allow partNumber "
+                                                     "requests (AllowedFeatures has no GetObject-PartNumber)",
+                                   request.request_id),
+                      "GetObject");
+  auto [route, pending] = world.routes.open(request.request_id);
+  std::string event =
+      event_of(world, request, endpoint, auth, point, supporting, transformation, route, pending->token);
+  Dispatch d;
+  d.sink = std::make_unique<ObjectLambdaGetSink>(world.routes, world.invoke, route, pending,
+                                                 transformation.function_arn, std::move(event));
+  return d;
+}
+
+bool is_write_get_object_response(const HttpRequest& request) {
+  if (request.method != "POST" || !request.header("x-amz-request-route")) return false;
+  std::string_view path = request.target;
+  if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  return path.ends_with("/WriteGetObjectResponse");
+}
+
+Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpRequest& request) {
+  const std::string& rid = request.request_id;
+  const std::string* route = request.header("x-amz-request-route");
+  const std::string* token = request.header("x-amz-request-token");
+  auto pending = route ? world.routes.find(*route) : nullptr;
+  if (!pending || !token || *token != pending->token)
+    return answer_now(error_answer("InvalidToken", "The provided token is malformed or otherwise invalid.", rid),
+                      "WriteGetObjectResponse");
+  std::unique_lock lock(pending->mu);
+  if (pending->answered)
+    return answer_now(error_answer("InvalidRequest", "WriteGetObjectResponse was already called for this request", rid),
+                      "WriteGetObjectResponse");
+
+  int status = 200;
+  if (const std::string* fwd = request.header("x-amz-fwd-status")) {
+    const auto parsed = parse_decimal(*fwd, 599);
+    if (!parsed || *parsed < 200)
+      return answer_now(error_answer("InvalidArgument", "x-amz-fwd-status must be an HTTP status code", rid),
+                        "WriteGetObjectResponse");
+    status = static_cast<int>(*parsed);
+  }
+  const std::string* error_code = request.header("x-amz-fwd-error-code");
+  std::shared_ptr<BodyPipe> pipe;
+  HttpResponse head;
+  if (status >= 400 && error_code) {
+    // The function answers with an error: the client gets it as S3 words its errors.
+    const std::string* message = request.header("x-amz-fwd-error-message");
+    S3Error e = s3_error(*error_code, message ? *message : "");
+    e.status = status;
+    head = error_response(e, pending->request_id);
+  } else {
+    head.status = status;
+    for (const auto& [name, value] : request.headers) {
+      if (name.size() > kForwardedHeader.size() && iequals(name.substr(0, kForwardedHeader.size()), kForwardedHeader))
+        head.set_header(name.substr(kForwardedHeader.size()), value);
+      else if (ascii_lower(name).starts_with("x-amz-meta-"))
+        head.set_header(name, value);
+    }
+    head.set_header("x-amz-request-id", pending->request_id);
+    head.set_header("x-amz-id-2", pending->request_id);
+    pipe = std::make_shared<BodyPipe>();
+    std::optional<std::uint64_t> length;
+    if (request.content_length && !request.header("Transfer-Encoding")) length = *request.content_length;
+    head.body = PipedBody{pipe, length};
+    if (!request.has_body) pipe->close(true);
+  }
+  head.operation = "GetObject";
+  pending->head = std::move(head);
+  pending->answered = true;
+  pending->changed.notify_all();
+  lock.unlock();
+
+  auto sink = std::make_unique<ForwardedBodySink>(std::move(pipe), rid);
+  Dispatch d;
+  if (!request.has_body) {
+    d.response = sink->finish();
+    return d;
+  }
+  d.sink = std::move(sink);
+  return d;
+}
+
+std::string signing_service(const HttpRequest& request) {
+  std::string credential;
+  if (const std::string* authorization = request.header("Authorization")) {
+    const auto at = authorization->find("Credential=");
+    if (at != std::string::npos) credential = authorization->substr(at + 11, authorization->find(',', at) - at - 11);
+  } else {
+    const auto at = request.target.find("X-Amz-Credential=");
+    if (at != std::string::npos) {
+      credential = request.target.substr(at + 17, request.target.find('&', at) - at - 17);
+      for (std::size_t p; (p = credential.find("%2F")) != std::string::npos;) credential.replace(p, 3, "/");
+    }
+  }
+  // AK/date/region/service/aws4_request
+  std::size_t start = 0;
+  for (int i = 0; i < 3 && start != std::string::npos; ++i) {
+    start = credential.find('/', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos) return "";
+  const auto end = credential.find('/', start);
+  return end == std::string::npos ? "" : credential.substr(start, end - start);
+}
+
+}  // namespace bf
