@@ -82,6 +82,7 @@ struct Emulator::Impl {
     if (jobs_) jobs_->stop();
     if (dispatcher_) dispatcher_->stop();
     if (external_) external_->kill_all();  // invocations in external processes end now
+    object_lambda_routes_.wait_for_invocations();  // Object Lambda functions still streaming
     invoker_.reset();
     dispatcher_.reset();
     external_.reset();

@@ -101,7 +101,12 @@ class ObjectLambdaGetSink final : public BodySink {
   HttpResponse finish() override {
     // The function keeps running after it has answered (it streams the body), so it runs on a
     // thread that outlives this call; the pending request outlives both.
-    std::thread([invoke = invoke_, pending = pending_, arn = function_arn_, event = event_] {
+    routes_.invocation_started();
+    std::thread([&routes = routes_, invoke = invoke_, pending = pending_, arn = function_arn_, event = event_] {
+      struct Ended {
+        ObjectLambdaRoutes& routes;
+        ~Ended() { routes.invocation_ended(); }
+      } ended{routes};
       ObjectLambdaInvocation outcome = invoke(arn, event);
       std::lock_guard lock(pending->mu);
       pending->function_done = true;
@@ -204,6 +209,21 @@ std::shared_ptr<ObjectLambdaRoutes::Pending> ObjectLambdaRoutes::find(const std:
 void ObjectLambdaRoutes::close(const std::string& route) {
   std::lock_guard lock(mu_);
   by_route_.erase(route);
+}
+
+void ObjectLambdaRoutes::invocation_started() {
+  std::lock_guard lock(mu_);
+  ++running_;
+}
+
+void ObjectLambdaRoutes::invocation_ended() {
+  std::lock_guard lock(mu_);
+  if (--running_ == 0) idle_.notify_all();
+}
+
+void ObjectLambdaRoutes::wait_for_invocations() {
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [&] { return running_ == 0; });
 }
 
 Dispatch object_lambda_get(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,

@@ -47,9 +47,17 @@ class ObjectLambdaRoutes {
   std::shared_ptr<Pending> find(const std::string& route) const;
   void close(const std::string& route);
 
+  // Functions still running for Object Lambda (they go on streaming after the client has its
+  // answer's head): what shuts down waits for them before taking the invoker away.
+  void invocation_started();
+  void invocation_ended();
+  void wait_for_invocations();
+
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Pending>> by_route_;
+  std::condition_variable idle_;
+  int running_ = 0;
 };
 
 struct ObjectLambdaWorld {

@@ -620,6 +620,9 @@ class OutOfDescriptors(harness.ServerTestCase):
             # an unread pipe that filled up would block it.
             said = []
             threading.Thread(target=lambda: said.extend(proc.stderr), daemon=True).start()
+            # Serving first: its threads are all started before descriptors run out (a thread
+            # starting while none are left trips the sanitizers' own checks, which need one).
+            harness.wait_for(lambda: _health(port), "the server to answer", timeout=30)
             for _ in range(150):
                 held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
             # Out of descriptors (or at its connection cap) the server waits, it does not spin:

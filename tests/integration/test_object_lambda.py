@@ -262,5 +262,29 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
         self.assertLess(grew_mib, 32, f"the server's peak memory grew {grew_mib:.1f} MiB for a 100 MiB body")
 
 
+class ClientLeavesMidStream(unittest.TestCase):
+    def test_the_function_is_released_and_the_server_stops_cleanly(self):
+        server = harness.Server(extra_args=["--config", harness.write_pipeline(UPPER)])
+        self.addCleanup(server.close)
+        server.start()
+        s3, control = server.client(), control_client(server)
+        s3.create_bucket(Bucket="olstop")
+        s3.put_object(Bucket="olstop", Key="k", Body=b"x")
+        supporting = control.create_access_point(AccountId=ACCOUNT, Name="stop-src", Bucket="olstop")["AccessPointArn"]
+        alias = control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name="stop-ol", Configuration={
+            "SupportingAccessPoint": supporting, "TransformationConfigurations": [{"Actions": ["GetObject"],
+            "ContentTransformation": {"AwsLambda": {"FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:upper",
+                                                    "FunctionPayload": json.dumps({"mode": "generate",
+                                                                                   "bytes": 1 << 30})}}}]})["Alias"]["Value"]
+        body = s3.get_object(Bucket=alias, Key="k")["Body"]
+        self.assertEqual(len(body.read(1 << 20)), 1 << 20)  # the function is mid-way through 1 GiB
+        # The client goes away: the function's upload is released (what it sends is dropped), it
+        # ends, and the server stops on time and cleanly.
+        body.close()
+        rc, clean = server.stop()
+        self.assertTrue(clean, server.log_tail())
+        self.assertEqual(rc, 0, server.log_tail())
+
+
 if __name__ == "__main__":
     unittest.main()
