@@ -176,20 +176,30 @@ std::optional<AuthError> check_skew(std::int64_t request_time, const AuthSetting
   return std::nullopt;
 }
 
-Result<AuthResult, AuthError> auth_v4_header(const SignedRequest& req,
-                                                 const AuthSettings& settings,
-                                                 std::string_view header) {
-  header.remove_prefix(sigv4::kAlgorithm.size());
+// The Credential, SignedHeaders and Signature of a SigV4 Authorization header.
+struct HeaderFields {
   std::string credential, signed_headers, signature;
+};
+
+HeaderFields header_fields(std::string_view header) {
+  header.remove_prefix(sigv4::kAlgorithm.size());
+  HeaderFields fields;
   for (const auto& raw_part : split(header, ',')) {
     std::string part = trim(raw_part);
     auto eq = part.find('=');
     if (eq == std::string::npos) continue;
     std::string name = part.substr(0, eq), value = part.substr(eq + 1);
-    if (name == "Credential") credential = value;
-    else if (name == "SignedHeaders") signed_headers = value;
-    else if (name == "Signature") signature = value;
+    if (name == "Credential") fields.credential = value;
+    else if (name == "SignedHeaders") fields.signed_headers = value;
+    else if (name == "Signature") fields.signature = value;
   }
+  return fields;
+}
+
+Result<AuthResult, AuthError> auth_v4_header(const SignedRequest& req,
+                                                 const AuthSettings& settings,
+                                                 std::string_view header) {
+  auto [credential, signed_headers, signature] = header_fields(header);
   auto cred = parse_credential(credential);
   if (!cred || signed_headers.empty() || signature.empty())
     return auth_error("AuthorizationHeaderMalformed",
@@ -415,6 +425,17 @@ Result<AuthResult, AuthError> auth_v2_header(const SignedRequest& req,
 }
 
 }  // namespace
+
+std::string signed_service(const SignedRequest& req) {
+  std::string credential;
+  if (const std::string* auth = req.http.header("Authorization")) {
+    if (auth->starts_with(sigv4::kAlgorithm)) credential = header_fields(*auth).credential;
+  } else if (const std::string* query = req.target.query_param("X-Amz-Credential")) {
+    credential = *query;
+  }
+  const auto cred = parse_credential(credential);
+  return cred ? cred->service : "";
+}
 
 Result<AuthResult, AuthError> authenticate(const SignedRequest& req,
                                                const AuthSettings& settings) {

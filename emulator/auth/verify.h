@@ -54,4 +54,8 @@ struct SignedRequest {
 
 Result<AuthResult, AuthError> authenticate(const SignedRequest& request, const AuthSettings& settings);
 
+// The service a SigV4 request's credential scope names ("s3", "s3-object-lambda", ...), or ""
+// for none: for endpoints that answer for two services and check against the one named.
+std::string signed_service(const SignedRequest& request);
+
 }  // namespace bf

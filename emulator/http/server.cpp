@@ -130,6 +130,8 @@ struct HttpServer::Impl {
                                  std::uint64_t& sent);
   awaitable<void> write_piped(beast::tcp_stream& stream, HttpResponse& res, PipedBody& piped, bool head,
                               bool keep_alive, unsigned version, std::vector<char>& buf, std::uint64_t& sent);
+  // The head of a body sent in pieces, once the response's head is ready.
+  awaitable<void> write_head(beast::tcp_stream& stream, http::response_serializer<http::buffer_body>& sr);
   // One piece of a body sent in pieces; `more` false ends it.
   awaitable<void> write_piece(beast::tcp_stream& stream, http::response<http::buffer_body>& out,
                               http::response_serializer<http::buffer_body>& sr, char* data, std::size_t size,
@@ -270,6 +272,21 @@ void HttpServer::Impl::begin_shutdown() {
 
 namespace {
 
+// The head of a response whose body is sent in pieces: `length` bytes, or chunked when unknown.
+http::response<http::buffer_body> streamed_head(const HttpResponse& res, unsigned version, bool keep_alive,
+                                                std::optional<std::uint64_t> length, bool more) {
+  http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
+  for (const auto& [k, v] : res.headers) out.insert(k, v);
+  out.keep_alive(keep_alive);
+  if (length)
+    out.content_length(*length);
+  else
+    out.chunked(true);
+  out.body().data = nullptr;
+  out.body().more = more;
+  return out;
+}
+
 // Suspends the coroutine until `arm` calls back (from any thread): the callback is posted to
 // the coroutine's own executor, so it resumes where it ran.
 template <typename Arm>
@@ -362,16 +379,9 @@ awaitable<void> HttpServer::Impl::write_response(beast::tcp_stream& stream, Http
     co_await write_response(stream, res, head, keep_alive, version, buf, sent);
     co_return;
   }
-  http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
-  for (auto& [k, v] : res.headers) out.insert(k, v);
-  out.keep_alive(keep_alive);
-  out.content_length(range.length);
-  out.body().data = nullptr;
-  out.body().more = !head && range.length > 0;
+  auto out = streamed_head(res, version, keep_alive, range.length, !head && range.length > 0);
   http::response_serializer<http::buffer_body> sr{out};
-  stream.expires_after(std::chrono::seconds(options.send_timeout_s));
-  auto [hec, hn] = co_await http::async_write_header(stream, sr, tuple_awaitable);
-  if (hec) throw boost::system::system_error(hec);
+  co_await write_head(stream, sr);
   if (head) co_return;
 
   if (buf.empty()) buf.resize(kIoBufferSize);
@@ -384,6 +394,13 @@ awaitable<void> HttpServer::Impl::write_response(beast::tcp_stream& stream, Http
   }
   if (!sr.is_done()) co_await write_piece(stream, out, sr, nullptr, 0, false);
   stream.expires_never();
+}
+
+awaitable<void> HttpServer::Impl::write_head(beast::tcp_stream& stream,
+                                             http::response_serializer<http::buffer_body>& sr) {
+  stream.expires_after(std::chrono::seconds(options.send_timeout_s));
+  auto [ec, n] = co_await http::async_write_header(stream, sr, tuple_awaitable);
+  if (ec) throw boost::system::system_error(ec);
 }
 
 awaitable<void> HttpServer::Impl::write_piece(beast::tcp_stream& stream, http::response<http::buffer_body>& out,
@@ -410,19 +427,9 @@ awaitable<void> HttpServer::Impl::write_piped(beast::tcp_stream& stream, HttpRes
       if (!pipe.finished()) pipe.abandon();
     }
   } abandon_unless_done{pipe};
-  http::response<http::buffer_body> out{static_cast<http::status>(res.status), version};
-  for (auto& [k, v] : res.headers) out.insert(k, v);
-  out.keep_alive(keep_alive);
-  if (piped.length)
-    out.content_length(*piped.length);
-  else
-    out.chunked(true);
-  out.body().data = nullptr;
-  out.body().more = !head;
+  auto out = streamed_head(res, version, keep_alive, piped.length, !head);
   http::response_serializer<http::buffer_body> sr{out};
-  stream.expires_after(std::chrono::seconds(options.send_timeout_s));
-  auto [hec, hn] = co_await http::async_write_header(stream, sr, tuple_awaitable);
-  if (hec) throw boost::system::system_error(hec);
+  co_await write_head(stream, sr);
   if (head) co_return;
   if (buf.empty()) buf.resize(kIoBufferSize);
   for (;;) {

@@ -321,27 +321,4 @@ Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpReq
   return d;
 }
 
-std::string signing_service(const HttpRequest& request) {
-  std::string credential;
-  if (const std::string* authorization = request.header("Authorization")) {
-    const auto at = authorization->find("Credential=");
-    if (at != std::string::npos) credential = authorization->substr(at + 11, authorization->find(',', at) - at - 11);
-  } else {
-    const auto at = request.target.find("X-Amz-Credential=");
-    if (at != std::string::npos) {
-      credential = request.target.substr(at + 17, request.target.find('&', at) - at - 17);
-      for (std::size_t p; (p = credential.find("%2F")) != std::string::npos;) credential.replace(p, 3, "/");
-    }
-  }
-  // AK/date/region/service/aws4_request
-  std::size_t start = 0;
-  for (int i = 0; i < 3 && start != std::string::npos; ++i) {
-    start = credential.find('/', start);
-    if (start != std::string::npos) ++start;
-  }
-  if (start == std::string::npos) return "";
-  const auto end = credential.find('/', start);
-  return end == std::string::npos ? "" : credential.substr(start, end - start);
-}
-
 }  // namespace bf

@@ -80,8 +80,4 @@ bool is_write_get_object_response(const HttpRequest& request);
 // its body, as it arrives, to that GetObject's response.
 Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpRequest& request);
 
-// The signing name of a SigV4 request (Authorization header or X-Amz-Credential): "s3",
-// "s3-object-lambda", ...; "" when it has none.
-std::string signing_service(const HttpRequest& request);
-
 }  // namespace bf

@@ -147,9 +147,10 @@ Dispatch S3Service::begin_write_get_object_response(const HttpRequest& request) 
   if (!target) {
     d.response = error_response(s3_error("InvalidURI"), request.request_id);
   } else {
-    const std::string service = signing_service(request) == "s3" ? "s3" : "s3-object-lambda";
+    const SignedRequest signed_request{request, *target, "", true};
+    const std::string service = signed_service(signed_request) == "s3" ? "s3" : "s3-object-lambda";
     AuthSettings settings{credentials_, context_.signing_clock(), context_.region, service, std::nullopt};
-    auto auth = authenticate(SignedRequest{request, *target, "", true}, settings);
+    auto auth = authenticate(signed_request, settings);
     if (auth) return write_get_object_response(*context_.object_lambda_world, request);
     d.response = error_response(s3_error_from(auth.error()), request.request_id);
   }
@@ -178,7 +179,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   bool signed_for_object_lambda = false;
   if (context_.object_lambda && context_.access_points && !endpoint.bucket.empty() &&
       !context_.object_lambda->empty()) {
-    signed_for_object_lambda = signing_service(request) == "s3-object-lambda";
+    signed_for_object_lambda = signed_service(SignedRequest{request, endpoint}) == "s3-object-lambda";
     object_lambda = context_.object_lambda->addressed_by(endpoint.bucket,
                                                          endpoint.virtual_hosted && signed_for_object_lambda);
     const std::string& arn = object_lambda ? object_lambda->configuration.supporting_access_point : "";

@@ -9,9 +9,6 @@ import os
 import unittest
 from unittest import mock
 
-import boto3
-from botocore.config import Config
-
 import harness
 
 ACCOUNT = "000000000000"
@@ -20,16 +17,9 @@ PIPELINE = {"functions": [{"name": "seen", "handler": "save-event", "environment
                         {"name": "ap-notified", "notifications": [{"function": "seen", "events": ["s3:ObjectCreated:*"]}]}]}
 
 
-def session():
-    return boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY, aws_secret_access_key=harness.SECRET_KEY,
-                                 region_name=harness.REGION)
-
-
 def proxied(server, service, **config):
     """A client whose host names (the account's, an access point's) reach the server as its proxy."""
-    return session().client(service, endpoint_url=f"http://localhost:{server.port}", config=Config(
-        proxies={"http": f"http://127.0.0.1:{server.port}"}, retries={"mode": "standard", "total_max_attempts": 1},
-        **config))
+    return server.proxied_client(service, **config)
 
 
 class AccessPoints(harness.ServerTestCase):

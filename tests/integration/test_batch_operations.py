@@ -15,8 +15,6 @@ import unittest
 import urllib.parse
 from unittest import mock
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import harness
@@ -37,13 +35,9 @@ TERMINAL = ("Complete", "Failed", "Cancelled")
 
 
 def control_client(server):
-    session = boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
-                                    aws_secret_access_key=harness.SECRET_KEY, region_name=harness.REGION)
     # The client puts the account in front of the host (000000000000.localhost): only the
     # server, as the proxy, can take that name.
-    return session.client("s3control", endpoint_url=f"http://localhost:{server.port}", config=Config(
-        proxies={"http": f"http://127.0.0.1:{server.port}"},
-        retries={"mode": "standard", "total_max_attempts": 1}))
+    return server.proxied_client("s3control")
 
 
 def csv_manifest(rows):

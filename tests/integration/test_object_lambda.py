@@ -11,9 +11,6 @@ import unittest
 import urllib.request
 from unittest import mock
 
-import boto3
-from botocore.config import Config
-
 import harness
 
 ACCOUNT = "000000000000"
@@ -21,10 +18,7 @@ FUNCTION_ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:reencode"
 
 
 def control_client(server):
-    session = boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
-                                    aws_secret_access_key=harness.SECRET_KEY, region_name=harness.REGION)
-    return session.client("s3control", endpoint_url=f"http://localhost:{server.port}", config=Config(
-        proxies={"http": f"http://127.0.0.1:{server.port}"}, retries={"mode": "standard", "total_max_attempts": 1}))
+    return server.proxied_client("s3control")
 
 
 def configuration(supporting, actions=("GetObject",), payload='{"format": "webp"}', features=("GetObject-Range",)):
@@ -166,10 +160,7 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.control = control_client(cls.server)
-        session = boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
-                                        aws_secret_access_key=harness.SECRET_KEY, region_name=harness.REGION)
-        cls.proxied = session.client("s3", endpoint_url=f"http://localhost:{cls.server.port}", config=Config(
-            proxies={"http": f"http://127.0.0.1:{cls.server.port}"}, retries={"mode": "standard", "total_max_attempts": 1}))
+        cls.proxied = cls.server.proxied_client("s3")
         cls.bucket = cls.new_bucket(cls, prefix="olsrc")
         cls.s3.put_object(Bucket=cls.bucket, Key="notes/hello.txt", Body=b"hello object lambda",
                           Metadata={"author": "ada"})
