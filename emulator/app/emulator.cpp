@@ -129,6 +129,8 @@ struct Emulator::Impl {
       if (result.outcome != Outcome::Success) {
         out.error_type = result.error_type.empty() ? "Unhandled" : result.error_type;
         out.error_message = result.error_message;
+      } else {
+        out.payload = std::move(result.payload);
       }
       return out;
     };

@@ -7,6 +7,7 @@
 
 #include "emulator/http/buffered_body.h"
 #include "emulator/http/server.h"
+#include "emulator/lambda/host_prefixes.h"
 #include "sdk/json.h"
 #include "sdk/sigv4.h"
 
@@ -46,8 +47,12 @@ ExternalResult error_result(const std::string& type, const std::string& message)
 }
 
 ExternalEnvironment::ExternalEnvironment(FunctionConfig fn, const ExternalSettings& settings,
-                                         InvocationLog& log, std::string version)
-    : fn_(std::move(fn)), settings_(settings), log_(log), version_(std::move(version)) {}
+                                         std::string node_module, InvocationLog& log, std::string version)
+    : fn_(std::move(fn)),
+      settings_(settings),
+      node_module_(std::move(node_module)),
+      log_(log),
+      version_(std::move(version)) {}
 
 ExternalEnvironment::~ExternalEnvironment() {
   {
@@ -206,6 +211,7 @@ std::vector<std::string> ExternalEnvironment::environment(const std::string& api
   env.emplace("LANG", "en_US.UTF-8");
   env["TZ"] = ":UTC";
   for (const auto& [k, v] : fn_.environment) env[k] = v;
+  add_host_prefix_settings(env, node_module_);
   // Lambda's reserved variables win over the function's own.
   env["AWS_LAMBDA_RUNTIME_API"] = api;
   env["_HANDLER"] = fn_.handler;

@@ -21,7 +21,8 @@ class HttpServer;
 
 class ExternalEnvironment final : public Service {
  public:
-  ExternalEnvironment(FunctionConfig fn, const ExternalSettings& settings, InvocationLog& log,
+  // `node_module`: what its Node processes load first (host_prefixes.h); "" for none.
+  ExternalEnvironment(FunctionConfig fn, const ExternalSettings& settings, std::string node_module, InvocationLog& log,
                       std::string version);
   ~ExternalEnvironment() override;
 
@@ -64,6 +65,7 @@ class ExternalEnvironment final : public Service {
 
   FunctionConfig fn_;
   ExternalSettings settings_;
+  std::string node_module_;
   InvocationLog& log_;
   std::string version_;
   std::mutex mu_;

@@ -10,6 +10,7 @@
 #include "emulator/lambda/code_archive.h"
 #include "emulator/lambda/execution_environment.h"
 #include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/host_prefixes.h"
 
 namespace bf {
 
@@ -50,17 +51,17 @@ std::string code_version(const FunctionConfig& fn) {
 
 ExternalRuntimes::ExternalRuntimes(ExternalSettings settings, InvocationLog& log)
     : settings_(std::move(settings)), log_(log) {
+  std::error_code ec;
   if (!settings_.code_root.empty()) {
-    std::error_code ec;
     std::filesystem::create_directories(settings_.code_root + "/packages", ec);
-    if (!ec) {
-      code_root_ = settings_.code_root;
-      return;
-    }
+    if (!ec) code_root_ = settings_.code_root;
   }
-  temporary_root_ = true;
-  std::string pattern = (std::filesystem::temp_directory_path() / "bucketfire-code-XXXXXX").string();
-  if (::mkdtemp(pattern.data())) code_root_ = pattern;
+  if (code_root_.empty()) {
+    temporary_root_ = true;
+    std::string pattern = (std::filesystem::temp_directory_path() / "bucketfire-code-XXXXXX").string();
+    if (::mkdtemp(pattern.data())) code_root_ = pattern;
+  }
+  if (!code_root_.empty()) node_module_ = write_node_host_prefix_module(code_root_ + "/runtime");
 }
 
 ExternalRuntimes::~ExternalRuntimes() {
@@ -165,7 +166,7 @@ std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionCon
       return nullptr;
     }
     if (!chosen) {
-      chosen = std::make_shared<ExternalEnvironment>(fn, settings_, log_, version);
+      chosen = std::make_shared<ExternalEnvironment>(fn, settings_, node_module_, log_, version);
       list.push_back(chosen);
       chosen->busy = true;
     } else {

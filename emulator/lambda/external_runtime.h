@@ -77,6 +77,7 @@ class ExternalRuntimes {
   ExternalSettings settings_;
   InvocationLog& log_;
   std::string code_root_;
+  std::string node_module_;  // what every Node process of a function loads (host_prefixes.h)
   std::string unpacked_folder(const FunctionConfig& fn) const;
   bool temporary_root_ = false;  // removed at exit
   std::mutex unpack_mu_;

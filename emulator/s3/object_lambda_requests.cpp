@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "emulator/http/body_pipe.h"
+#include "emulator/s3/object_lambda_answers.h"
 #include "emulator/s3/opaque_id.h"
 #include "emulator/s3/s3_error.h"
 #include "sdk/object_lambda_event.h"
@@ -36,19 +37,30 @@ std::string host_port(const HttpRequest& request) {
   return host->substr(colon + 1);
 }
 
-// A presigned GET of the original through the supporting access point, by its alias and path
-// style at 127.0.0.1, so a function fetches it with any HTTP client and no name resolution.
+// The presigned request the function makes for the original through the supporting access
+// point, by its alias and path style at 127.0.0.1, so a function reads it with any HTTP client
+// and no name resolution: a GET or HEAD of the object, or the listing the client asked for.
 std::string input_url(const HttpRequest& request, const Endpoint& endpoint, const AuthResult& auth,
-                      const AccessPoint& supporting, const std::string& region) {
+                      const AccessPoint& supporting, const std::string& region, std::string_view operation) {
   const std::string port = host_port(request);
-  OutgoingRequest get;
-  get.method = "GET";
-  get.host = "127.0.0.1" + (port.empty() ? "" : ":" + port);
-  get.path = "/" + supporting.alias + "/" + endpoint.key;
-  if (const std::string* version = endpoint.query_param("versionId")) get.query.emplace_back("versionId", *version);
+  OutgoingRequest input;
+  input.method = operation == "HeadObject" ? "HEAD" : "GET";
+  input.host = "127.0.0.1" + (port.empty() ? "" : ":" + port);
+  const bool listing = operation == "ListObjects" || operation == "ListObjectsV2";
+  input.path = "/" + supporting.alias + (listing ? "" : "/" + endpoint.key);
+  for (const auto& [name, value] : endpoint.query)
+    if (listing ? !name.starts_with("X-Amz-") : name == "versionId") input.query.emplace_back(name, value);
   const AwsCredentials credentials{auth.principal->access_key, auth.principal->secret_key, ""};
-  return "http://" + get.host +
-         presign_sigv4(get, credentials, region, "s3", std::chrono::system_clock::now(), std::chrono::hours(1));
+  return "http://" + input.host +
+         presign_sigv4(input, credentials, region, "s3", std::chrono::system_clock::now(), std::chrono::hours(1));
+}
+
+// The event's context for each operation a transformation can serve.
+const char* context_name(std::string_view operation) {
+  if (operation == "HeadObject") return "headObjectContext";
+  if (operation == "ListObjects") return "listObjectsContext";
+  if (operation == "ListObjectsV2") return "listObjectsV2Context";
+  return "getObjectContext";
 }
 
 std::string event_of(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
@@ -57,8 +69,8 @@ std::string event_of(const ObjectLambdaWorld& world, const HttpRequest& request,
                      const std::string& token) {
   ObjectLambdaEvent event;
   event.request_id = request.request_id;
-  event.context = "getObjectContext";
-  event.input_s3_url = input_url(request, endpoint, auth, supporting, world.region);
+  event.context = context_name(endpoint.operation);
+  event.input_s3_url = input_url(request, endpoint, auth, supporting, world.region, endpoint.operation);
   event.output_route = route;
   event.output_token = token;
   event.access_point_arn = object_lambda_access_point_arn(world.region, world.account_id, point.name);
@@ -82,14 +94,16 @@ HttpResponse error_answer(std::string_view code, std::string message, const std:
   return error_response(e, request_id);
 }
 
-// The GetObject's body is empty; its finish() runs the function (on a thread of its own, as
-// the server runs a waiting finish) and waits for the function's answer.
-class ObjectLambdaGetSink final : public BodySink {
+// The request's body is empty; its finish() runs the function (on a thread of its own, as the
+// server runs a waiting finish) and waits for the function's answer: for GetObject its
+// WriteGetObjectResponse (by `route`), for the others the JSON it returns.
+class ObjectLambdaCallSink final : public BodySink {
  public:
-  ObjectLambdaGetSink(ObjectLambdaRoutes& routes, ObjectLambdaInvoke invoke, std::string route,
-                      std::shared_ptr<ObjectLambdaRoutes::Pending> pending, std::string function_arn, std::string event)
+  ObjectLambdaCallSink(ObjectLambdaRoutes& routes, ObjectLambdaInvoke invoke, std::string operation, std::string route,
+                       std::shared_ptr<ObjectLambdaRoutes::Pending> pending, std::string function_arn, std::string event)
       : routes_(routes),
         invoke_(std::move(invoke)),
+        operation_(std::move(operation)),
         route_(std::move(route)),
         pending_(std::move(pending)),
         function_arn_(std::move(function_arn)),
@@ -114,7 +128,8 @@ class ObjectLambdaGetSink final : public BodySink {
       pending->changed.notify_all();
     }).detach();
     HttpResponse answer = wait_for_answer();
-    routes_.close(route_);
+    if (!route_.empty()) routes_.close(route_);
+    answer.operation = operation_;
     return answer;
   }
 
@@ -133,13 +148,15 @@ class ObjectLambdaGetSink final : public BodySink {
                           "The Lambda function failed during execution: " + outcome.error_type + ": " +
                               outcome.error_message,
                           rid);
+    if (operation_ != "GetObject") return object_lambda_answer(operation_, outcome.payload, rid);
     return error_answer("LambdaResponseNotReceived",
                         "The Lambda function exited without successfully calling WriteGetObjectResponse", rid);
   }
 
   ObjectLambdaRoutes& routes_;
   ObjectLambdaInvoke invoke_;
-  std::string route_;
+  std::string operation_;
+  std::string route_;  // "" when the answer is the function's JSON
   std::shared_ptr<ObjectLambdaRoutes::Pending> pending_;
   std::string function_arn_;
   std::string event_;
@@ -226,29 +243,38 @@ void ObjectLambdaRoutes::wait_for_invocations() {
   idle_.wait(lock, [&] { return running_ == 0; });
 }
 
-Dispatch object_lambda_get(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
-                           const AuthResult& auth, const ObjectLambdaAccessPoint& point,
-                           const AccessPoint& supporting, const ObjectLambdaTransformation& transformation) {
+Dispatch object_lambda_call(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
+                            const AuthResult& auth, const ObjectLambdaAccessPoint& point,
+                            const AccessPoint& supporting, const ObjectLambdaTransformation& transformation) {
+  const std::string& operation = endpoint.operation;
   const auto& features = point.configuration.allowed_features;
-  auto allowed = [&](const char* feature) {
-    return std::find(features.begin(), features.end(), feature) != features.end();
+  // Without the feature AWS refuses a Range or partNumber as it refuses what it lacks (a real
+  // access point answers 501 NotImplemented "Operation Not Implemented.").
+  auto refused = [&](const char* parameter) {
+    const std::string feature = operation + "-" + parameter;
+    if (std::find(features.begin(), features.end(), feature) != features.end()) return std::optional<Dispatch>();
+    return std::optional(
+        answer_now(error_answer("NotImplemented", "Operation Not Implemented.", request.request_id), operation));
   };
-  if (request.header("Range") && !allowed("GetObject-Range"))
-    return answer_now(error_answer("InvalidRequest", "This Object Lambda access point does not allow Range requests "
-                                                     "(AllowedFeatures has no GetObject-Range)",
-                                   request.request_id),
-                      "GetObject");
-  if (endpoint.query_param("partNumber") && !allowed("GetObject-PartNumber"))
-    return answer_now(error_answer("InvalidRequest", "This Object Lambda access point does not allow partNumber "
-                                                     "requests (AllowedFeatures has no GetObject-PartNumber)",
-                                   request.request_id),
-                      "GetObject");
-  auto [route, pending] = world.routes.open(request.request_id);
+  if (operation == "GetObject" || operation == "HeadObject") {
+    if (request.header("Range"))
+      if (auto d = refused("Range")) return std::move(*d);
+    if (endpoint.query_param("partNumber"))
+      if (auto d = refused("PartNumber")) return std::move(*d);
+  }
+  std::string route;
+  std::shared_ptr<ObjectLambdaRoutes::Pending> pending;
+  if (operation == "GetObject") {
+    std::tie(route, pending) = world.routes.open(request.request_id);
+  } else {
+    pending = std::make_shared<ObjectLambdaRoutes::Pending>();
+    pending->request_id = request.request_id;
+  }
   std::string event =
       event_of(world, request, endpoint, auth, point, supporting, transformation, route, pending->token);
   Dispatch d;
-  d.sink = std::make_unique<ObjectLambdaGetSink>(world.routes, world.invoke, route, pending,
-                                                 transformation.function_arn, std::move(event));
+  d.sink = std::make_unique<ObjectLambdaCallSink>(world.routes, world.invoke, operation, route, pending,
+                                                  transformation.function_arn, std::move(event));
   return d;
 }
 

@@ -1,7 +1,8 @@
 // S3 Object Lambda's data plane. A GetObject through an Object Lambda access point runs the
 // function its configuration names, synchronously, with AWS's event; the function answers with
 // WriteGetObjectResponse (route and token from the event), whose status and headers become the
-// GetObject's and whose body is streamed through to the waiting client as it arrives.
+// GetObject's and whose body is streamed through to the waiting client as it arrives. A
+// HeadObject or listing runs its function the same way and answers with the JSON it returns.
 #pragma once
 #include <condition_variable>
 #include <functional>
@@ -20,8 +21,9 @@
 
 namespace bf {
 
-// How a function run ended: error_type is empty when it returned normally.
+// How a function run ended: error_type is empty when it returned normally (with `payload`).
 struct ObjectLambdaInvocation {
+  std::string payload;
   std::string error_type;
   std::string error_message;
   bool not_found = false;
@@ -68,9 +70,11 @@ struct ObjectLambdaWorld {
   std::string account_id;
 };
 
-// The GetObject through `point` (already authenticated): the function's answer, or AWS's
-// error when it fails, never answers, or takes longer than Object Lambda's 60 seconds.
-Dispatch object_lambda_get(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
+// A GetObject, HeadObject, ListObjects or ListObjectsV2 through `point` (already authenticated)
+// that `transformation` serves: the function's answer (its WriteGetObjectResponse for
+// GetObject, the JSON it returns for the others), or AWS's error when it fails, never answers,
+// or takes longer than Object Lambda's 60 seconds.
+Dispatch object_lambda_call(const ObjectLambdaWorld& world, const HttpRequest& request, const Endpoint& endpoint,
                            const AuthResult& auth, const ObjectLambdaAccessPoint& point,
                            const AccessPoint& supporting, const ObjectLambdaTransformation& transformation);
 

@@ -249,12 +249,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                            operation),
                     endpoint);
     if (const ObjectLambdaTransformation* t = transformation_for(*object_lambda, operation)) {
-      if (operation != "GetObject")
-        return billed(answer(s3_error("NotImplemented", "bucketfire does not transform " + operation +
-                                                            " through Object Lambda yet"),
-                             operation),
-                      endpoint);
-      return object_lambda_get(*context_.object_lambda_world, request, endpoint, *auth, *object_lambda, *supporting, *t);
+      return object_lambda_call(*context_.object_lambda_world, request, endpoint, *auth, *object_lambda, *supporting, *t);
     }
   }
   if (!endpoint.access_point.empty() && !allowed_through_access_point(operation))

@@ -127,14 +127,20 @@ Json batch_task(const Json& payload, Context& ctx) {
 
 namespace {
 
-// The bucket and key of a path-style URL ("http://host/bucket/some/key?query"), decoded.
-std::pair<std::string, std::string> bucket_and_key(const std::string& url) {
+// The decoded path of a URL, without its query.
+std::string path_of(const std::string& url) {
   std::string_view rest = url;
   rest.remove_prefix(std::min(rest.size(), rest.find("://") == std::string_view::npos ? 0 : rest.find("://") + 3));
   rest = rest.substr(std::min(rest.size(), rest.find('/')));
   rest = rest.substr(0, rest.find('?'));
   std::string path;
   if (!sigv4::uri_decode(rest, path) || path.size() < 2) throw std::invalid_argument("not a path-style URL: " + url);
+  return path;
+}
+
+// The bucket and key of a path-style URL ("http://host/bucket/some/key?query"), decoded.
+std::pair<std::string, std::string> bucket_and_key(const std::string& url) {
+  const std::string path = path_of(url);
   const auto slash = path.find('/', 1);
   if (slash == std::string::npos) throw std::invalid_argument("no key in " + url);
   return {path.substr(1, slash - 1), path.substr(slash + 1)};
@@ -160,19 +166,63 @@ class GeneratedBody final : public BodySource {
 
 }  // namespace
 
+namespace {
+
+// HeadObject and the listings through Object Lambda: the function returns JSON. The original's
+// headers with the metadata upper-cased, or the listing with every key upper-cased; "event"
+// puts the event itself in a header (HeadObject) or in the only key (listings); "error" answers
+// 403 NotAllowed.
+Json object_lambda_upper_json(const ObjectLambdaEvent& event, const Json& payload, const std::string& mode,
+                              Context& ctx) {
+  if (mode == "error") return Json{{"statusCode", 403}, {"errorCode", "NotAllowed"}, {"errorMessage", "not here"}};
+  const bool head = event.context == "headObjectContext";
+  if (mode == "event") {
+    if (head) return Json{{"statusCode", 200}, {"headers", {{"x-amz-meta-event", to_text(payload)}}}};
+    return Json{{"statusCode", 200}, {"listBucketResult", {{"name", "event"}, {"isTruncated", false},
+                                                           {"contents", Json::array({{{"key", to_text(payload)}}})}}}};
+  }
+  if (head) {
+    const auto [bucket, key] = bucket_and_key(event.input_s3_url);
+    const ObjectInfo info = ctx.s3().head_object(bucket, key);
+    Json metadata = Json::object();
+    for (const auto& [name, value] : info.metadata) {
+      std::string upper = value;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+      metadata[name] = upper;
+    }
+    return Json{{"statusCode", 200},
+                {"headers", {{"Content-Length", info.size}, {"Content-Type", info.content_type}, {"ETag", info.etag}}},
+                {"metadata", metadata}};
+  }
+  const std::string path = path_of(event.input_s3_url);
+  const std::string bucket = path.substr(1, path.find('/', 1) - 1);
+  Json contents = Json::array();
+  for (const ObjectSummary& o : ctx.s3().list_all(bucket)) {
+    std::string key = o.key;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::toupper(c); });
+    contents.push_back({{"key", key}, {"size", o.size}, {"storageClass", "STANDARD"}});
+  }
+  return Json{{"statusCode", 200},
+              {"listBucketResult", {{"name", bucket}, {"keyCount", contents.size()}, {"maxKeys", 1000},
+                                    {"isTruncated", false}, {"contents", contents}}}};
+}
+
+}  // namespace
+
 // An S3 Object Lambda function: the original, read by the path of the event's inputS3Url,
 // upper-cased and answered with WriteGetObjectResponse. The transformation's payload picks other
 // answers: {"mode": "error"} answers 403 NotAllowed, "crash" throws before answering, "silent"
 // returns without answering, "event" answers with the event itself, "generate" streams
-// {"bytes": N} made-up bytes.
+// {"bytes": N} made-up bytes. HeadObject and listings get JSON (object_lambda_upper_json).
 Json object_lambda_upper(const Json& payload, Context& ctx) {
   const ObjectLambdaEvent event = ObjectLambdaEvent::from_json(payload);
   const Json config = Json::parse(event.payload.empty() ? "{}" : event.payload, nullptr, false);
   const std::string mode = config.is_object() ? config.value("mode", "") : "";
+  if (mode == "crash") throw FunctionError("TransformFailed", "the transform crashed");
+  if (event.context != "getObjectContext") return object_lambda_upper_json(event, payload, mode, ctx);
   WriteGetObjectResponseRequest answer;
   answer.route = event.output_route;
   answer.token = event.output_token;
-  if (mode == "crash") throw FunctionError("TransformFailed", "the transform crashed");
   if (mode == "silent") return Json::object();
   if (mode == "error") {
     answer.status_code = 403;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tests/integration/test_browser.py needs: Debian's Chromium (/usr/bin/chromium)
-# and playwright-core at the version pinned in package-lock.json (into tests/browser/node_modules).
+# and playwright-core at the version pinned in package-lock.json (into tests/browser/node_modules),
+# and the AWS SDK for JavaScript (@aws-sdk/client-s3) that the integration tests' Node functions use.
 # Playwright never downloads a browser of its own: the test launches /usr/bin/chromium.
 # Safe to run again: prints nothing and changes nothing when everything is already installed.
 set -euo pipefail
@@ -28,10 +29,13 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 
-# Reinstall only when node_modules does not hold the locked playwright-core version.
-wanted=$(node -e 'console.log(require("./package-lock.json").packages["node_modules/playwright-core"].version)')
-have=$(node -e 'try { console.log(require("./node_modules/playwright-core/package.json").version) } catch { console.log("") }')
-if [ "$wanted" != "$have" ]; then
-  echo "installing playwright-core $wanted"
+# Reinstall only when node_modules does not hold every locked package at its locked version.
+stale=$(node -e '
+  const lock = require("./package-lock.json").packages;
+  const wanted = Object.keys(require("./package.json").dependencies);
+  const have = (name) => { try { return require("./node_modules/" + name + "/package.json").version } catch { return "" } };
+  console.log(wanted.filter((name) => have(name) !== lock["node_modules/" + name].version).join(" "));')
+if [ -n "$stale" ]; then
+  echo "installing $stale"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi

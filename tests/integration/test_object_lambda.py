@@ -2,11 +2,14 @@
 aws CLI (the server as their HTTP proxy): create, read, list, reconfigure and delete them, their
 policies, and AWS's refusals. Then GetObject through one, by its alias and by its ARN: the
 function gets AWS's event, answers with WriteGetObjectResponse, and the client gets what it
-sent, streamed through; each way a function can fail gets AWS's error. (AWS closed Object Lambda to new customers in November 2025; the
+sent, streamed through; each way a function can fail gets AWS's error. HeadObject and the
+listings answer with the JSON their function returns. Functions written for AWS and run as their
+own processes answer with unmodified boto3 and JS SDK calls. (AWS closed Object Lambda to new customers in November 2025; the
 architecture uses it, so teams running it still need to test it.)"""
 
 import json
 import os
+import tempfile
 import unittest
 import urllib.request
 from unittest import mock
@@ -227,8 +230,9 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
 
     def test_features_and_what_passes_through(self):
         alias, _ = self.olap("plain-ol")
+        # Without GetObject-Range a ranged GET is refused as a real access point refuses it.
         self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt", Range="bytes=0-4"),
-                               "InvalidRequest", 400)
+                               "NotImplemented", 501)
         ranged, _ = self.olap("ranged-ol", features=("GetObject-Range",))
         self.assertEqual(self.s3.get_object(Bucket=ranged, Key="notes/hello.txt", Range="bytes=0-4")["Body"].read(),
                          b"HELLO OBJECT LAMBDA")  # the function decides what a range means; this one ignores it
@@ -251,6 +255,156 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
         self.assertEqual((received, first), (size, b"abcdefghijklmnopqrstuvwxyz"))
         grew_mib = (harness.proc_status_kib(self.server.proc.pid, "VmHWM") - before) / 1024
         self.assertLess(grew_mib, 32, f"the server's peak memory grew {grew_mib:.1f} MiB for a 100 MiB body")
+
+
+class HeadAndListThroughObjectLambda(harness.ServerTestCase):
+    """HeadObject, ListObjects and ListObjectsV2 transformations: the function (in-process here)
+    gets a headObjectContext / listObjectsContext / listObjectsV2Context event and answers with
+    JSON, which the client gets as S3's headers or ListBucketResult."""
+    server_args = ("--config", harness.write_pipeline(
+        {"functions": [{"name": "upper", "handler": "object-lambda-upper"},
+                       {"name": "echo", "handler": "echo"}], "buckets": []}))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control = control_client(cls.server)
+        cls.bucket = cls.new_bucket(cls, prefix="olhl")
+        for key in ("notes/hello.txt", "notes/bye.txt", "top.txt"):
+            cls.s3.put_object(Bucket=cls.bucket, Key=key, Body=b"hello object lambda", Metadata={"author": "ada"})
+        cls.supporting = cls.control.create_access_point(AccountId=ACCOUNT, Name="hl-source",
+                                                         Bucket=cls.bucket)["AccessPointArn"]
+
+    def olap(self, name, payload="", function="upper", features=()):
+        made = self.control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration={
+            "SupportingAccessPoint": self.supporting, "AllowedFeatures": list(features),
+            "TransformationConfigurations": [{"Actions": ["HeadObject", "ListObjects", "ListObjectsV2"],
+                                              "ContentTransformation": {"AwsLambda": {
+                "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}",
+                "FunctionPayload": payload}}}]})
+        return made["Alias"]["Value"]
+
+    def test_head_object_answers_the_function_s_headers(self):
+        alias = self.olap("head-ol")
+        head = self.s3.head_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual((head["ContentLength"], head["ContentType"], head["Metadata"]),
+                         (19, "binary/octet-stream", {"author": "ADA"}))
+        self.assertEqual(head["ETag"], self.s3.head_object(Bucket=self.bucket, Key="notes/hello.txt")["ETag"])
+        # GetObject has no transformation on this access point: it reads the bucket.
+        self.assertEqual(self.s3.get_object(Bucket=alias, Key="notes/hello.txt")["Body"].read(), b"hello object lambda")
+
+    def test_listings_answer_the_function_s_result(self):
+        alias = self.olap("list-ol")
+        v2 = self.s3.list_objects_v2(Bucket=alias)
+        self.assertEqual(sorted(o["Key"] for o in v2["Contents"]), ["NOTES/BYE.TXT", "NOTES/HELLO.TXT", "TOP.TXT"])
+        self.assertEqual((v2["KeyCount"], v2["IsTruncated"], v2["Contents"][0]["Size"]), (3, False, 19))
+        v1 = self.s3.list_objects(Bucket=alias)
+        self.assertEqual(sorted(o["Key"] for o in v1["Contents"]), ["NOTES/BYE.TXT", "NOTES/HELLO.TXT", "TOP.TXT"])
+
+    def test_the_events_carry_presigned_head_and_list_urls(self):
+        alias = self.olap("event-hl-ol", payload='{"mode": "event"}')
+        head = json.loads(self.s3.head_object(Bucket=alias, Key="notes/hello.txt")["Metadata"]["event"])
+        self.assertEqual(list(head), ["xAmzRequestId", "headObjectContext", "configuration", "userRequest",
+                                      "userIdentity", "protocolVersion"])
+        url = head["headObjectContext"]["inputS3Url"]
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as original:
+            self.assertEqual((original.status, original.headers["Content-Length"]), (200, "19"))
+        listed = self.s3.list_objects_v2(Bucket=alias, Prefix="notes/", Delimiter="/")
+        event = json.loads(listed["Contents"][0]["Key"])
+        self.assertIn("listObjectsV2Context", event)
+        self.assertNotIn("getObjectContext", event)
+        # The presigned listing is the client's: its prefix and delimiter, through the supporting access point.
+        with urllib.request.urlopen(event["listObjectsV2Context"]["inputS3Url"], timeout=10) as original:
+            xml = original.read().decode()
+        self.assertIn("<Prefix>notes/</Prefix>", xml)
+        self.assertEqual(xml.count("<Key>"), 2)
+        v1 = json.loads(self.s3.list_objects(Bucket=alias)["Contents"][0]["Key"])
+        self.assertIn("listObjectsContext", v1)
+
+    def test_errors_features_and_invalid_answers(self):
+        refused = self.olap("refused-hl-ol", payload='{"mode": "error"}')
+        self.assertClientError(lambda: self.s3.list_objects_v2(Bucket=refused), "NotAllowed", 403)
+        with self.assertRaises(harness.ClientError) as raised:
+            self.s3.head_object(Bucket=refused, Key="notes/hello.txt")
+        self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        plain = self.olap("plain-hl-ol")
+        self.assertClientError(lambda: self.s3.head_object(Bucket=plain, Key="notes/hello.txt", Range="bytes=0-1"),
+                               "501", 501)
+        ranged = self.olap("ranged-hl-ol", features=("HeadObject-Range",))
+        self.assertEqual(self.s3.head_object(Bucket=ranged, Key="notes/hello.txt", Range="bytes=0-1")["ContentLength"], 19)
+        # A function that answers something else than AWS's shapes.
+        echo = self.olap("echo-hl-ol", function="echo")
+        self.assertClientError(lambda: self.s3.list_objects_v2(Bucket=echo), "LambdaInvalidResponse", 400)
+        crash = self.olap("crash-hl-ol", payload='{"mode": "crash"}')
+        self.assertClientError(lambda: self.s3.list_objects(Bucket=crash), "LambdaRuntimeError", 500)
+
+    def test_aws_cli(self):
+        alias = self.olap("cli-hl-ol")
+        head = self.server.aws_json("s3api", "head-object", "--bucket", alias, "--key", "top.txt")
+        self.assertEqual(head["Metadata"], {"author": "ADA"})
+        listed = self.server.aws_json("s3api", "list-objects-v2", "--bucket", alias)
+        self.assertEqual(sorted(o["Key"] for o in listed["Contents"]), ["NOTES/BYE.TXT", "NOTES/HELLO.TXT", "TOP.TXT"])
+
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+JS_SDK = os.path.join(REPO, "tests", "browser", "node_modules")
+FUNCTIONS_OUT_OF_PROCESS = {
+    "functions": [
+        {"name": "python-ol", "code": os.path.join(REPO, "fixtures", "runtimes", "python-object-lambda")},
+        {"name": "node-ol", "code": os.path.join(REPO, "fixtures", "runtimes", "node-object-lambda"),
+         "environment": {"NODE_PATH": JS_SDK}},
+    ],
+    "buckets": [],
+}
+
+
+class FunctionsOutOfProcess(harness.ServerTestCase):
+    """Functions written for AWS, run as their own processes, answer through unmodified SDK calls:
+    boto3's write_get_object_response and the JS SDK's WriteGetObjectResponseCommand put the route
+    in front of the endpoint's host name, and still reach the server."""
+    server_args = ("--config", harness.write_pipeline(FUNCTIONS_OUT_OF_PROCESS))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control = control_client(cls.server)
+        cls.bucket = cls.new_bucket(cls, prefix="olext")
+        cls.s3.put_object(Bucket=cls.bucket, Key="notes/hello.txt", Body=b"hello object lambda\nsecond line",
+                          Metadata={"author": "ada"})
+        cls.supporting = cls.control.create_access_point(AccountId=ACCOUNT, Name="ext-source",
+                                                         Bucket=cls.bucket)["AccessPointArn"]
+
+    def olap(self, name, function, actions):
+        return self.control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration={
+            "SupportingAccessPoint": self.supporting, "TransformationConfigurations": [{
+                "Actions": list(actions), "ContentTransformation": {"AwsLambda": {
+                    "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}"}}}]})["Alias"]["Value"]
+
+    def test_a_python_function_with_boto3(self):
+        alias = self.olap("python-ol", "python-ol", ("GetObject", "HeadObject", "ListObjectsV2"))
+        got = self.s3.get_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual(got["Body"].read(), b"HELLO OBJECT LAMBDA\nSECOND LINE")
+        self.assertEqual((got["ContentType"], got["Metadata"]), ("text/plain", {"transformed-by": "python"}))
+        head = self.s3.head_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual((head["ContentLength"], head["Metadata"]), (31, {"author": "ada", "transformed-by": "python"}))
+        listed = self.s3.list_objects_v2(Bucket=alias)
+        self.assertEqual([o["Key"] for o in listed["Contents"]], ["NOTES/HELLO.TXT"])
+        # The aws CLI reads the same through the alias.
+        with tempfile.TemporaryDirectory() as folder:
+            out = os.path.join(folder, "out.txt")
+            self.server.aws_json("s3api", "get-object", "--bucket", alias, "--key", "notes/hello.txt", out)
+            with open(out, "rb") as f:
+                self.assertEqual(f.read(), b"HELLO OBJECT LAMBDA\nSECOND LINE")
+        self.assertEqual(self.server.invocations("python-ol")[-1]["status"], "Success")
+
+    def test_a_node_function_with_the_js_sdk(self):
+        if not os.path.isdir(os.path.join(JS_SDK, "@aws-sdk", "client-s3")):
+            print("SKIPPED: the JS SDK is not installed (tests/browser/setup.sh)", flush=True)
+            self.skipTest("the JS SDK is not installed (tests/browser/setup.sh)")
+        alias = self.olap("node-ol", "node-ol", ("GetObject",))
+        got = self.s3.get_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual(got["Body"].read(), b"adbmal tcejbo olleh\nenil dnoces")
+        self.assertEqual((got["ContentType"], got["Metadata"]), ("text/plain", {"transformed-by": "node"}))
 
 
 class ClientLeavesMidStream(unittest.TestCase):
