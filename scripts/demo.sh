@@ -135,6 +135,32 @@ curl -sS "$api/similar/$harbour?limit=3" | jq -r '.results[] | [.id, .similarity
 echo "GET $api/images/$harbour   (presigned URLs for its thumbnails and metadata)"
 curl -sS "$api/images/$harbour" | jq -r '.thumbnails[] | "  \(.size) \(.format): \(.url[0:80])..."'
 
+# The Object Lambda access point over processed (fixtures/pipeline.json): one thumbnail three
+# ways. Its alias comes from S3 Control, and the ARN's host is reached with the server as
+# curl's proxy, as boto3 and the aws CLI do with HTTP_PROXY.
+echo
+account=000000000000
+authority=${endpoint#http://}
+authority=${authority/127.0.0.1/localhost}
+ol_alias=$(curl -sS -x "$endpoint" --aws-sigv4 "aws:amz:us-east-1:s3" \
+  --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}" -H "x-amz-account-id: $account" \
+  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+  "http://$account.$authority/v20180820/accesspointforobjectlambda/images-for-clients" |
+  grep -o '<Value>[^<]*</Value>' | sed 's/<[^>]*>//g')
+thumb=thumbnails/256/$harbour.webp
+echo "one thumbnail, three ways (s3://processed/$thumb, harbour.jpg):"
+# Prints the Content-Type and size of a GET: curl arguments, then the URL.
+described() {
+  "$@" -o "$work/got" -w '%{content_type}' | tr -d '\n'
+  echo ", $(stat -c %s "$work/got") bytes, $(vipsheader -f width "$work/got")x$(vipsheader -f height "$work/got")"
+}
+echo "  stored:                                       $(described "${s3[@]}" "$endpoint/processed/$thumb")"
+echo "  Object Lambda alias, Accept: image/avif:      $(described "${s3[@]}" -H 'Accept: image/avif,image/webp,*/*' "$endpoint/$ol_alias/$thumb")"
+echo "  Object Lambda ARN's host, Accept: */*:        $(described curl -sS -x "$endpoint" \
+  --aws-sigv4 "aws:amz:us-east-1:s3-object-lambda" --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}" \
+  -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -H 'Accept: */*' "http://images-for-clients-$account.$authority/$thumb")"
+echo "  (the reencode function re-encodes for the client's Accept header and strips the metadata)"
+
 # A year on (originals of 128 KB and up tier down by Intelligent-Tiering, smaller ones by the
 # small-originals lifecycle rule): only on a virtual clock (bash scripts/serve.sh runs one), which moves when asked.
 if [ "$(curl -sS "$endpoint/_bucketfire/clock" | jq -r .virtual)" != true ]; then

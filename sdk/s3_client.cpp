@@ -165,7 +165,8 @@ OutgoingRequest S3Client::request(const std::string& method, const std::string& 
   return req;
 }
 
-HttpReply S3Client::call(OutgoingRequest req, const char* service) {
+HttpReply S3Client::call(OutgoingRequest req, const char* service, HttpTransport* via) {
+  HttpTransport& transport = via ? *via : *transport_;
   if (!trace_header_.empty()) req.headers.emplace_back("X-Amzn-Trace-Id", trace_header_);
   thread_local std::mt19937_64 rng{std::random_device{}()};  // seeding costs a syscall: once per thread
   // A streamed download cannot be retried once bytes reached the caller.
@@ -180,12 +181,12 @@ HttpReply S3Client::call(OutgoingRequest req, const char* service) {
   for (int attempt = 1;; ++attempt) {
     if (before_call_) before_call_();
     req.headers = unsigned_headers;
-    sign_sigv4(req, options_.credentials, options_.region, service, std::chrono::system_clock::now());
+    if (service) sign_sigv4(req, options_.credentials, options_.region, service, std::chrono::system_clock::now());
     std::string failure;
     int status = 0;
     std::string code, message, request_id;
     try {
-      HttpReply reply = transport_->send(req);
+      HttpReply reply = transport.send(req);
       if (reply.status < 300) return reply;
       status = reply.status;
       if (const auto* id = reply.header("x-amz-request-id")) request_id = *id;
@@ -360,6 +361,42 @@ ObjectInfo S3Client::get_object(const std::string& bucket, const std::string& ke
   return info;
 }
 
+namespace {
+
+// "http(s)://authority/path?query" as the endpoint it names and a GET of its decoded path and
+// query parameters; throws std::invalid_argument for anything else.
+std::pair<EndpointUrl, OutgoingRequest> presigned_get(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) throw std::invalid_argument("not an http(s) URL: " + url);
+  const auto path_start = url.find_first_of("/?", scheme_end + 3);
+  const std::string origin = url.substr(0, path_start);
+  std::string_view rest = path_start == std::string::npos ? std::string_view() : std::string_view(url).substr(path_start);
+  const auto q = rest.find('?');
+  std::string_view raw_path = rest.substr(0, q);
+  std::string_view raw_query = q == std::string_view::npos ? std::string_view() : rest.substr(q + 1);
+  OutgoingRequest req;
+  req.method = "GET";
+  EndpointUrl endpoint = parse_endpoint_url(origin);
+  req.host = endpoint.authority();
+  req.headers.emplace_back("Host", req.host);  // signed by the URL; nothing else adds it
+  if (!sigv4::uri_decode(raw_path.empty() ? "/" : raw_path, req.path))
+    throw std::invalid_argument("the URL's path does not decode: " + url);
+  while (!raw_query.empty()) {
+    const std::string_view pair = raw_query.substr(0, raw_query.find('&'));
+    raw_query.remove_prefix(std::min(raw_query.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    std::string name, value;
+    if (!sigv4::uri_decode(pair.substr(0, eq), name) ||
+        (eq != std::string_view::npos && !sigv4::uri_decode(pair.substr(eq + 1), value)))
+      throw std::invalid_argument("the URL's query does not decode: " + url);
+    req.query.emplace_back(std::move(name), std::move(value));
+  }
+  return {std::move(endpoint), std::move(req)};
+}
+
+}  // namespace
+
 ObjectInfo S3Client::download_file(const std::string& bucket, const std::string& key,
                                    const std::string& path) {
   const std::string partial = path + ".part";
@@ -372,6 +409,23 @@ ObjectInfo S3Client::download_file(const std::string& bucket, const std::string&
   out.close();
   if (!out || std::rename(partial.c_str(), path.c_str()) != 0)
     throw std::runtime_error("cannot write " + path);
+  return info;
+}
+
+ObjectInfo S3Client::get_presigned(const std::string& url, const std::function<void(std::string_view)>& sink) {
+  auto [endpoint, req] = presigned_get(url);
+  // The client's own transport reaches its endpoint (in the emulator, in-process); another host
+  // (an access point's, on AWS) gets a connection of its own.
+  std::shared_ptr<HttpTransport> elsewhere;
+  if (endpoint.authority() != options_.endpoint.authority() || endpoint.tls != options_.endpoint.tls)
+    elsewhere = make_network_transport(endpoint);
+  std::uint64_t received = 0;
+  req.body_sink = [&](std::string_view bytes) {
+    received += bytes.size();
+    sink(bytes);
+  };
+  ObjectInfo info = info_from(call(std::move(req), nullptr, elsewhere.get()));
+  info.size = received;
   return info;
 }
 

@@ -189,6 +189,9 @@ class S3Client {
                         const std::function<void(std::string_view)>& sink,
                         std::optional<ByteRange> range = std::nullopt);
   ObjectInfo download_file(const std::string& bucket, const std::string& key, const std::string& path);
+  // Streams to `sink` what a presigned GET URL names (an Object Lambda event's inputS3Url). The
+  // URL carries its own signature; a host other than the endpoint's is reached directly.
+  ObjectInfo get_presigned(const std::string& url, const std::function<void(std::string_view)>& sink);
 
   ObjectInfo head_object(const std::string& bucket, const std::string& key);
   // RestoreObject (POST ?restore); a restore still running throws RestoreAlreadyInProgress.
@@ -234,7 +237,9 @@ class S3Client {
  private:
   OutgoingRequest request(const std::string& method, const std::string& bucket,
                           const std::string& key) const;
-  HttpReply call(OutgoingRequest request, const char* service = "s3");
+  // Signs for `service` (nullptr: the request is presigned already) and sends it through `via`
+  // (the client's own transport when null), retrying what S3 says may be retried.
+  HttpReply call(OutgoingRequest request, const char* service = "s3", HttpTransport* via = nullptr);
   PutObjectResult multipart_upload(const std::string& bucket, const std::string& key,
                                    const std::string& path, std::uint64_t size,
                                    const PutObjectOptions& options);

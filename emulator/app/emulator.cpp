@@ -413,6 +413,44 @@ struct Emulator::Impl {
       if (f.async.on_failure.is_bucket() && !buckets.find_bucket(f.async.on_failure.bucket()))
         return "function " + f.name + ": on_failure bucket " + f.async.on_failure.bucket() +
                " does not exist (declare it under buckets)";
+    return apply_access_points(now);
+  }
+
+  // Declared access points are made once and kept (their aliases stay the same across
+  // restarts); an Object Lambda access point takes the file's configuration each start.
+  std::string apply_access_points(std::int64_t now) {
+    for (const auto& declared : pipeline_.access_points) {
+      if (auto existing = access_points_->find(declared.name)) {
+        if (existing->bucket != declared.bucket)
+          return "access point " + declared.name + " exists for bucket " + existing->bucket + ", not " + declared.bucket;
+        continue;
+      }
+      AccessPoint point;
+      point.name = declared.name;
+      point.bucket = declared.bucket;
+      point.created_ms = now;
+      auto made = access_points_->create(std::move(point), true);
+      if (auto* err = std::get_if<S3Error>(&made)) return "access point " + declared.name + ": " + err->message;
+    }
+    for (const auto& declared : pipeline_.object_lambda_access_points) {
+      ObjectLambdaConfiguration configuration;
+      configuration.supporting_access_point =
+          access_point_arn(options_.region, kAccountId, declared.supporting_access_point);
+      configuration.allowed_features = declared.allowed_features;
+      configuration.transformations = declared.transformations;
+      std::optional<S3Error> err;
+      if (object_lambda_->find(declared.name)) {
+        err = object_lambda_->configure(declared.name, std::move(configuration));
+      } else {
+        ObjectLambdaAccessPoint point;
+        point.name = declared.name;
+        point.created_ms = now;
+        point.configuration = std::move(configuration);
+        auto made = object_lambda_->create(std::move(point));
+        if (auto* e = std::get_if<S3Error>(&made)) err = *e;
+      }
+      if (err) return "Object Lambda access point " + declared.name + ": " + err->message;
+    }
     return "";
   }
 

@@ -4,12 +4,14 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
 #include "emulator/api/route_table.h"
 #include "emulator/lambda/arn.h"
 #include "emulator/pipeline/bucket_rules.h"
+#include "emulator/s3/access_points.h"
 #include "emulator/s3/bucket_name.h"
 
 namespace bf {
@@ -210,13 +212,84 @@ void read_bucket_rules(const Json& b, const std::string& where, BucketDeclaratio
     fail(where + ".intelligent_tiering", "at most 1,000 configurations, as S3 allows");
 }
 
+using FunctionExists = std::function<std::optional<std::string>(const std::string&)>;
+
+// access_points (over declared buckets) and object_lambda_access_points (over declared access
+// points, transforming with declared functions).
+void read_access_points(const Json& doc, PipelineConfig& config, const FunctionExists& function_exists,
+                        const std::string& region) {
+  std::set<std::string> declared;
+  if (doc.contains("access_points")) {
+    if (!doc["access_points"].is_array()) fail("access_points", "must be an array");
+    for (std::size_t i = 0; i < doc["access_points"].size(); ++i) {
+      const std::string where = "access_points[" + std::to_string(i) + "]";
+      const Json& a = doc["access_points"][i];
+      only_fields(a, where, {"name", "bucket"});
+      AccessPointDeclaration point{text(a, where, "name", true), text(a, where, "bucket", true)};
+      if (!valid_access_point_name(point.name, 50))
+        fail(where + ".name", "must be 3-50 lowercase letters, digits and hyphens, as AWS names access points");
+      if (std::none_of(config.buckets.begin(), config.buckets.end(), [&](const auto& b) { return b.name == point.bucket; }))
+        fail(where + ".bucket", "\"" + point.bucket + "\" is not a declared bucket");
+      if (!declared.insert(point.name).second) fail(where + ".name", "\"" + point.name + "\" is declared twice");
+      config.access_points.push_back(std::move(point));
+    }
+  }
+  if (!doc.contains("object_lambda_access_points")) return;
+  const Json& list = doc["object_lambda_access_points"];
+  if (!list.is_array()) fail("object_lambda_access_points", "must be an array");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "object_lambda_access_points[" + std::to_string(i) + "]";
+    const Json& o = list[i];
+    only_fields(o, where, {"name", "supporting_access_point", "transformations", "allowed_features"});
+    ObjectLambdaDeclaration point;
+    point.name = text(o, where, "name", true);
+    if (!valid_access_point_name(point.name, 45))
+      fail(where + ".name", "must be 3-45 lowercase letters, digits and hyphens, as AWS names Object Lambda access points");
+    if (!names.insert(point.name).second) fail(where + ".name", "\"" + point.name + "\" is declared twice");
+    point.supporting_access_point = text(o, where, "supporting_access_point", true);
+    if (!declared.count(point.supporting_access_point))
+      fail(where + ".supporting_access_point", "\"" + point.supporting_access_point + "\" is not a declared access point");
+    point.allowed_features = strings(o, where, "allowed_features");
+    for (const auto& feature : point.allowed_features)
+      if (feature != "GetObject-Range" && feature != "GetObject-PartNumber" && feature != "HeadObject-Range" &&
+          feature != "HeadObject-PartNumber")
+        fail(where + ".allowed_features", "\"" + feature + "\" is not GetObject-Range, GetObject-PartNumber, "
+                                          "HeadObject-Range or HeadObject-PartNumber");
+    if (!o.contains("transformations") || !o["transformations"].is_array() || o["transformations"].empty())
+      fail(where + ".transformations", "must be a non-empty array");
+    std::set<std::string> actions;
+    for (std::size_t k = 0; k < o["transformations"].size(); ++k) {
+      const std::string twhere = where + ".transformations[" + std::to_string(k) + "]";
+      const Json& t = o["transformations"][k];
+      only_fields(t, twhere, {"actions", "function", "payload"});
+      ObjectLambdaTransformation transformation;
+      transformation.actions = strings(t, twhere, "actions");
+      if (transformation.actions.empty()) fail(twhere + ".actions", "must name at least one action");
+      for (const auto& action : transformation.actions) {
+        if (action != "GetObject" && action != "HeadObject" && action != "ListObjects" && action != "ListObjectsV2")
+          fail(twhere + ".actions", "\"" + action + "\" is not GetObject, HeadObject, ListObjects or ListObjectsV2");
+        if (!actions.insert(action).second) fail(twhere + ".actions", "\"" + action + "\" is transformed twice");
+      }
+      const std::string function = text(t, twhere, "function", true);
+      auto target = function_exists(function);
+      if (!target) fail(twhere + ".function", "\"" + function + "\" is not a declared function");
+      transformation.function_arn = function_arn(region, *target);
+      transformation.function_payload = text(t, twhere, "payload", false);
+      point.transformations.push_back(std::move(transformation));
+    }
+    config.object_lambda_access_points.push_back(std::move(point));
+  }
+}
+
 }  // namespace
 
 std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
                                                          const std::vector<std::string>& handlers,
                                                          const std::string& region) {
   try {
-    only_fields(doc, "pipeline", {"functions", "buckets", "routes", "authorizers", "description"});
+    only_fields(doc, "pipeline", {"functions", "buckets", "access_points", "object_lambda_access_points", "routes",
+                                  "authorizers", "description"});
     PipelineConfig config;
     std::set<std::string> names;
     if (doc.contains("functions")) {
@@ -274,6 +347,7 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
         config.buckets.push_back(std::move(bucket));
       }
     }
+    read_access_points(doc, config, function_exists, region);
     if (doc.contains("authorizers")) {
       if (!doc["authorizers"].is_object()) fail("authorizers", "must be an object of named authorizers");
       for (const auto& [name, a] : doc["authorizers"].items()) {

@@ -14,6 +14,7 @@
 #include "emulator/lambda/function.h"
 #include "emulator/s3/lifecycle_config.h"
 #include "emulator/s3/notification_config.h"
+#include "emulator/s3/object_lambda_access_points.h"
 #include "emulator/s3/tiering_config.h"
 #include "sdk/json.h"
 
@@ -27,9 +28,26 @@ struct BucketDeclaration {
   std::vector<TieringConfig> intelligent_tiering;
 };
 
+// An access point to a declared bucket.
+struct AccessPointDeclaration {
+  std::string name;
+  std::string bucket;
+};
+
+// An Object Lambda access point over a declared access point, its transformations naming
+// declared functions (function_arn holds the function's ARN).
+struct ObjectLambdaDeclaration {
+  std::string name;
+  std::string supporting_access_point;  // the declared access point's name
+  std::vector<std::string> allowed_features;
+  std::vector<ObjectLambdaTransformation> transformations;
+};
+
 struct PipelineConfig {
   std::vector<FunctionConfig> functions;
   std::vector<BucketDeclaration> buckets;
+  std::vector<AccessPointDeclaration> access_points;
+  std::vector<ObjectLambdaDeclaration> object_lambda_access_points;
   std::vector<Route> routes;  // HTTP API routes, parsed, served under /_api
   std::map<std::string, Authorizer> authorizers;
 };

@@ -1,5 +1,6 @@
 #include "emulator/pipeline/sam_export.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -93,6 +94,32 @@ Json route_event(const Route& r) {
   return Json{{"Type", "HttpApi"}, {"Properties", props}};
 }
 
+// AWS::S3::AccessPoint for each access point, AWS::S3ObjectLambda::AccessPoint for each Object
+// Lambda access point (its functions by GetAtt, its supporting access point's ARN by GetAtt).
+void add_access_points(Json& resources, const PipelineConfig& pipeline) {
+  for (const auto& a : pipeline.access_points)
+    resources[logical_id(a.name, "AccessPoint")] =
+        Json{{"Type", "AWS::S3::AccessPoint"},
+             {"Properties", {{"Bucket", Json{{"Ref", logical_id(a.bucket, "Bucket")}}}, {"Name", a.name}}}};
+  for (const auto& o : pipeline.object_lambda_access_points) {
+    Json transformations = Json::array();
+    for (const auto& t : o.transformations) {
+      const auto ref = parse_function_ref(t.function_arn);
+      Json lambda{{"FunctionArn", Json{{"Fn::GetAtt", Json::array({logical_id(ref ? ref->name : "", "Function"), "Arn"})}}}};
+      if (!t.function_payload.empty()) lambda["FunctionPayload"] = t.function_payload;
+      transformations.push_back(Json{{"Actions", t.actions}, {"ContentTransformation", {{"AwsLambda", lambda}}}});
+    }
+    Json configuration{
+        {"SupportingAccessPoint",
+         Json{{"Fn::GetAtt", Json::array({logical_id(o.supporting_access_point, "AccessPoint"), "Arn"})}}},
+        {"TransformationConfigurations", transformations}};
+    if (!o.allowed_features.empty()) configuration["AllowedFeatures"] = o.allowed_features;
+    resources[logical_id(o.name, "ObjectLambdaAccessPoint")] =
+        Json{{"Type", "AWS::S3ObjectLambda::AccessPoint"},
+             {"Properties", {{"Name", o.name}, {"ObjectLambdaConfiguration", configuration}}}};
+  }
+}
+
 }  // namespace
 
 Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
@@ -140,6 +167,18 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
     Json policies = Json::array();
     for (const auto& b : pipeline.buckets)
       policies.push_back(Json{{"S3CrudPolicy", {{"BucketName", bucket_name(b.name)}}}});
+    // A function that answers Object Lambda requests calls WriteGetObjectResponse.
+    const bool transforms = std::any_of(
+        pipeline.object_lambda_access_points.begin(), pipeline.object_lambda_access_points.end(), [&](const auto& o) {
+          return std::any_of(o.transformations.begin(), o.transformations.end(), [&](const auto& t) {
+            const auto ref = parse_function_ref(t.function_arn);
+            return ref && ref->name == f.name;
+          });
+        });
+    if (transforms)
+      policies.push_back(Json{{"Statement", Json::array({Json{{"Effect", "Allow"},
+                                                              {"Action", "s3-object-lambda:WriteGetObjectResponse"},
+                                                              {"Resource", "*"}}})}});
     if (!policies.empty()) p["Policies"] = policies;
 
     Json events = Json::object();
@@ -161,6 +200,7 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
   }
 
   if (!pipeline.routes.empty()) resources["HttpApi"] = http_api(pipeline);
+  add_access_points(resources, pipeline);
 
   Json outputs = Json::object();
   if (!pipeline.routes.empty())

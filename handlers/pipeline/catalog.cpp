@@ -14,6 +14,7 @@ std::map<std::string, Handler> handlers() {
       {"archiver", s3_handler(archiver)},
       {"restore", restore},
       {"restored", s3_handler(restored)},
+      {"reencode", reencode},
   };
 }
 

@@ -9,6 +9,8 @@
 //   archiver:  archiver (the indexer's on-success destination)
 //   restores:  restore (POST /images/{id}/restore), restored (archive ObjectRestore:Completed
 //              and :Delete)
+//   delivery:  reencode (GetObject through the Object Lambda access point over processed: the
+//              image re-encoded for the client's Accept header, metadata stripped)
 // Each uses only the SDK, so the same code runs in the emulator and on AWS.
 #pragma once
 #include <map>
@@ -32,6 +34,9 @@ Json indexer(const S3Event& event, Context& ctx);
 Json archiver(const S3Event& event, Context& ctx);
 Json restore(const Json& event, Context& ctx);
 Json restored(const S3Event& event, Context& ctx);
+// An S3 Object Lambda GetObject: the original re-encoded as format_for_accept picks, answered
+// with WriteGetObjectResponse (its read error, or 415 with the image error, when it cannot be).
+Json reencode(const Json& event, Context& ctx);
 
 // Whether HEAD says a GET would read the bytes: not archived (GLACIER, DEEP_ARCHIVE, or an
 // Intelligent-Tiering archive tier), or archived with a finished restore.

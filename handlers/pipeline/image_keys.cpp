@@ -1,6 +1,8 @@
 #include "handlers/pipeline/image_keys.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "sdk/hash.h"
@@ -41,6 +43,57 @@ std::optional<ThumbnailFormat> thumbnail_format(std::string_view name) {
   if (name == "webp") return ThumbnailFormat{"webp", "webp", "image/webp"};
   if (name == "jpeg" || name == "jpg") return ThumbnailFormat{"jpeg", "jpg", "image/jpeg"};
   return std::nullopt;
+}
+
+namespace {
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The q-value `accept` names `type` ("image/webp") with, 0 when it does not name it.
+double named_quality(std::string_view accept, std::string_view type) {
+  double best = 0;
+  while (!accept.empty()) {
+    std::string_view item = accept.substr(0, accept.find(','));
+    accept.remove_prefix(std::min(accept.size(), item.size() + 1));
+    const std::string_view range = trimmed(item.substr(0, item.find(';')));
+    if (range.size() != type.size() || !std::equal(range.begin(), range.end(), type.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        }))
+      continue;
+    double q = 1;
+    for (std::string_view params = item.substr(std::min(item.size(), item.find(';'))); !params.empty();) {
+      if (params.front() == ';') params.remove_prefix(1);
+      const std::string_view param = trimmed(params.substr(0, params.find(';')));
+      params.remove_prefix(std::min(params.size(), params.find(';')));
+      if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=')
+        q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
+    }
+    best = std::max(best, q);
+  }
+  return best;
+}
+
+}  // namespace
+
+ThumbnailFormat format_for_accept(std::string_view accept, bool avif) {
+  // Only a format the client names is chosen over JPEG: "*/*" (curl) or "image/*" alone get the
+  // format every viewer reads.
+  const ThumbnailFormat jpeg{"jpeg", "jpg", "image/jpeg"};
+  std::vector<ThumbnailFormat> candidates;  // in order of preference on a tie
+  if (avif) candidates.push_back({"avif", "avif", "image/avif"});
+  candidates.push_back({"webp", "webp", "image/webp"});
+  candidates.push_back(jpeg);
+  const ThumbnailFormat* best = nullptr;
+  double best_q = 0;
+  for (const auto& candidate : candidates) {
+    const double q = named_quality(accept, candidate.content_type);
+    if (q > best_q) best = &candidate, best_q = q;
+  }
+  return best ? *best : jpeg;
 }
 
 std::string upload_key(const std::string& id, const std::string& extension,

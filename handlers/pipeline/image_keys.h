@@ -27,6 +27,10 @@ struct ThumbnailFormat {
   std::string content_type;  // "image/jpeg"
 };
 std::optional<ThumbnailFormat> thumbnail_format(std::string_view name);
+// What to re-encode an image as for a client sending `accept` (an HTTP Accept header): of the
+// formats it names, the one with the highest q-value (AVIF, only when `avif`, then WebP, then
+// JPEG on a tie); JPEG when it names none of them (empty, "*/*", "image/*").
+ThumbnailFormat format_for_accept(std::string_view accept, bool avif);
 
 // "uploads/2026/11/<id>.jpg": the upload's key in the ingest bucket.
 std::string upload_key(const std::string& id, const std::string& extension,

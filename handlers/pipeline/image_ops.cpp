@@ -215,6 +215,23 @@ bool has_loader(const std::string& loader) {
   return vips_type_find("VipsOperation", loader.c_str()) != 0;
 }
 
+bool can_write_avif() {
+  static const bool can = [] {
+    ensure_vips();
+    if (vips_type_find("VipsOperation", "heifsave_buffer") == 0) return false;
+    try {
+      VipsBlob* blob = VImage::black(16, 16, VImage::option()->set("bands", 3))
+                           .heifsave_buffer(VImage::option()->set("compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1));
+      vips_area_unref(VIPS_AREA(blob));
+      return true;
+    } catch (const VError&) {  // libheif without an AV1 encoder
+      vips_error_clear();
+      return false;
+    }
+  }();
+  return can;
+}
+
 ImageInfo inspect_image(const std::string& path, const ImageLimits& limits) {
   ensure_vips();
   if (file_size(path) == 0) throw ImageError("EmptyImage", "the object is empty (0 bytes)");
@@ -297,17 +314,56 @@ Fingerprint fingerprint_of(const VImage& image) {
 
 namespace {
 
+// libvips 8.14's WebP saver writes an EXIF chunk of its own (orientation, resolution) even with
+// strip set: drop the EXIF and XMP chunks from the container and their flags from VP8X.
+void drop_webp_metadata(std::string& webp) {
+  auto u32 = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(webp[at])) |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(webp[at + 1])) << 8 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(webp[at + 2])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(webp[at + 3])) << 24;
+  };
+  if (webp.size() < 12 || webp.compare(0, 4, "RIFF") != 0 || webp.compare(8, 4, "WEBP") != 0) return;
+  std::string out = webp.substr(0, 12);
+  for (std::size_t at = 12; at + 8 <= webp.size();) {
+    const std::size_t length = 8 + u32(at + 4) + (u32(at + 4) & 1);
+    if (at + length > webp.size()) return;  // not a container we understand: leave it
+    const std::string_view fourcc(webp.data() + at, 4);
+    if (fourcc != "EXIF" && fourcc != "XMP ") {
+      out.append(webp, at, length);
+      if (fourcc == "VP8X" && length > 8) out[out.size() - length + 8] &= static_cast<char>(~0x0C);
+    }
+    at += length;
+  }
+  const std::uint32_t riff = static_cast<std::uint32_t>(out.size() - 8);
+  for (int i = 0; i < 4; ++i) out[4 + i] = static_cast<char>((riff >> (8 * i)) & 0xff);
+  webp = std::move(out);
+}
+
 std::string encode(VImage thumb, const ThumbnailFormat& format, int quality) {
   // libvips 8.14's HEIF loader leaves the image's EXIF blob pointing into memory it frees when
   // it closes, and every saver rebuilds EXIF from that blob even with strip set (a read after
   // free, seen under ASan with city.heic and city.avif). Thumbnails carry no metadata anyway:
   // save a private copy without the blob.
   thumb = thumb.copy();
-  thumb.remove(VIPS_META_EXIF_NAME);
+  // Savers rebuild EXIF from the parsed exif-* fields too (libvips 8.14's WebP saver does even
+  // with strip set), so every metadata field goes, not only the blob.
+  gchar** fields = vips_image_get_fields(thumb.get_image());
+  for (gchar** field = fields; *field; ++field) {
+    const std::string_view name(*field);
+    if (name.starts_with("exif") || name == VIPS_META_XMP_NAME || name == VIPS_META_IPTC_NAME)
+      thumb.remove(*field);
+  }
+  g_strfreev(fields);
   VipsBlob* blob = nullptr;
   if (format.name == "jpeg") {
     blob = as_srgb8(thumb).jpegsave_buffer(
         VImage::option()->set("Q", quality)->set("strip", true)->set("optimize_coding", true));
+  } else if (format.name == "avif") {
+    blob = as_srgb8(thumb).heifsave_buffer(VImage::option()
+                                               ->set("Q", quality)
+                                               ->set("strip", true)
+                                               ->set("compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1));
   } else {
     if (thumb.bands() > 4 || thumb.bands() == 2) thumb = as_srgb8(thumb);
     blob = thumb.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true));
@@ -316,6 +372,7 @@ std::string encode(VImage thumb, const ThumbnailFormat& format, int quality) {
   const void* data = vips_blob_get(blob, &length);
   std::string bytes(static_cast<const char*>(data), length);
   vips_area_unref(VIPS_AREA(blob));
+  if (format.name == "webp") drop_webp_metadata(bytes);
   return bytes;
 }
 

@@ -30,6 +30,9 @@ void ensure_vips();
 // where they can be read.
 bool has_loader(const std::string& loader);
 
+// Whether this libvips can write AVIF (its HEIF saver with an AV1 encoder), tried once.
+bool can_write_avif();
+
 struct ImageInfo {
   std::string format;          // jpeg, png, webp, heic, avif, tiff, gif
   int width = 0, height = 0;   // as displayed (after EXIF orientation)
@@ -57,6 +60,7 @@ struct Fingerprint {
 // ImageError(CorruptImage) if the pixels cannot be decoded (a truncated file).
 std::string make_thumbnail(const std::string& path, const ImageInfo& info, int size, const ThumbnailFormat& format,
                            int quality, Fingerprint* fingerprint = nullptr);
+// `format` may also be {"avif", "avif", "image/avif"} where can_write_avif().
 // The same size in each of `formats` (in that order) from one decode; with no formats, only
 // the fingerprint.
 std::vector<std::string> make_thumbnails(const std::string& path, const ImageInfo& info, int size,

@@ -76,20 +76,32 @@ TempFile::~TempFile() {
   if (on_disk_) ::unlink(path_.c_str());
 }
 
+namespace {
+
+void append(TempFile& file, std::string_view bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::write(file.fd(), bytes.data() + done, bytes.size() - done);
+    if (n <= 0) throw std::runtime_error("cannot write " + file.path());
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& key, TempFile& file,
                     std::string* sha256_hex) {
   std::optional<Digest> digest;
   if (sha256_hex) digest.emplace(Digest::Kind::Sha256);
   ObjectInfo info = ctx.s3().get_object(bucket, key, [&](std::string_view bytes) {
     if (digest) digest->update(bytes);
-    for (std::size_t done = 0; done < bytes.size();) {
-      ssize_t n = ::write(file.fd(), bytes.data() + done, bytes.size() - done);
-      if (n <= 0) throw std::runtime_error("cannot write " + file.path());
-      done += static_cast<std::size_t>(n);
-    }
+    append(file, bytes);
   });
   if (digest) *sha256_hex = to_hex(digest->finish());
   return info;
+}
+
+ObjectInfo download_presigned(Context& ctx, const std::string& url, TempFile& file) {
+  return ctx.s3().get_presigned(url, [&](std::string_view bytes) { append(file, bytes); });
 }
 
 std::optional<TextObject> read_text(Context& ctx, const std::string& bucket, const std::string& key) {

@@ -56,6 +56,9 @@ class TempFile {
 ObjectInfo download(Context& ctx, const std::string& bucket, const std::string& key, TempFile& file,
                     std::string* sha256_hex = nullptr);
 
+// Streams what a presigned GET URL names (an Object Lambda event's inputS3Url) into `file`.
+ObjectInfo download_presigned(Context& ctx, const std::string& url, TempFile& file);
+
 struct TextObject {
   std::string text;
   std::string etag;  // quoted

@@ -33,6 +33,10 @@ class DemoScript(harness.ServerTestCase):
                              ("huge-100mp.png", "ImageTooLarge")]:
             self.assertRegex(out, rf"\n  {name} +thumbnail +{reason}: ")
         self.assertRegex(out, r"similarity 0\.9\d+  harbour-small\.jpg")
+        # One thumbnail three ways: stored, and re-encoded through the Object Lambda access point.
+        self.assertRegex(out, r"stored: +image/webp, \d+ bytes, 256x171")
+        self.assertRegex(out, r"alias, Accept: image/avif: +image/avif, \d+ bytes, 256x171")
+        self.assertRegex(out, r"ARN's host, Accept: \*/\*: +image/jpeg, \d+ bytes, 256x171")
         # A year on: the fixture originals (all under 128 KB, never monitored by
         # Intelligent-Tiering) went to DEEP_ARCHIVE by the small-originals rule at day 180, the
         # big one to the Deep Archive Access tier; leftovers and failure records expired;

@@ -2,13 +2,15 @@
 in-process: token -> POST /uploads -> curl PUT (or the browser POST form) -> metadata,
 thumbnails, the index entry and the archived original all appear -> search and similar find
 the image. Every bad input ends in a failure record with its reason while good uploads keep
-flowing, and the request tier refuses what it should."""
+flowing, and the request tier refuses what it should. Through the Object Lambda access point any
+image of processed is served re-encoded for the client's Accept header, its metadata stripped."""
 
 import concurrent.futures
 import hashlib
 import json
 import os
 import unittest
+import urllib.request
 
 import harness
 import pipeline_support as ps
@@ -197,6 +199,48 @@ class ReferencePipeline(harness.ServerTestCase):
         for doc in (alone, chained):
             doc.pop("processedAt")
         self.assertEqual(alone, chained)
+
+    def test_object_lambda_serves_images_re_encoded_for_the_client(self):
+        control = self.server.proxied_client("s3control")
+        alias = control.get_access_point_for_object_lambda(AccountId="000000000000",
+                                                           Name="images-for-clients")["Alias"]["Value"]
+        image_id = self.pipeline.upload("harbour.jpg")
+        self.pipeline.wait_until_archived(image_id)
+
+        def through_object_lambda(key, accept=None):
+            url = self.s3.generate_presigned_url("get_object", Params={"Bucket": alias, "Key": key})
+            request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+            with urllib.request.urlopen(request, timeout=60) as resp:
+                return resp.headers["Content-Type"], resp.read()
+
+        # A thumbnail, in the format each client asks for, at its size.
+        thumbnail = f"thumbnails/256/{image_id}.webp"
+        formats = {"image/avif,image/webp,*/*": ("image/avif", b"ftypavif"),
+                   "image/webp,*/*;q=0.8": ("image/webp", b"WEBP"),
+                   "*/*": ("image/jpeg", b"\xff\xd8\xff")}
+        for accept, (content_type, magic) in formats.items():
+            with self.subTest(accept):
+                got_type, body = through_object_lambda(thumbnail, accept)
+                self.assertEqual(got_type, content_type)
+                self.assertIn(magic, body[:16])
+                self.assertEqual(ps.image_size(body), (256, 171))
+        # Any image of processed: EXIF (camera, GPS) is stripped on the way out.
+        with open(ps.image("harbour.jpg"), "rb") as f:
+            original = f.read()
+        self.assertIn(b"Exif", original)
+        self.s3.put_object(Bucket="processed", Key="originals/harbour.jpg", Body=original)
+        for accept in ("image/jpeg", "image/webp", "image/avif"):
+            with self.subTest(accept):
+                got_type, body = through_object_lambda("originals/harbour.jpg", accept)
+                self.assertEqual((got_type, ps.image_size(body)), (accept, (1200, 800)))
+                self.assertNotIn(b"Exif", body)
+                self.assertNotIn(b"Canon", body)
+        # The stored thumbnail itself is unchanged, and what cannot be served says why.
+        self.assertEqual(self.s3.get_object(Bucket="processed", Key=thumbnail)["ContentType"], "image/webp")
+        self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="thumbnails/none.webp"), "NoSuchKey", 404)
+        self.s3.put_object(Bucket="processed", Key="originals/notes.txt", Body=b"not an image")
+        self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="originals/notes.txt"),
+                               "UnsupportedImage", 415)
 
     def test_request_tier_refusals(self):
         size = os.path.getsize(ps.image("harbour.jpg"))

@@ -148,6 +148,34 @@ TEST(ImageOps, AThumbnailsFingerprintMatchesTheImages) {
   EXPECT_EQ(from_thumbnail.dominant_colour, "blue");
 }
 
+TEST(ImageKeys, TheFormatForAnAcceptHeader) {
+  auto pick = [](const char* accept, bool avif = true) { return format_for_accept(accept, avif).name; };
+  EXPECT_EQ(pick("image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"), "avif");  // Chromium
+  EXPECT_EQ(pick("image/avif,image/webp,*/*", false), "webp");  // a libvips without an AV1 encoder
+  EXPECT_EQ(pick("image/webp;q=0.9, image/avif;q=0.5"), "webp");
+  EXPECT_EQ(pick("IMAGE/WEBP"), "webp");
+  EXPECT_EQ(pick("image/avif;q=0, image/jpeg"), "jpeg");
+  EXPECT_EQ(pick("*/*"), "jpeg");
+  EXPECT_EQ(pick("image/*"), "jpeg");
+  EXPECT_EQ(pick(""), "jpeg");
+  EXPECT_EQ(format_for_accept("image/avif", true).content_type, "image/avif");
+}
+
+TEST(ImageOps, ReencodingAtFullSizeStripsExifInEachFormat) {
+  const std::string path = fixture("harbour.jpg");
+  const ImageInfo info = inspect_image(path, ImageLimits{});
+  std::vector<ThumbnailFormat> formats = {{"jpeg", "jpg", "image/jpeg"}, {"webp", "webp", "image/webp"}};
+  if (can_write_avif()) formats.push_back({"avif", "avif", "image/avif"});
+  for (const auto& format : formats) {
+    const std::string encoded = make_thumbnail(path, info, std::max(info.width, info.height), format, 82);
+    EXPECT_EQ(encoded.find("Exif"), std::string::npos) << format.name;
+    EXPECT_EQ(encoded.find("Canon"), std::string::npos) << format.name;
+    vips::VImage decoded = vips::VImage::new_from_buffer(encoded.data(), encoded.size(), "");
+    EXPECT_EQ(decoded.width(), 1200) << format.name;
+    EXPECT_EQ(decoded.height(), 800) << format.name;
+  }
+}
+
 TEST(ImageKeys, UploadKeysIdsAndArtefacts) {
   const auto when = std::chrono::system_clock::from_time_t(1795816800);  // 2026-11-27
   const std::string id = "0b7c2a58-4d7e-4c36-9a51-2f6d3f0c9e11";

@@ -109,5 +109,44 @@ TEST(PipelineConfig, ErrorsNameTheField) {
   EXPECT_EQ(error_of(R"({"bukets": []})"), "pipeline.bukets: unknown field");
 }
 
+TEST(PipelineConfig, ReadsAccessPointsAndObjectLambdaAccessPoints) {
+  auto parsed = parse_pipeline(Json::parse(R"({
+    "functions": [{"name": "reencode", "handler": "echo"}],
+    "buckets": [{"name": "processed"}],
+    "access_points": [{"name": "processed-images", "bucket": "processed"}],
+    "object_lambda_access_points": [{"name": "for-clients", "supporting_access_point": "processed-images",
+      "allowed_features": ["GetObject-Range"],
+      "transformations": [{"actions": ["GetObject", "HeadObject"], "function": "reencode", "payload": "{}"}]}]})"),
+                               kHandlers, "us-east-1");
+  ASSERT_TRUE(std::holds_alternative<PipelineConfig>(parsed)) << std::get<std::string>(parsed);
+  const auto& p = std::get<PipelineConfig>(parsed);
+  ASSERT_EQ(p.access_points.size(), 1u);
+  EXPECT_EQ(p.access_points[0].bucket, "processed");
+  ASSERT_EQ(p.object_lambda_access_points.size(), 1u);
+  const auto& ol = p.object_lambda_access_points[0];
+  EXPECT_EQ(ol.supporting_access_point, "processed-images");
+  EXPECT_EQ(ol.allowed_features, std::vector<std::string>{"GetObject-Range"});
+  ASSERT_EQ(ol.transformations.size(), 1u);
+  EXPECT_EQ(ol.transformations[0].function_arn, "arn:aws:lambda:us-east-1:000000000000:function:reencode");
+  EXPECT_EQ(ol.transformations[0].function_payload, "{}");
+
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "bbb"}], "access_points": [{"name": "ap", "bucket": "bbb"}]})"),
+            "access_points[0].name: must be 3-50 lowercase letters, digits and hyphens, as AWS names access points");
+  EXPECT_EQ(error_of(R"({"access_points": [{"name": "apx", "bucket": "nope"}]})"),
+            "access_points[0].bucket: \"nope\" is not a declared bucket");
+  EXPECT_EQ(error_of(R"({"object_lambda_access_points": [{"name": "olx", "supporting_access_point": "apx",
+                         "transformations": [{"actions": ["GetObject"], "function": "f"}]}]})"),
+            "object_lambda_access_points[0].supporting_access_point: \"apx\" is not a declared access point");
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "bbb"}], "access_points": [{"name": "apx", "bucket": "bbb"}],
+                         "object_lambda_access_points": [{"name": "olx", "supporting_access_point": "apx",
+                         "transformations": [{"actions": ["PutObject"], "function": "f"}]}]})"),
+            "object_lambda_access_points[0].transformations[0].actions: \"PutObject\" is not GetObject, HeadObject, "
+            "ListObjects or ListObjectsV2");
+  EXPECT_EQ(error_of(R"({"buckets": [{"name": "bbb"}], "access_points": [{"name": "apx", "bucket": "bbb"}],
+                         "object_lambda_access_points": [{"name": "olx", "supporting_access_point": "apx",
+                         "transformations": [{"actions": ["GetObject"], "function": "f"}]}]})"),
+            "object_lambda_access_points[0].transformations[0].function: \"f\" is not a declared function");
+}
+
 }  // namespace
 }  // namespace bf
