@@ -209,11 +209,19 @@ HttpReply S3Client::call(OutgoingRequest req, const char* service, HttpTransport
 
 namespace {
 
-OutgoingRequest write_get_object_response_request(const WriteGetObjectResponseRequest& r, std::string authority) {
+// WriteGetObjectResponse goes to "{route}." + S3 Object Lambda's endpoint: on AWS
+// "s3-object-lambda.{region}.amazonaws.com" for "s3.{region}.amazonaws.com", elsewhere (the
+// emulator) the endpoint itself.
+EndpointUrl object_lambda_endpoint(EndpointUrl endpoint, const std::string& route) {
+  if (endpoint.host.starts_with("s3.")) endpoint.host = "s3-object-lambda." + endpoint.host.substr(3);
+  endpoint.host = route + "." + endpoint.host;
+  return endpoint;
+}
+
+OutgoingRequest write_get_object_response_request(const WriteGetObjectResponseRequest& r, const EndpointUrl& endpoint) {
   OutgoingRequest req;
   req.method = "POST";
-  if (authority.starts_with("s3.")) authority = "s3-object-lambda." + authority.substr(3);
-  req.host = r.route + "." + authority;
+  req.host = endpoint.authority();
   req.path = "/WriteGetObjectResponse";
   req.headers.emplace_back("x-amz-request-route", r.route);
   req.headers.emplace_back("x-amz-request-token", r.token);
@@ -230,15 +238,24 @@ OutgoingRequest write_get_object_response_request(const WriteGetObjectResponseRe
 }  // namespace
 
 void S3Client::write_get_object_response(const WriteGetObjectResponseRequest& r, const std::string& body) {
-  OutgoingRequest req = write_get_object_response_request(r, options_.endpoint.authority());
-  req.body = body;
-  call(std::move(req), "s3-object-lambda");
+  send_write_get_object_response(r, [&](OutgoingRequest& req) { req.body = body; });
 }
 
 void S3Client::write_get_object_response(const WriteGetObjectResponseRequest& r, std::shared_ptr<BodySource> body) {
-  OutgoingRequest req = write_get_object_response_request(r, options_.endpoint.authority());
-  req.body_source = std::move(body);
-  call(std::move(req), "s3-object-lambda");
+  send_write_get_object_response(r, [&](OutgoingRequest& req) { req.body_source = body; });
+}
+
+void S3Client::send_write_get_object_response(const WriteGetObjectResponseRequest& r,
+                                              const std::function<void(OutgoingRequest&)>& add_body) {
+  const EndpointUrl endpoint = object_lambda_endpoint(options_.endpoint, r.route);
+  OutgoingRequest req = write_get_object_response_request(r, endpoint);
+  add_body(req);
+  // On AWS the route's host is S3 Object Lambda's, not the S3 endpoint's: it gets a connection
+  // of its own. A custom endpoint (the emulator) takes it on the client's own connection,
+  // whatever name the Host header carries.
+  std::shared_ptr<HttpTransport> elsewhere;
+  if (options_.endpoint.host.starts_with("s3.")) elsewhere = make_network_transport(endpoint);
+  call(std::move(req), "s3-object-lambda", elsewhere.get());
 }
 
 ObjectInfo S3Client::info_from(const HttpReply& reply) {

@@ -240,6 +240,8 @@ class S3Client {
   // Signs for `service` (nullptr: the request is presigned already) and sends it through `via`
   // (the client's own transport when null), retrying what S3 says may be retried.
   HttpReply call(OutgoingRequest request, const char* service = "s3", HttpTransport* via = nullptr);
+  void send_write_get_object_response(const WriteGetObjectResponseRequest& response,
+                                      const std::function<void(OutgoingRequest&)>& add_body);
   PutObjectResult multipart_upload(const std::string& bucket, const std::string& key,
                                    const std::string& path, std::uint64_t size,
                                    const PutObjectOptions& options);

@@ -143,6 +143,9 @@ class ObjectLambdaCallSink final : public BodySink {
     if (!answered) return error_answer("LambdaTimeout", "The Lambda exceeded the maximum allowed time", rid);
     const ObjectLambdaInvocation& outcome = pending_->outcome;
     if (outcome.not_found) return error_answer("LambdaNotFound", "The AWS Lambda function was not found", rid);
+    // The function's own timeout, shorter than Object Lambda's, ends it the same way.
+    if (outcome.error_type == "Sandbox.Timedout")
+      return error_answer("LambdaTimeout", "The Lambda exceeded the maximum allowed time", rid);
     if (!outcome.error_type.empty())
       return error_answer("LambdaRuntimeError",
                           "The Lambda function failed during execution: " + outcome.error_type + ": " +

@@ -153,7 +153,9 @@ class ObjectLambdaAccessPoints(harness.ServerTestCase):
         type(self).s3 = self.server.client()
 
 
-UPPER = {"functions": [{"name": "upper", "handler": "object-lambda-upper"}], "buckets": []}
+UPPER = {"functions": [{"name": "upper", "handler": "object-lambda-upper"},
+                       {"name": "slow", "handler": "sleep", "timeout": 1, "environment": {"SLEEP_MS": "3000"}}],
+         "buckets": []}
 
 
 class GetObjectThroughObjectLambda(harness.ServerTestCase):
@@ -222,6 +224,9 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
         for name, payload, code, status in cases:
             alias, _ = self.olap(name, payload=payload)
             self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt"), code, status)
+        # A function that runs past its own timeout (1 s here; Object Lambda allows at most 60 s).
+        slow, _ = self.olap("slow-ol", function="slow")
+        self.assertClientError(lambda: self.s3.get_object(Bucket=slow, Key="notes/hello.txt"), "LambdaTimeout", 500)
         # A WriteGetObjectResponse with a route or token of no waiting request.
         self.assertClientError(lambda: self.proxied.write_get_object_response(
             RequestRoute="io-0000000000000000", RequestToken="nope", Body=b"x"), "InvalidToken", 400)

@@ -8,6 +8,7 @@
 
 #include "sdk/hash.h"
 #include "sdk/json.h"
+#include "sdk/text.h"
 
 namespace bf {
 namespace {
@@ -52,6 +53,45 @@ TEST(S3Client, RetriesServerErrorsAndBrokenConnections) {
   ASSERT_EQ(transport->sent.size(), 3u);
   EXPECT_EQ(transport->sent[0].host, "127.0.0.1:4566");
   EXPECT_EQ(transport->sent[0].path, "/b/k");
+}
+
+TEST(S3Client, APresignedUrlIsSentAsSignedOnTheEndpointsConnection) {
+  auto transport = std::make_shared<ScriptedTransport>();
+  transport->script = {reply(200, "original")};
+  S3Client s3(transport, local_options());
+  std::string got;
+  s3.get_presigned("http://127.0.0.1:4566/ap-alias/a%20b/c.jpg?X-Amz-Signature=abc&X-Amz-Credential=k%2F20260101",
+                   [&](std::string_view bytes) { got += bytes; });
+  EXPECT_EQ(got, "original");
+  ASSERT_EQ(transport->sent.size(), 1u);
+  const OutgoingRequest& sent = transport->sent[0];
+  EXPECT_EQ(sent.path, "/ap-alias/a b/c.jpg");
+  EXPECT_EQ(sent.query, (sigv4::Params{{"X-Amz-Signature", "abc"}, {"X-Amz-Credential", "k/20260101"}}));
+  EXPECT_EQ(sent.headers, (sigv4::Params{{"Host", "127.0.0.1:4566"}}));  // not signed again
+  EXPECT_THROW(s3.get_presigned("not a url", [](std::string_view) {}), std::invalid_argument);
+}
+
+TEST(S3Client, WriteGetObjectResponseGoesToTheRoutesHost) {
+  auto transport = std::make_shared<ScriptedTransport>();
+  transport->script = {reply(200)};
+  S3Client s3(transport, local_options());
+  WriteGetObjectResponseRequest answer;
+  answer.route = "io-1a2b";
+  answer.token = "t";
+  answer.content_type = "image/webp";
+  s3.write_get_object_response(answer, "bytes");
+  ASSERT_EQ(transport->sent.size(), 1u);
+  const OutgoingRequest& sent = transport->sent[0];
+  EXPECT_EQ(sent.host, "io-1a2b.127.0.0.1:4566");
+  EXPECT_EQ(sent.path, "/WriteGetObjectResponse");
+  auto header = [&](std::string_view name) {
+    for (const auto& [k, v] : sent.headers)
+      if (ascii_lower(k) == ascii_lower(std::string(name))) return v;
+    return std::string();
+  };
+  EXPECT_EQ(header("x-amz-request-route"), "io-1a2b");
+  EXPECT_EQ(header("x-amz-fwd-header-Content-Type"), "image/webp");
+  EXPECT_NE(header("Authorization").find("/s3-object-lambda/aws4_request"), std::string::npos);
 }
 
 TEST(S3Client, ClientErrorsAreNotRetried) {
