@@ -19,5 +19,8 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 # Two cores: two compile jobs, no more.
 cmake --build build -j 2
 
+# promtool for tests/integration/test_metrics.py (its format check skips without it).
+bash scripts/install-promtool.sh || echo "warning: scripts/install-promtool.sh failed; the metrics format check will skip" >&2
+
 # Chromium and playwright-core for tests/integration/test_browser.py (it skips without them).
 bash tests/browser/setup.sh || echo "warning: tests/browser/setup.sh failed; test_browser.py will skip" >&2

@@ -9,6 +9,7 @@
 
 #include "emulator/api/api_service.h"
 #include "emulator/app/front_service.h"
+#include "emulator/app/server_metrics.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/auth/verify.h"
 #include "emulator/batch/job_runner.h"
@@ -70,6 +71,7 @@ constexpr const char* kClockDocument = "clock";
 struct Emulator::Impl {
   Impl(ServeOptions options, HandlerSet handlers, std::FILE* log_console)
       : options_(std::move(options)), registry_(options_.region, std::move(handlers.catalog)), log_(log_console) {
+    log_.on_add([this](const InvocationRecord& record) { metrics_.record_invocation(record); });
     clock_ = options_.virtual_clock ? static_cast<Clock*>(&virtual_clock_) : &system_clock_;
   }
 
@@ -191,6 +193,7 @@ struct Emulator::Impl {
         },
         internal_gate());
     internal_->set_cost_reporter(cost_.get());
+    internal_->set_metrics([this] { return metrics_.render(*invoker_, store_->outbox(), store_->objects()); });
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
@@ -233,7 +236,11 @@ struct Emulator::Impl {
   // The HTTP side of `serve`: the main port, and optionally the HTTP API routes on a port of
   // their own, at its root (as an API Gateway endpoint serves them).
   Result<std::uint16_t> listen() {
-    auto access_log = options_.access_log ? HttpServer::AccessLog(print_access_log) : nullptr;
+    // Every request's end feeds the S3 metrics; the access log prints it when asked to.
+    HttpServer::AccessLog access_log = [this, print = options_.access_log](const AccessLogEntry& e) {
+      if (front_->serves_s3(e.request)) metrics_.record_s3_request(e);
+      if (print) print_access_log(e);
+    };
     server_ = std::make_unique<HttpServer>(
         ServerOptions{options_.bind_address, options_.port, options_.threads, options_.send_timeout_s},
         *front_, access_log);
@@ -251,7 +258,7 @@ struct Emulator::Impl {
       routes_only_ = std::make_unique<ApiService::RoutesOnly>(*api_);
       api_server_ = std::make_unique<HttpServer>(
           ServerOptions{options_.bind_address, static_cast<std::uint16_t>(options_.api_port), 4},
-          *routes_only_, access_log);
+          *routes_only_, options_.access_log ? HttpServer::AccessLog(print_access_log) : nullptr);
       try {
         const std::uint16_t api_port = api_server_->listen();
         std::fprintf(stdout, "bucketfire HTTP API on http://%s:%u\n", options_.bind_address.c_str(), api_port);
@@ -461,6 +468,7 @@ struct Emulator::Impl {
   CredentialStore credentials_;
   PipelineConfig pipeline_;
   FunctionRegistry registry_;
+  ServerMetrics metrics_;  // before the log that feeds it, so it outlives every invocation
   InvocationLog log_;
   std::unique_ptr<S3StorageBilling> storage_billing_;  // outlives the store that asks it
   std::unique_ptr<Store> store_;

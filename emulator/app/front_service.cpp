@@ -19,10 +19,19 @@ bool signed_for_s3(const HttpRequest& request) {
          request.target.find("AWSAccessKeyId=") != std::string::npos;
 }
 
+// Prometheus scrapes GET /metrics unsigned; a bucket named "metrics" is listed by signed
+// requests (or presigned ones), which still reach S3.
+bool is_metrics_scrape(const HttpRequest& request) {
+  if (request.method != "GET") return false;
+  const std::string_view target = request.target;
+  if (target != "/metrics" && !target.starts_with("/metrics?")) return false;
+  return !request.header("Authorization") && target.find("Signature=") == std::string_view::npos;
+}
+
 }  // namespace
 
 Service& FrontService::service_for(const HttpRequest& request) {
-  if (request.target.starts_with("/_bucketfire/")) return internal_;
+  if (request.target.starts_with("/_bucketfire/") || is_metrics_scrape(request)) return internal_;
   if (is_api_path(request)) return api_;
   if (is_s3control_request(request)) return s3control_;
   if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_;

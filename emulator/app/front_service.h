@@ -16,6 +16,8 @@ class FrontService final : public Service {
     return s3_.refuse(why, request_id);
   }
   HttpResponse failed(const HttpRequest& request) override { return service_for(request).failed(request); }
+  // Whether the request is S3's (for the S3 request metrics).
+  bool serves_s3(const HttpRequest& request) { return &service_for(request) == &s3_; }
 
  private:
   Service& service_for(const HttpRequest& request);

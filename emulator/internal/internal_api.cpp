@@ -100,6 +100,12 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
     return value ? *value : "";
   };
 
+  if ((path == "/metrics" || path == "/_bucketfire/metrics") && request.method == "GET" && metrics_) {
+    HttpResponse res;
+    res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.body = metrics_();
+    return res;
+  }
   if (path == "/_bucketfire/health") {
     return json_reply(200, Json{{"status", "running"},
                                 {"version", BUCKETFIRE_VERSION},

@@ -30,6 +30,9 @@ class InternalApi final : public Service {
   Dispatch begin(const HttpRequest& request) override;
   // Answers /_bucketfire/cost (without it: 404).
   void set_cost_reporter(CostReporter* cost) { cost_ = cost; }
+  // Answers GET /metrics and /_bucketfire/metrics with what `render` writes (Prometheus' text
+  // format); without it: 404.
+  void set_metrics(std::function<std::string()> render) { metrics_ = std::move(render); }
 
  private:
   HttpResponse handle(const HttpRequest& request);
@@ -43,6 +46,7 @@ class InternalApi final : public Service {
   AdvanceClock advance_clock_;
   Gate gate_;
   CostReporter* cost_ = nullptr;
+  std::function<std::string()> metrics_;
 };
 
 // The query of GET /_bucketfire/cost: from/to as "2026-01-31" or "2026-01-31T12:00:00Z",

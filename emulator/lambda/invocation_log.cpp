@@ -5,6 +5,7 @@
 namespace bf {
 
 void InvocationLog::add(InvocationRecord record) {
+  if (listener_) listener_(record);
   std::lock_guard lock(mu_);
   records_.push_back(std::move(record));
   if (records_.size() > kMaxRecords) records_.pop_front();

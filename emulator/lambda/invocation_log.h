@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -33,6 +34,8 @@ class InvocationLog {
   explicit InvocationLog(std::FILE* console) : console_(console) {}
 
   void add(InvocationRecord record);
+  // Called with each record as it is added (metrics); set before invocations start.
+  void on_add(std::function<void(const InvocationRecord&)> listener) { listener_ = std::move(listener); }
   // Newest first; only `function`'s when it is not empty.
   std::vector<InvocationRecord> recent(const std::string& function, std::size_t limit) const;
 
@@ -47,6 +50,7 @@ class InvocationLog {
   static constexpr std::size_t kMaxLogBytes = 256 * 1024;
 
   std::FILE* console_;
+  std::function<void(const InvocationRecord&)> listener_;
   mutable std::mutex mu_;
   std::deque<InvocationRecord> records_;
   struct FunctionLog {

@@ -34,6 +34,14 @@ std::string error_json(const std::string& type, const std::string& message) {
 
 }  // namespace
 
+std::map<std::string, int> Invoker::running() {
+  std::lock_guard lock(mu_);
+  std::map<std::string, int> out;
+  for (const auto& [function, count] : in_flight_)
+    if (count > 0) out.emplace(function, count);
+  return out;
+}
+
 const char* outcome_status(Outcome outcome) {
   switch (outcome) {
     case Outcome::Success: return "Success";

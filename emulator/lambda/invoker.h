@@ -70,6 +70,8 @@ class Invoker {
   void set_external_runtimes(ExternalRuntimes* external) { external_ = external; }
   // Where each invocation's request and billed duration are metered (optional).
   void set_meter(UsageMeter* meter) { meter_ = meter; }
+  // Invocations running now, by function (functions with none are left out).
+  std::map<std::string, int> running();
 
  private:
   struct Running;

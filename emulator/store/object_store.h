@@ -112,11 +112,22 @@ struct ObjectChange {
 // acknowledged write always has its events.
 using ChangeEvents = std::function<std::vector<OutboxEntry>(const ObjectChange& change)>;
 
+// What a bucket holds in one storage class: its object versions (delete markers aside) and bytes.
+struct StorageTotal {
+  std::string bucket;
+  std::string storage_class;
+  std::uint64_t versions = 0;
+  std::uint64_t bytes = 0;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
 
   virtual Result<std::unique_ptr<BlobWriter>> create_blob() = 0;
+  // Every stored version, current and noncurrent, totalled per bucket and storage class (a
+  // scan of the object tables: for occasional readers such as GET /metrics).
+  virtual std::vector<StorageTotal> storage_totals() = 0;
 
   // Runs `writes` (calls to this store from this thread) as one transaction: each write still
   // succeeds or fails alone, but they commit together, so many small changes (a lifecycle

@@ -297,6 +297,20 @@ std::vector<ObjectRecord> SqliteObjects::list_versions(const std::string& bucket
   return all_rows(s, read_version);
 }
 
+std::vector<StorageTotal> SqliteObjects::storage_totals() {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.statements(),
+              "SELECT bucket, storage_class, count(*), coalesce(sum(size), 0) FROM ("
+              "SELECT bucket, storage_class, size FROM objects UNION ALL "
+              "SELECT bucket, storage_class, size FROM versions WHERE delete_marker = 0) "
+              "GROUP BY bucket, storage_class ORDER BY bucket, storage_class");
+  std::vector<StorageTotal> out;
+  while (s.step() == SQLITE_ROW)
+    out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.integer(2)),
+                   static_cast<std::uint64_t>(s.integer(3))});
+  return out;
+}
+
 std::vector<ObjectRecord> SqliteObjects::list_objects(const std::string& bucket,
                                                       const std::string& prefix,
                                                       const ListStart& start, std::size_t limit) {

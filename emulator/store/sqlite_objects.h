@@ -28,6 +28,7 @@ class SqliteObjects final : public ObjectStore {
   Status open();
 
   Result<std::unique_ptr<BlobWriter>> create_blob() override;
+  std::vector<StorageTotal> storage_totals() override;
   Status write_together(const std::function<void()>& writes) override;
   std::optional<ObjectRecord> find_object(const std::string& bucket,
                                           const std::string& key) override;
