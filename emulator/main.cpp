@@ -27,5 +27,7 @@ int main(int argc, char** argv) {
   if (command == "export") return export_command(argc, argv, handlers);
   if (command == "token") return token_command(argc, argv, handlers);
   if (command == "cost") return cost_command(argc, argv);
+  if (command == "logs") return logs_command(argc, argv);
+  if (command == "top") return top_command(argc, argv);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

@@ -24,6 +24,8 @@
 #include "emulator/lambda/inprocess_transport.h"
 #include "emulator/lambda/invoker.h"
 #include "emulator/lambda/lambda_api.h"
+#include "emulator/logs/log_recorder.h"
+#include "emulator/logs/logs_api.h"
 #include "emulator/metering/cost_report.h"
 #include "emulator/metering/usage_recorder.h"
 #include "emulator/pipeline/pipeline_config.h"
@@ -88,6 +90,7 @@ struct Emulator::Impl {
     invoker_.reset();
     dispatcher_.reset();
     external_.reset();
+    log_recorder_.reset();  // nothing writes lines any more: store what is still in memory
   }
 
   // Returns an error message, or empty on success.
@@ -108,6 +111,12 @@ struct Emulator::Impl {
     store_ = std::move(store.value());
     if (options_.virtual_clock) restore_virtual_clock();
     if (std::string err = open_metering(); !err.empty()) return err;
+    // Every line a function writes also goes to its CloudWatch Logs group.
+    log_recorder_ = std::make_unique<LogRecorder>(store_->logs(), *clock_, options_.log_retention_days);
+    log_.on_line([this](const std::string& function, std::string_view line) {
+      if (LogRecorder* logs = log_recorder_.get()) logs->line(function, line);
+    });
+    logs_api_ = std::make_unique<LogsApi>(store_->logs(), *log_recorder_, credentials_, options_.region, kAccountId);
 
     notifier_ = std::make_unique<S3Notifier>(*clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
@@ -206,7 +215,7 @@ struct Emulator::Impl {
         BatchOptions{.concurrency = options_.batch_concurrency});
     s3control_ = std::make_unique<S3ControlService>(*jobs_, *access_points_, *object_lambda_, store_->buckets(),
                                                     credentials_, *clock_, options_.region, kAccountId);
-    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_);
+    front_ = std::make_unique<FrontService>(*s3_, *lambda_, *internal_, *api_, *s3control_, *logs_api_);
     if (std::string err = apply_pipeline(); !err.empty()) return err;
     // Functions and settings made through the Lambda API come back, and are kept from now on.
     for (const auto& problem : registry_.keep_in(store_->documents()))
@@ -473,6 +482,8 @@ struct Emulator::Impl {
   std::unique_ptr<S3StorageBilling> storage_billing_;  // outlives the store that asks it
   std::unique_ptr<Store> store_;
   std::unique_ptr<UsageRecorder> recorder_;  // goes (and flushes) before the store
+  std::unique_ptr<LogRecorder> log_recorder_;  // goes (and writes what it holds) before the store
+  std::unique_ptr<LogsApi> logs_api_;
   std::unique_ptr<CostReporter> cost_;
   std::unique_ptr<S3Notifier> notifier_;
   std::unique_ptr<AccessPoints> access_points_;

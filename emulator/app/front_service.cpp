@@ -2,6 +2,7 @@
 
 #include "emulator/api/api_service.h"
 #include "emulator/lambda/lambda_api.h"
+#include "emulator/logs/logs_api.h"
 #include "emulator/s3control/s3control_service.h"
 
 namespace bf {
@@ -34,6 +35,7 @@ Service& FrontService::service_for(const HttpRequest& request) {
   if (request.target.starts_with("/_bucketfire/") || is_metrics_scrape(request)) return internal_;
   if (is_api_path(request)) return api_;
   if (is_s3control_request(request)) return s3control_;
+  if (is_logs_request(request)) return logs_;
   if (is_lambda_api_path(request) && !signed_for_s3(request)) return lambda_;
   return s3_;
 }

@@ -27,6 +27,7 @@ struct ServeOptions {
   std::string prices_file;       // a price table for the cost report (default: the built-in one)
   bool free_tier = false;        // the cost report takes AWS's monthly free tier off
   int batch_concurrency = 64;    // Batch Operations tasks in flight at once, across the running job
+  int log_retention_days = 7;    // functions' logs kept this long (of the server's clock) without a policy
 };
 
 // The in-process handlers this build can run, handed in by main(): the emulator's core knows

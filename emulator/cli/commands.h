@@ -11,5 +11,7 @@ int events_command(int argc, char** argv);
 int export_command(int argc, char** argv, const HandlerSet& handlers);
 int token_command(int argc, char** argv, const HandlerSet& handlers);
 int cost_command(int argc, char** argv);
+int logs_command(int argc, char** argv);
+int top_command(int argc, char** argv);
 
 }  // namespace bf::cli

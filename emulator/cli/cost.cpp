@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "emulator/cli/commands.h"
 #include "emulator/cli/flags.h"
+#include "emulator/cli/server_client.h"
 #include "emulator/lambda/arn.h"
 #include "emulator/s3/bucket_name.h"
 #include "sdk/http_transport.h"
@@ -27,11 +29,6 @@ struct CostOptions {
   bool free_tier = false;
   std::string from, to, scale;
 };
-
-std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
 
 // Cents from a dollar up; below that the millionths a small run's lines are made of.
 std::string money(double usd) {
@@ -141,25 +138,17 @@ void print_table(const Json& report, const std::string& by) {
 }
 
 int print_cost(const CostOptions& options) {
-  EndpointUrl endpoint;
-  try {
-    endpoint = parse_endpoint_url(options.endpoint);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bucketfire: --endpoint %s: %s\n", options.endpoint.c_str(), e.what());
-    return 2;
-  }
+  std::optional<ServerClient> server = server_at(options.endpoint);
+  if (!server) return 2;
   OutgoingRequest request;
-  request.host = endpoint.authority();
   request.path = "/_bucketfire/cost";
   if (!options.from.empty()) request.query.emplace_back("from", options.from);
   if (!options.to.empty()) request.query.emplace_back("to", options.to);
   if (!options.scale.empty()) request.query.emplace_back("scale", options.scale);
   if (options.free_tier) request.query.emplace_back("free_tier", "true");
-  sign_sigv4(request, {env_or("AWS_ACCESS_KEY_ID", "test"), env_or("AWS_SECRET_ACCESS_KEY", "test"), ""},
-             env_or("AWS_DEFAULT_REGION", "us-east-1"), "s3", std::chrono::system_clock::now());
   HttpReply reply;
   try {
-    reply = make_network_transport(endpoint)->send(request);
+    reply = server->send(std::move(request), "s3");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bucketfire: cannot reach %s: %s\n", options.endpoint.c_str(), e.what());
     return 1;

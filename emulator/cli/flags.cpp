@@ -15,6 +15,8 @@ commands:
   export sam         write a pipeline file as an AWS SAM template (JSON)
   token              print a token for the pipeline's JWT authorizer (HS256 secret)
   cost               what the usage so far would cost on AWS, from a running server
+  logs FUNCTION      a function's log from a running server (--follow for new lines)
+  top                a running server's live counters in the terminal
   --help             show this help
   --version          show the version
 
@@ -45,6 +47,8 @@ serve options:
   --free-tier           take AWS's monthly free tier off in the cost report
   --batch-concurrency N Batch Operations tasks in flight at once (1 to 1024, default 64;
                         a function's reserved concurrency lowers it for its jobs)
+  --log-retention-days N  functions' logs are kept N days of the server's clock (1 to 3653,
+                        default 7) unless their group has a retention policy
 
 invoke options (plus --config, --data-dir, --region, --access-key, --secret-key):
   --event FILE          the event JSON ('-' reads standard input; default {})
@@ -72,6 +76,17 @@ cost options:
   --from DATE --to DATE the period (2026-01-31 or 2026-01-31T12:00:00Z; default: all)
   --scale N             project: every measured quantity × N (labelled an estimate)
   --free-tier           take AWS's monthly free tier off (default: the server's setting)
+
+logs options:
+  --endpoint URL        the server (default http://127.0.0.1:4566)
+  --follow              keep printing new lines as they come
+  --since DURATION      only lines of the last 90s, 10m, 2h or 1d of the server's clock
+  --filter PATTERN      a CloudWatch Logs filter pattern: ERROR, "a phrase", ?A ?B, { $.level = "error" }
+
+top options:
+  --endpoint URL        the server (default http://127.0.0.1:4566)
+  --interval SECONDS    how often the view is redrawn (default 2)
+  --once                print one view and stop (no rates)
 
 events s3 options:
   --bucket B --key K    the object (defaults example-bucket, example/key.txt)
@@ -125,6 +140,10 @@ bool apply_serve_option(std::string_view flag, const std::string& value, ServeOp
     const auto n = parse_decimal(value, 1024);
     if (!n || *n == 0) throw std::invalid_argument("--batch-concurrency is 1 to 1024");
     options.batch_concurrency = static_cast<int>(*n);
+  } else if (flag == "--log-retention-days") {
+    const auto n = parse_decimal(value, 3653);
+    if (!n || *n == 0) throw std::invalid_argument("--log-retention-days is 1 to 3653");
+    options.log_retention_days = static_cast<int>(*n);
   } else if (flag == "--clock") {
     if (value != "real" && value != "virtual") throw std::invalid_argument("--clock is real or virtual");
     options.virtual_clock = value == "virtual";

@@ -163,8 +163,8 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
       else
         virtual_clock_->advance(std::chrono::milliseconds(*by));
     }
-    return json_reply(200, Json{{"now", iso8601_ms(clock_.now_ms())},
-                                {"virtual", virtual_clock_ != nullptr}});
+    const std::int64_t now = clock_.now_ms();
+    return json_reply(200, Json{{"now", iso8601_ms(now)}, {"nowMs", now}, {"virtual", virtual_clock_ != nullptr}});
   }
   return error_reply(404, "no such endpoint: " + path);
 }

@@ -21,6 +21,7 @@ std::vector<InvocationRecord> InvocationLog::recent(const std::string& function,
 }
 
 void InvocationLog::write_line(const std::string& function, std::string_view line) {
+  if (line_listener_) line_listener_(function, line);
   std::lock_guard lock(mu_);
   FunctionLog& log = logs_[function];
   log.lines.emplace_back(line);

@@ -41,6 +41,10 @@ class InvocationLog {
 
   // One line of a function's log (CloudWatch-style stream), echoed to the console.
   void write_line(const std::string& function, std::string_view line);
+  // Called with each line as it is written (the CloudWatch Logs store); set before invocations.
+  void on_line(std::function<void(const std::string& function, std::string_view line)> listener) {
+    line_listener_ = std::move(listener);
+  }
   std::string function_log(const std::string& function) const;
 
   std::atomic<std::uint64_t> recursion_stopped{0};
@@ -51,6 +55,7 @@ class InvocationLog {
 
   std::FILE* console_;
   std::function<void(const InvocationRecord&)> listener_;
+  std::function<void(const std::string&, std::string_view)> line_listener_;
   mutable std::mutex mu_;
   std::deque<InvocationRecord> records_;
   struct FunctionLog {

@@ -65,6 +65,21 @@ CREATE TABLE IF NOT EXISTS usage_levels (
   since_ms INTEGER NOT NULL, day_ms INTEGER NOT NULL, day_quantity REAL NOT NULL,
   PRIMARY KEY (usage_type, operation, resource)
 ) WITHOUT ROWID;
+-- Functions' logs, as CloudWatch Logs keeps them: groups, their streams, and the events.
+CREATE TABLE IF NOT EXISTS log_groups (
+  name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, retention_days INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_streams (
+  log_group TEXT NOT NULL, name TEXT NOT NULL, created_ms INTEGER NOT NULL, first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL, last_ingestion_ms INTEGER NOT NULL, bytes INTEGER NOT NULL,
+  PRIMARY KEY (log_group, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, log_group TEXT NOT NULL, stream TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL, ingestion_ms INTEGER NOT NULL, message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_events_by_time ON log_events (log_group, ts_ms, id);
+CREATE INDEX IF NOT EXISTS log_events_by_stream ON log_events (log_group, stream, id);
 -- The tasks of batch jobs (one per manifest entry) and their outcomes; state 0 is pending.
 CREATE TABLE IF NOT EXISTS job_tasks (
   job_id TEXT NOT NULL, seq INTEGER NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL,

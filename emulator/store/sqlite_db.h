@@ -102,6 +102,7 @@ class SqliteDb {
   Status step_once(const char* sql);
   // Rows changed by the last statement.
   int changes() { return sqlite3_changes(db_); }
+  std::int64_t last_insert_id() { return sqlite3_last_insert_rowid(db_); }
 
   // One write's transaction; inside a group on this thread, a savepoint of the group's, so
   // the write still succeeds or fails alone. Call with the mutex held.

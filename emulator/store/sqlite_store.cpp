@@ -8,6 +8,7 @@
 #include "emulator/store/sqlite_db.h"
 #include "emulator/store/sqlite_documents.h"
 #include "emulator/store/sqlite_job_tasks.h"
+#include "emulator/store/sqlite_logs.h"
 #include "emulator/store/sqlite_objects.h"
 #include "emulator/store/sqlite_outbox.h"
 #include "emulator/store/sqlite_timers.h"
@@ -56,6 +57,7 @@ class SqliteStore final : public Store {
   Timers& timers() override { return timers_; }
   UsageStore& usage() override { return usage_; }
   JobTasks& job_tasks() override { return job_tasks_; }
+  LogStore& logs() override { return logs_; }
 
  private:
   MemoryRoot memory_root_;
@@ -67,6 +69,7 @@ class SqliteStore final : public Store {
   SqliteDocuments documents_{db_};
   SqliteUsage usage_{db_};
   SqliteJobTasks job_tasks_{db_};
+  SqliteLogs logs_{db_};
   SqliteObjects objects_;
 };
 

@@ -10,6 +10,7 @@
 #include "emulator/store/bucket_store.h"
 #include "emulator/store/document_store.h"
 #include "emulator/store/job_tasks.h"
+#include "emulator/store/log_store.h"
 #include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
 #include "emulator/store/timers.h"
@@ -28,6 +29,7 @@ class Store {
   virtual Timers& timers() = 0;
   virtual UsageStore& usage() = 0;
   virtual JobTasks& job_tasks() = 0;
+  virtual LogStore& logs() = 0;
 };
 
 struct StoreOptions {

@@ -14,18 +14,19 @@ ALLOWED = {
     "auth": {"base", "http"},
     "s3": {"base", "http", "store", "auth"},
     "lambda": {"base", "http", "store", "auth"},
+    "logs": {"base", "http", "store", "auth"},
     "events": {"base", "http", "store", "auth", "s3", "lambda"},
     "lifecycle": {"base", "http", "store", "auth", "s3"},
     "api": {"base", "http", "store", "auth", "lambda"},
     "metering": {"base", "store"},
     "batch": {"base", "http", "store", "auth", "s3", "lambda"},
     "s3control": {"base", "http", "store", "auth", "s3", "lambda", "batch"},
-    "internal": {"base", "http", "store", "auth", "s3", "lambda", "events", "api", "metering"},
+    "internal": {"base", "http", "store", "auth", "s3", "lambda", "events", "api", "metering", "logs"},
     "pipeline": {"base", "http", "store", "auth", "s3", "lambda", "events", "api"},
     "app": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline",
-            "batch", "s3control"},
+            "batch", "s3control", "logs"},
     "cli": {"base", "http", "store", "auth", "s3", "lambda", "events", "lifecycle", "api", "metering", "internal", "pipeline",
-            "batch", "s3control", "app"},
+            "batch", "s3control", "app", "logs"},
 }
 INCLUDE = re.compile(r'#include "(?:emulator/([a-z0-9_]+)/|(handlers)/)')
 

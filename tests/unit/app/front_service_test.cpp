@@ -35,9 +35,15 @@ HttpRequest request(std::string method, std::string target, std::string authoriz
   return req;
 }
 
+HttpRequest logs_request() {
+  HttpRequest req = request("POST", "/");
+  req.headers.emplace_back("X-Amz-Target", "Logs_20140328.FilterLogEvents");
+  return req;
+}
+
 TEST(FrontService, AFailureIsWordedByTheServiceTheRequestWasFor) {
-  NamedService s3("s3"), lambda("lambda"), internal("internal"), api("api"), s3control("s3control");
-  FrontService front(s3, lambda, internal, api, s3control);
+  NamedService s3("s3"), lambda("lambda"), internal("internal"), api("api"), s3control("s3control"), logs("logs");
+  FrontService front(s3, lambda, internal, api, s3control, logs);
   const std::string lambda_scope =
       "AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0";
   const std::string s3_scope =
@@ -57,6 +63,13 @@ TEST(FrontService, AFailureIsWordedByTheServiceTheRequestWasFor) {
       {request("GET", "/v20180820/jobs", s3_scope, "000000000000.localhost:4566"), "s3control"},
       {request("GET", "/v20180820/jobs", s3_scope, "bucket.localhost:4566"), "s3"},
       {request("GET", "/v20180820/jobs", s3_scope), "s3"},
+      // CloudWatch Logs by its target header; Prometheus' unsigned scrape; a bucket named metrics.
+      {logs_request(), "logs"},
+      {request("GET", "/metrics"), "internal"},
+      {request("GET", "/metrics?x=1"), "internal"},
+      {request("GET", "/metrics", s3_scope), "s3"},
+      {request("GET", "/metrics?X-Amz-Signature=0"), "s3"},
+      {request("PUT", "/metrics"), "s3"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(front.failed(c.req).operation, c.service) << c.req.target;
