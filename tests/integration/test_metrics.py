@@ -111,7 +111,8 @@ class Metrics(harness.ServerTestCase):
         if not tool:
             print("SKIPPED: promtool is missing (bash scripts/install-promtool.sh)", flush=True)
             self.skipTest("promtool is missing")
-        self.s3.put_object(Bucket="watched", Key="checked.txt", Body=b"z")  # a page with every family filled
+        self.s3.create_bucket(Bucket="checked")
+        self.s3.put_object(Bucket="checked", Key="k.txt", Body=b"z")  # a page with every family filled
         proc = subprocess.run([tool, "check", "metrics"], input=self.scrape(), capture_output=True, text=True,
                               timeout=60)
         self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, "", ""))
