@@ -2,8 +2,9 @@
 # The sanitizer job of CI: the unit tests and a fast subset of the integration tests against
 # the ASan+UBSan build (build-sanitize/). Any report fails the run: UBSan and ASan abort the
 # process, which the tests see as a failure. The subset is the hostile-input, authentication,
-# durability and crash tests, the paths where memory errors would matter most, and the
-# reference pipeline, whose image decoding runs through libvips and its codecs.
+# durability and crash tests, the paths where memory errors would matter most, the reference
+# pipeline, whose image decoding runs through libvips and its codecs, and the logs and metrics,
+# whose writer thread and counters every invocation and request feeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-sanitizers.sh
@@ -14,4 +15,4 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressi
 cd build-sanitize
 ctest --output-on-failure -j 2 --timeout 900 -E '^integration\.'
 ctest --output-on-failure -j 2 --timeout 900 \
-  -R '^integration\.test_(hostile|auth|functions_durable|crash|post_object|conditional_writes|versioning|reference_pipeline)$'
+  -R '^integration\.test_(hostile|auth|functions_durable|crash|post_object|conditional_writes|versioning|reference_pipeline|logs|metrics)$'
