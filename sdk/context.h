@@ -23,7 +23,7 @@ struct InvocationInfo {
   std::string function_version = "$LATEST";
   int memory_limit_mb = 128;
   std::chrono::system_clock::time_point deadline;
-  std::string trace_id;  // "Root=1-...;Parent=...;Sampled=0[;Lineage=...]"
+  std::string trace_id;  // "Root=1-...;Parent=...;Sampled=1[;Lineage=...]"
   std::string log_group;
   std::string log_stream;
   std::map<std::string, std::string> environment;

@@ -210,9 +210,9 @@ HttpResponse ApiService::handle_route(const HttpRequest& request, const std::str
   return res;
 }
 
-HttpResponse ApiService::call(const FunctionConfig& fn, const Json& event, const std::string& trigger,
-                              int gateway_timeout_s) {
-  InvokeRequest req = invocation_of(fn, to_text(event), new_uuid(), trigger);
+HttpResponse ApiService::call(const HttpRequest& request, const FunctionConfig& fn, const Json& event,
+                              const std::string& trigger, int gateway_timeout_s) {
+  InvokeRequest req = invocation_of(fn, to_text(event), new_uuid(), trigger, {}, request.trace_header);
   // The gateway gives up at its integration timeout (the function itself runs on to its own).
   auto promise = std::make_shared<std::promise<InvokeResult>>();
   auto future = promise->get_future();
@@ -268,7 +268,7 @@ HttpResponse ApiService::route(const HttpRequest& request, const std::string& bo
     meter_->record("ApiGatewayHttpRequest", "ApiGatewayHttpApi",
                    "arn:aws:apigateway:" + region_ + "::/apis/" + ctx.api_id, static_cast<double>(increments));
   }
-  HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "api:" + ctx.route_key,
+  HttpResponse res = call(request, *fn, payload_v2_event(request, body, ctx), "api:" + ctx.route_key,
                           match->route->limits.timeout_seconds);
   res.operation = "HttpApi " + ctx.route_key;
   return res;
@@ -345,7 +345,7 @@ HttpResponse ApiService::function_url(const HttpRequest& request, const std::str
                             {"userArn", "arn:aws:iam::" + ctx.account_id + ":user/" + who->principal},
                             {"userId", "AIDA" + who->principal}}}};
   }
-  HttpResponse res = call(*fn, payload_v2_event(request, body, ctx), "url");
+  HttpResponse res = call(request, *fn, payload_v2_event(request, body, ctx), "url");
   add_cors(res);
   res.operation = "FunctionUrl " + name;
   return res;

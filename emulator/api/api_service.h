@@ -56,8 +56,9 @@ class ApiService final : public Service {
  private:
   HttpResponse route(const HttpRequest& request, const std::string& body, const std::string& prefix);
   HttpResponse function_url(const HttpRequest& request, const std::string& body);
-  HttpResponse call(const FunctionConfig& fn, const Json& event, const std::string& trigger,
-                    int gateway_timeout_s = 30);
+  // Runs the route's function in the trace of `request` (the gateway's segment as its caller).
+  HttpResponse call(const HttpRequest& request, const FunctionConfig& fn, const Json& event,
+                    const std::string& trigger, int gateway_timeout_s = 30);
   // Runs the route's authorizer: nullopt to go on (with `authorizer` filled), or the refusal.
   std::optional<HttpResponse> authorize(const Route& route, const HttpRequest& request,
                                         const std::string& body, PayloadContext& context);

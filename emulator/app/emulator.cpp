@@ -10,6 +10,7 @@
 #include "emulator/api/api_service.h"
 #include "emulator/app/front_service.h"
 #include "emulator/app/server_metrics.h"
+#include "emulator/app/tracing.h"
 #include "emulator/auth/credentials.h"
 #include "emulator/auth/verify.h"
 #include "emulator/batch/job_runner.h"
@@ -73,7 +74,10 @@ constexpr const char* kClockDocument = "clock";
 struct Emulator::Impl {
   Impl(ServeOptions options, HandlerSet handlers, std::FILE* log_console)
       : options_(std::move(options)), registry_(options_.region, std::move(handlers.catalog)), log_(log_console) {
-    log_.on_add([this](const InvocationRecord& record) { metrics_.record_invocation(record); });
+    log_.on_add([this](const InvocationRecord& record) {
+      metrics_.record_invocation(record);
+      tracing_.invocation_done(record);
+    });
     clock_ = options_.virtual_clock ? static_cast<Clock*>(&virtual_clock_) : &system_clock_;
   }
 
@@ -203,6 +207,7 @@ struct Emulator::Impl {
         internal_gate());
     internal_->set_cost_reporter(cost_.get());
     internal_->set_metrics([this] { return metrics_.render(*invoker_, store_->outbox(), store_->objects()); });
+    internal_->set_traces(&tracing_.store());
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,
@@ -247,7 +252,10 @@ struct Emulator::Impl {
   Result<std::uint16_t> listen() {
     // Every request's end feeds the S3 metrics; the access log prints it when asked to.
     HttpServer::AccessLog access_log = [this, print = options_.access_log](const AccessLogEntry& e) {
-      if (front_->serves_s3(e.request)) metrics_.record_s3_request(e);
+      if (const char* traced = front_->traced_as(e.request)) {
+        if (traced[0] == 'S') metrics_.record_s3_request(e);
+        tracing_.request_done(traced, e.request, e.response, e.milliseconds);
+      }
       if (print) print_access_log(e);
     };
     server_ = std::make_unique<HttpServer>(
@@ -311,7 +319,13 @@ struct Emulator::Impl {
         std::lock_guard lock(endpoint_mutex_);
         opts.endpoint = public_endpoint_;
       }
-      std::call_once(inprocess_once_, [this] { inprocess_ = make_inprocess_transport(*front_); });
+      std::call_once(inprocess_once_, [this] {
+        // Handlers' own S3 calls join their invocation's trace, as network requests do.
+        inprocess_ = make_inprocess_transport(*front_, [this](const HttpRequest& req, const HttpResponse& res,
+                                                              double ms) {
+          if (const char* traced = front_->traced_as(req)) tracing_.request_done(traced, req, res, ms);
+        });
+      });
       transport = inprocess_;
     }
     return std::make_unique<S3Client>(std::move(transport), std::move(opts), std::move(before_call));
@@ -478,6 +492,7 @@ struct Emulator::Impl {
   PipelineConfig pipeline_;
   FunctionRegistry registry_;
   ServerMetrics metrics_;  // before the log that feeds it, so it outlives every invocation
+  Tracing tracing_{options_.region, kAccountId};
   InvocationLog log_;
   std::unique_ptr<S3StorageBilling> storage_billing_;  // outlives the store that asks it
   std::unique_ptr<Store> store_;

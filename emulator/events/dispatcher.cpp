@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "emulator/base/time.h"
+#include "emulator/base/trace.h"
 #include "emulator/lambda/lineage.h"
 #include "sdk/uuid.h"
 
@@ -233,7 +234,7 @@ void Dispatcher::deliver(const OutboxEntry& entry) {
     return;
   }
 
-  InvokeRequest req = invocation_of(*fn, entry.payload, request_id, trigger, lineage);
+  InvokeRequest req = invocation_of(*fn, entry.payload, request_id, trigger, lineage, context.trace);
   req.attempt = entry.attempts + 1;
   req.enqueued_us = context.enqueued_us;
   invoker_.start(std::move(req), [this, entry, context, f = *fn](InvokeResult result) {
@@ -289,6 +290,7 @@ void Dispatcher::finish(const OutboxEntry& entry, const InvocationContext& conte
   if (dest.is_bucket()) {
     InvocationContext pending = context;
     pending.destination = PendingBucketWrite{dest.bucket(), fn.name, to_text(record), lineage, 0};
+    if (result) pending.trace = result->trace_header;  // the record's write is the function's doing
     write_record_to_bucket(entry, std::move(pending));
     return;
   }
@@ -296,9 +298,10 @@ void Dispatcher::finish(const OutboxEntry& entry, const InvocationContext& conte
   next.function = functions_.resolve(dest.arn);
   if (next.function.empty()) next.function = dest.arn;
   next.payload = to_text(record);
-  next.context = InvocationContext{new_uuid(), "destination:" + condition,
-                                   function_arn(functions_.region(), fn.name), lineage}
-                     .to_json();
+  InvocationContext next_context{new_uuid(), "destination:" + condition, function_arn(functions_.region(), fn.name),
+                                 lineage};
+  next_context.trace = result ? result->trace_header : context.trace;  // continues the function's trace
+  next.context = next_context.to_json();
   next.created_ms = now;
   next.due_ms = now;
   if (Status s = outbox_.finish_event(entry.id, {next}); !s) {
@@ -313,8 +316,11 @@ void Dispatcher::write_record_to_bucket(OutboxEntry entry, InvocationContext con
   const std::string bucket = pending.bucket;
   const std::string function = pending.function;
   const std::int64_t now = clock_.now_ms();
+  // The write continues the function's trace (its segment as the parent) with the chain's lineage.
+  TraceHeader trace = TraceHeader::parse(context.trace);
+  trace.lineage = pending.lineage;
   Status s = bucket_writer_(bucket, destination_key(function, now), pending.record,
-                            new_trace_header(Lineage::from_field(pending.lineage)));
+                            trace.root.empty() ? new_trace_header(Lineage::from_field(pending.lineage)) : trace.format());
   if (s) {
     finished(entry.id);
     return;

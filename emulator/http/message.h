@@ -33,6 +33,11 @@ struct HttpRequest {
   std::string request_id;  // assigned by the server for logs and x-amz-request-id
   bool has_body = false;   // Content-Length > 0 or chunked transfer encoding
   std::optional<std::uint64_t> content_length;
+  // The X-Ray trace the request belongs to, set by Service::prepare (empty when none did): the
+  // trace header its work continues (Parent: the segment that records this request), and the
+  // segment it was called from ("" when it starts the trace).
+  std::string trace_header;
+  std::string trace_caller;
 
   const std::string* header(std::string_view name) const { return find_header(headers, name); }
 };
@@ -99,6 +104,9 @@ class Service {
  public:
   virtual ~Service() = default;
   virtual Dispatch begin(const HttpRequest& request) = 0;
+  // Called once before begin(), while the request may still change: a router notes there what
+  // every service behind it shares (the request's trace).
+  virtual void prepare(HttpRequest& request) {}
   // Defaults to a plain-text answer with the refusal's status (400, 400, 500, 503).
   virtual HttpResponse refuse(RequestRefusal why, const std::string& request_id);
   // The 500 for a request whose handling threw, in the words of the service it was for.

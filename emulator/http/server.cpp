@@ -512,6 +512,7 @@ awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
 
       Dispatch dispatch;
       try {
+        service.prepare(req);
         dispatch = service.begin(req);
       } catch (const std::exception& e) {
         dispatch = Dispatch{failed(req, e), nullptr};

@@ -106,6 +106,30 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
     res.body = metrics_();
     return res;
   }
+  if (traces_ && request.method == "GET" && (path == "/_bucketfire/traces" || path.starts_with("/_bucketfire/traces/"))) {
+    if (path == "/_bucketfire/traces") {
+      std::size_t limit = 100;
+      if (auto l = param("limit"); !l.empty()) std::from_chars(l.data(), l.data() + l.size(), limit);
+      Json summaries = Json::array();
+      for (const auto& t : traces_->recent(std::min<std::size_t>(limit, 1000)))
+        summaries.push_back(Json{{"Id", t.id}, {"StartTime", t.start}, {"Duration", t.end - t.start},
+                                 {"Segments", t.segments}, {"HasError", t.error}, {"HasFault", t.fault}});
+      return json_reply(200, Json{{"TraceSummaries", summaries}});
+    }
+    const std::string id = path.substr(std::string_view("/_bucketfire/traces/").size());
+    const auto segments = traces_->segments(id);
+    if (segments.empty()) return error_reply(404, "no such trace: " + id);
+    double start = 1e300, end = 0;
+    Json list = Json::array();
+    for (const Json& s : segments) {
+      start = std::min(start, s.value("start_time", 0.0));
+      end = std::max(end, s.value("end_time", 0.0));
+      list.push_back(Json{{"Id", s.value("id", "")}, {"Document", to_text(s)}});
+    }
+    return json_reply(200, Json{{"Traces", Json::array({Json{{"Id", id}, {"Duration", end - start},
+                                                             {"LimitExceeded", false}, {"Segments", list}}})},
+                                {"UnprocessedTraceIds", Json::array()}});
+  }
   if (path == "/_bucketfire/health") {
     return json_reply(200, Json{{"status", "running"},
                                 {"version", BUCKETFIRE_VERSION},

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "emulator/base/clock.h"
+#include "emulator/base/trace.h"
 #include "emulator/http/message.h"
 #include "emulator/http/target.h"
 #include "emulator/lambda/invocation_log.h"
@@ -33,6 +34,9 @@ class InternalApi final : public Service {
   // Answers GET /metrics and /_bucketfire/metrics with what `render` writes (Prometheus' text
   // format); without it: 404.
   void set_metrics(std::function<std::string()> render) { metrics_ = std::move(render); }
+  // Answers /_bucketfire/traces (recent traces) and /_bucketfire/traces/{id} (one trace's
+  // segment documents, in X-Ray's BatchGetTraces shape); without it: 404.
+  void set_traces(const TraceStore* traces) { traces_ = traces; }
 
  private:
   HttpResponse handle(const HttpRequest& request);
@@ -47,6 +51,7 @@ class InternalApi final : public Service {
   Gate gate_;
   CostReporter* cost_ = nullptr;
   std::function<std::string()> metrics_;
+  const TraceStore* traces_ = nullptr;
 };
 
 // The query of GET /_bucketfire/cost: from/to as "2026-01-31" or "2026-01-31T12:00:00Z",

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <stdexcept>
 #include <vector>
@@ -22,9 +23,11 @@ void wait_until(Arm arm) {
 
 class InProcessTransport final : public HttpTransport {
  public:
-  explicit InProcessTransport(Service& service) : service_(service) {}
+  InProcessTransport(Service& service, InProcessCompleted completed)
+      : service_(service), completed_(std::move(completed)) {}
 
   HttpReply send(const OutgoingRequest& out) override {
+    const auto started = std::chrono::steady_clock::now();
     HttpRequest req;
     req.method = out.method;
     req.target = encoded_target(out);
@@ -36,6 +39,7 @@ class InProcessTransport final : public HttpTransport {
     req.content_length = size;
     req.headers.emplace_back("content-length", std::to_string(size));
 
+    service_.prepare(req);
     Dispatch dispatch = service_.begin(req);
     HttpResponse res;
     if (dispatch.response) {
@@ -60,6 +64,8 @@ class InProcessTransport final : public HttpTransport {
     } else {
       throw std::runtime_error("the service gave neither a response nor a body sink");
     }
+    if (completed_)
+      completed_(req, res, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     return to_reply(res, out);
   }
 
@@ -118,12 +124,13 @@ class InProcessTransport final : public HttpTransport {
   }
 
   Service& service_;
+  InProcessCompleted completed_;
 };
 
 }  // namespace
 
-std::shared_ptr<HttpTransport> make_inprocess_transport(Service& service) {
-  return std::make_shared<InProcessTransport>(service);
+std::shared_ptr<HttpTransport> make_inprocess_transport(Service& service, InProcessCompleted completed) {
+  return std::make_shared<InProcessTransport>(service, std::move(completed));
 }
 
 }  // namespace bf

@@ -23,6 +23,7 @@ std::string InvocationContext::to_json() const {
   Json j{{"request_id", request_id}, {"trigger", trigger}};
   if (!source.empty()) j["source"] = source;
   j["lineage"] = lineage;
+  if (!trace.empty()) j["trace"] = trace;
   if (enqueued_us) j["enqueued_us"] = enqueued_us;
   if (throttles) j["throttles"] = throttles;
   if (destination)
@@ -42,6 +43,7 @@ InvocationContext InvocationContext::from_json(std::string_view text) {
   c.trigger = member(j, "trigger", std::string("invoke"));
   c.source = member(j, "source", std::string());
   c.lineage = member(j, "lineage", std::string());
+  c.trace = member(j, "trace", std::string());
   c.enqueued_us = member(j, "enqueued_us", std::int64_t{0});
   c.throttles = member(j, "throttles", 0);
   if (auto d = j.find("destination"); d != j.end() && d->is_object()) {

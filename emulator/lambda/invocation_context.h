@@ -27,6 +27,7 @@ struct InvocationContext {
   std::int64_t enqueued_us = 0;    // when the event was queued (epoch microseconds), 0 if unknown
   int throttles = 0;               // times the invocation was throttled and put back
   std::optional<PendingBucketWrite> destination;
+  std::string trace{};  // the trace header of what caused it (Root, Parent), "" when none
 
   std::string to_json() const;
   // Missing or mistyped members keep their defaults; text that is not a JSON object gives the

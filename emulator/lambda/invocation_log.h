@@ -26,6 +26,8 @@ struct InvocationRecord {
   std::string error_message;
   std::int64_t enqueued_us = 0;  // when the event was queued (epoch microseconds), if queued
   std::int64_t started_us = 0;   // when the handler was called (epoch microseconds)
+  std::string trace_header{};    // the invocation's (Parent: its segment); "" when it never ran
+  std::string trace_caller{};    // the segment it was called from
 };
 
 class InvocationLog {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "emulator/base/time.h"
+#include "emulator/base/trace.h"
 #include "emulator/lambda/arn.h"
 
 namespace bf {
@@ -92,9 +93,11 @@ Invoker::~Invoker() {
 }
 
 InvokeRequest invocation_of(FunctionConfig function, std::string payload, std::string request_id,
-                            std::string trigger, const Lineage& lineage) {
+                            std::string trigger, const Lineage& lineage, std::string_view caller_trace) {
   InvokeRequest req;
-  req.trace_header = new_trace_header(lineage.with_invocation_of(function.name));
+  const TraceHeader caller = TraceHeader::parse(caller_trace);
+  req.trace_header = new_trace_header(lineage.with_invocation_of(function.name), caller.root);
+  req.trace_caller = caller.root.empty() ? "" : caller.parent;
   req.function = std::move(function);
   req.payload = std::move(payload);
   req.request_id = std::move(request_id);
@@ -231,6 +234,7 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
   if (running->settled.exchange(true)) return;  // the other of handler/timeout came first
   const InvokeRequest& req = running->request;
   const FunctionConfig& fn = req.function;
+  result.trace_header = req.trace_header;
   {
     std::lock_guard lock(mu_);
     --in_flight_[fn.name];
@@ -275,7 +279,7 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
                 std::chrono::system_clock::now().time_since_epoch()).count(),
             fn.name, req.request_id, req.trigger, outcome_status(result.outcome),
             result.duration_ms, req.attempt, result.error_type, result.error_message,
-            req.enqueued_us, running->handler_started_us.load()});
+            req.enqueued_us, running->handler_started_us.load(), req.trace_header, req.trace_caller});
   auto done = std::move(running->done);
   try {
     done(std::move(result));

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "emulator/base/usage_meter.h"
@@ -28,7 +29,8 @@ struct InvokeRequest {
   std::string payload;     // event JSON text
   std::string request_id;  // the same for every attempt of one async event, as on AWS
   std::string trigger;
-  std::string trace_header;
+  std::string trace_header;  // the invocation's: Parent is the function's segment
+  std::string trace_caller;  // the segment it was called from ("" when it starts the trace)
   int attempt = 1;
   std::int64_t enqueued_us = 0;  // for the invocation record; 0 when not queued
 };
@@ -41,14 +43,16 @@ struct InvokeResult {
   std::string log;         // this invocation's log, START to REPORT
   double duration_ms = 0;
   int max_memory_mb = 0;  // measured for external processes; 0: the emulator's peak is reported
+  std::string trace_header;  // the invocation's, for what it causes (destinations)
 };
 
 const char* outcome_status(Outcome outcome);
 
 // One invocation of `function`, continuing the chain `lineage` arrived with: its trace header
-// carries the chain with this function added, as Lambda's does.
+// carries the chain with this function added, as Lambda's does, in the trace of `caller_trace`
+// (the trace header of what called it; a new trace when it has no Root).
 InvokeRequest invocation_of(FunctionConfig function, std::string payload, std::string request_id,
-                            std::string trigger, const Lineage& lineage = {});
+                            std::string trigger, const Lineage& lineage = {}, std::string_view caller_trace = {});
 
 // True when the chain has already invoked `function` kMaxRecursiveInvocations times and the
 // function does not allow loops (RecursiveLoop: Terminate): Lambda stops the invocation.

@@ -297,7 +297,9 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
     OutboxEntry entry;
     entry.function = name;
     entry.payload = body.empty() ? "{}" : body;
-    entry.context = InvocationContext{invocation_id, "invoke:Event", request.remote_ip, lineage.field()}.to_json();
+    InvocationContext context{invocation_id, "invoke:Event", request.remote_ip, lineage.field()};
+    context.trace = trace ? *trace : "";  // the caller's trace, continued
+    entry.context = context.to_json();
     entry.created_ms = clock_.now_ms();
     entry.due_ms = entry.created_ms;
     if (Status s = outbox_.enqueue({entry}); !s)
@@ -314,7 +316,7 @@ HttpResponse LambdaApi::invoke(const HttpRequest& request, const std::string& na
                                  std::to_string(kMaxRecursiveInvocations) + " invocations.",
                              rid));
   InvokeResult result =
-      invoker_.run(invocation_of(*fn, body, invocation_id, "invoke:RequestResponse", lineage));
+      invoker_.run(invocation_of(*fn, body, invocation_id, "invoke:RequestResponse", lineage, trace ? *trace : ""));
   if (result.outcome == Outcome::Throttled)
     return fail(lambda_error(429, "TooManyRequestsException", "Rate Exceeded.", rid,
                              Json{{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}}));

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
-#include <random>
 
+#include "emulator/base/trace.h"
 #include "sdk/hash.h"
 
 namespace bf {
@@ -67,20 +66,13 @@ std::string Lineage::field() const {
   return out;
 }
 
-std::string new_trace_header(const Lineage& lineage) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  auto hex = [](std::uint64_t v, int digits) {
-    static const char* kHex = "0123456789abcdef";
-    std::string s(static_cast<std::size_t>(digits), '0');
-    for (int i = digits - 1; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = kHex[v & 15];
-    return s;
-  };
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch()).count();
-  std::string header = "Root=1-" + hex(static_cast<std::uint64_t>(seconds), 8) + "-" +
-                       hex(rng(), 8) + hex(rng(), 16) + ";Parent=" + hex(rng(), 16) + ";Sampled=0";
-  if (!lineage.empty()) header += ";Lineage=" + lineage.field();
-  return header;
+std::string new_trace_header(const Lineage& lineage, const std::string& root) {
+  TraceHeader header;
+  header.root = root.empty() ? new_trace_root() : root;
+  header.parent = new_segment_id();
+  header.sampled = "1";
+  header.lineage = lineage.field();
+  return header.format();
 }
 
 }  // namespace bf

@@ -26,7 +26,8 @@ class Lineage {
   std::map<std::string, int> counts_;  // by the first 8 hex digits of sha256(function name)
 };
 
-// A new trace header for an invocation: Root, Parent, Sampled and the lineage.
-std::string new_trace_header(const Lineage& lineage);
+// The trace header of an invocation: Root (`root`, the trace it continues, or a new one), Parent
+// (a new segment id: the invocation's own segment), Sampled and the lineage.
+std::string new_trace_header(const Lineage& lineage, const std::string& root = "");
 
 }  // namespace bf

@@ -16,7 +16,7 @@ struct EventOrigin {
   std::string request_id;
   std::string source_ip;
   std::string principal_id;  // "AWS:<access key>"
-  std::string trace_header;  // X-Amzn-Trace-Id of the request (carries the lineage)
+  std::string trace_header;  // the request's trace: Root, Parent (its S3 segment) and the lineage
 };
 
 EventOrigin event_origin(const HttpRequest& request, const Credentials* principal);
