@@ -3,8 +3,8 @@
 # the ASan+UBSan build (build-sanitize/). Any report fails the run: UBSan and ASan abort the
 # process, which the tests see as a failure. The subset is the hostile-input, authentication,
 # durability and crash tests, the paths where memory errors would matter most, the reference
-# pipeline, whose image decoding runs through libvips and its codecs, and the logs and metrics,
-# whose writer thread and counters every invocation and request feeds.
+# pipeline, whose image decoding runs through libvips and its codecs, and the logs, metrics and
+# traces, which every invocation and request feeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-sanitizers.sh
@@ -15,4 +15,4 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressi
 cd build-sanitize
 ctest --output-on-failure -j 2 --timeout 900 -E '^integration\.'
 ctest --output-on-failure -j 2 --timeout 900 \
-  -R '^integration\.test_(hostile|auth|functions_durable|crash|post_object|conditional_writes|versioning|reference_pipeline|logs|metrics)$'
+  -R '^integration\.test_(hostile|auth|functions_durable|crash|post_object|conditional_writes|versioning|reference_pipeline|logs|metrics|traces)$'
