@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "emulator/api/api_service.h"
+#include "emulator/app/architecture.h"
 #include "emulator/app/front_service.h"
 #include "emulator/app/server_metrics.h"
 #include "emulator/app/tracing.h"
@@ -208,6 +209,10 @@ struct Emulator::Impl {
     internal_->set_cost_reporter(cost_.get());
     internal_->set_metrics([this] { return metrics_.render(*invoker_, store_->outbox(), store_->objects()); });
     internal_->set_traces(&tracing_.store());
+    internal_->set_architecture([this] {
+      return architecture_of(ArchitectureSources{pipeline_.routes, registry_.list(), store_->buckets().list_buckets(),
+                                                 *timer_buckets_, access_points_->list(), object_lambda_->list()});
+    });
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);
     api_ = std::make_unique<ApiService>(std::move(routes), pipeline_.authorizers, registry_, *invoker_,

@@ -130,6 +130,8 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
                                                              {"LimitExceeded", false}, {"Segments", list}}})},
                                 {"UnprocessedTraceIds", Json::array()}});
   }
+  if (path == "/_bucketfire/architecture" && request.method == "GET" && architecture_)
+    return json_reply(200, architecture_());
   if (path == "/_bucketfire/health") {
     return json_reply(200, Json{{"status", "running"},
                                 {"version", BUCKETFIRE_VERSION},

@@ -37,6 +37,8 @@ class InternalApi final : public Service {
   // Answers /_bucketfire/traces (recent traces) and /_bucketfire/traces/{id} (one trace's
   // segment documents, in X-Ray's BatchGetTraces shape); without it: 404.
   void set_traces(const TraceStore* traces) { traces_ = traces; }
+  // Answers /_bucketfire/architecture with what `describe` returns; without it: 404.
+  void set_architecture(std::function<Json()> describe) { architecture_ = std::move(describe); }
 
  private:
   HttpResponse handle(const HttpRequest& request);
@@ -52,6 +54,7 @@ class InternalApi final : public Service {
   CostReporter* cost_ = nullptr;
   std::function<std::string()> metrics_;
   const TraceStore* traces_ = nullptr;
+  std::function<Json()> architecture_;
 };
 
 // The query of GET /_bucketfire/cost: from/to as "2026-01-31" or "2026-01-31T12:00:00Z",
