@@ -83,6 +83,7 @@ struct Emulator::Impl {
   }
 
   ~Impl() {
+    event_streams_.reset();  // streams that never end on their own end before the server goes
     api_server_.reset();
     server_.reset();
     // Invocations in flight call back into the dispatcher: stop taking new work, let the
@@ -209,6 +210,10 @@ struct Emulator::Impl {
     internal_->set_cost_reporter(cost_.get());
     internal_->set_metrics([this] { return metrics_.render(*invoker_, store_->outbox(), store_->objects()); });
     internal_->set_traces(&tracing_.store());
+    event_streams_ = std::make_unique<EventStreams>(
+        log_, [this] { return metrics_.console_counters(*invoker_, store_->outbox(), store_->objects()); },
+        [this] { return server_ && server_->stopping(); });
+    internal_->set_event_streams(event_streams_.get());
     internal_->set_architecture([this] {
       return architecture_of(ArchitectureSources{pipeline_.routes, registry_.list(), store_->buckets().list_buckets(),
                                                  *timer_buckets_, access_points_->list(), object_lambda_->list()});
@@ -519,6 +524,7 @@ struct Emulator::Impl {
   std::unique_ptr<BucketViews> timer_buckets_;
   std::unique_ptr<Timekeeper> timekeeper_;
   std::unique_ptr<InternalApi> internal_;
+  std::unique_ptr<EventStreams> event_streams_;
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<JobRunner> jobs_;
   std::unique_ptr<S3ControlService> s3control_;

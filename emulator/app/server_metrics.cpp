@@ -27,6 +27,29 @@ void ServerMetrics::record_invocation(const InvocationRecord& record) {
   lambda_durations_.at({record.function}).observe(record.duration_ms / 1000);
   // An event from the durable queue (S3 notifications, asynchronous invokes, destinations).
   if (record.enqueued_us != 0) events_delivered_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(tally_mu_);
+  FunctionTally& tally = tallies_[record.function];
+  ++tally.invocations;
+  if (record.status == "Throttled") ++tally.throttles;
+  else if (record.status != "Success") ++tally.errors;
+}
+
+Json ServerMetrics::console_counters(Invoker& invoker, Outbox& outbox, ObjectStore& objects) const {
+  Json functions = Json::object();
+  {
+    std::lock_guard lock(tally_mu_);
+    for (const auto& [name, t] : tallies_)
+      functions[name] = Json{{"invocations", t.invocations}, {"errors", t.errors}, {"throttles", t.throttles},
+                             {"running", 0}};
+  }
+  for (const auto& [name, count] : invoker.running()) {
+    if (!functions.contains(name)) functions[name] = Json{{"invocations", 0}, {"errors", 0}, {"throttles", 0}};
+    functions[name]["running"] = count;
+  }
+  Json buckets = Json::object();
+  for (const StorageTotal& t : objects.storage_totals())
+    buckets[t.bucket][t.storage_class] = Json{{"objects", t.versions}, {"bytes", t.bytes}};
+  return Json{{"functions", functions}, {"buckets", buckets}, {"eventsPending", outbox.pending_event_count()}};
 }
 
 std::string ServerMetrics::render(Invoker& invoker, Outbox& outbox, ObjectStore& objects) const {

@@ -6,6 +6,8 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "emulator/base/metrics.h"
@@ -24,6 +26,9 @@ class ServerMetrics {
   void record_s3_request(const AccessLogEntry& entry);
   void record_invocation(const InvocationRecord& record);
   std::string render(Invoker& invoker, Outbox& outbox, ObjectStore& objects) const;
+  // The console's counters: per function its invocations, errors, throttles and running
+  // invocations; per bucket and storage class its objects and bytes; the event queue.
+  Json console_counters(Invoker& invoker, Outbox& outbox, ObjectStore& objects) const;
 
  private:
   metrics::Counters s3_requests_;
@@ -31,6 +36,11 @@ class ServerMetrics {
   metrics::Counters invocations_;
   metrics::Histograms lambda_durations_;
   std::atomic<std::uint64_t> events_delivered_{0};
+  struct FunctionTally {
+    std::uint64_t invocations = 0, errors = 0, throttles = 0;
+  };
+  mutable std::mutex tally_mu_;
+  std::map<std::string, FunctionTally> tallies_;
 };
 
 }  // namespace bf

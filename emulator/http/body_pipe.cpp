@@ -85,6 +85,11 @@ void BodyPipe::when_readable(std::function<void()> resume) {
   reader_waiting_ = std::move(resume);
 }
 
+bool BodyPipe::abandoned() const {
+  std::lock_guard lock(mu_);
+  return abandoned_;
+}
+
 void BodyPipe::abandon() {
   std::unique_lock lock(mu_);
   abandoned_ = true;

@@ -34,6 +34,8 @@ class BodyPipe {
   void when_readable(std::function<void()> resume);
   // The reader went away: the writer is released and what it writes is dropped.
   void abandon();
+  // Whether the reader went away (a writer that never ends on its own stops then).
+  bool abandoned() const;
 
  private:
   void resume_locked(std::function<void()>& waiter, std::unique_lock<std::mutex>& lock);

@@ -236,6 +236,8 @@ awaitable<HttpResponse> HttpServer::Impl::finish_off_thread(BodySink& sink, cons
       net::use_awaitable);
 }
 
+bool HttpServer::stopping() const { return impl_->stopping.load(); }
+
 void HttpServer::stop() {
   net::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
 }

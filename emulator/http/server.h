@@ -43,6 +43,9 @@ class HttpServer {
   // Serves until SIGINT/SIGTERM or stop(); then finishes in-flight requests and returns.
   void run();
   void stop();
+  // Whether it is shutting down (a response that never ends on its own, such as a stream of
+  // events, ends then so the server can).
+  bool stopping() const;
 
  private:
   struct Impl;

@@ -91,6 +91,34 @@ Dispatch InternalApi::begin(const HttpRequest& request) {
   return d;
 }
 
+namespace {
+
+// /_bucketfire/console/ and its files; the folder without its slash moves to it, so the page's
+// relative links resolve.
+HttpResponse console_file(const std::string& path) {
+  HttpResponse res;
+  if (path == "/_bucketfire/console") {
+    res.status = 302;
+    res.set_header("Location", "/_bucketfire/console/");
+    return res;
+  }
+  std::string_view name = std::string_view(path).substr(std::string_view("/_bucketfire/console/").size() - 1);
+  if (!name.empty() && name.front() == '/') name.remove_prefix(1);
+  const ConsoleAsset* asset = console_asset(name.empty() ? "index.html" : name);
+  if (!asset) {
+    res.status = 404;
+    res.set_header("Content-Type", "text/plain");
+    res.body = "no such console file\n";
+    return res;
+  }
+  res.set_header("Content-Type", std::string(asset->content_type));
+  res.set_header("Cache-Control", "no-cache");
+  res.body = std::string(asset->body);
+  return res;
+}
+
+}  // namespace
+
 HttpResponse InternalApi::handle(const HttpRequest& request) {
   const auto target = parse_target(request.target);
   if (!target) return error_reply(400, "the request target does not percent-decode");
@@ -132,6 +160,8 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
   }
   if (path == "/_bucketfire/architecture" && request.method == "GET" && architecture_)
     return json_reply(200, architecture_());
+  if (path == "/_bucketfire/events" && request.method == "GET" && events_) return events_->open();
+  if (path.starts_with("/_bucketfire/console") && request.method == "GET") return console_file(path);
   if (path == "/_bucketfire/health") {
     return json_reply(200, Json{{"status", "running"},
                                 {"version", BUCKETFIRE_VERSION},
@@ -145,20 +175,7 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
         return error_reply(400, "limit must be a number");
     }
     Json list = Json::array();
-    for (const auto& r : log_.recent(param("function"), limit)) {
-      Json item{{"time", iso8601_ms(r.time_ms)},
-                {"function", r.function},
-                {"requestId", r.request_id},
-                {"trigger", r.trigger},
-                {"status", r.status},
-                {"durationMs", r.duration_ms},
-                {"attempt", r.attempt}};
-      if (!r.error_type.empty()) item["errorType"] = r.error_type;
-      if (!r.error_message.empty()) item["errorMessage"] = r.error_message;
-      if (r.enqueued_us) item["enqueuedUs"] = r.enqueued_us;
-      if (r.started_us) item["startedUs"] = r.started_us;
-      list.push_back(std::move(item));
-    }
+    for (const auto& r : log_.recent(param("function"), limit)) list.push_back(invocation_json(r));
     return json_reply(200, Json{{"invocations", list},
                                 {"recursiveInvocationsDropped", log_.recursion_stopped.load()},
                                 {"pendingEvents", outbox_.pending_event_count()}});

@@ -10,6 +10,8 @@
 #include "emulator/base/trace.h"
 #include "emulator/http/message.h"
 #include "emulator/http/target.h"
+#include "emulator/internal/console_assets.h"
+#include "emulator/internal/event_stream.h"
 #include "emulator/lambda/invocation_log.h"
 #include "emulator/metering/cost_report.h"
 #include "emulator/store/bucket_store.h"
@@ -39,6 +41,9 @@ class InternalApi final : public Service {
   void set_traces(const TraceStore* traces) { traces_ = traces; }
   // Answers /_bucketfire/architecture with what `describe` returns; without it: 404.
   void set_architecture(std::function<Json()> describe) { architecture_ = std::move(describe); }
+  // Answers /_bucketfire/events (the console's live updates, server-sent events) with the
+  // invocations as they end and what `counters` returns every 2 s; without it: 404.
+  void set_event_streams(EventStreams* events) { events_ = events; }
 
  private:
   HttpResponse handle(const HttpRequest& request);
@@ -55,6 +60,7 @@ class InternalApi final : public Service {
   std::function<std::string()> metrics_;
   const TraceStore* traces_ = nullptr;
   std::function<Json()> architecture_;
+  EventStreams* events_ = nullptr;
 };
 
 // The query of GET /_bucketfire/cost: from/to as "2026-01-31" or "2026-01-31T12:00:00Z",

@@ -1,5 +1,6 @@
 #include "emulator/lambda/invocation_log.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bf {
@@ -7,6 +8,7 @@ namespace bf {
 void InvocationLog::add(InvocationRecord record) {
   if (listener_) listener_(record);
   std::lock_guard lock(mu_);
+  ++added_;
   records_.push_back(std::move(record));
   if (records_.size() > kMaxRecords) records_.pop_front();
 }
@@ -18,6 +20,15 @@ std::vector<InvocationRecord> InvocationLog::recent(const std::string& function,
   for (auto it = records_.rbegin(); it != records_.rend() && out.size() < limit; ++it)
     if (function.empty() || it->function == function) out.push_back(*it);
   return out;
+}
+
+std::vector<InvocationRecord> InvocationLog::added_after(std::uint64_t after, std::size_t limit,
+                                                       std::uint64_t& last) const {
+  std::lock_guard lock(mu_);
+  last = added_;
+  const std::uint64_t available = std::min<std::uint64_t>(added_ - std::min(after, added_), records_.size());
+  const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(available, limit));
+  return {records_.end() - static_cast<std::ptrdiff_t>(count), records_.end()};
 }
 
 void InvocationLog::write_line(const std::string& function, std::string_view line) {

@@ -40,6 +40,9 @@ class InvocationLog {
   void on_add(std::function<void(const InvocationRecord&)> listener) { listener_ = std::move(listener); }
   // Newest first; only `function`'s when it is not empty.
   std::vector<InvocationRecord> recent(const std::string& function, std::size_t limit) const;
+  // Those added after the one numbered `after` (oldest first, at most `limit`, the newest
+  // kept), and the number of the last one added: what a follower asks for next.
+  std::vector<InvocationRecord> added_after(std::uint64_t after, std::size_t limit, std::uint64_t& last) const;
 
   // One line of a function's log (CloudWatch-style stream), echoed to the console.
   void write_line(const std::string& function, std::string_view line);
@@ -60,6 +63,7 @@ class InvocationLog {
   std::function<void(const std::string&, std::string_view)> line_listener_;
   mutable std::mutex mu_;
   std::deque<InvocationRecord> records_;
+  std::uint64_t added_ = 0;  // records added so far; the last one's number
   struct FunctionLog {
     std::deque<std::string> lines;
     std::size_t bytes = 0;

@@ -37,7 +37,9 @@ def back_arrows(root):
     for entry in sorted(os.listdir(emulator)):
         path = os.path.join(emulator, entry)
         module = entry if os.path.isdir(path) else None
-        files = [os.path.join(path, f) for f in sorted(os.listdir(path))] if module else [path]
+        # C++ files only: a module may hold other things (the console's page and script).
+        files = [os.path.join(path, f) for f in sorted(os.listdir(path))
+                 if f.endswith((".h", ".cpp"))] if module else [path]
         for file in files:
             if module is None and os.path.basename(file) == "main.cpp":
                 continue  # main() hands the handlers in: the one place that may name them

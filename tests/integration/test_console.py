@@ -1,0 +1,96 @@
+"""The console in Chromium (playwright-core, as tests/browser does) on the reference pipeline:
+the diagram shows every function and bucket of the configuration; an upload made with boto3
+appears in the invocation table without a reload, opens with its log lines and its trace as a
+waterfall (the upload, the function, the function's S3 calls); a failing upload shows its
+error. BUCKETFIRE_SCREENSHOTS=docs/images keeps the screenshots docs/console.md shows."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import harness
+import pipeline_support as ps
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BROWSER_DIR = os.path.join(REPO, "tests", "browser")
+
+
+def missing_dependency():
+    if not shutil.which("node"):
+        return "node is not on PATH"
+    if not os.path.isfile(os.path.join(BROWSER_DIR, "node_modules", "playwright-core", "package.json")):
+        return "playwright-core is not installed (bash tests/browser/setup.sh)"
+    if not os.path.exists("/usr/bin/chromium"):
+        return "Debian's chromium is not installed (bash tests/browser/setup.sh)"
+    return None
+
+
+class Console(harness.ServerTestCase):
+    server_args = ("--config", ps.PIPELINE_FILE, "--time-scale", "0.01")
+
+    def test_the_console_follows_an_upload(self):
+        why = missing_dependency()
+        if why:
+            print(f"SKIPPED: {why}", flush=True)
+            self.skipTest(why)
+        shots = os.environ.get("BUCKETFIRE_SCREENSHOTS") or tempfile.mkdtemp(prefix="bf-console-")
+        driver = subprocess.Popen(["node", "console.mjs", self.server.endpoint + "/_bucketfire/console/", shots],
+                                  cwd=BROWSER_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.addCleanup(driver.kill)
+
+        def next_report():
+            line = driver.stdout.readline()
+            self.assertTrue(line, "the browser driver ended early")
+            report = json.loads(line)
+            self.assertNotEqual(report["step"], "failed", report)
+            self.assertEqual(report["errors"], [], report)
+            return report
+
+        ready = next_report()
+        with open(ps.PIPELINE_FILE) as f:
+            declared = json.load(f)
+        for fn in declared["functions"]:
+            self.assertIn(f"function:{fn['name']}", ready["nodes"])
+        for bucket in declared["buckets"]:
+            self.assertIn(f"bucket:{bucket['name']}", ready["nodes"])
+
+        # An upload straight to ingest with boto3: its thumbnail invocation appears live.
+        with open(ps.image("badge.gif"), "rb") as f:
+            self.s3.put_object(Bucket="ingest", Key="uploads/console/badge.gif", Body=f.read(), ContentType="image/gif")
+        driver.stdin.write("thumbnail\n")
+        driver.stdin.flush()
+        row = next_report()
+        self.assertEqual(row["outcome"], "Success")
+        self.assertLess(row["ms"], 5000)
+        self.assertIn("START RequestId:", row["log"])
+        self.assertTrue(any(bar.startswith("S3 PutObject /ingest/uploads/console/badge.gif") for bar in row["waterfall"]),
+                        row["waterfall"])
+        self.assertTrue(any(bar.strip().startswith("thumbnail") for bar in row["waterfall"]), row["waterfall"])
+        self.assertTrue(any("GetObject /ingest/uploads/console/badge.gif" in bar for bar in row["waterfall"]),
+                        row["waterfall"])
+
+        # A bad upload: the metadata-less failure shows its error and log.
+        self.s3.put_object(Bucket="ingest", Key="uploads/console/broken.jpg", Body=b"not a picture",
+                           ContentType="image/jpeg")
+        driver.stdin.write("thumbnail\n")
+        driver.stdin.flush()
+        # The newest thumbnail row is the failure once it has ended.
+        failed = next_report()
+        while failed["outcome"] == "Success":
+            driver.stdin.write("thumbnail\n")
+            driver.stdin.flush()
+            failed = next_report()
+        self.assertEqual(failed["outcome"], "Unhandled")
+        self.assertIn("UnsupportedImage", failed["detail"])
+        driver.stdin.write("\n")
+        driver.stdin.close()
+        self.assertEqual(driver.wait(30), 0)
+        driver.stdout.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
