@@ -8,9 +8,9 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
+import urllib.request
 
 import harness
 import pipeline_support as ps
@@ -90,6 +90,29 @@ class Console(harness.ServerTestCase):
         driver.stdin.close()
         self.assertEqual(driver.wait(30), 0)
         driver.stdout.close()
+
+
+class EventStream(unittest.TestCase):
+    """GET /_bucketfire/events without a browser: server-sent events as invocations end, and a
+    server that stops cleanly while a client is still listening."""
+
+    def test_events_arrive_and_the_server_stops_with_a_listener(self):
+        server = harness.Server(extra_args=["--config", harness.write_pipeline(
+            {"functions": [{"name": "e", "handler": "echo"}], "buckets": []})])
+        self.addCleanup(server.close)
+        server.start()
+        stream = urllib.request.urlopen(server.endpoint + "/_bucketfire/events", timeout=10)
+        self.assertEqual(stream.headers["Content-Type"], "text/event-stream")
+        server.lambda_client().invoke(FunctionName="e", Payload=b'{"x": 1}')
+        events = []
+        while not any(e.startswith("event: invocations") for e in events):
+            events.append(stream.readline().decode())
+        data = json.loads(stream.readline().decode().removeprefix("data: "))
+        self.assertEqual([(i["function"], i["status"]) for i in data["invocations"]], [("e", "Success")])
+        rc, clean = server.stop()  # the stream is still open
+        self.assertTrue(clean, server.log_tail())
+        self.assertEqual(rc, 0)
+        stream.close()
 
 
 if __name__ == "__main__":
