@@ -167,6 +167,15 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
                                 {"version", BUCKETFIRE_VERSION},
                                 {"pendingEvents", outbox_.pending_event_count()}});
   }
+  const std::string one_invocation = "/_bucketfire/invocations/";
+  if (path.starts_with(one_invocation) && request.method == "GET") {
+    auto record = log_.find(path.substr(one_invocation.size()));
+    if (!record) return error_reply(404, "no such invocation is kept: " + path.substr(one_invocation.size()));
+    Json item = invocation_json(*record);
+    item["event"] = record->event;
+    item["response"] = record->response;
+    return json_reply(200, item);
+  }
   if (path == "/_bucketfire/invocations" && request.method == "GET") {
     std::size_t limit = 100;
     if (auto l = param("limit"); !l.empty()) {

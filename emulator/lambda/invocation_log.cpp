@@ -5,7 +5,19 @@
 
 namespace bf {
 
+std::optional<InvocationRecord> InvocationLog::find(const std::string& request_id) const {
+  std::lock_guard lock(mu_);
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it)
+    if (it->request_id == request_id) return *it;
+  return std::nullopt;
+}
+
 void InvocationLog::add(InvocationRecord record) {
+  for (std::string* kept : {&record.event, &record.response})
+    if (kept->size() > kMaxKeptPayload) {
+      kept->resize(kMaxKeptPayload);
+      *kept += "…";
+    }
   if (listener_) listener_(record);
   std::lock_guard lock(mu_);
   ++added_;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,13 @@ struct InvocationRecord {
   std::int64_t started_us = 0;   // when the handler was called (epoch microseconds)
   std::string trace_header{};    // the invocation's (Parent: its segment); "" when it never ran
   std::string trace_caller{};    // the segment it was called from
+  // The event it was given and what it answered (or its error document), each cut to
+  // kMaxKeptPayload bytes: what the console shows of it.
+  std::string event{};
+  std::string response{};
 };
+
+inline constexpr std::size_t kMaxKeptPayload = 4096;
 
 class InvocationLog {
  public:
@@ -43,6 +50,8 @@ class InvocationLog {
   // Those added after the one numbered `after` (oldest first, at most `limit`, the newest
   // kept), and the number of the last one added: what a follower asks for next.
   std::vector<InvocationRecord> added_after(std::uint64_t after, std::size_t limit, std::uint64_t& last) const;
+  // The newest record of the invocation with that request id (its last attempt), if still kept.
+  std::optional<InvocationRecord> find(const std::string& request_id) const;
 
   // One line of a function's log (CloudWatch-style stream), echoed to the console.
   void write_line(const std::string& function, std::string_view line);

@@ -279,7 +279,8 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
                 std::chrono::system_clock::now().time_since_epoch()).count(),
             fn.name, req.request_id, req.trigger, outcome_status(result.outcome),
             result.duration_ms, req.attempt, result.error_type, result.error_message,
-            req.enqueued_us, running->handler_started_us.load(), req.trace_header, req.trace_caller});
+            req.enqueued_us, running->handler_started_us.load(), req.trace_header, req.trace_caller,
+            req.payload.substr(0, kMaxKeptPayload + 1), result.payload.substr(0, kMaxKeptPayload + 1)});
   auto done = std::move(running->done);
   try {
     done(std::move(result));

@@ -52,11 +52,14 @@ try {
       waterfall = await page.$$eval('#waterfall .bar .label', (ls) => ls.map((l) => l.textContent.trim()));
     } catch (e) { /* an invocation without a trace */ }
     const detail = await page.textContent('#detail');
+    await page.waitForFunction(() => document.getElementById('detail-event').textContent.length > 0);
+    const event = await page.textContent('#detail-event');
+    const response = await page.textContent('#detail-response');
     if (shots) {
       await page.locator('#invocations-view').screenshot({ path: `${shots}/console-invocations-${outcome}.png` });
       await page.locator('#detail-view').screenshot({ path: `${shots}/console-trace-${outcome}.png` });
     }
-    say({ step: 'row', function: fn, ms, outcome, log, waterfall, detail, errors });
+    say({ step: 'row', function: fn, ms, outcome, log, waterfall, detail, event, response, errors });
   }
   if (shots) await page.locator('#buckets-view').screenshot({ path: `${shots}/console-buckets.png` });
 } catch (e) {

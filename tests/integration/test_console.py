@@ -1,8 +1,8 @@
 """The console in Chromium (playwright-core, as tests/browser does) on the reference pipeline:
 the diagram shows every function and bucket of the configuration; an upload made with boto3
-appears in the invocation table without a reload, opens with its log lines and its trace as a
-waterfall (the upload, the function, the function's S3 calls); a failing upload shows its
-error. BUCKETFIRE_SCREENSHOTS=docs/images keeps the screenshots docs/console.md shows."""
+appears in the invocation table without a reload, opens with its event, its response, its log
+lines and its trace as a waterfall (the upload, the function, the function's S3 calls); a
+failing upload shows its error. BUCKETFIRE_SCREENSHOTS=docs/images keeps the screenshots docs/console.md shows."""
 
 import json
 import os
@@ -67,6 +67,8 @@ class Console(harness.ServerTestCase):
         self.assertEqual(row["outcome"], "Success")
         self.assertLess(row["ms"], 5000)
         self.assertIn("START RequestId:", row["log"])
+        self.assertIn('"key": "uploads/console/badge.gif"', row["event"])  # the S3 event, pretty-printed
+        self.assertIn('"images"', row["response"])
         self.assertTrue(any(bar.startswith("S3 PutObject /ingest/uploads/console/badge.gif") for bar in row["waterfall"]),
                         row["waterfall"])
         self.assertTrue(any(bar.strip().startswith("thumbnail") for bar in row["waterfall"]), row["waterfall"])
@@ -86,6 +88,7 @@ class Console(harness.ServerTestCase):
             failed = next_report()
         self.assertEqual(failed["outcome"], "Unhandled")
         self.assertIn("UnsupportedImage", failed["detail"])
+        self.assertIn('"errorType": "UnsupportedImage"', failed["response"])
         driver.stdin.write("\n")
         driver.stdin.close()
         self.assertEqual(driver.wait(30), 0)

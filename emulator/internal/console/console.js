@@ -111,6 +111,10 @@ function showCounters(c) {
   document.querySelector('#buckets tbody').innerHTML = rows.join('');
 }
 
+function pretty(text) {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch (e) { return text; }
+}
+
 function esc(text) {
   return String(text).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[ch]));
 }
@@ -141,6 +145,14 @@ async function openInvocation(inv) {
                   attempt: inv.attempt, error: inv.errorType ? `${inv.errorType}: ${inv.errorMessage}` : '—', trace: inv.traceId || '—' };
   document.getElementById('detail').innerHTML =
     Object.entries(facts).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
+  try {
+    const kept = await json(`/invocations/${encodeURIComponent(inv.requestId)}`);
+    document.getElementById('detail-event').textContent = pretty(kept.event);
+    document.getElementById('detail-response').textContent = pretty(kept.response);
+  } catch (e) {
+    document.getElementById('detail-event').textContent = '(no longer kept)';
+    document.getElementById('detail-response').textContent = '';
+  }
   const log = await (await fetch(`${base}/functions/${encodeURIComponent(inv.function)}/logs`)).text();
   const lines = log.split('\n');
   const start = lines.findIndex((l) => l.startsWith(`START RequestId: ${inv.requestId}`));
