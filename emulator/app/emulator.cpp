@@ -257,15 +257,20 @@ struct Emulator::Impl {
   FunctionRegistry& registry() { return registry_; }
   const Clock& clock() const { return *clock_; }
 
+  // A request answered, over the network or in-process: S3's are counted, traced ones recorded.
+  void request_done(const HttpRequest& request, const HttpResponse& response, double milliseconds) {
+    const char* traced = front_->traced_as(request);
+    if (!traced) return;
+    if (traced[0] == 'S') metrics_.record_s3_request(response, milliseconds);
+    tracing_.request_done(traced, request, response, milliseconds);
+  }
+
   // The HTTP side of `serve`: the main port, and optionally the HTTP API routes on a port of
   // their own, at its root (as an API Gateway endpoint serves them).
   Result<std::uint16_t> listen() {
-    // Every request's end feeds the S3 metrics; the access log prints it when asked to.
+    // Every request's end feeds the metrics and traces; the access log prints it when asked to.
     HttpServer::AccessLog access_log = [this, print = options_.access_log](const AccessLogEntry& e) {
-      if (const char* traced = front_->traced_as(e.request)) {
-        if (traced[0] == 'S') metrics_.record_s3_request(e);
-        tracing_.request_done(traced, e.request, e.response, e.milliseconds);
-      }
+      request_done(e.request, e.response, e.milliseconds);
       if (print) print_access_log(e);
     };
     server_ = std::make_unique<HttpServer>(
@@ -330,11 +335,10 @@ struct Emulator::Impl {
         opts.endpoint = public_endpoint_;
       }
       std::call_once(inprocess_once_, [this] {
-        // Handlers' own S3 calls join their invocation's trace, as network requests do.
-        inprocess_ = make_inprocess_transport(*front_, [this](const HttpRequest& req, const HttpResponse& res,
-                                                              double ms) {
-          if (const char* traced = front_->traced_as(req)) tracing_.request_done(traced, req, res, ms);
-        });
+        // Handlers' own S3 calls are counted and join their invocation's trace, as network
+        // requests do.
+        inprocess_ = make_inprocess_transport(
+            *front_, [this](const HttpRequest& req, const HttpResponse& res, double ms) { request_done(req, res, ms); });
       });
       transport = inprocess_;
     }

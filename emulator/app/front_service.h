@@ -19,8 +19,6 @@ class FrontService final : public Service {
   HttpResponse failed(const HttpRequest& request) override { return service_for(request).failed(request); }
   // S3 and HTTP API requests start or continue an X-Ray trace (HttpRequest::trace_header).
   void prepare(HttpRequest& request) override;
-  // Whether the request is S3's (for the S3 request metrics).
-  bool serves_s3(const HttpRequest& request) { return &service_for(request) == &s3_; }
   // "S3" or "API" for the requests that are traced, nullptr for the rest.
   const char* traced_as(const HttpRequest& request);
 

@@ -14,12 +14,11 @@ ServerMetrics::ServerMetrics()
       lambda_durations_("bucketfire_lambda_duration_seconds", "Lambda invocations' durations, by function.",
                         {"function"}) {}
 
-void ServerMetrics::record_s3_request(const AccessLogEntry& entry) {
+void ServerMetrics::record_s3_request(const HttpResponse& response, double milliseconds) {
   char code[8];
-  const auto end = std::to_chars(code, code + sizeof code, entry.response.status).ptr;
-  s3_requests_.at({entry.response.operation, std::string_view(code, end - code)})
-      .fetch_add(1, std::memory_order_relaxed);
-  s3_durations_.at({}).observe(entry.milliseconds / 1000);
+  const auto end = std::to_chars(code, code + sizeof code, response.status).ptr;
+  s3_requests_.at({response.operation, std::string_view(code, end - code)}).fetch_add(1, std::memory_order_relaxed);
+  s3_durations_.at({}).observe(milliseconds / 1000);
 }
 
 void ServerMetrics::record_invocation(const InvocationRecord& record) {
@@ -27,25 +26,24 @@ void ServerMetrics::record_invocation(const InvocationRecord& record) {
   lambda_durations_.at({record.function}).observe(record.duration_ms / 1000);
   // An event from the durable queue (S3 notifications, asynchronous invokes, destinations).
   if (record.enqueued_us != 0) events_delivered_.fetch_add(1, std::memory_order_relaxed);
-  std::lock_guard lock(tally_mu_);
-  FunctionTally& tally = tallies_[record.function];
-  ++tally.invocations;
-  if (record.status == "Throttled") ++tally.throttles;
-  else if (record.status != "Success") ++tally.errors;
 }
 
 Json ServerMetrics::console_counters(Invoker& invoker, Outbox& outbox, ObjectStore& objects) const {
+  // From the invocation counters: per function, by outcome.
   Json functions = Json::object();
-  {
-    std::lock_guard lock(tally_mu_);
-    for (const auto& [name, t] : tallies_)
-      functions[name] = Json{{"invocations", t.invocations}, {"errors", t.errors}, {"throttles", t.throttles},
-                             {"running", 0}};
-  }
-  for (const auto& [name, count] : invoker.running()) {
-    if (!functions.contains(name)) functions[name] = Json{{"invocations", 0}, {"errors", 0}, {"throttles", 0}};
-    functions[name]["running"] = count;
-  }
+  auto tally = [&](std::string_view name) -> Json& {
+    Json& f = functions[std::string(name)];
+    if (f.is_null()) f = Json{{"invocations", 0}, {"errors", 0}, {"throttles", 0}, {"running", 0}};
+    return f;
+  };
+  invocations_.for_each([&](const std::vector<std::string_view>& labels, const std::atomic<std::uint64_t>& count) {
+    const std::uint64_t n = count.load(std::memory_order_relaxed);
+    Json& f = tally(labels[0]);
+    f["invocations"] = f["invocations"].get<std::uint64_t>() + n;
+    const char* kind = labels[1] == "Success" ? nullptr : labels[1] == "Throttled" ? "throttles" : "errors";
+    if (kind) f[kind] = f[kind].get<std::uint64_t>() + n;
+  });
+  for (const auto& [name, count] : invoker.running()) tally(name)["running"] = count;
   Json buckets = Json::object();
   for (const StorageTotal& t : objects.storage_totals())
     buckets[t.bucket][t.storage_class] = Json{{"objects", t.versions}, {"bytes", t.bytes}};

@@ -6,12 +6,10 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
 
 #include "emulator/base/metrics.h"
-#include "emulator/http/server.h"
+#include "emulator/http/message.h"
 #include "emulator/lambda/invocation_log.h"
 #include "emulator/lambda/invoker.h"
 #include "emulator/store/object_store.h"
@@ -23,7 +21,8 @@ class ServerMetrics {
  public:
   ServerMetrics();
 
-  void record_s3_request(const AccessLogEntry& entry);
+  // An S3 request answered (over the network, or a handler's in-process call).
+  void record_s3_request(const HttpResponse& response, double milliseconds);
   void record_invocation(const InvocationRecord& record);
   std::string render(Invoker& invoker, Outbox& outbox, ObjectStore& objects) const;
   // The console's counters: per function its invocations, errors, throttles and running
@@ -36,11 +35,6 @@ class ServerMetrics {
   metrics::Counters invocations_;
   metrics::Histograms lambda_durations_;
   std::atomic<std::uint64_t> events_delivered_{0};
-  struct FunctionTally {
-    std::uint64_t invocations = 0, errors = 0, throttles = 0;
-  };
-  mutable std::mutex tally_mu_;
-  std::map<std::string, FunctionTally> tallies_;
 };
 
 }  // namespace bf

@@ -41,6 +41,20 @@ class Family {
   // The series of these label values (as many as the family has label names).
   Series& at(std::initializer_list<std::string_view> values);
   void write(std::string& out) const;
+  // Calls `visit(label values, series)` for each series, in the order of their label values.
+  template <typename Visit>
+  void for_each(Visit visit) const {
+    std::shared_lock lock(mu_);
+    for (const auto& [key, entry] : series_) {
+      std::vector<std::string_view> values;
+      for (std::string_view rest = key; !rest.empty();) {
+        const auto end = rest.find('\x1f');
+        values.push_back(rest.substr(0, end));
+        rest.remove_prefix(end + 1);
+      }
+      visit(values, *entry.second);
+    }
+  }
 
  private:
   Series& add(std::string key, std::initializer_list<std::string_view> values);

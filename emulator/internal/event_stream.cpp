@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "emulator/base/time.h"
+#include "emulator/base/trace.h"
 
 namespace bf {
 
@@ -26,7 +27,7 @@ Json invocation_json(const InvocationRecord& r) {
   if (!r.error_message.empty()) item["errorMessage"] = r.error_message;
   if (r.enqueued_us) item["enqueuedUs"] = r.enqueued_us;
   if (r.started_us) item["startedUs"] = r.started_us;
-  if (!r.trace_header.empty()) item["traceId"] = r.trace_header.substr(5, r.trace_header.find(';') - 5);
+  if (!r.trace_header.empty()) item["traceId"] = TraceHeader::parse(r.trace_header).root;
   return item;
 }
 

@@ -13,15 +13,7 @@ std::string Lineage::function_hash(const std::string& function) {
 }
 
 Lineage Lineage::from_trace_header(std::string_view header) {
-  while (!header.empty()) {
-    auto semi = header.find(';');
-    std::string_view field = header.substr(0, semi);
-    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
-    if (field.starts_with("Lineage=")) return from_field(field.substr(8));
-    if (semi == std::string_view::npos) break;
-    header.remove_prefix(semi + 1);
-  }
-  return {};
+  return from_field(TraceHeader::parse(header).lineage);
 }
 
 Lineage Lineage::from_field(std::string_view field) {

@@ -213,8 +213,7 @@ Json LogsApi::describe_log_groups(const Json& in) {
 Json LogsApi::describe_log_streams(const Json& in) {
   recorder_.flush();
   const std::string group = group_name(in);
-  const auto all_groups = store_.groups();
-  if (std::none_of(all_groups.begin(), all_groups.end(), [&](const auto& g) { return g.name == group; })) throw no_group();
+  if (!store_.has_group(group)) throw no_group();
   const std::string prefix = text_field(in, "logStreamNamePrefix");
   const std::string order = text_field(in, "orderBy");
   if (!order.empty() && order != "LogStreamName" && order != "LastEventTime")
@@ -260,9 +259,7 @@ Json LogsApi::get_log_events(const Json& in) {
   const std::string stream = text_field(in, "logStreamName", true);
   const auto streams = store_.streams(group);
   if (std::none_of(streams.begin(), streams.end(), [&](const auto& s) { return s.name == stream; })) {
-    const auto all_groups = store_.groups();
-    if (std::none_of(all_groups.begin(), all_groups.end(), [&](const auto& g) { return g.name == group; }))
-      throw no_group();
+    if (!store_.has_group(group)) throw no_group();
     throw LogsError{"ResourceNotFoundException", "The specified log stream does not exist."};
   }
   const std::int64_t from = integer_field(in, "startTime", 0, 0, INT64_MAX);
@@ -295,8 +292,7 @@ Json LogsApi::get_log_events(const Json& in) {
 Json LogsApi::filter_log_events(const Json& in) {
   recorder_.flush();
   const std::string group = group_name(in);
-  const auto all_groups = store_.groups();
-  if (std::none_of(all_groups.begin(), all_groups.end(), [&](const auto& g) { return g.name == group; })) throw no_group();
+  if (!store_.has_group(group)) throw no_group();
   LogEventQuery query;
   query.group = group;
   if (auto it = in.find("logStreamNames"); it != in.end() && !it->is_null()) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "emulator/s3/xml.h"
+#include "emulator/s3control/access_point_policy.h"
 #include "emulator/s3control/access_point_xml.h"
 #include "emulator/s3control/control_response.h"
 #include "emulator/s3control/s3control_service.h"
@@ -47,31 +48,9 @@ HttpResponse S3ControlService::access_point_request(const HttpRequest& request, 
   }
   const auto point = access_points_.find(name);
   if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
-  if (sub == "policy") {
-    if (request.method == "GET") {
-      if (point->policy.empty()) return control_error(s3_error("NoSuchAccessPointPolicy"), rid);
-      return xml_answer(access_point_policy_xml(point->policy), rid, "GetAccessPointPolicy");
-    }
-    if (request.method == "PUT") {
-      auto policy = parse_access_point_policy(body);
-      if (auto* r = std::get_if<S3Error>(&policy)) return control_error(*r, rid);
-      if (!access_points_.set_policy(name, std::get<std::string>(policy)))
-        return control_error(s3_error("NoSuchAccessPoint"), rid);
-      return xml_answer("", rid, "PutAccessPointPolicy");
-    }
-    if (request.method == "DELETE") {
-      if (!access_points_.set_policy(name, "")) return control_error(s3_error("NoSuchAccessPoint"), rid);
-      return xml_answer("", rid, "DeleteAccessPointPolicy");
-    }
-    return method_not_allowed(rid);
-  }
-  if (sub == "policyStatus" && request.method == "GET") {
-    // The policy is stored, not evaluated: nothing through bucketfire is ever public.
-    std::string out = open_result("GetAccessPointPolicyStatusResult");
-    out += "<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>";
-    return xml_answer(out + "</GetAccessPointPolicyStatusResult>", rid, "GetAccessPointPolicyStatus");
-  }
-  return method_not_allowed(rid);
+  return access_point_policy_request(
+      request, body, sub, point->policy, [&](const std::string& policy) { return access_points_.set_policy(name, policy); },
+      "");
 }
 
 HttpResponse S3ControlService::list_access_points(const HttpRequest& request, const RequestTarget& target) {
@@ -79,19 +58,9 @@ HttpResponse S3ControlService::list_access_points(const HttpRequest& request, co
   const auto max_results = max_results_param(target);
   if (!max_results) return control_error(400, "InvalidRequest", "maxResults must be between 1 and 1000", rid);
   const std::string* bucket = target.query_param("bucket");
-  const std::string* token = target.query_param("nextToken");
-  std::vector<AccessPoint> page;
-  std::string next_token;
   // Listed by name; the token is the last name of the page before.
-  for (auto& point : access_points_.list()) {
-    if (bucket && point.bucket != *bucket) continue;
-    if (token && point.name <= *token) continue;
-    if (page.size() == *max_results) {
-      next_token = page.back().name;
-      break;
-    }
-    page.push_back(std::move(point));
-  }
+  auto [page, next_token] = page_by_name(access_points_.list(), target.query_param("nextToken"), *max_results,
+                                         [&](const AccessPoint& point) { return !bucket || point.bucket == *bucket; });
   return xml_answer(list_access_points_xml(page, next_token, AccessPointPlace{region_, account_id_}), rid,
                     "ListAccessPoints");
 }

@@ -1,6 +1,7 @@
 // The Object Lambda half of S3 Control:
 // /v20180820/accesspointforobjectlambda[/{name}[/configuration|/policy|/policyStatus]].
 #include "emulator/s3/xml.h"
+#include "emulator/s3control/access_point_policy.h"
 #include "emulator/s3control/access_point_xml.h"
 #include "emulator/s3control/control_response.h"
 #include "emulator/s3control/s3control_service.h"
@@ -59,32 +60,9 @@ HttpResponse S3ControlService::object_lambda_request(const HttpRequest& request,
     }
     return method_not_allowed(rid);
   }
-  if (sub == "policy") {
-    if (request.method == "GET") {
-      if (point->policy.empty()) return control_error(s3_error("NoSuchAccessPointPolicy"), rid);
-      return xml_answer(access_point_policy_xml(point->policy, "GetAccessPointPolicyForObjectLambdaResult"), rid,
-                        "GetAccessPointPolicyForObjectLambda");
-    }
-    if (request.method == "PUT") {
-      auto policy = parse_access_point_policy(body, "PutAccessPointPolicyForObjectLambdaRequest");
-      if (auto* r = std::get_if<S3Error>(&policy)) return control_error(*r, rid);
-      if (!object_lambda_.set_policy(name, std::get<std::string>(policy)))
-        return control_error(s3_error("NoSuchAccessPoint"), rid);
-      return xml_answer("", rid, "PutAccessPointPolicyForObjectLambda");
-    }
-    if (request.method == "DELETE") {
-      if (!object_lambda_.set_policy(name, "")) return control_error(s3_error("NoSuchAccessPoint"), rid);
-      return xml_answer("", rid, "DeleteAccessPointPolicyForObjectLambda");
-    }
-    return method_not_allowed(rid);
-  }
-  if (sub == "policyStatus" && request.method == "GET") {
-    std::string out = open_result("GetAccessPointPolicyStatusForObjectLambdaResult");
-    out += "<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>";
-    return xml_answer(out + "</GetAccessPointPolicyStatusForObjectLambdaResult>", rid,
-                      "GetAccessPointPolicyStatusForObjectLambda");
-  }
-  return method_not_allowed(rid);
+  return access_point_policy_request(
+      request, body, sub, point->policy, [&](const std::string& policy) { return object_lambda_.set_policy(name, policy); },
+      "ForObjectLambda");
 }
 
 HttpResponse S3ControlService::list_object_lambda_access_points(const HttpRequest& request,
@@ -92,17 +70,8 @@ HttpResponse S3ControlService::list_object_lambda_access_points(const HttpReques
   const std::string& rid = request.request_id;
   const auto max_results = max_results_param(target);
   if (!max_results) return control_error(400, "InvalidRequest", "maxResults must be between 1 and 1000", rid);
-  const std::string* token = target.query_param("nextToken");
-  std::vector<ObjectLambdaAccessPoint> page;
-  std::string next_token;
-  for (auto& point : object_lambda_.list()) {
-    if (token && point.name <= *token) continue;
-    if (page.size() == *max_results) {
-      next_token = page.back().name;
-      break;
-    }
-    page.push_back(std::move(point));
-  }
+  auto [page, next_token] = page_by_name(object_lambda_.list(), target.query_param("nextToken"), *max_results,
+                                         [](const ObjectLambdaAccessPoint&) { return true; });
   return xml_answer(list_object_lambda_access_points_xml(page, next_token, AccessPointPlace{region_, account_id_}),
                     rid, "ListAccessPointsForObjectLambda");
 }

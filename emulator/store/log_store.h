@@ -54,6 +54,7 @@ class LogStore {
   // Stores the events in one transaction, making their groups and streams as needed.
   virtual Status append(std::vector<LogEvent>& events) = 0;
   virtual std::vector<LogGroupInfo> groups() = 0;
+  virtual bool has_group(const std::string& group) = 0;
   virtual std::vector<LogStreamInfo> streams(const std::string& group) = 0;
   // Of one stream, by id: after `after_id` going forward, or (backward) the last `limit`
   // before `before_id`; either way in order.

@@ -60,6 +60,13 @@ std::vector<LogGroupInfo> SqliteLogs::groups() {
   return out;
 }
 
+bool SqliteLogs::has_group(const std::string& group) {
+  std::lock_guard lock(db_.mutex());
+  Statement s(db_.statements(), "SELECT 1 FROM log_groups WHERE name = ?");
+  s.bind(1, group);
+  return s.step() == SQLITE_ROW;
+}
+
 std::vector<LogStreamInfo> SqliteLogs::streams(const std::string& group) {
   std::lock_guard lock(db_.mutex());
   Statement s(db_.statements(),

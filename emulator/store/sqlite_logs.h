@@ -12,6 +12,7 @@ class SqliteLogs final : public LogStore {
 
   Status append(std::vector<LogEvent>& events) override;
   std::vector<LogGroupInfo> groups() override;
+  bool has_group(const std::string& group) override;
   std::vector<LogStreamInfo> streams(const std::string& group) override;
   std::vector<LogEvent> stream_events(const std::string& group, const std::string& stream, std::int64_t from_ms,
                                       std::int64_t to_ms, std::int64_t after_id, std::int64_t before_id,
