@@ -215,5 +215,26 @@ class AccessPointsWithTheCliAndARestart(harness.ServerTestCase):
         control = proxied(self.server, "s3control")
         self.assertEqual(control.get_access_point(AccountId=ACCOUNT, Name="from-cli")["Alias"], made["Alias"])
 
+    def test_policies_and_delete_with_the_aws_cli(self):
+        bucket = self.new_bucket(self.server.client(), prefix="apc")  # the other test restarts the server
+        proxy = f"http://127.0.0.1:{self.server.port}"
+        endpoint = ("--endpoint-url", f"http://localhost:{self.server.port}")
+        policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+        account = ("--account-id", ACCOUNT, "--name", "cli-policy")
+        with mock.patch.dict(os.environ, {"HTTP_PROXY": proxy, "http_proxy": proxy, "NO_PROXY": "", "no_proxy": ""}):
+            self.server.aws("s3control", "create-access-point", *endpoint, *account, "--bucket", bucket)
+            self.server.aws("s3control", "put-access-point-policy", *endpoint, *account, "--policy", policy)
+            got = self.server.aws_json("s3control", "get-access-point-policy", *endpoint, *account, "--output", "json")
+            status = self.server.aws_json("s3control", "get-access-point-policy-status", *endpoint, *account,
+                                          "--output", "json")
+            self.server.aws("s3control", "delete-access-point-policy", *endpoint, *account)
+            gone = self.server.aws("s3control", "get-access-point-policy", *endpoint, *account, check=False)
+            self.server.aws("s3control", "delete-access-point", *endpoint, *account)
+            missing = self.server.aws("s3control", "get-access-point", *endpoint, *account, check=False)
+        self.assertEqual(json.loads(got["Policy"]), json.loads(policy))
+        self.assertEqual(status["PolicyStatus"], {"IsPublic": False})
+        self.assertIn("NoSuchAccessPointPolicy", gone.stderr)
+        self.assertIn("NoSuchAccessPoint", missing.stderr)
+
 if __name__ == "__main__":
     unittest.main()

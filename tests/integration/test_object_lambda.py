@@ -143,6 +143,37 @@ class ObjectLambdaAccessPoints(harness.ServerTestCase):
             config = self.server.aws_json("s3control", "get-access-point-configuration-for-object-lambda", *endpoint,
                                           "--account-id", ACCOUNT, "--name", "cli-ol", "--output", "json")
         self.assertEqual(config["Configuration"], configuration(supporting))
+        # The rest of the API with the CLI, on a second access point.
+        policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+        other = ("--account-id", ACCOUNT, "--name", "cli-ol-2")
+        with mock.patch.dict(os.environ, {"HTTP_PROXY": proxy, "http_proxy": proxy, "NO_PROXY": "", "no_proxy": ""}):
+            self.server.aws("s3control", "create-access-point-for-object-lambda", *endpoint, *other,
+                            "--configuration", json.dumps(configuration(supporting)))
+            changed = configuration(supporting, actions=("GetObject", "HeadObject"))
+            self.server.aws("s3control", "put-access-point-configuration-for-object-lambda", *endpoint, *other,
+                            "--configuration", json.dumps(changed))
+            reconfigured = self.server.aws_json("s3control", "get-access-point-configuration-for-object-lambda",
+                                                *endpoint, *other, "--output", "json")
+            got = self.server.aws_json("s3control", "get-access-point-for-object-lambda", *endpoint, *other,
+                                       "--output", "json")
+            listed = self.server.aws_json("s3control", "list-access-points-for-object-lambda", *endpoint,
+                                          "--account-id", ACCOUNT, "--output", "json")
+            self.server.aws("s3control", "put-access-point-policy-for-object-lambda", *endpoint, *other,
+                            "--policy", policy)
+            got_policy = self.server.aws_json("s3control", "get-access-point-policy-for-object-lambda", *endpoint,
+                                              *other, "--output", "json")
+            status = self.server.aws_json("s3control", "get-access-point-policy-status-for-object-lambda", *endpoint,
+                                          *other, "--output", "json")
+            self.server.aws("s3control", "delete-access-point-policy-for-object-lambda", *endpoint, *other)
+            self.server.aws("s3control", "delete-access-point-for-object-lambda", *endpoint, *other)
+            missing = self.server.aws("s3control", "get-access-point-for-object-lambda", *endpoint, *other,
+                                      check=False)
+        self.assertEqual(reconfigured["Configuration"], changed)
+        self.assertEqual(got["Name"], "cli-ol-2")
+        self.assertIn("cli-ol-2", [p["Name"] for p in listed["ObjectLambdaAccessPointList"]])
+        self.assertEqual(json.loads(got_policy["Policy"]), json.loads(policy))
+        self.assertEqual(status["PolicyStatus"], {"IsPublic": False})
+        self.assertIn("NoSuchAccessPoint", missing.stderr)
         self.server.restart()
         control = control_client(self.server)
         got = control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name="cli-ol")
