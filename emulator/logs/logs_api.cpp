@@ -153,9 +153,13 @@ HttpResponse LogsApi::handle(const HttpRequest& request, const std::string& body
                                     : e.message.empty() ? e.code : e.message;
     return answer(error_answer({type, message}, request.request_id));
   }
+  return answer(operate(operation, body, request.request_id));
+}
+
+HttpResponse LogsApi::operate(const std::string& operation, const std::string& body, const std::string& request_id) {
   const Json in = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
   if (in.is_discarded() || !in.is_object())
-    return answer(error_answer({"SerializationException", "The request body is not a JSON object"}, request.request_id));
+    return error_answer({"SerializationException", "The request body is not a JSON object"}, request_id);
   try {
     Json out;
     if (operation == "DescribeLogGroups") out = describe_log_groups(in);
@@ -165,11 +169,10 @@ HttpResponse LogsApi::handle(const HttpRequest& request, const std::string& body
     else if (operation == "PutRetentionPolicy") out = put_retention_policy(in);
     else if (operation == "DeleteRetentionPolicy") out = delete_retention_policy(in);
     else
-      return answer(error_answer({"UnknownOperationException", operation + " is not supported by bucketfire"},
-                                 request.request_id));
-    return answer(json_answer(200, out, request.request_id));
+      return error_answer({"UnknownOperationException", operation + " is not supported by bucketfire"}, request_id);
+    return json_answer(200, out, request_id);
   } catch (const LogsError& e) {
-    return answer(error_answer(e, request.request_id));
+    return error_answer(e, request_id);
   }
 }
 

@@ -25,6 +25,9 @@ class LogsApi final : public Service {
   Dispatch begin(const HttpRequest& request) override;
   // The operation named by the request's target, with its (authenticated) JSON body.
   HttpResponse handle(const HttpRequest& request, const std::string& body);
+  // One operation ("FilterLogEvents") on a JSON body, once the request is authenticated:
+  // its answer, or CloudWatch Logs' error (status 400).
+  HttpResponse operate(const std::string& operation, const std::string& body, const std::string& request_id);
 
  private:
   Json describe_log_groups(const Json& in);
