@@ -11,7 +11,8 @@ cat <<'MSG'
 The reference pipeline (fixtures/pipeline.json, docs/reference-pipeline.md): POST /uploads
 gives a presigned upload URL for s3://ingest; each upload runs "thumbnail" then "metadata"
 into s3://processed; "indexer" keeps a search index there; "archiver" moves the original to
-s3://archive. Paste these into another terminal, in this folder:
+s3://archive. Watch it run in a browser: http://127.0.0.1:4566/_bucketfire/console/
+Paste these into another terminal, in this folder:
 
   # 1. a token for POST /uploads (the demo JWT authorizer's HS256 key is in the pipeline file)
   TOKEN=$(build/bucketfire token --config fixtures/pipeline.json)
