@@ -66,6 +66,7 @@ class Console(harness.ServerTestCase):
         row = next_report()
         self.assertEqual(row["outcome"], "Success")
         self.assertLess(row["ms"], 5000)
+        print(f"test_console: the upload's row appeared {row['ms']} ms after the upload returned", flush=True)
         self.assertIn("START RequestId:", row["log"])
         self.assertIn('"key": "uploads/console/badge.gif"', row["event"])  # the S3 event, pretty-printed
         self.assertIn('"images"', row["response"])
