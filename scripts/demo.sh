@@ -26,10 +26,12 @@ content_type() {
   esac
 }
 
-# POST /uploads for a file; prints the answer (JSON) or fails with the API's message.
+# POST /uploads for a file in the client's trace; prints the answer (JSON) or fails with the
+# API's message.
 presign() {
-  local file=$1 answer status
+  local file=$1 trace=$2 answer status
   answer=$(curl -sS -w '\n%{http_code}' -X POST "$api/uploads" -H "Authorization: Bearer $token" \
+    -H "X-Amzn-Trace-Id: $trace" \
     -H 'Content-Type: application/json' \
     -d "{\"contentType\": \"$(content_type "$file")\", \"size\": $(stat -c %s "$file")}")
   status=${answer##*$'\n'}
@@ -42,17 +44,21 @@ presign() {
 }
 
 # Uploads with the presigned PUT (or, with "form", the presigned POST form a browser would send).
+# Both requests carry one X-Amzn-Trace-Id, as an X-Ray-instrumented client sends it, so the
+# request, the upload and everything it causes are one trace in the console.
 upload() {
-  local file=$1 how=${2:-put} answer
-  answer=$(presign "$file") || { echo "  refused  $(basename "$file"): $answer" >&2; return 1; }
+  local file=$1 how=${2:-put} answer trace
+  trace="Root=1-$(printf %08x "$(date +%s)")-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n');Sampled=1"
+  answer=$(presign "$file" "$trace") || { echo "  refused  $(basename "$file"): $answer" >&2; return 1; }
   if [ "$how" = form ]; then
     local fields=()
     while IFS=$'\t' read -r name value; do fields+=(-F "$name=$value"); done \
       < <(jq -r '.form.fields | to_entries[] | [.key, .value] | @tsv' <<<"$answer")
-    curl -sSf -o /dev/null "${fields[@]}" -F "file=@$file" "$(jq -r .form.url <<<"$answer")"
+    curl -sSf -o /dev/null -H "X-Amzn-Trace-Id: $trace" "${fields[@]}" -F "file=@$file" \
+      "$(jq -r .form.url <<<"$answer")"
   else
     curl -sSf -o /dev/null -X PUT --upload-file "$file" -H "Content-Type: $(content_type "$file")" \
-      "$(jq -r .upload.url <<<"$answer")"
+      -H "X-Amzn-Trace-Id: $trace" "$(jq -r .upload.url <<<"$answer")"
   fi
   echo "  uploaded $(basename "$file") as $(jq -r .id <<<"$answer") ($how)" >&2
   jq -r .id <<<"$answer"

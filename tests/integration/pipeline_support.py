@@ -65,19 +65,19 @@ class PipelineClient:
         except ValueError:
             return resp.status, resp.body
 
-    def presign(self, name, tags=None, size=None, kind=None):
+    def presign(self, name, tags=None, size=None, kind=None, headers=None):
         body = {"contentType": kind or content_type(name),
                 "size": os.path.getsize(image(name)) if size is None else size}
         if tags:
             body["tags"] = tags
-        status, answer = self.api("POST", "/uploads", body)
+        status, answer = self.api("POST", "/uploads", body, headers=headers)
         assert status == 201, (status, answer)
         return answer
 
-    def put_with_curl(self, answer, name):
+    def put_with_curl(self, answer, name, extra_headers=None):
         """The upload exactly as the presign answer describes it, sent by curl."""
         cmd = ["curl", "-sS", "-o", "/dev/stderr", "-w", "%{http_code}", "-X", "PUT", "--upload-file", image(name)]
-        for header, value in answer["upload"]["headers"].items():
+        for header, value in list(answer["upload"]["headers"].items()) + list((extra_headers or {}).items()):
             if header.lower() != "content-length":  # curl sends the file's own length
                 cmd += ["-H", f"{header}: {value}"]
         proc = subprocess.run(cmd + [answer["upload"]["url"]], capture_output=True, text=True, timeout=60)

@@ -9,6 +9,7 @@ import concurrent.futures
 import hashlib
 import json
 import os
+import time
 import unittest
 import urllib.request
 
@@ -241,6 +242,46 @@ class ReferencePipeline(harness.ServerTestCase):
         self.s3.put_object(Bucket="processed", Key="originals/notes.txt", Body=b"not an image")
         self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="originals/notes.txt"),
                                "UnsupportedImage", 415)
+
+    def test_an_upload_s_journey_is_one_trace(self):
+        # A client that sends one X-Amzn-Trace-Id on both of its requests (as an X-Ray-instrumented
+        # client does) sees POST /uploads, the presigned PUT and everything the upload causes
+        # in that one trace.
+        root = "1-%08x-%s" % (int(time.time()), os.urandom(12).hex())
+        header = {"X-Amzn-Trace-Id": f"Root={root};Sampled=1"}
+        answer = self.pipeline.presign("harbour-small.jpg", headers=header)
+        status, body = self.pipeline.put_with_curl(answer, "harbour-small.jpg", header)
+        self.assertEqual(status, 200, body)
+        self.pipeline.wait_until_archived(answer["id"])
+        self.pipeline.wait_until_indexed([answer["id"]])
+        wanted = {"HttpApi", "presign", "metadata", "thumbnail", "indexer", "archiver"}
+
+        def documents():
+            resp = self.server.raw("GET", f"/_bucketfire/traces/{root}")
+            if resp.status != 200:
+                return None
+            docs = [json.loads(s["Document"]) for s in json.loads(resp.body)["Traces"][0]["Segments"]]
+            return docs if wanted <= {d["name"] for d in docs} else None
+        docs = harness.wait_for(documents, f"the pipeline's functions in trace {root}")
+        by_id = {d["id"]: d for d in docs}
+        gateway = next(d for d in docs if d["name"] == "HttpApi")
+        presign = next(d for d in docs if d["name"] == "presign")
+        put = next(d for d in docs if d["name"] == "S3" and d["aws"]["operation"] == "PutObject"
+                   and d["http"]["request"]["url"].startswith("/ingest/"))
+        self.assertEqual(presign["parent_id"], gateway["id"])
+        self.assertEqual(next(d for d in docs if d["name"] == "thumbnail")["parent_id"], put["id"])
+        # The indexer runs for the metadata document the metadata function wrote: its parent is
+        # that write, whose parent is the metadata function.
+        indexer = next(d for d in docs if d["name"] == "indexer")
+        self.assertEqual(by_id[by_id[indexer["parent_id"]]["parent_id"]]["name"], "metadata")
+        self.assertEqual({d["trace_id"] for d in docs}, {root})
+
+        # Two roots, the client's two requests; every other segment descends from one of them.
+        def top(d):
+            while "parent_id" in d:
+                d = by_id[d["parent_id"]]
+            return d["id"]
+        self.assertEqual({top(d) for d in docs}, {gateway["id"], put["id"]})
 
     def test_request_tier_refusals(self):
         size = os.path.getsize(ps.image("harbour.jpg"))
