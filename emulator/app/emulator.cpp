@@ -210,6 +210,7 @@ struct Emulator::Impl {
     internal_->set_cost_reporter(cost_.get());
     internal_->set_metrics([this] { return metrics_.render(*invoker_, store_->outbox(), store_->objects()); });
     internal_->set_traces(&tracing_.store());
+    internal_->set_downloads({options_.access_key, options_.secret_key, ""}, options_.region);
     event_streams_ = std::make_unique<EventStreams>(
         log_, [this] { return metrics_.console_counters(*invoker_, store_->outbox(), store_->objects()); },
         [this] { return server_ && server_->stopping(); });

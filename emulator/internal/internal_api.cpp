@@ -189,8 +189,23 @@ HttpResponse InternalApi::handle(const HttpRequest& request) {
                                 {"recursiveInvocationsDropped", log_.recursion_stopped.load()},
                                 {"pendingEvents", outbox_.pending_event_count()}});
   }
-  if (path == "/_bucketfire/objects" && request.method == "GET")
-    return object_report(buckets_, objects_, clock_, *target);
+  if (path == "/_bucketfire/objects" && request.method == "GET") {
+    const std::string* host = request.header("Host");
+    if (!download_credentials_ || !host) return object_report(buckets_, objects_, clock_, *target);
+    // Path style on the host the console was loaded from; saved under the key's last name.
+    return object_report(buckets_, objects_, clock_, *target, [&](const std::string& bucket, const std::string& key) {
+      OutgoingRequest get;
+      get.host = *host;
+      get.path = "/" + bucket + "/" + key;
+      std::string name = key.substr(key.rfind('/') + 1);
+      for (char& c : name)
+        if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '_';
+      get.query.emplace_back("response-content-disposition", "attachment; filename=\"" + name + "\"");
+      return "http://" + *host +
+             presign_sigv4(get, *download_credentials_, download_region_, "s3", std::chrono::system_clock::now(),
+                           std::chrono::minutes(15));
+    });
+  }
   const std::string logs_prefix = "/_bucketfire/functions/";
   if (path.starts_with(logs_prefix) && path.ends_with("/logs") && request.method == "GET") {
     std::string name = path.substr(logs_prefix.size(), path.size() - logs_prefix.size() - 5);

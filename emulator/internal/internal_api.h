@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <variant>
 
 #include "emulator/base/clock.h"
@@ -17,6 +18,7 @@
 #include "emulator/store/bucket_store.h"
 #include "emulator/store/object_store.h"
 #include "emulator/store/outbox.h"
+#include "sdk/signer.h"
 
 namespace bf {
 
@@ -44,6 +46,12 @@ class InternalApi final : public Service {
   // Answers /_bucketfire/events (the console's live updates, server-sent events) with the
   // invocations as they end and what `counters` returns every 2 s; without it: 404.
   void set_event_streams(EventStreams* events) { events_ = events; }
+  // Lets /_bucketfire/objects give each object a presigned download URL, signed with these
+  // credentials for `region`, for the host the request came to (the console's own).
+  void set_downloads(AwsCredentials credentials, std::string region) {
+    download_credentials_ = std::move(credentials);
+    download_region_ = std::move(region);
+  }
 
  private:
   HttpResponse handle(const HttpRequest& request);
@@ -61,6 +69,8 @@ class InternalApi final : public Service {
   const TraceStore* traces_ = nullptr;
   std::function<Json()> architecture_;
   EventStreams* events_ = nullptr;
+  std::optional<AwsCredentials> download_credentials_;
+  std::string download_region_;
 };
 
 // The query of GET /_bucketfire/cost: from/to as "2026-01-31" or "2026-01-31T12:00:00Z",

@@ -43,7 +43,7 @@ Json restore_of(const ObjectMeta& meta, std::int64_t now) {
 }  // namespace
 
 HttpResponse object_report(BucketStore& buckets, ObjectStore& objects, const Clock& clock,
-                           const RequestTarget& target) {
+                           const RequestTarget& target, const DownloadUrl& download_url) {
   auto param = [&](const char* name) -> std::string {
     const std::string* value = target.query_param(name);
     return value ? *value : "";
@@ -66,15 +66,16 @@ HttpResponse object_report(BucketStore& buckets, ObjectStore& objects, const Clo
   Json list = Json::array();
   for (const auto& object : rows) {
     const ObjectMeta meta = ObjectMeta::from_json(object.meta);
-    list.push_back(Json{{"key", object.key},
-                        {"size", object.size},
-                        {"lastModified", iso8601_ms(object.last_modified_ms)},
-                        {"storageClass", object.storage_class},
-                        {"accessTier", access_tier_of(object, meta)},
-                        {"lastAccess", iso8601_ms(object.last_access_ms ? object.last_access_ms
-                                                                        : object.last_modified_ms)},
-                        {"archived", is_archived(object.storage_class, meta.access_tier)},
-                        {"restore", restore_of(meta, now)}});
+    Json row{{"key", object.key},
+             {"size", object.size},
+             {"lastModified", iso8601_ms(object.last_modified_ms)},
+             {"storageClass", object.storage_class},
+             {"accessTier", access_tier_of(object, meta)},
+             {"lastAccess", iso8601_ms(object.last_access_ms ? object.last_access_ms : object.last_modified_ms)},
+             {"archived", is_archived(object.storage_class, meta.access_tier)},
+             {"restore", restore_of(meta, now)}};
+    if (download_url) row["download"] = download_url(bucket, object.key);
+    list.push_back(std::move(row));
   }
   Json body{{"bucket", bucket}, {"now", iso8601_ms(now)}, {"objects", std::move(list)}};
   if (truncated) body["nextStartAfter"] = rows.back().key;

@@ -3,11 +3,15 @@
 //   {"step": "ready", nodes: [...]}        the diagram is drawn and the events are live
 // then for each line "FUNCTION" read from standard input (an upload the test just made):
 //   {"step": "row", function, ms, outcome, waterfall: [...], log}   its row appeared (ms after
-//   the line arrived), was opened, and showed its log and its trace's waterfall.
+//   the line arrived), was opened, and showed its log and its trace's waterfall;
+// for a line "browse BUCKET KEY":
+//   {"step": "object", cells, filename, bytes}   the bucket's objects were listed (the row of
+//   KEY: its cells as shown) and KEY was downloaded through its link (bytes: base64).
 // Screenshots go to SHOTS (the console view by view) when it is set.
 //
 //   node console.mjs URL [SHOTS]
 
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
@@ -36,6 +40,18 @@ try {
     if (!fn) {
       lines.close();
       break;
+    }
+    if (fn.startsWith('browse ')) {
+      const [, bucket, key] = fn.split(' ');
+      await page.locator(`#buckets tbody tr[data-bucket="${bucket}"]`).first().click();
+      const row = page.locator(`#objects tbody tr[data-key="${key}"]`);
+      await row.waitFor();
+      const cells = await row.locator('td').allTextContents();
+      const [download] = await Promise.all([page.waitForEvent('download'), row.locator('a.download').click()]);
+      const bytes = readFileSync(await download.path()).toString('base64');
+      if (shots) await page.locator('#objects-view').screenshot({ path: `${shots}/console-objects.png` });
+      say({ step: 'object', cells, filename: download.suggestedFilename(), bytes, errors });
+      continue;
     }
     const asked = Date.now();
     const row = page.locator(`#invocations tbody tr:has(td:nth-child(2):text-is("${fn}"))`).first();

@@ -2,8 +2,10 @@
 the diagram shows every function and bucket of the configuration; an upload made with boto3
 appears in the invocation table without a reload, opens with its event, its response, its log
 lines and its trace as a waterfall (the upload, the function, the function's S3 calls); a
-failing upload shows its error. BUCKETFIRE_SCREENSHOTS=docs/images keeps the screenshots docs/console.md shows."""
+failing upload shows its error; a bucket's objects are listed with their class and downloaded
+through their link. BUCKETFIRE_SCREENSHOTS=docs/images keeps the screenshots docs/console.md shows."""
 
+import base64
 import json
 import os
 import shutil
@@ -90,6 +92,18 @@ class Console(harness.ServerTestCase):
         self.assertEqual(failed["outcome"], "Unhandled")
         self.assertIn("UnsupportedImage", failed["detail"])
         self.assertIn('"errorType": "UnsupportedImage"', failed["response"])
+
+        # The bucket browser: ingest's objects, the uploaded GIF downloaded through its link.
+        with open(ps.image("badge.gif"), "rb") as f:
+            gif = f.read()
+        self.s3.put_object(Bucket="processed", Key="console/badge.gif", Body=gif, StorageClass="STANDARD_IA")
+        driver.stdin.write("browse processed console/badge.gif\n")
+        driver.stdin.flush()
+        shown = next_report()
+        self.assertEqual(shown["step"], "object", shown)
+        self.assertEqual(shown["cells"][:5], ["console/badge.gif", str(len(gif)), "STANDARD_IA", "—", "—"])
+        self.assertEqual(shown["filename"], "badge.gif")
+        self.assertEqual(base64.b64decode(shown["bytes"]), gif)
         driver.stdin.write("\n")
         driver.stdin.close()
         self.assertEqual(driver.wait(30), 0)

@@ -1,6 +1,7 @@
 // The bucketfire console: the running configuration drawn as its tiers, kept live by the
 // server's events (GET /_bucketfire/events); the invocations as they end, each with its log and
-// its trace as a waterfall; what each bucket stores; the virtual clock and the cost so far.
+// its trace as a waterfall; what each bucket stores, object by object, each downloadable; the
+// virtual clock and the cost so far.
 'use strict';
 
 const base = '/_bucketfire';
@@ -8,6 +9,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const COLUMNS = ['client', 'route', 'function', 'bucket'];  // object-lambda shares the routes' column
 const NODE_W = 190, NODE_H = 44, COL_GAP = 110, ROW_GAP = 16, PAD = 12;
 const MAX_ROWS = 200;
+const OBJECT_PAGE = 100;
 
 const state = { nodes: new Map(), edges: [], functions: {}, rows: 0 };
 
@@ -103,7 +105,8 @@ function showCounters(c) {
     let objects = 0, bytes = 0;
     for (const [cls, s] of Object.entries(classes)) {
       objects += s.objects; bytes += s.bytes;
-      rows.push(`<tr><td>${esc(bucket)}</td><td>${esc(cls)}</td><td>${s.objects}</td><td>${s.bytes}</td></tr>`);
+      rows.push(`<tr data-bucket="${esc(bucket)}"><td class="bucket-name">${esc(bucket)}</td><td>${esc(cls)}</td>` +
+                `<td>${s.objects}</td><td>${s.bytes}</td></tr>`);
     }
     const n = state.nodes.get(`bucket:${bucket}`);
     if (n) n.counts.textContent = `${objects} objects · ${bytes} bytes`;
@@ -188,6 +191,46 @@ function drawWaterfall(answer) {
   for (const r of roots.sort((a, b) => a.start_time - b.start_time)) place(r, 0);
 }
 
+// A bucket's objects, a page at a time, as the server's clock sees them: class, Intelligent-
+// Tiering's access tier, the restore state, and a presigned link that downloads the object.
+const browsing = { bucket: '', prefix: '', next: '' };
+
+function restoreText(o) {
+  if (o.restore) {
+    return o.restore.ongoing ? `restoring (${o.restore.tier}) until ${o.restore.completes}`
+      : `restored${o.restore.expires ? ' until ' + o.restore.expires : ''}`;
+  }
+  return o.archived ? 'archived' : '—';
+}
+
+async function listObjects(more) {
+  const q = new URLSearchParams({ bucket: browsing.bucket, limit: OBJECT_PAGE });
+  if (browsing.prefix) q.set('prefix', browsing.prefix);
+  if (more && browsing.next) q.set('start-after', browsing.next);
+  const answer = await json(`/objects?${q}`);
+  const body = document.querySelector('#objects tbody');
+  if (!more) body.replaceChildren();
+  for (const o of answer.objects) {
+    const tr = document.createElement('tr');
+    tr.dataset.key = o.key;
+    tr.innerHTML = [o.key, o.size, o.storageClass, o.accessTier || '—', restoreText(o), o.lastModified]
+      .map((v) => `<td>${esc(v)}</td>`).join('') +
+      (o.download && !o.archived ? `<td><a class="download" href="${esc(o.download)}" download>download</a></td>` : '<td></td>');
+    body.appendChild(tr);
+  }
+  browsing.next = answer.nextStartAfter || '';
+  document.getElementById('objects-more').hidden = !browsing.next;
+}
+
+function browse(bucket) {
+  browsing.bucket = bucket;
+  browsing.prefix = '';
+  document.getElementById('objects-prefix').value = '';
+  document.getElementById('objects-bucket').textContent = bucket;
+  document.getElementById('objects-view').hidden = false;
+  return listObjects(false);
+}
+
 async function showClockAndCost() {
   const clock = await json('/clock');
   document.getElementById('clock').textContent = `clock ${clock.now}${clock.virtual ? ' (virtual)' : ''}`;
@@ -218,6 +261,20 @@ async function main() {
     await fetch(`${base}/clock?advance=${b.dataset.advance}`, { method: 'POST' });
     showClockAndCost();
   }));
+  document.querySelector('#buckets tbody').addEventListener('click', (e) => {
+    const row = e.target.closest('tr[data-bucket]');
+    if (row) browse(row.dataset.bucket);
+  });
+  document.getElementById('architecture').addEventListener('click', (e) => {
+    const node = e.target.closest('.node.bucket');
+    if (node) browse(node.dataset.id.slice('bucket:'.length));
+  });
+  document.getElementById('objects-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    browsing.prefix = document.getElementById('objects-prefix').value;
+    listObjects(false);
+  });
+  document.getElementById('objects-more').addEventListener('click', () => listObjects(true));
   await showClockAndCost();
   setInterval(showClockAndCost, 5000);
   listen();
