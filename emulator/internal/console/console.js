@@ -122,10 +122,13 @@ function esc(text) {
   return String(text).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[ch]));
 }
 
+// A burst is aggregated, not drawn row by row: only the newest rows the table keeps are made,
+// each edge pulses once per batch, and the counter counts everything.
 function addInvocations(list, skipped) {
   const body = document.querySelector('#invocations tbody');
   const rows = document.createDocumentFragment();
-  for (const inv of list.slice().reverse()) {
+  const pulsed = new Set();
+  for (const inv of list.slice(-MAX_ROWS).reverse()) {
     const tr = document.createElement('tr');
     tr.className = inv.status;
     tr.dataset.requestId = inv.requestId;
@@ -133,7 +136,10 @@ function addInvocations(list, skipped) {
       `${Math.max(1, Math.ceil(inv.durationMs))} ms`, inv.status, inv.attempt].map((v) => `<td>${esc(v)}</td>`).join('');
     tr.addEventListener('click', () => openInvocation(inv));
     rows.appendChild(tr);
-    pulse(inv.function, inv.trigger);
+  }
+  for (const inv of list) {
+    const key = `${inv.function}\n${inv.trigger}`;
+    if (!pulsed.has(key)) { pulsed.add(key); pulse(inv.function, inv.trigger); }
   }
   body.prepend(rows);
   while (body.rows.length > MAX_ROWS) body.deleteRow(-1);
