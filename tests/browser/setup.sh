@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what tests/integration/test_browser.py needs: Debian's Chromium (/usr/bin/chromium)
-# and playwright-core at the version pinned in package-lock.json (into tests/browser/node_modules),
-# and the AWS SDK for JavaScript (@aws-sdk/client-s3) that the integration tests' Node functions use.
-# Playwright never downloads a browser of its own: the test launches /usr/bin/chromium.
+# Installs what the browser and console tests need: Debian's Chromium (/usr/bin/chromium) and
+# Firefox ESR (/usr/bin/firefox-esr), playwright-core and puppeteer-core at the versions pinned in
+# package-lock.json (into tests/browser/node_modules), and the AWS SDK for JavaScript
+# (@aws-sdk/client-s3) that the integration tests' Node functions use. Neither driver downloads
+# a browser of its own: the tests launch Debian's.
 # Safe to run again: prints nothing and changes nothing when everything is already installed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,17 +11,21 @@ cd "$(dirname "$0")"
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "installing chromium"
+# Debian's browsers: chromium for playwright-core, firefox-esr for puppeteer-core (WebDriver BiDi).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # Refresh the package lists first when apt does not know chromium yet, and once more if
-  # the install fails on stale lists.
-  if ! apt-cache show chromium >/dev/null 2>&1; then
+  # Refresh the package lists first when apt does not know them yet, and once more if the
+  # install fails on stale lists.
+  if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then
     $sudo_cmd apt-get update -qq
   fi
-  if ! $sudo_cmd apt-get install -y -qq --no-install-recommends chromium; then
+  if ! $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
     $sudo_cmd apt-get update -qq
-    $sudo_cmd apt-get install -y -qq --no-install-recommends chromium
+    $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
 fi
 
@@ -37,5 +42,5 @@ stale=$(node -e '
   console.log(wanted.filter((name) => have(name) !== lock["node_modules/" + name].version).join(" "));')
 if [ -n "$stale" ]; then
   echo "installing $stale"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -1,4 +1,5 @@
-"""The console in Chromium (playwright-core, as tests/browser does) on the reference pipeline:
+"""The console in Chromium (playwright-core, as tests/browser does) and in Firefox ESR
+(puppeteer-core over WebDriver BiDi) on the reference pipeline:
 the diagram shows every function and bucket of the configuration; an upload made with boto3
 appears in the invocation table without a reload, opens with its event, its response, its log
 lines and its trace as a waterfall (the upload, the function, the function's S3 calls); a
@@ -21,27 +22,34 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BROWSER_DIR = os.path.join(REPO, "tests", "browser")
 
 
-def missing_dependency():
+def missing_dependency(browser):
+    """Why the console cannot be driven in `browser` here, or None."""
+    driver, binary = {"chromium": ("playwright-core", "/usr/bin/chromium"),
+                      "firefox": ("puppeteer-core", "/usr/bin/firefox-esr")}[browser]
     if not shutil.which("node"):
         return "node is not on PATH"
-    if not os.path.isfile(os.path.join(BROWSER_DIR, "node_modules", "playwright-core", "package.json")):
-        return "playwright-core is not installed (bash tests/browser/setup.sh)"
-    if not os.path.exists("/usr/bin/chromium"):
-        return "Debian's chromium is not installed (bash tests/browser/setup.sh)"
+    if not os.path.isfile(os.path.join(BROWSER_DIR, "node_modules", driver, "package.json")):
+        return f"{driver} is not installed (bash tests/browser/setup.sh)"
+    if not os.path.exists(binary):
+        return f"Debian's {os.path.basename(binary)} is not installed (bash tests/browser/setup.sh)"
     return None
 
 
-class Console(harness.ServerTestCase):
+class ConsoleSteps:
+    """What each browser must show; its driver script reports each step as a JSON line."""
     server_args = ("--config", ps.PIPELINE_FILE, "--time-scale", "0.01")
+    browser = None
+
+    def driver_command(self):
+        raise NotImplementedError
 
     def test_the_console_follows_an_upload(self):
-        why = missing_dependency()
+        why = missing_dependency(self.browser)
         if why:
             print(f"SKIPPED: {why}", flush=True)
             self.skipTest(why)
-        shots = os.environ.get("BUCKETFIRE_SCREENSHOTS") or tempfile.mkdtemp(prefix="bf-console-")
-        driver = subprocess.Popen(["node", "console.mjs", self.server.endpoint + "/_bucketfire/console/", shots],
-                                  cwd=BROWSER_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        driver = subprocess.Popen(self.driver_command(), cwd=BROWSER_DIR, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
         self.addCleanup(driver.kill)
 
         def next_report():
@@ -68,7 +76,8 @@ class Console(harness.ServerTestCase):
         row = next_report()
         self.assertEqual(row["outcome"], "Success")
         self.assertLess(row["ms"], 5000)
-        print(f"test_console: the upload's row appeared {row['ms']} ms after the upload returned", flush=True)
+        print(f"test_console: in {self.browser} the upload's row appeared {row['ms']} ms after the upload returned",
+              flush=True)
         self.assertIn("START RequestId:", row["log"])
         self.assertIn('"key": "uploads/console/badge.gif"', row["event"])  # the S3 event, pretty-printed
         self.assertIn('"images"', row["response"])
@@ -108,6 +117,21 @@ class Console(harness.ServerTestCase):
         driver.stdin.close()
         self.assertEqual(driver.wait(30), 0)
         driver.stdout.close()
+
+
+class ConsoleInChromium(ConsoleSteps, harness.ServerTestCase):
+    browser = "chromium"
+
+    def driver_command(self):
+        shots = os.environ.get("BUCKETFIRE_SCREENSHOTS") or tempfile.mkdtemp(prefix="bf-console-")
+        return ["node", "console.mjs", self.server.endpoint + "/_bucketfire/console/", shots]
+
+
+class ConsoleInFirefox(ConsoleSteps, harness.ServerTestCase):
+    browser = "firefox"
+
+    def driver_command(self):
+        return ["node", "console_firefox.mjs", self.server.endpoint + "/_bucketfire/console/"]
 
 
 class EventStream(unittest.TestCase):
