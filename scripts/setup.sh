@@ -10,7 +10,9 @@ packages=(g++ cmake ninja-build ccache pkg-config curl
           openssl libvips-dev libvips-tools jq)
 # The integration tests drive the server with the real aws CLI and boto3.
 python3 -c 'import boto3' 2>/dev/null || packages+=(python3 python3-boto3)
-command -v aws >/dev/null 2>&1 || packages+=(awscli)
+# Debian 12's awscli is the CLI v2, whose `logs tail` test_logs_tail.py runs; an aws CLI v1
+# found first on PATH (a pip install) keeps serving the other tests.
+[ -x /usr/bin/aws ] || packages+=(awscli)
 
 source scripts/install-packages.sh
 install_packages "${packages[@]}"

@@ -270,15 +270,21 @@ class Server:
             proxies={"http": f"http://127.0.0.1:{self.port}"}, retries={"mode": "standard", "total_max_attempts": 1},
             **config))
 
-    def aws(self, *args, check=True, timeout=300, access_key=ACCESS_KEY, secret_key=SECRET_KEY,
-            cwd=None, input_text=None):
-        """Runs the aws CLI against this server; returns a CompletedProcess (text mode)."""
+    def aws_env(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
+        """The environment the aws CLI runs in against this server: its credentials and region,
+        no user configuration, no retries."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(AWS_ACCESS_KEY_ID=access_key, AWS_SECRET_ACCESS_KEY=secret_key,
                    AWS_DEFAULT_REGION=REGION, AWS_CONFIG_FILE=_EMPTY_CONFIG,
                    AWS_SHARED_CREDENTIALS_FILE=_EMPTY_CREDENTIALS, AWS_PAGER="",
                    AWS_MAX_ATTEMPTS="1", AWS_RETRY_MODE="standard",
                    AWS_EC2_METADATA_DISABLED="true", PYTHONUNBUFFERED="1")
+        return env
+
+    def aws(self, *args, check=True, timeout=300, access_key=ACCESS_KEY, secret_key=SECRET_KEY,
+            cwd=None, input_text=None):
+        """Runs the aws CLI against this server; returns a CompletedProcess (text mode)."""
+        env = self.aws_env(access_key, secret_key)
         cmd = ["aws", "--endpoint-url", self.endpoint] + [str(a) for a in args]
         if len(args) and args[0] == "s3api":
             cmd += ["--output", "json"]
