@@ -1,8 +1,10 @@
 #include "emulator/app/architecture.h"
 
+#include <algorithm>
 #include <set>
 
 #include "emulator/lambda/arn.h"
+#include "emulator/s3/bucket_name.h"
 
 namespace bf {
 
@@ -15,6 +17,48 @@ std::string bucket_id(const std::string& name) { return "bucket:" + name; }
 std::string function_named(const std::string& arn, const std::set<std::string>& functions) {
   const auto ref = parse_function_ref(arn);
   return ref && functions.count(ref->name) ? ref->name : "";
+}
+
+// Jobs beyond these many (the newest are kept) would crowd the diagram out.
+constexpr std::size_t kMostJobs = 8;
+
+// The bucket an S3 ARN names when the server has it.
+std::string bucket_named(const std::string& arn, const std::set<std::string>& buckets) {
+  const auto parts = parse_s3_arn(arn);
+  return parts && buckets.count(parts->bucket) ? parts->bucket : "";
+}
+
+void add_batch_jobs(std::vector<Job> jobs, const std::set<std::string>& functions,
+                    const std::set<std::string>& buckets, Json& nodes, Json& edges) {
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.creation_ms > b.creation_ms; });
+  if (jobs.size() > kMostJobs) jobs.resize(kMostJobs);
+  for (const Job& job : jobs) {
+    const std::string id = "batch-job:" + job.id;
+    const JobSpec& spec = job.spec;
+    nodes.push_back(Json{{"id", id}, {"kind", "batch-job"}, {"label", spec.operation.name + " " + job.id.substr(0, 8)},
+                         {"status", job.status}, {"total", job.total_tasks}, {"succeeded", job.succeeded},
+                         {"failed", job.failed}});
+    // Where its objects come from: the manifest's bucket, or the bucket the manifest is made of.
+    const std::string source = bucket_named(spec.generator.present ? spec.generator.source_bucket_arn
+                                                                   : spec.manifest.location.object_arn, buckets);
+    if (!source.empty()) edges.push_back(Json{{"from", bucket_id(source)}, {"to", id}, {"kind", "manifest"}});
+    const JobOperation& op = spec.operation;
+    if (op.name == "LambdaInvoke") {
+      const std::string target = function_named(op.lambda.function_arn, functions);
+      if (!target.empty()) edges.push_back(Json{{"from", id}, {"to", function_id(target)}, {"kind", "batch-invoke"}});
+    } else {
+      // A copy writes its target bucket; tagging, restore and a copy over itself act on the
+      // objects where they are (drawn when the job generated its manifest from that bucket).
+      const std::string written = op.name == "S3PutObjectCopy" && !op.copy.target_bucket_arn.empty()
+                                      ? bucket_named(op.copy.target_bucket_arn, buckets)
+                                      : (spec.generator.present ? source : "");
+      if (!written.empty()) edges.push_back(Json{{"from", id}, {"to", bucket_id(written)}, {"kind", "batch-write"}});
+    }
+    if (spec.report.enabled) {
+      const std::string report = bucket_named(spec.report.bucket_arn, buckets);
+      if (!report.empty()) edges.push_back(Json{{"from", id}, {"to", bucket_id(report)}, {"kind", "report"}});
+    }
+  }
 }
 
 }  // namespace
@@ -84,6 +128,7 @@ Json architecture_of(const ArchitectureSources& s) {
         edges.push_back(Json{{"from", id}, {"to", function_id(target)}, {"kind", "transformation"}, {"actions", t.actions}});
     }
   }
+  add_batch_jobs(s.batch_jobs, functions, buckets, nodes, edges);
   return Json{{"nodes", nodes}, {"edges", edges}};
 }
 

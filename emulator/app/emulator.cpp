@@ -217,7 +217,8 @@ struct Emulator::Impl {
     internal_->set_event_streams(event_streams_.get());
     internal_->set_architecture([this] {
       return architecture_of(ArchitectureSources{pipeline_.routes, registry_.list(), store_->buckets().list_buckets(),
-                                                 *timer_buckets_, access_points_->list(), object_lambda_->list()});
+                                                 *timer_buckets_, access_points_->list(), object_lambda_->list(),
+                                                 jobs_ ? jobs_->list() : std::vector<Job>{}});
     });
     RouteTable routes;
     for (const auto& route : pipeline_.routes) routes.add(route);

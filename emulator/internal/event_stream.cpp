@@ -28,6 +28,10 @@ Json invocation_json(const InvocationRecord& r) {
   if (r.enqueued_us) item["enqueuedUs"] = r.enqueued_us;
   if (r.started_us) item["startedUs"] = r.started_us;
   if (!r.trace_header.empty()) item["traceId"] = TraceHeader::parse(r.trace_header).root;
+  if (r.memory_size_mb) {
+    item["memorySizeMb"] = r.memory_size_mb;
+    item["maxMemoryUsedMb"] = r.max_memory_used_mb;
+  }
   return item;
 }
 

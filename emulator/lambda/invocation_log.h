@@ -33,6 +33,9 @@ struct InvocationRecord {
   // kMaxKeptPayload bytes: what the console shows of it.
   std::string event{};
   std::string response{};
+  // Memory Size and Max Memory Used, as its REPORT line has them (0 when it never ran).
+  int memory_size_mb = 0;
+  int max_memory_used_mb = 0;
 };
 
 inline constexpr std::size_t kMaxKeptPayload = 4096;

@@ -255,12 +255,13 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
                            seconds + " seconds";
     result.payload = to_text(Json{{"errorType", result.error_type}, {"errorMessage", result.error_message}});
   }
+  const int max_memory_used_mb = result.max_memory_mb ? result.max_memory_mb : peak_resident_mb();
   char report[256];
   std::snprintf(report, sizeof report,
                 "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %.0f ms\tMemory Size: %d "
                 "MB\tMax Memory Used: %d MB\t%s",
                 req.request_id.c_str(), result.duration_ms, std::ceil(result.duration_ms),
-                fn.memory_mb, result.max_memory_mb ? result.max_memory_mb : peak_resident_mb(),
+                fn.memory_mb, max_memory_used_mb,
                 result.outcome == Outcome::Timeout ? "Status: timeout\t" : "");
   running->write("END RequestId: " + req.request_id);
   running->write(report);
@@ -280,7 +281,8 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
             fn.name, req.request_id, req.trigger, outcome_status(result.outcome),
             result.duration_ms, req.attempt, result.error_type, result.error_message,
             req.enqueued_us, running->handler_started_us.load(), req.trace_header, req.trace_caller,
-            req.payload.substr(0, kMaxKeptPayload + 1), result.payload.substr(0, kMaxKeptPayload + 1)});
+            req.payload.substr(0, kMaxKeptPayload + 1), result.payload.substr(0, kMaxKeptPayload + 1),
+            fn.memory_mb, max_memory_used_mb});
   auto done = std::move(running->done);
   try {
     done(std::move(result));

@@ -32,7 +32,6 @@ try {
   await page.waitForSelector('body[data-ready]');
   await page.waitForSelector('#status.live');
   const nodes = await page.$$eval('svg#architecture g.node', (gs) => gs.map((g) => g.dataset.id));
-  if (shots) await page.locator('#architecture-view').screenshot({ path: `${shots}/console-architecture.png` });
   say({ step: 'ready', nodes, errors });
 
   const lines = createInterface({ input: process.stdin });
@@ -57,7 +56,7 @@ try {
     const row = page.locator(`#invocations tbody tr:has(td:nth-child(2):text-is("${fn}"))`).first();
     await row.waitFor();
     const ms = Date.now() - asked;
-    const outcome = await row.locator('td:nth-child(7)').textContent();
+    const outcome = await row.locator('td:nth-child(8)').textContent();
     await row.click();
     await page.waitForSelector('#detail-view:not([hidden])');
     await page.waitForFunction(() => document.getElementById('detail-log').textContent.length > 0);
@@ -77,7 +76,13 @@ try {
     }
     say({ step: 'row', function: fn, ms, outcome, log, waterfall, detail, event, response, errors });
   }
-  if (shots) await page.locator('#buckets-view').screenshot({ path: `${shots}/console-buckets.png` });
+  if (shots) {
+    // The diagram once the counters have reached it, after the uploads.
+    await page.waitForFunction(() => document.querySelector('g.node[data-id="function:thumbnail"] .counts')
+      .textContent.includes(' run'));
+    await page.locator('#architecture-view').screenshot({ path: `${shots}/console-architecture.png` });
+    await page.locator('#buckets-view').screenshot({ path: `${shots}/console-buckets.png` });
+  }
 } catch (e) {
   say({ step: 'failed', error: String(e), errors });
 } finally {

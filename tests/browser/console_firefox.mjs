@@ -54,7 +54,7 @@ try {
     const handle = await page.waitForFunction((fn) => [...document.querySelectorAll('#invocations tbody tr')]
       .find((tr) => tr.cells[1]?.textContent === fn), { polling: 'mutation' }, line);
     const ms = Date.now() - asked;
-    const outcome = await handle.evaluate((tr) => tr.cells[6].textContent);
+    const outcome = await handle.evaluate((tr) => tr.cells[7].textContent);
     await handle.evaluate((tr) => tr.click());
     await page.waitForSelector('#detail-view:not([hidden])');
     await page.waitForFunction(() => document.getElementById('detail-log').textContent.length > 0);

@@ -1,7 +1,8 @@
 """GET /_bucketfire/architecture: the reference pipeline's tiers as the console draws them,
 from what the server holds (the pipeline file, and what boto3 changes afterwards): every route,
 function, bucket and Object Lambda access point as a node, and routes, notifications,
-destinations, the buckets functions use and Object Lambda transformations as edges."""
+destinations, the buckets functions use and Object Lambda transformations as edges; a Batch
+Operations job with its manifest, the function it invokes and its report."""
 
 import json
 import unittest
@@ -53,6 +54,32 @@ class Architecture(harness.ServerTestCase):
         edges = {(e["from"], e["to"], e["kind"]): e for e in self.describe()["edges"]}
         self.assertEqual(edges[("bucket:added-later", "function:metadata", "notification")]["events"],
                          ["s3:ObjectRemoved:*"])
+
+    def test_a_batch_job_is_drawn_with_its_manifest_function_and_report(self):
+        etag = self.s3.put_object(Bucket="processed", Key="manifests/redo.csv",
+                                  Body=b"processed,metadata/a.json\n")["ETag"].strip('"')
+        control = self.server.proxied_client("s3control")
+        job_id = control.create_job(
+            AccountId="000000000000", ConfirmationRequired=True, Priority=1,
+            RoleArn="arn:aws:iam::000000000000:role/batch", ClientRequestToken=harness.unique("token"),
+            Operation={"LambdaInvoke": {"FunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:indexer"}},
+            Manifest={"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+                      "Location": {"ObjectArn": "arn:aws:s3:::processed/manifests/redo.csv", "ETag": etag}},
+            Report={"Bucket": "arn:aws:s3:::archive", "Format": "Report_CSV_20180820", "Enabled": True,
+                    "Prefix": "batch", "ReportScope": "AllTasks"})["JobId"]
+        job = f"batch-job:{job_id}"
+
+        def drawn():
+            graph = self.describe()
+            nodes = {n["id"]: n for n in graph["nodes"]}
+            return (nodes, graph["edges"]) if nodes.get(job, {}).get("status") == "Suspended" else None
+        nodes, edges = harness.wait_for(drawn, "the job, waiting for its confirmation, in the graph")
+        self.assertEqual((nodes[job]["kind"], nodes[job]["label"]), ("batch-job", f"LambdaInvoke {job_id[:8]}"))
+        self.assertEqual(nodes[job]["total"], 1)
+        kinds = {(e["from"], e["to"]): e["kind"] for e in edges}
+        self.assertEqual(kinds[("bucket:processed", job)], "manifest")
+        self.assertEqual(kinds[(job, "function:indexer")], "batch-invoke")
+        self.assertEqual(kinds[(job, "bucket:archive")], "report")
 
 
 if __name__ == "__main__":

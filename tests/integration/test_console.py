@@ -79,6 +79,7 @@ class ConsoleSteps:
         print(f"test_console: in {self.browser} the upload's row appeared {row['ms']} ms after the upload returned",
               flush=True)
         self.assertIn("START RequestId:", row["log"])
+        self.assertRegex(row["detail"], r"memory used\d+ MB of \d+ MB")
         self.assertIn('"key": "uploads/console/badge.gif"', row["event"])  # the S3 event, pretty-printed
         self.assertIn('"images"', row["response"])
         self.assertTrue(any(bar.startswith("S3 PutObject /ingest/uploads/console/badge.gif") for bar in row["waterfall"]),

@@ -6,12 +6,14 @@
 
 const base = '/_bucketfire';
 const SVG = 'http://www.w3.org/2000/svg';
-const COLUMNS = ['client', 'route', 'function', 'bucket'];  // object-lambda shares the routes' column
-const NODE_W = 190, NODE_H = 44, COL_GAP = 110, ROW_GAP = 16, PAD = 12;
+const COLUMNS = ['client', 'route', 'function', 'bucket'];  // object lambda and batch jobs share the routes' column
+const NODE_W = 230, NODE_H = 44, COL_GAP = 110, ROW_GAP = 16, PAD = 12;
+const CLASS_LINES = 3, LINE_H = 13;  // a bucket node lists up to three storage classes
+const BUCKET_H = NODE_H + CLASS_LINES * LINE_H;
 const MAX_ROWS = 200;
 const OBJECT_PAGE = 100;
 
-const state = { nodes: new Map(), edges: [], functions: {}, rows: 0 };
+const state = { nodes: new Map(), edges: [], functions: {}, rows: 0, graphText: '', counters: null };
 
 async function json(path, options) {
   const res = await fetch(base + path, options);
@@ -27,7 +29,26 @@ function el(name, attrs = {}, text) {
 }
 
 function column(kind) {
-  return kind === 'object-lambda' ? 1 : Math.max(0, COLUMNS.indexOf(kind));
+  return kind === 'object-lambda' || kind === 'batch-job' ? 1 : Math.max(0, COLUMNS.indexOf(kind));
+}
+
+function height(n) {
+  return n.kind === 'bucket' ? BUCKET_H : NODE_H;
+}
+
+function bytes(n) {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
+  return `${i ? n.toFixed(1) : n} ${units[i]}`;
+}
+
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function jobText(n) {
+  return `${n.status} · ${n.succeeded + n.failed}/${n.total} tasks · ${n.failed} failed`;
 }
 
 // Lays the nodes out in their tier's column. Functions are ordered by where what they connect
@@ -35,11 +56,14 @@ function column(kind) {
 function drawArchitecture(graph) {
   const svg = document.getElementById('architecture');
   svg.replaceChildren();
-  const rows = [0, 0, 0, 0];
+  state.nodes.clear();
+  const tops = [PAD, PAD, PAD, PAD];
   const place = (n) => {
     const c = column(n.kind);
     n.x = PAD + c * (NODE_W + COL_GAP);
-    n.y = PAD + rows[c]++ * (NODE_H + ROW_GAP);
+    n.y = tops[c];
+    n.h = height(n);
+    tops[c] += n.h + ROW_GAP;
     state.nodes.set(n.id, n);
   };
   graph.nodes.filter((n) => n.kind !== 'function').forEach(place);
@@ -50,13 +74,13 @@ function drawArchitecture(graph) {
   };
   graph.nodes.filter((n) => n.kind === 'function').map((n) => [mean(n), n])
     .sort((a, b) => a[0] - b[0]).forEach(([, n]) => place(n));
-  const height = PAD * 2 + Math.max(...rows) * (NODE_H + ROW_GAP);
-  svg.setAttribute('viewBox', `0 0 ${PAD * 2 + 4 * NODE_W + 3 * COL_GAP} ${height}`);
-  svg.style.height = `${height}px`;
+  const tall = Math.max(...tops) + PAD - ROW_GAP;
+  svg.setAttribute('viewBox', `0 0 ${PAD * 2 + 4 * NODE_W + 3 * COL_GAP} ${tall}`);
+  svg.style.height = `${tall}px`;
   const edges = el('g', { class: 'edges' });
   state.edges = graph.edges.map((e) => {
     const a = state.nodes.get(e.from), b = state.nodes.get(e.to);
-    const y1 = a.y + NODE_H / 2, y2 = b.y + NODE_H / 2;
+    const y1 = a.y + a.h / 2, y2 = b.y + b.h / 2;
     let d;
     if (a.x === b.x) {  // within a column (a destination): an arc out to the right
       const x = a.x + NODE_W, out = 40 + Math.abs(y2 - y1) / 8;
@@ -74,18 +98,38 @@ function drawArchitecture(graph) {
   svg.appendChild(edges);
   for (const n of graph.nodes) {
     const g = el('g', { class: `node ${n.kind}`, 'data-id': n.id, transform: `translate(${n.x},${n.y})` });
-    g.appendChild(el('rect', { width: NODE_W, height: NODE_H }));
+    g.appendChild(el('rect', { width: NODE_W, height: n.h }));
     g.appendChild(el('text', { x: 8, y: 17 }, n.label));
-    n.counts = el('text', { x: 8, y: 34, class: 'counts' }, n.kind === 'function' ? n.runtime : n.kind);
+    const first = n.kind === 'function' ? n.runtime : n.kind === 'batch-job' ? jobText(n) : n.kind;
+    n.counts = el('text', { x: 8, y: 34, class: 'counts' }, first);
     g.appendChild(n.counts);
+    if (n.kind === 'bucket') {
+      n.classes = Array.from({ length: CLASS_LINES }, (_, i) => el('text', { x: 14, y: 34 + (i + 1) * LINE_H, class: 'counts' }));
+      n.classes.forEach((t) => g.appendChild(t));
+    }
+    if (n.kind === 'batch-job') g.classList.toggle('failed', n.failed > 0 || n.status === 'Failed');
     svg.appendChild(g);
+  }
+  if (state.counters) showCounters(state.counters);
+}
+
+// The configuration changes through the APIs (a function, a notification, a batch job): the
+// diagram is redrawn when what the server describes differs from what is drawn.
+async function refreshArchitecture() {
+  const res = await fetch(`${base}/architecture`);
+  if (!res.ok) return;
+  const text = await res.text();
+  if (text !== state.graphText) {
+    state.graphText = text;
+    drawArchitecture(JSON.parse(text));
   }
 }
 
 // An edge glows for a moment when an invocation crossed it.
 function pulse(fn, trigger) {
   const kind = trigger.startsWith('s3:') ? 'notification' : trigger.startsWith('destination:') ? 'destination'
-    : trigger.startsWith('api:') ? 'route' : trigger === 's3-object-lambda' ? 'transformation' : '';
+    : trigger.startsWith('api:') ? 'route' : trigger === 's3-object-lambda' ? 'transformation'
+    : trigger.startsWith('batch:') ? 'batch-invoke' : '';
   for (const e of state.edges) {
     if (e.to !== `function:${fn}` || e.kind !== kind) continue;
     e.path.classList.add('pulse');
@@ -94,22 +138,37 @@ function pulse(fn, trigger) {
 }
 
 function showCounters(c) {
+  state.counters = c;
   for (const [name, f] of Object.entries(c.functions || {})) {
     const n = state.nodes.get(`function:${name}`);
     if (!n) continue;
-    n.counts.textContent = `${f.invocations} invocations · ${f.errors} errors · ${f.throttles} throttles · ${f.running} running`;
+    n.counts.textContent = `${plural(f.invocations, 'run')} · ${plural(f.errors, 'error')} · ${f.throttles} throttled` +
+      (f.running ? ` · ${f.running} now` : '');
     n.counts.parentNode.classList.toggle('failed', f.errors > 0);
+  }
+  for (const n of state.nodes.values()) {
+    if (n.kind !== 'bucket' || (c.buckets || {})[n.label]) continue;
+    n.counts.textContent = 'empty';
+    n.classes.forEach((t) => { t.textContent = ''; });
   }
   const rows = [];
   for (const [bucket, classes] of Object.entries(c.buckets || {})) {
-    let objects = 0, bytes = 0;
+    let objects = 0, total = 0;
     for (const [cls, s] of Object.entries(classes)) {
-      objects += s.objects; bytes += s.bytes;
+      objects += s.objects; total += s.bytes;
       rows.push(`<tr data-bucket="${esc(bucket)}"><td class="bucket-name">${esc(bucket)}</td><td>${esc(cls)}</td>` +
                 `<td>${s.objects}</td><td>${s.bytes}</td></tr>`);
     }
     const n = state.nodes.get(`bucket:${bucket}`);
-    if (n) n.counts.textContent = `${objects} objects · ${bytes} bytes`;
+    if (n) {
+      n.counts.textContent = `${plural(objects, 'object')} · ${bytes(total)}`;
+      const each = Object.entries(classes).sort((x, y) => y[1].bytes - x[1].bytes);
+      n.classes.forEach((t, i) => {
+        const [cls, s] = each[i] || [];
+        t.textContent = i === CLASS_LINES - 1 && each.length > CLASS_LINES ? `+ ${each.length - i} more classes`
+          : cls ? `${cls}: ${s.objects} · ${bytes(s.bytes)}` : '';
+      });
+    }
   }
   document.querySelector('#buckets tbody').innerHTML = rows.join('');
 }
@@ -132,8 +191,9 @@ function addInvocations(list, skipped) {
     const tr = document.createElement('tr');
     tr.className = inv.status;
     tr.dataset.requestId = inv.requestId;
+    const memory = inv.memorySizeMb ? `${inv.maxMemoryUsedMb} / ${inv.memorySizeMb} MB` : '—';
     tr.innerHTML = [inv.time.slice(11, 23), inv.function, inv.trigger, inv.requestId, `${inv.durationMs.toFixed(2)} ms`,
-      `${Math.max(1, Math.ceil(inv.durationMs))} ms`, inv.status, inv.attempt].map((v) => `<td>${esc(v)}</td>`).join('');
+      `${Math.max(1, Math.ceil(inv.durationMs))} ms`, memory, inv.status, inv.attempt].map((v) => `<td>${esc(v)}</td>`).join('');
     tr.addEventListener('click', () => openInvocation(inv));
     rows.appendChild(tr);
   }
@@ -151,6 +211,7 @@ async function openInvocation(inv) {
   document.getElementById('detail-view').hidden = false;
   document.getElementById('detail-id').textContent = inv.requestId;
   const facts = { function: inv.function, trigger: inv.trigger, outcome: inv.status, duration: `${inv.durationMs} ms`,
+                  'memory used': inv.memorySizeMb ? `${inv.maxMemoryUsedMb} MB of ${inv.memorySizeMb} MB` : '—',
                   attempt: inv.attempt, error: inv.errorType ? `${inv.errorType}: ${inv.errorMessage}` : '—', trace: inv.traceId || '—' };
   document.getElementById('detail').innerHTML =
     Object.entries(facts).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
@@ -260,7 +321,7 @@ function listen() {
 }
 
 async function main() {
-  drawArchitecture(await json('/architecture'));
+  await refreshArchitecture();
   const recent = await json('/invocations?limit=50');
   addInvocations(recent.invocations.slice().reverse(), 0);
   document.querySelectorAll('[data-advance]').forEach((b) => b.addEventListener('click', async () => {
@@ -282,7 +343,7 @@ async function main() {
   });
   document.getElementById('objects-more').addEventListener('click', () => listObjects(true));
   await showClockAndCost();
-  setInterval(showClockAndCost, 5000);
+  setInterval(() => { showClockAndCost(); refreshArchitecture(); }, 5000);
   listen();
   document.body.dataset.ready = 'true';
 }
