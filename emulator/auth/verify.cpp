@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "emulator/base/aws_region.h"
 #include "emulator/base/time.h"
 #include "sdk/hash.h"
 #include "sdk/sigv2.h"
@@ -81,7 +82,7 @@ std::optional<AuthError> check_scope(const Credential& cred, const std::string& 
                                                     "incorrect service \"" + cred.service +
                                                         "\". This endpoint belongs to \"" +
                                                         settings.service + "\".");
-  if (cred.region != settings.region)
+  if (settings.any_region ? !is_aws_region_name(cred.region) : cred.region != settings.region)
     return auth_error("AuthorizationHeaderMalformed",
                     "The authorization header is malformed; the region '" + cred.region +
                         "' is wrong; expecting '" + settings.region + "'")
@@ -233,6 +234,7 @@ Result<AuthResult, AuthError> auth_v4_header(const SignedRequest& req,
 
   AuthResult result;
   result.principal = creds;
+  result.region = cred->region;
   const std::string& hash = *content_sha;
   if (hash == "UNSIGNED-PAYLOAD") {
     result.payload = PayloadMode::Unsigned;
@@ -344,6 +346,7 @@ Result<AuthResult, AuthError> auth_v4_query(const SignedRequest& req,
 
   AuthResult result;
   result.principal = creds;
+  result.region = cred->region;
   result.payload = PayloadMode::Unsigned;
   // A URL that signs the body's digest only admits that body: the body pipeline checks it.
   if (is_sha256_hex(payload)) {

@@ -29,6 +29,8 @@ struct AuthResult {
   PayloadMode payload = PayloadMode::Unsigned;
   std::string payload_sha256;                // for PayloadMode::Sha256
   std::optional<ChunkSigning> chunk_signing;  // for the signed streaming forms
+  // The region the signature's scope names (SigV4); empty for SigV2, which names none.
+  std::string region;
 };
 
 struct AuthSettings {
@@ -39,6 +41,9 @@ struct AuthSettings {
   // For services whose body is read before verification (Lambda): the body's hex SHA-256,
   // used as the payload hash instead of the x-amz-content-sha256 header S3 requires.
   std::optional<std::string> body_sha256;
+  // Any AWS region's name is accepted in the scope (the result says which), as each of AWS's
+  // regional endpoints accepts its own; `region` is then only what an error expects.
+  bool any_region = false;
 };
 
 // A request as its signature covers it: the head, and its target parsed.

@@ -39,7 +39,7 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
 
   const std::int64_t now = clock_.now_ms();
   S3EventRecord r;
-  r.aws_region = region_;
+  r.aws_region = bucket.region.empty() ? region_ : bucket.region;  // the bucket's own region
   r.event_time = iso8601_ms(now);
   r.event_name = name;
   r.principal_id = origin.principal_id;

@@ -2,28 +2,68 @@
 // GetBucketVersioning.
 #include <pugixml.hpp>
 
+#include "emulator/base/aws_region.h"
 #include "emulator/base/time.h"
 #include "emulator/s3/bucket_name.h"
+#include "emulator/s3/continuation_token.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/xml.h"
+#include "sdk/text.h"
 
 namespace bf {
 
 namespace {
 
+// ListBuckets: every bucket of every region, in name order, with the 2024 parameters: only
+// the buckets of `bucket-region`, or whose names start with `prefix`; `max-buckets` a page
+// (1 to 10,000), the next page after `continuation-token`.
 S3Result list_buckets(S3Context& ctx, S3Request& req, Body*) {
+  auto param = [&](const char* name) { return req.endpoint.query_param(name); };
+  constexpr std::uint64_t kMostBuckets = 10000;
+  std::uint64_t max_buckets = kMostBuckets;
+  const std::string* max_param = param("max-buckets");
+  if (max_param) {
+    auto parsed = parse_decimal(*max_param, UINT32_MAX);
+    if (!parsed || *parsed < 1 || *parsed > kMostBuckets)
+      return s3_error("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000")
+          .with("ArgumentName", "max-buckets")
+          .with("ArgumentValue", *max_param);
+    max_buckets = *parsed;
+  }
+  std::string after;
+  const std::string* token = param("continuation-token");
+  if (token)
+    if (auto err = read_continuation_token(*token, after)) return *err;
+  const std::string* region = param("bucket-region");
+  const std::string* prefix = param("prefix");
+
+  std::string list;
+  std::uint64_t listed = 0;
+  std::string last;
+  bool truncated = false;
+  for (const auto& b : ctx.buckets.list_buckets()) {  // in name order
+    if (!after.empty() && b.name <= after) continue;
+    if (region && b.region != *region) continue;
+    if (prefix && !b.name.starts_with(*prefix)) continue;
+    if (listed == max_buckets) {
+      truncated = true;
+      break;
+    }
+    list += "<Bucket>";
+    xml::element(list, "Name", b.name);
+    xml::element(list, "CreationDate", iso8601_ms(b.created_ms));
+    xml::element(list, "BucketRegion", b.region);
+    list += "</Bucket>";
+    last = b.name;
+    ++listed;
+  }
   std::string body = "<ListAllMyBucketsResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
   body += owner_xml("Owner", req.owner());
-  body += "<Buckets>";
-  for (const auto& b : ctx.buckets.list_buckets()) {
-    body += "<Bucket>";
-    xml::element(body, "Name", b.name);
-    xml::element(body, "CreationDate", iso8601_ms(b.created_ms));
-    xml::element(body, "BucketRegion", b.region);
-    body += "</Bucket>";
-  }
-  body += "</Buckets></ListAllMyBucketsResult>";
+  body += "<Buckets>" + list + "</Buckets>";
+  if (truncated) xml::element(body, "ContinuationToken", continuation_token(last));
+  if (prefix) xml::element(body, "Prefix", *prefix);
+  body += "</ListAllMyBucketsResult>";
   return xml_response(req, std::move(body));
 }
 
@@ -38,22 +78,31 @@ S3Result create_bucket(S3Context& ctx, S3Request& req, Body* body) {
     if (!config) return s3_error("MalformedXML");
     location = config.child_value("LocationConstraint");
   }
-  // us-east-1 takes no LocationConstraint; every other region takes its own name.
-  if (!location.empty() && location != ctx.region) {
-    if (ctx.region == "us-east-1" || location == "us-east-1")
+  // The region the request was signed for is the endpoint's. us-east-1's takes a bucket for
+  // any region its LocationConstraint names (and none for itself); every other region's takes
+  // only its own name.
+  const std::string& endpoint_region = req.auth.region;
+  std::string region = endpoint_region;
+  if (!location.empty()) {
+    if (location == "us-east-1" || !is_aws_region_name(location))
       return s3_error("InvalidLocationConstraint").with("LocationConstraint", location);
-    return s3_error("IllegalLocationConstraintException",
-                    "The " + location + " location constraint is incompatible for the region "
-                    "specific endpoint this request was sent to.");
+    if (endpoint_region != "us-east-1" && location != endpoint_region)
+      return s3_error("IllegalLocationConstraintException",
+                      "The " + location + " location constraint is incompatible for the region "
+                      "specific endpoint this request was sent to.");
+    region = location;
+  } else if (endpoint_region != "us-east-1") {
+    return s3_error("IllegalLocationConstraintException");
   }
-  BucketRecord record{req.bucket(), ctx.region, ctx.clock.now_ms(), req.owner()};
+  BucketRecord record{req.bucket(), region, ctx.clock.now_ms(), req.owner()};
   Status s = ctx.buckets.create_bucket(record);
   if (s.is_already_exists()) {
     auto existing = ctx.buckets.find_bucket(req.bucket());
     if (existing && existing->owner != req.owner())
       return s3_error("BucketAlreadyExists").with("BucketName", req.bucket());
-    // AWS's us-east-1 answers 200 to a repeat create by the owner, for legacy clients.
-    if (ctx.region != "us-east-1")
+    // AWS's us-east-1 answers 200 to a repeat create of its own bucket by the owner, for
+    // legacy clients.
+    if (!existing || existing->region != "us-east-1" || region != "us-east-1")
       return s3_error("BucketAlreadyOwnedByYou").with("BucketName", req.bucket());
   } else if (!s) {
     return internal_error(s);

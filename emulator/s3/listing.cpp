@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "emulator/base/time.h"
+#include "emulator/s3/continuation_token.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
@@ -193,13 +194,8 @@ S3Result list_objects_v2(S3Context& ctx, S3Request& req, Body*) {
   const std::string* token = req.endpoint.query_param("continuation-token");
   const std::string* start_after = req.endpoint.query_param("start-after");
   std::string after = start_after ? *start_after : "";
-  if (token) {
-    auto decoded = base64_decode(*token);
-    if (!decoded || decoded->empty())
-      return s3_error("InvalidArgument", "The continuation token provided is incorrect")
-          .with("ArgumentName", "continuation-token");
-    after = *decoded;
-  }
+  if (token)
+    if (auto err = read_continuation_token(*token, after)) return *err;
   const std::string* fetch_owner = req.endpoint.query_param("fetch-owner");
   const bool owner = fetch_owner && *fetch_owner == "true";
   Page page = walk(ctx.objects, req.bucket(), p.prefix, p.delimiter, after, p.max_keys);
@@ -208,7 +204,7 @@ S3Result list_objects_v2(S3Context& ctx, S3Request& req, Body*) {
   xml::element(out, "Name", req.bucket());
   xml::element(out, "Prefix", enc(p, p.prefix));
   if (token) xml::element(out, "ContinuationToken", *token);
-  if (page.truncated) xml::element(out, "NextContinuationToken", base64_encode(next_marker(page)));
+  if (page.truncated) xml::element(out, "NextContinuationToken", continuation_token(next_marker(page)));
   xml::element(out, "KeyCount", static_cast<std::uint64_t>(page.entries.size()));
   xml::element(out, "MaxKeys", static_cast<std::uint64_t>(p.max_keys));
   if (!p.delimiter.empty()) xml::element(out, "Delimiter", enc(p, p.delimiter));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "emulator/base/aws_region.h"
 #include "sdk/text.h"
 
 namespace bf {
@@ -24,6 +25,17 @@ std::string bucket_from_host(const HttpRequest& request, const RouterOptions& op
   std::string host = ascii_lower(*host_header);
   if (!host.empty() && host.front() == '[') return {};  // IPv6 literal
   if (auto colon = host.rfind(':'); colon != std::string::npos) host.resize(colon);
+  // "{bucket}.s3.{region}.amazonaws.com" (or ".localhost") for any region, as an SDK configured
+  // for that region writes it; "s3.{region}.…" alone is path style.
+  for (std::string_view domain : {".amazonaws.com", ".localhost"}) {
+    if (!host.ends_with(domain)) continue;
+    const std::string_view rest = std::string_view(host).substr(0, host.size() - domain.size());
+    const auto dot = rest.rfind('.');
+    if (dot == std::string_view::npos || !is_aws_region_name(rest.substr(dot + 1))) continue;
+    const std::string_view before = rest.substr(0, dot);
+    if (before == "s3") return {};
+    if (before.size() > 3 && before.ends_with(".s3")) return std::string(before.substr(0, before.size() - 3));
+  }
   for (const auto& base : options.base_hosts) {
     if (host == base) return {};
     if (host.size() > base.size() + 1 && host.ends_with(base) &&

@@ -232,8 +232,22 @@ Dispatch S3Service::begin(const HttpRequest& request) {
   AuthSettings settings{credentials_, context_.signing_clock(), context_.region,
                         !endpoint.object_lambda.empty() && signed_for_object_lambda ? "s3-object-lambda" : "s3",
                         std::nullopt};
+  settings.any_region = true;
   auto auth = authenticate(SignedRequest{request, endpoint, host_bucket, !endpoint.key.empty()}, settings);
   if (!auth) return answer(s3_error_from(auth.error()), operation);
+  // A bucket lives in one region. A request signed for another is sent there, as a regional
+  // endpoint sends it: 301 with the bucket's region, which the SDKs follow by signing again.
+  // GetBucketLocation answers from anywhere; SigV2 and anonymous requests name no region.
+  if (bucket && !auth->region.empty() && auth->region != bucket->record().region &&
+      operation != "GetBucketLocation" && operation != "CreateBucket") {
+    Dispatch d = answer(s3_error("PermanentRedirect")
+                            .with("Endpoint", endpoint.bucket + ".s3." + bucket->record().region + ".amazonaws.com")
+                            .with("Bucket", endpoint.bucket),
+                        operation);
+    d.response->set_header("x-amz-bucket-region", bucket->record().region);
+    return d;
+  }
+  if (auth->region.empty()) auth->region = context_.region;
   // From here on the request is the bucket owner's to pay for, error or not.
   auto billed = [&](Dispatch d, const Endpoint& addressed, const std::string& upload_class = "") {
     meter(addressed, bucket != nullptr, request, *d.response, upload_class);
