@@ -8,7 +8,6 @@
 #include "emulator/s3/owner.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/xml.h"
-#include "sdk/hash.h"
 #include "sdk/sigv4.h"
 #include "sdk/text.h"
 
