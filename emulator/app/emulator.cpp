@@ -22,6 +22,7 @@
 #include "emulator/lifecycle/restore_jobs.h"
 #include "emulator/lifecycle/midnight_run.h"
 #include "emulator/lifecycle/timekeeper.h"
+#include "emulator/lambda/arn.h"
 #include "emulator/lambda/function_registry.h"
 #include "emulator/lambda/inprocess_transport.h"
 #include "emulator/lambda/invoker.h"
@@ -126,9 +127,10 @@ struct Emulator::Impl {
 
     notifier_ = std::make_unique<S3Notifier>(*clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {
-      std::string name = registry_.resolve(arn);
-      if (name.empty()) return std::nullopt;
-      return name;
+      const std::string name = registry_.resolve(arn);
+      const auto fn = name.empty() ? std::nullopt : registry_.find(name);
+      if (!fn) return std::nullopt;
+      return fn->region;
     };
     access_points_ = std::make_unique<AccessPoints>(store_->documents(), kAccountId);
     object_lambda_ =
@@ -158,7 +160,12 @@ struct Emulator::Impl {
                   nullptr, recorder_.get(), access_points_.get(), object_lambda_.get(), object_lambda_world_.get()},
         credentials_);
     invoker_ = std::make_unique<Invoker>(
-        registry_, [this](const Context& ctx) { return s3_client([&ctx] { ctx.check_deadline(); }); },
+        registry_,
+        [this](const Context& ctx) {
+          // A handler's SDK signs for the region its function lives in, as Lambda's AWS_REGION says.
+          const auto ref = parse_function_ref(ctx.function_arn());
+          return s3_client([&ctx] { ctx.check_deadline(); }, ref ? ref->region : "");
+        },
         log_);
     external_ = std::make_unique<ExternalRuntimes>(
         ExternalSettings{options_.region, options_.access_key, options_.secret_key, "",
@@ -322,9 +329,9 @@ struct Emulator::Impl {
   }
 
  private:
-  std::unique_ptr<S3Client> s3_client(std::function<void()> before_call) {
+  std::unique_ptr<S3Client> s3_client(std::function<void()> before_call, const std::string& region = "") {
     S3ClientOptions opts;
-    opts.region = options_.region;
+    opts.region = region.empty() ? options_.region : region;
     opts.credentials = {options_.access_key, options_.secret_key, ""};
     opts.path_style = true;
     std::shared_ptr<HttpTransport> transport;

@@ -282,7 +282,7 @@ void Dispatcher::finish(const OutboxEntry& entry, const InvocationContext& conte
   }
   const std::int64_t now = clock_.now_ms();
   const Json record =
-      destination_record(function_arn(functions_.region(), fn.name), context.request_id,
+      destination_record(function_arn(fn), context.request_id,
                          condition, entry.attempts, entry.payload, result, now);
   // The destination is part of the event's chain: it inherits the lineage with this function.
   const std::string lineage =
@@ -298,7 +298,7 @@ void Dispatcher::finish(const OutboxEntry& entry, const InvocationContext& conte
   next.function = functions_.resolve(dest.arn);
   if (next.function.empty()) next.function = dest.arn;
   next.payload = to_text(record);
-  InvocationContext next_context{new_uuid(), "destination:" + condition, function_arn(functions_.region(), fn.name),
+  InvocationContext next_context{new_uuid(), "destination:" + condition, function_arn(fn),
                                  lineage};
   next_context.trace = result ? result->trace_header : context.trace;  // continues the function's trace
   next.context = next_context.to_json();

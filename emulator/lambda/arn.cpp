@@ -31,7 +31,9 @@ std::optional<FunctionRef> parse_function_ref(std::string_view text) {
     // arn : partition : lambda : region : account : function : name [: qualifier]
     if ((parts.size() != 7 && parts.size() != 8) || parts[2] != "lambda" || parts[5] != "function")
       return std::nullopt;
-    return from_parts(parts[6], parts.size() == 8 ? parts[7] : "");
+    auto ref = from_parts(parts[6], parts.size() == 8 ? parts[7] : "");
+    if (ref) ref->region = std::string(parts[3]);
+    return ref;
   }
   if (parts.size() >= 3 && parts[1] == "function") {  // account:function:name[:qualifier]
     if (parts.size() > 4) return std::nullopt;
@@ -44,5 +46,7 @@ std::optional<FunctionRef> parse_function_ref(std::string_view text) {
 std::string function_arn(const std::string& region, const std::string& name) {
   return "arn:aws:lambda:" + region + ":" + kAccountId + ":function:" + name;
 }
+
+std::string function_arn(const FunctionConfig& fn) { return function_arn(fn.region, fn.name); }
 
 }  // namespace bf

@@ -223,8 +223,10 @@ std::vector<std::string> ExternalEnvironment::environment(const std::string& api
   env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
   env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + fn_.name;
   env["AWS_LAMBDA_LOG_STREAM_NAME"] = "$LATEST";
-  env["AWS_REGION"] = settings_.region;
-  env["AWS_DEFAULT_REGION"] = settings_.region;
+  // The region the function lives in, as Lambda sets it.
+  const std::string& region = fn_.region.empty() ? settings_.region : fn_.region;
+  env["AWS_REGION"] = region;
+  env["AWS_DEFAULT_REGION"] = region;
   env["AWS_ACCESS_KEY_ID"] = settings_.access_key;
   env["AWS_SECRET_ACCESS_KEY"] = settings_.secret_key;
   env["AWS_SESSION_TOKEN"] = "";

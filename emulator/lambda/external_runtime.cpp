@@ -209,7 +209,7 @@ ExternalResult ExternalRuntimes::invoke(const FunctionConfig& fn, const std::str
   std::string error;
   auto env = acquire(fn, deadline_ms, error);
   if (!env) return error_result("Runtime.Unavailable", error);
-  ExternalResult result = env->run(request_id, payload, deadline_ms, function_arn(settings_.region, fn.name),
+  ExternalResult result = env->run(request_id, payload, deadline_ms, function_arn(fn),
                                    trace_header, log);
   release(env);
   return result;

@@ -42,6 +42,9 @@ struct UrlCors {
 
 struct FunctionConfig {
   std::string name;
+  // The region it lives in (its ARN's, where ListFunctions shows it); the registry sets its
+  // default (--region) when none is given. A name is unique across regions here.
+  std::string region;
   std::string handler;  // a registered in-process handler; for external code, its _HANDLER
   // External code speaking the Runtime API (instead of an in-process handler): a command run
   // with /bin/sh -c, or a folder holding an executable `bootstrap`.

@@ -21,6 +21,7 @@ std::vector<std::string> strings_of(const Json& j) {
 std::string function_record(const FunctionConfig& fn) {
   Json j{{"version", 1},
          {"name", fn.name},
+         {"region", fn.region},
          {"handler", fn.handler},
          {"command", fn.command},
          {"codePath", fn.code_path},
@@ -58,6 +59,7 @@ std::optional<FunctionConfig> parse_function_record(const std::string& text) {
   try {
     FunctionConfig fn;
     fn.name = j.at("name").get<std::string>();
+    fn.region = j.value("region", "");
     fn.handler = j.value("handler", "");
     fn.command = j.value("command", "");
     fn.code_path = j.value("codePath", "");

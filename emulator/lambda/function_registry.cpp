@@ -47,6 +47,7 @@ std::vector<std::string> FunctionRegistry::keep_in(DocumentStore& documents) {
       problems.push_back(name + ": unknown handler \"" + saved->handler + "\"");
       continue;
     }
+    if (saved->region.empty()) saved->region = region_;  // saved before functions had regions
     functions_[name] = std::move(*saved);
   }
   documents_ = &documents;
@@ -57,6 +58,7 @@ std::optional<std::string> FunctionRegistry::put(FunctionConfig config) {
   if (!config.external() && !handlers_.count(config.handler))
     return "unknown handler \"" + config.handler + "\"";
   if (config.revision_id.empty()) config.revision_id = new_uuid();
+  if (config.region.empty()) config.region = region_;
   std::unique_lock lock(mu_);
   if (Status s = save(config.name, &config); !s) return "cannot save function " + config.name + ": " + s.message();
   functions_[config.name] = std::move(config);
@@ -67,6 +69,7 @@ Status FunctionRegistry::create(FunctionConfig config) {
   if (!config.external() && !handlers_.count(config.handler))
     return Status::invalid("unknown handler \"" + config.handler + "\"");
   if (config.revision_id.empty()) config.revision_id = new_uuid();
+  if (config.region.empty()) config.region = region_;
   std::unique_lock lock(mu_);
   if (functions_.count(config.name)) return Status::already_exists(config.name);
   if (Status s = save(config.name, &config); !s) return s;
@@ -109,12 +112,17 @@ Status FunctionRegistry::remove(const std::string& name) {
   return Status::ok();
 }
 
-std::string FunctionRegistry::resolve(const std::string& name_or_arn) const {
+std::string FunctionRegistry::resolve(const std::string& name_or_arn, const std::string& region) const {
   const auto ref = parse_function_ref(name_or_arn);
   // Only $LATEST exists: versions and aliases are not emulated.
   if (!ref || (!ref->qualifier.empty() && ref->qualifier != "$LATEST")) return "";
   std::shared_lock lock(mu_);
-  return functions_.count(ref->name) ? ref->name : "";
+  const auto it = functions_.find(ref->name);
+  if (it == functions_.end()) return "";
+  // An ARN names the region; so does the endpoint a name was sent to.
+  if (!ref->region.empty() && ref->region != it->second.region) return "";
+  if (!region.empty() && region != it->second.region) return "";
+  return ref->name;
 }
 
 }  // namespace bf

@@ -46,8 +46,9 @@ class FunctionRegistry {
   Status remove(const std::string& name);
 
   // A function name from what Lambda APIs accept: a name, "name:qualifier", a partial ARN
-  // "account:function:name" or a full ARN. Empty when it names no known function.
-  std::string resolve(const std::string& name_or_arn) const;
+  // "account:function:name" or a full ARN. Empty when it names no known function, or one in
+  // another region than a full ARN names, or than `region` (the endpoint's) when given.
+  std::string resolve(const std::string& name_or_arn, const std::string& region = "") const;
 
  private:
   std::string region_;

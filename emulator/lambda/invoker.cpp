@@ -164,7 +164,7 @@ void Invoker::execute(const std::shared_ptr<Running>& running) {
   InvocationInfo info;
   info.request_id = req.request_id;
   info.function_name = req.function.name;
-  info.function_arn = function_arn(registry_.region(), req.function.name);
+  info.function_arn = function_arn(req.function);
   info.memory_limit_mb = req.function.memory_mb;
   info.deadline = running->deadline;
   info.trace_id = req.trace_header;
@@ -267,7 +267,7 @@ void Invoker::settle(const std::shared_ptr<Running>& running, InvokeResult resul
   running->write(report);
   // Lambda bills each invocation that ran: a request, and the billed duration × memory.
   if (meter_) {
-    const std::string arn = function_arn(registry_.region(), fn.name);
+    const std::string arn = function_arn(fn);
     meter_->record("Request", "Invoke", arn, 1);
     meter_->record("Lambda-GB-Second", "Invoke", arn,
                    std::ceil(result.duration_ms) / 1000.0 * static_cast<double>(fn.memory_mb) / 1024.0);

@@ -41,9 +41,9 @@ Json destination_json(const Destination& d) {
   return d.arn.empty() ? Json::object() : Json{{"Destination", d.arn}};
 }
 
-Json event_invoke_config_json(const FunctionConfig& fn, const std::string& region) {
+Json event_invoke_config_json(const FunctionConfig& fn) {
   return Json{{"LastModified", fn.async.last_modified_s},
-              {"FunctionArn", function_arn(region, fn.name) + ":$LATEST"},
+              {"FunctionArn", function_arn(fn) + ":$LATEST"},
               {"MaximumRetryAttempts", fn.async.maximum_retry_attempts},
               {"MaximumEventAgeInSeconds", fn.async.maximum_event_age_seconds},
               {"DestinationConfig",
@@ -90,9 +90,9 @@ bool is_lambda_api_path(const HttpRequest& request) {
   return false;
 }
 
-Json function_configuration_json(const FunctionConfig& fn, const std::string& region) {
+Json function_configuration_json(const FunctionConfig& fn) {
   Json j{{"FunctionName", fn.name},
-         {"FunctionArn", function_arn(region, fn.name)},
+         {"FunctionArn", function_arn(fn)},
          {"Runtime", fn.runtime},
          {"Role", std::string("arn:aws:iam::") + kAccountId + ":role/bucketfire-lambda-role"},
          {"Handler", fn.handler},
@@ -146,14 +146,18 @@ Dispatch LambdaApi::begin(const HttpRequest& request) {
 
 std::optional<HttpResponse> LambdaApi::authenticate_request(const HttpRequest& request,
                                                             const std::string& body_sha256,
-                                                            bool head_only) {
+                                                            bool head_only, std::string* region) {
   const auto target = parse_target(request.target);
   if (!target)
     return lambda_error(400, "InvalidRequestContentException", "Couldn't parse the specified URI.",
                         request.request_id);
   AuthSettings settings{credentials_, signing_clock_, region_, "lambda", body_sha256};
+  settings.any_region = true;  // each region's endpoint: its functions are the ones it sees
   auto auth = authenticate(SignedRequest{request, *target}, settings);
-  if (auth) return std::nullopt;
+  if (auth) {
+    if (region) *region = auth->region.empty() ? region_ : auth->region;
+    return std::nullopt;
+  }
   const AuthError* err = &auth.error();
   if (head_only && err->code == "SignatureDoesNotMatch") return std::nullopt;
   if (err->code == "InvalidAccessKeyId")
@@ -191,19 +195,21 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   const std::string& rid = request.request_id;
 
   HttpResponse res;
-  if (auto denied = authenticate_request(request, sha256_hex(body), false)) {
+  std::string region;  // the endpoint's: the region the request was signed for
+  if (auto denied = authenticate_request(request, sha256_hex(body), false, &region)) {
     denied->operation = "Lambda";
     return std::move(*denied);
   }
-  if (parts.size() == 2 && version == "2015-03-31" && method == "POST") return create_function(request, body);
+  if (parts.size() == 2 && version == "2015-03-31" && method == "POST") return create_function(request, body, region);
   if (parts.size() == 2 && version == "2015-03-31" && method == "GET") {
     Json list = Json::array();
-    for (const auto& fn : functions_.list()) list.push_back(function_configuration_json(fn, region_));
+    for (const auto& fn : functions_.list())
+      if (fn.region == region) list.push_back(function_configuration_json(fn));
     res = json_response(200, Json{{"Functions", list}}, rid);
     res.operation = "ListFunctions";
     return res;
   }
-  std::string name = functions_.resolve(name_or_arn);
+  std::string name = functions_.resolve(name_or_arn, region);
   // Only $LATEST exists here: versions and aliases are not emulated.
   sigv4::Params query;
   if (const auto question = request.target.find('?'); question != std::string::npos)
@@ -211,12 +217,12 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   for (const auto& [param, qualifier] : query) {
     if (param != "Qualifier" || qualifier == "$LATEST" || name.empty()) continue;
     res = lambda_error(404, "ResourceNotFoundException",
-                       "Function not found: " + function_arn(region_, name) + ":" + qualifier, rid);
+                       "Function not found: " + function_arn(region, name) + ":" + qualifier, rid);
     res.operation = "Lambda";
     return res;
   }
   if (name.empty()) {
-    res = not_found(name_or_arn, region_, rid);
+    res = not_found(name_or_arn, region, rid);
   } else if (version == "2015-03-31" && resource == "invocations" && method == "POST") {
     res = invoke(request, name, body);
   } else if (version == "2015-03-31" && resource.empty() && method == "DELETE") {
@@ -226,7 +232,7 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   } else if (version == "2015-03-31" && resource.empty() && method == "GET") {
     auto fn = functions_.find(name);
     if (!fn) return not_found(name_or_arn, region_, rid);
-    Json out{{"Configuration", function_configuration_json(*fn, region_)},
+    Json out{{"Configuration", function_configuration_json(*fn)},
              {"Code", {{"RepositoryType", "S3"}, {"Location", ""}}}};
     if (fn->reserved_concurrency)
       out["Concurrency"] = {{"ReservedConcurrentExecutions", *fn->reserved_concurrency}};
@@ -235,7 +241,7 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const std::string& bo
   } else if (version == "2015-03-31" && resource == "configuration" && method == "GET") {
     auto fn = functions_.find(name);
     if (!fn) return not_found(name_or_arn, region_, rid);
-    res = json_response(200, function_configuration_json(*fn, region_), rid);
+    res = json_response(200, function_configuration_json(*fn), rid);
     res.operation = "GetFunctionConfiguration";
   } else if (version == "2019-09-25" && resource == "event-invoke-config") {
     res = event_invoke_config(request, name, body);
@@ -349,11 +355,11 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
     if (!fn) return not_found(name, region_, rid);
     if (!fn->async.configured)
       res = lambda_error(404, "ResourceNotFoundException",
-                         "The function " + function_arn(region_, name) +
+                         "The function " + function_arn(*fn) +
                              ":$LATEST doesn't have an EventInvokeConfig",
                          rid);
     else
-      res = json_response(200, event_invoke_config_json(*fn, region_), rid);
+      res = json_response(200, event_invoke_config_json(*fn), rid);
     res.operation = "GetFunctionEventInvokeConfig";
     return res;
   }
@@ -432,7 +438,7 @@ HttpResponse LambdaApi::event_invoke_config(const HttpRequest& request, const st
   next.last_modified_s = static_cast<double>(clock_.now_ms()) / 1000.0;
   auto changed = functions_.update(name, [&](FunctionConfig& f) { f.async = next; });
   if (!changed) return change_failed(changed.error(), name, region_, rid);
-  res = json_response(200, event_invoke_config_json(*changed, region_), rid);
+  res = json_response(200, event_invoke_config_json(*changed), rid);
   res.operation = operation;
   return res;
 }

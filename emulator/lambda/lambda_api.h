@@ -27,7 +27,7 @@ inline constexpr std::size_t kCodeUploadLimit = 70 * 1024 * 1024;   // a 50 MB z
 bool is_lambda_api_path(const HttpRequest& request);
 
 // GetFunctionConfiguration's document for a function.
-Json function_configuration_json(const FunctionConfig& fn, const std::string& region);
+Json function_configuration_json(const FunctionConfig& fn);
 
 class LambdaApi final : public Service {
  public:
@@ -47,8 +47,10 @@ class LambdaApi final : public Service {
   // Lambda's 403 error when the signature does not verify.
   // Verifies the request's signature over a body with this SHA-256. With `head_only` (the body
   // has not arrived yet) a signature mismatch is not yet an answer: everything else is.
+  // `region` (when given) gets the region the request was signed for.
   std::optional<HttpResponse> authenticate_request(const HttpRequest& request,
-                                                   const std::string& body_sha256, bool head_only);
+                                                   const std::string& body_sha256, bool head_only,
+                                                   std::string* region = nullptr);
   HttpResponse invoke(const HttpRequest& request, const std::string& function,
                       const std::string& body);
   HttpResponse event_invoke_config(const HttpRequest& request, const std::string& function,
@@ -58,7 +60,8 @@ class LambdaApi final : public Service {
   HttpResponse recursion_config(const HttpRequest& request, const std::string& function,
                                 const std::string& body);
   // Function code (lambda_code_api.cpp): CreateFunction, UpdateFunctionCode, DeleteFunction.
-  HttpResponse create_function(const HttpRequest& request, const std::string& body);
+  // `region`: the one the request was signed for, where the function will live.
+  HttpResponse create_function(const HttpRequest& request, const std::string& body, const std::string& region);
   HttpResponse update_function_code(const HttpRequest& request, const std::string& function,
                                     const std::string& body);
   HttpResponse delete_function(const HttpRequest& request, const std::string& function);

@@ -72,7 +72,8 @@ std::variant<std::string, HttpResponse> LambdaApi::save_package(const HttpReques
   return path;
 }
 
-HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::string& body) {
+HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::string& body,
+                                        const std::string& region) {
   const std::string& rid = request.request_id;
   Json j = Json::parse(body, nullptr, false);
   if (!j.is_object()) return lambda_error(400, "InvalidRequestContentException", "Could not parse request body into json", rid);
@@ -87,6 +88,7 @@ HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::s
                         "constraint: Member must have length between 1 and 140", rid);
   // The name becomes part of file names: only Lambda's own pattern gets that far.
   fn.name = function_name_of(given);
+  fn.region = region;
   if (fn.name.empty())
     return lambda_error(400, "ValidationException",
                         "1 validation error detected: Value '" + given +
@@ -136,7 +138,7 @@ HttpResponse LambdaApi::create_function(const HttpRequest& request, const std::s
       return lambda_error(409, "ResourceConflictException", "Function already exist: " + fn.name, rid);
     return lambda_error(500, "ServiceException", created.message(), rid);
   }
-  HttpResponse res = json_response(201, function_configuration_json(fn, region_), rid);
+  HttpResponse res = json_response(201, function_configuration_json(fn), rid);
   res.operation = "CreateFunction";
   return res;
 }
@@ -164,7 +166,7 @@ HttpResponse LambdaApi::update_function_code(const HttpRequest& request, const s
       return lambda_error(404, "ResourceNotFoundException", "Function not found: " + function_arn(region_, function), rid);
     return lambda_error(500, "ServiceException", changed.error().message(), rid);
   }
-  HttpResponse res = json_response(200, function_configuration_json(*changed, region_), rid);
+  HttpResponse res = json_response(200, function_configuration_json(*changed), rid);
   res.operation = "UpdateFunctionCode";
   return res;
 }

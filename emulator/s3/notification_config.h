@@ -27,7 +27,7 @@ struct NotificationConfig {
   bool event_bridge = false;  // <EventBridgeConfiguration/> is kept and echoed, not delivered
 };
 
-// Resolves a function ARN (or name) to a function name, or nullopt if no such function.
+// The region the function an ARN (or name) names lives in, or nullopt if there is no such function.
 using FunctionLookup = std::function<std::optional<std::string>(const std::string& arn)>;
 
 // Parses and validates PutBucketNotificationConfiguration's body as S3 does: unknown event

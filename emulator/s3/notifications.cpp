@@ -13,6 +13,14 @@ S3Result put_notification(S3Context& ctx, S3Request& req, Body* body) {
   auto parsed = parse_notification_xml(body->text, ctx.functions);
   if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
   const auto& config = std::get<NotificationConfig>(parsed);
+  // S3 notifies only functions in the bucket's own region.
+  const std::string& region = req.view->record().region;
+  for (const auto& n : config.functions)
+    if (auto lives_in = ctx.functions ? ctx.functions(n.function_arn) : std::nullopt; lives_in && *lives_in != region)
+      return s3_error("InvalidArgument",
+                      "The notification destination service region is not valid for the bucket location constraint")
+          .with("ArgumentName", n.function_arn)
+          .with("ArgumentValue", n.function_arn);
   Status s = config.functions.empty() && !config.event_bridge
                  ? ctx.buckets.delete_bucket_config(req.bucket(), kNotificationConfigName)
                  : ctx.buckets.put_bucket_config(req.bucket(), kNotificationConfigName,

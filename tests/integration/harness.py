@@ -296,11 +296,11 @@ class Server:
                                  f"stdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-3000:]}")
         return proc
 
-    def lambda_client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY, **config):
+    def lambda_client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, **config):
         """A boto3 Lambda client for this server (SigV4, service "lambda")."""
         session = boto3.session.Session(aws_access_key_id=access_key,
-                                        aws_secret_access_key=secret_key, region_name=REGION)
-        cfg = Config(region_name=REGION, connect_timeout=5, read_timeout=120,
+                                        aws_secret_access_key=secret_key, region_name=region)
+        cfg = Config(region_name=region, connect_timeout=5, read_timeout=120,
                      retries={"mode": "standard", "total_max_attempts": 1}, **config)
         return session.client("lambda", endpoint_url=self.endpoint, config=cfg)
 

@@ -3,20 +3,26 @@ region is accepted and that region acts as the endpoint's. CreateBucket puts the
 region of its LocationConstraint (and refuses what AWS refuses); GetBucketLocation, HeadBucket
 and ListBuckets (with its 2024 parameters) tell each bucket's region; a request for a bucket in
 another region gets 301 PermanentRedirect with x-amz-bucket-region, which boto3, the aws CLI and
-the JS SDK follow to success; events carry the bucket's region."""
+the JS SDK follow to success; functions live in the region they were made in, S3 notifies only
+those of the bucket's region, and events carry the bucket's region."""
 
+import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import unittest
 import urllib.error
 import urllib.request
+import zipfile
 
 import harness
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BROWSER_DIR = os.path.join(REPO, "tests", "browser")
+SUMMARY_RUNTIME = os.path.join(REPO, "fixtures", "runtimes", "python-event-summary", "bootstrap")
+ROLE = "arn:aws:iam::000000000000:role/lambda"
 
 
 class Regions(harness.ServerTestCase):
@@ -138,24 +144,50 @@ class Regions(harness.ServerTestCase):
             self.assertEqual((resp.status, resp.body), (200, b"v"), host)
 
 
-class RegionalEvents(unittest.TestCase):
-    """A bucket's events carry its own region, whatever the server's default."""
+class RegionalFunctions(harness.ServerTestCase):
+    """A function lives in the region it was created in: its ARN, ListFunctions and lookups by
+    name are that region's; S3 notifies only functions of the bucket's region, and the events
+    carry the bucket's region."""
 
-    def test_event_records_carry_the_bucket_s_region(self):
-        server = harness.Server(extra_args=["--config", harness.write_pipeline(
-            {"functions": [{"name": "seen", "handler": "echo"}], "buckets": []})])
-        self.addCleanup(server.close)
-        server.start()
-        eu = server.client(region="eu-west-1")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lam_eu = cls.server.lambda_client(region="eu-west-1")
+        cls.lam_us = cls.server.lambda_client(region="us-east-1")
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as z:
+            info = zipfile.ZipInfo("bootstrap")
+            info.external_attr = (stat.S_IFREG | 0o755) << 16
+            with open(SUMMARY_RUNTIME, "rb") as f:
+                z.writestr(info, f.read())
+        cls.lam_eu.create_function(FunctionName="eu-summary", Runtime="provided.al2023", Role=ROLE,
+                                   Handler="h", Code={"ZipFile": code.getvalue()})
+
+    def test_a_function_is_seen_from_its_own_region(self):
+        arn = "arn:aws:lambda:eu-west-1:000000000000:function:eu-summary"
+        self.assertEqual(self.lam_eu.get_function(FunctionName="eu-summary")["Configuration"]["FunctionArn"], arn)
+        self.assertIn(arn, [f["FunctionArn"] for f in self.lam_eu.list_functions()["Functions"]])
+        self.assertNotIn("eu-summary", [f["FunctionName"] for f in self.lam_us.list_functions()["Functions"]])
+        for name in ("eu-summary", arn):
+            with self.assertRaises(self.lam_us.exceptions.ResourceNotFoundException):
+                self.lam_us.get_function(FunctionName=name)
+
+    def test_notifications_reach_only_functions_of_the_bucket_s_region(self):
+        eu = self.server.client(region="eu-west-1")
+        us = self.server.client(region="us-east-1")
+        arn = "arn:aws:lambda:eu-west-1:000000000000:function:eu-summary"
+        notify = {"LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
+        us.create_bucket(Bucket="us-events")
+        self.assertClientError(lambda: us.put_bucket_notification_configuration(
+            Bucket="us-events", NotificationConfiguration=notify), "InvalidArgument", 400)
         eu.create_bucket(Bucket="eu-events", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        eu.put_bucket_notification_configuration(Bucket="eu-events", NotificationConfiguration={
-            "LambdaFunctionConfigurations": [{"LambdaFunctionArn": "arn:aws:lambda:eu-west-1:000000000000:function:seen",
-                                              "Events": ["s3:ObjectCreated:*"]}]})
+        eu.put_bucket_notification_configuration(Bucket="eu-events", NotificationConfiguration=notify)
         eu.put_object(Bucket="eu-events", Key="a.txt", Body=b"a")
-        (invocation,) = harness.wait_for(lambda: server.invocations("seen") or None, "the event's invocation")
-        kept = json.loads(server.raw("GET", f"/_bucketfire/invocations/{invocation['requestId']}").body)
+        (invocation,) = harness.wait_for(lambda: self.server.invocations("eu-summary") or None, "the event's invocation")
+        kept = json.loads(self.server.raw("GET", f"/_bucketfire/invocations/{invocation['requestId']}").body)
         (record,) = json.loads(kept["event"])["Records"]
         self.assertEqual((record["awsRegion"], record["s3"]["bucket"]["name"]), ("eu-west-1", "eu-events"))
+        self.assertEqual(json.loads(kept["response"])["objects"][0]["key"], "a.txt")
 
 
 if __name__ == "__main__":
