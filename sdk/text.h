@@ -48,14 +48,19 @@ inline std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+// `value` without the spaces and tabs at either end.
+inline std::string_view trim_blanks(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
 // The items of a comma-separated header value, trimmed of spaces and tabs, empty ones dropped.
 inline std::vector<std::string> split_comma_list(std::string_view value) {
   std::vector<std::string> out;
   while (true) {
     auto comma = value.find(',');
-    std::string_view item = value.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    std::string_view item = trim_blanks(value.substr(0, comma));
     if (!item.empty()) out.emplace_back(item);
     if (comma == std::string_view::npos) return out;
     value.remove_prefix(comma + 1);

@@ -183,19 +183,24 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
 
   ByteRange range{0, source.size};
   if (const std::string* r = req.header("x-amz-copy-source-range")) {
-    // Here only the explicit "bytes=first-last" form is allowed, within the object.
-    std::uint64_t first = 0, last = 0;
-    if (std::sscanf(r->c_str(), "bytes=%lu-%lu", &first, &last) != 2 || last < first)
+    // Here only the explicit "bytes=first-last" form is allowed (digits only), within the object.
+    const std::string_view spec = *r;
+    const auto dash = spec.find('-');
+    const auto first = spec.starts_with("bytes=") && dash != std::string_view::npos
+                           ? parse_decimal(spec.substr(6, dash - 6)) : std::nullopt;
+    const auto last = first ? parse_decimal(spec.substr(dash + 1)) : std::nullopt;
+    if (!first || !last || *last < *first)
       return s3_error("InvalidArgument", "The x-amz-copy-source-range value must be of the form "
                                          "bytes=first-last where first and last are the "
                                          "zero-based offsets of the first and last bytes to copy")
           .with("ArgumentName", "x-amz-copy-source-range")
           .with("ArgumentValue", *r);
-    if (last >= source.size)
-      return s3_error("InvalidRange")
-          .with("RangeRequested", *r)
-          .with("ActualObjectSize", std::to_string(source.size));
-    range = {first, last - first + 1};
+    if (*last >= source.size)
+      return s3_error("InvalidArgument",
+                      "Range specified is not valid for source object of size: " + std::to_string(source.size))
+          .with("ArgumentName", "x-amz-copy-source-range")
+          .with("ArgumentValue", *r);
+    range = {*first, *last - *first + 1};
   }
 
   auto writer = ctx.objects.create_blob();
@@ -228,36 +233,94 @@ std::string strip_quotes(std::string s) {
   return s;
 }
 
-S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
-  if (auto err = require_bucket(ctx, req)) return *err;
-  UploadRecord upload;
-  if (auto err = find_upload(ctx, req, upload)) return *err;
-  UploadMeta meta = UploadMeta::from_json(upload.meta);
+// A part as CompleteMultipartUpload's body names it.
+struct RequestedPart {
+  int number;
+  std::string etag;
+  std::map<std::string, std::string> checksums;  // algorithm name -> base64
+};
 
+// The parts a CompleteMultipartUpload body lists; nullopt when it is not such a body.
+std::optional<std::vector<RequestedPart>> read_requested_parts(const std::string& text) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body->text.data(), body->text.size())) return s3_error("MalformedXML");
+  if (!doc.load_buffer(text.data(), text.size())) return std::nullopt;
   auto root = doc.child("CompleteMultipartUpload");
-  if (!root) return s3_error("MalformedXML");
-  struct Requested {
-    int number;
-    std::string etag;
-    std::map<std::string, std::string> checksums;  // algorithm name -> base64
-  };
-  std::vector<Requested> requested;
+  if (!root) return std::nullopt;
+  std::vector<RequestedPart> requested;
   for (auto p : root.children("Part")) {
     const auto number = parse_decimal(p.child_value("PartNumber"), 99999);
-    if (!number) return s3_error("MalformedXML");
-    Requested r{static_cast<int>(*number), strip_quotes(p.child_value("ETag")), {}};
+    if (!number) return std::nullopt;
+    RequestedPart r{static_cast<int>(*number), strip_quotes(p.child_value("ETag")), {}};
     for (ChecksumAlgorithm alg : kAllChecksumAlgorithms)
       if (auto c = p.child(checksum_xml_element(alg).c_str())) r.checksums[checksum_name(alg)] = c.text().get();
     requested.push_back(std::move(r));
   }
-  if (requested.empty()) return s3_error("MalformedXML");
+  if (requested.empty()) return std::nullopt;
+  return requested;
+}
+
+// A multipart object's ETag: the MD5 of its parts' MD5s, and how many there were.
+std::string multipart_etag(const std::vector<std::string>& part_etags) {
+  std::string md5s;
+  for (const std::string& hex_md5 : part_etags)
+    for (std::size_t i = 0; i + 1 < hex_md5.size(); i += 2)
+      md5s.push_back(static_cast<char>(std::stoi(hex_md5.substr(i, 2), nullptr, 16)));
+  return to_hex(md5(md5s)) + "-" + std::to_string(part_etags.size());
+}
+
+HttpResponse completed_answer(const S3Request& req, const ObjectRecord& record, const ObjectMeta& meta,
+                              Versioning versioning) {
+  std::string out = "<CompleteMultipartUploadResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
+  std::string host = req.header("Host") ? *req.header("Host") : "localhost";
+  xml::element(out, "Location", "http://" + host + "/" + record.bucket + "/" + sigv4::uri_encode(record.key, false));
+  xml::element(out, "Bucket", record.bucket);
+  xml::element(out, "Key", record.key);
+  xml::element(out, "ETag", quote_etag(record.etag));
+  if (auto alg = parse_checksum_algorithm(meta.checksum_algorithm)) {
+    xml::element(out, checksum_xml_element(*alg), meta.checksum_value);
+    xml::element(out, "ChecksumType", meta.checksum_type);
+  }
+  out += "</CompleteMultipartUploadResult>";
+  HttpResponse res = xml_response(req, std::move(out));
+  write_expiration_header(req, record, meta, res);
+  set_version_header(versioning, record.version_id, res);
+  return res;
+}
+
+// SDKs retry CompleteMultipartUpload (its answer can be lost after the object is made): the
+// same upload completed again with the same parts answers as the first time did.
+std::optional<HttpResponse> repeated_completion(S3Context& ctx, S3Request& req, const std::string& body) {
+  const std::string* id = req.endpoint.query_param("uploadId");
+  if (!id) return std::nullopt;
+  auto current = ctx.objects.find_latest(req.bucket(), req.key());
+  if (!current || current->delete_marker) return std::nullopt;
+  const ObjectMeta meta = ObjectMeta::from_json(current->meta);
+  if (meta.upload_id != *id) return std::nullopt;
+  const auto requested = read_requested_parts(body);
+  if (!requested) return std::nullopt;
+  std::vector<std::string> etags;
+  for (const RequestedPart& r : *requested) etags.push_back(r.etag);
+  if (multipart_etag(etags) != current->etag) return std::nullopt;
+  return completed_answer(req, *current, meta, req.view->versioning);
+}
+
+S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  UploadRecord upload;
+  if (auto err = find_upload(ctx, req, upload)) {
+    if (auto again = repeated_completion(ctx, req, body->text)) return std::move(*again);
+    return *err;
+  }
+  UploadMeta meta = UploadMeta::from_json(upload.meta);
+
+  const auto parsed = read_requested_parts(body->text);
+  if (!parsed) return s3_error("MalformedXML");
+  const std::vector<RequestedPart>& requested = *parsed;
 
   std::map<int, PartRecord> stored;
   for (auto& p : ctx.objects.list_parts(upload.upload_id)) stored.emplace(p.part_number, std::move(p));
 
-  auto invalid_part = [&](const Requested& r) {
+  auto invalid_part = [&](const RequestedPart& r) {
     return s3_error("InvalidPart")
         .with("UploadId", upload.upload_id)
         .with("PartNumber", std::to_string(r.number))
@@ -265,7 +328,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   };
   std::vector<const PartRecord*> parts;
   for (std::size_t i = 0; i < requested.size(); ++i) {
-    const Requested& r = requested[i];
+    const RequestedPart& r = requested[i];
     if (i > 0 && r.number <= requested[i - 1].number) return s3_error("InvalidPartOrder").with("UploadId", upload.upload_id);
     auto it = stored.find(r.number);
     if (it == stored.end() || it->second.etag != r.etag) return invalid_part(r);
@@ -286,16 +349,14 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   auto writer = ctx.objects.create_blob();
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
-  std::string md5s;
+  std::vector<std::string> part_etags;
   std::optional<ChecksumAlgorithm> alg = parse_checksum_algorithm(meta.checksum_algorithm);
   std::string composite_input;
   for (const PartRecord* p : parts) {
     auto file = ctx.objects.open_blob(p->blob_id);
     if (!file) return internal_error(file.error());
     if (Status s = blob->append_from(file.value()->fd(), 0, p->size); !s) return internal_error(s);
-    auto hex_md5 = p->etag;
-    for (std::size_t i = 0; i + 1 < hex_md5.size(); i += 2)
-      md5s.push_back(static_cast<char>(std::stoi(hex_md5.substr(i, 2), nullptr, 16)));
+    part_etags.push_back(p->etag);
     if (alg && meta.checksum_type == "COMPOSITE") {
       auto cs = nlohmann::json::parse(p->checksums, nullptr, false);
       std::string value = cs.is_object() ? cs.value(meta.checksum_algorithm, "") : "";
@@ -312,6 +373,13 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   ObjectMeta object_meta = meta.object;
   object_meta.owner = meta.owner;
   object_meta.parts_count = static_cast<int>(parts.size());
+  object_meta.upload_id = upload.upload_id;
+  for (const PartRecord* p : parts) {
+    if (!object_meta.part_runs.empty() && object_meta.part_runs.back().first == p->size)
+      ++object_meta.part_runs.back().second;
+    else
+      object_meta.part_runs.emplace_back(p->size, 1);
+  }
   if (alg) {
     object_meta.checksum_algorithm = meta.checksum_algorithm;
     object_meta.checksum_type = meta.checksum_type;
@@ -342,7 +410,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   record.key = upload.key;
   record.blob_id = blob->id();
   record.size = blob->size();
-  record.etag = to_hex(md5(md5s)) + "-" + std::to_string(parts.size());
+  record.etag = multipart_etag(part_etags);
   record.last_modified_ms = ctx.clock.now_ms();
   record.storage_class = upload.storage_class;
   record.meta = object_meta.to_json();
@@ -357,21 +425,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   if (s.is_not_found()) return s3_error("NoSuchUpload").with("UploadId", upload.upload_id);
   if (!s) return internal_error(s);
 
-  std::string out = "<CompleteMultipartUploadResult xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
-  std::string host = req.header("Host") ? *req.header("Host") : "localhost";
-  xml::element(out, "Location", "http://" + host + "/" + record.bucket + "/" + sigv4::uri_encode(record.key, false));
-  xml::element(out, "Bucket", record.bucket);
-  xml::element(out, "Key", record.key);
-  xml::element(out, "ETag", quote_etag(record.etag));
-  if (alg) {
-    xml::element(out, checksum_xml_element(*alg), object_meta.checksum_value);
-    xml::element(out, "ChecksumType", object_meta.checksum_type);
-  }
-  out += "</CompleteMultipartUploadResult>";
-  HttpResponse res = xml_response(req, std::move(out));
-  write_expiration_header(req, record, object_meta, res);
-  set_version_header(versioning, record.version_id, res);
-  return res;
+  return completed_answer(req, record, object_meta, versioning);
 }
 
 S3Result abort_upload(S3Context& ctx, S3Request& req, Body*) {

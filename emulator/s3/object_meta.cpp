@@ -33,6 +33,18 @@ Pairs pairs_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
+std::optional<std::pair<std::uint64_t, std::uint64_t>> ObjectMeta::part_span(int number) const {
+  if (number < 1) return std::nullopt;
+  std::uint64_t start = 0;
+  int before = 0;  // parts in the runs already passed
+  for (const auto& [size, count] : part_runs) {
+    if (number <= before + count) return std::pair{start + size * static_cast<std::uint64_t>(number - before - 1), size};
+    start += size * static_cast<std::uint64_t>(count);
+    before += count;
+  }
+  return std::nullopt;
+}
+
 std::string ObjectMeta::to_json() const {
   nlohmann::json j;
   j["headers"] = pairs_to_json(headers);
@@ -43,6 +55,12 @@ std::string ObjectMeta::to_json() const {
     j["checksum"] = {{"algorithm", checksum_algorithm}, {"value", checksum_value}, {"type", checksum_type}};
   }
   if (parts_count) j["parts"] = parts_count;
+  if (!part_runs.empty()) {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& [size, count] : part_runs) runs.push_back({size, count});
+    j["part_runs"] = std::move(runs);
+  }
+  if (!upload_id.empty()) j["upload_id"] = upload_id;
   if (!access_tier.empty()) j["access_tier"] = access_tier;
   if (restore)
     j["restore"] = {{"tier", restore->tier},
@@ -70,6 +88,11 @@ ObjectMeta ObjectMeta::from_json(const std::string& text) {
     m.checksum_type = c.value("type", "");
   }
   m.parts_count = j.value("parts", 0);
+  if (const auto runs = j.find("part_runs"); runs != j.end() && runs->is_array())
+    for (const auto& run : *runs)
+      if (run.is_array() && run.size() == 2 && run[0].is_number_unsigned() && run[1].is_number_integer())
+        m.part_runs.emplace_back(run[0].get<std::uint64_t>(), run[1].get<int>());
+  m.upload_id = j.value("upload_id", "");
   m.access_tier = j.value("access_tier", "");
   if (j.contains("restore") && j["restore"].is_object()) {
     const auto& r = j["restore"];
@@ -88,10 +111,18 @@ void read_meta_headers(const Headers& headers, ObjectMeta& meta) {
     if (const std::string* v = find_header(headers, name)) {
       std::string value = *v;
       // aws-chunked is transfer framing, not a property of the object.
+      // The rest is stored as it was sent ("deflate, gzip" keeps its space).
       if (iequals(name, "Content-Encoding")) {
         std::string kept;
-        for (const auto& part : split_comma_list(value))
-          if (!iequals(part, "aws-chunked")) kept += (kept.empty() ? "" : ",") + part;
+        std::size_t start = 0;
+        while (start <= value.size()) {
+          std::size_t comma = value.find(',', start);
+          if (comma == std::string::npos) comma = value.size();
+          const std::string piece = value.substr(start, comma - start);
+          if (!iequals(trim_blanks(piece), "aws-chunked")) kept += (kept.empty() ? "" : ",") + piece;
+          start = comma + 1;
+        }
+        kept = std::string(trim_blanks(kept));
         if (kept.empty()) continue;
         value = kept;
       }

@@ -24,11 +24,18 @@ struct ObjectMeta {
   std::string checksum_value;      // base64; "…-N" for composite multipart checksums
   std::string checksum_type;       // FULL_OBJECT or COMPOSITE
   int parts_count = 0;
+  // A multipart object's parts, in order, as runs of equal sizes ({size, count}: most uploads
+  // are many equal parts and a last one), for GET/HEAD ?partNumber and GetObjectAttributes.
+  std::vector<std::pair<std::uint64_t, int>> part_runs;
+  std::string upload_id;  // the multipart upload that made it: a repeated Complete answers again
   std::string access_tier;  // Intelligent-Tiering's archive tiers (ARCHIVE_ACCESS, ...); empty otherwise
   std::optional<RestoreState> restore;  // the latest restore of an archived object, until it lapses
   // When a lifecycle transition moved the object to its class (0: it was written there, at
   // Last-Modified). A class's minimum storage duration counts from it.
   std::int64_t class_since_ms = 0;
+
+  // Where part `number` (1-based) starts and how long it is; nullopt past the last part.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> part_span(int number) const;
 
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& json);

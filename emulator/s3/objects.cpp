@@ -5,6 +5,7 @@
 #include "emulator/s3/service.h"
 #include "emulator/s3/versioning.h"
 #include "emulator/s3/xml.h"
+#include "sdk/text.h"
 #include "sdk/hash.h"
 
 namespace bf {
@@ -83,7 +84,6 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
   if (meta.access_tier == "ARCHIVE_ACCESS" || meta.access_tier == "DEEP_ARCHIVE_ACCESS")
     res.set_header("x-amz-archive-status", meta.access_tier);
   if (!meta.tags.empty()) res.set_header("x-amz-tagging-count", std::to_string(meta.tags.size()));
-  if (meta.parts_count) res.set_header("x-amz-mp-parts-count", std::to_string(meta.parts_count));
   const std::string* mode = req.header("x-amz-checksum-mode");
   if (whole && mode && iequals(*mode, "ENABLED")) write_checksum_headers(meta, res);
 
@@ -171,11 +171,29 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
           .with("RangeRequested", *range_header)
           .with("ActualObjectSize", std::to_string(object->size));
   }
+  // ?partNumber=N reads one part of a multipart object, as a range; a single-part object is
+  // its own part 1.
+  bool by_part = false;
   if (const std::string* part = req.endpoint.query_param("partNumber")) {
-    // Only part 1 of a single-part object can be asked for this way.
-    if (*part != "1" || meta.parts_count > 1)
-      return s3_error("NotImplemented", "GetObject with partNumber is only supported for part 1 "
-                                        "of single-part objects.");
+    const auto number = parse_decimal(*part, 99999);
+    if (!number || *number < 1 || *number > 10000)
+      return s3_error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+          .with("ArgumentName", "partNumber")
+          .with("ArgumentValue", *part);
+    if (req.header("Range"))
+      return s3_error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
+    if (meta.parts_count > 1 && meta.part_runs.empty())
+      return s3_error("NotImplemented", "This object was completed before part layouts were kept; "
+                                        "read it by Range instead of partNumber.");
+    if (meta.part_runs.empty()) {
+      if (*number != 1) return s3_error("InvalidPartNumber");
+    } else {
+      const auto span = meta.part_span(static_cast<int>(*number));
+      if (!span) return s3_error("InvalidPartNumber");
+      range = ByteRange{span->first, span->second};
+      kind = RangeResult::Partial;
+      by_part = true;
+    }
   }
 
   HttpResponse res = make_response(req, kind == RangeResult::Partial ? 206 : 200);
@@ -183,6 +201,7 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
   write_restore_header(meta, now, res);
   if (!version) write_expiration_header(req, *object, meta, res);
   set_version_header(versioning, object->version_id, res);
+  if (by_part) res.set_header("x-amz-mp-parts-count", std::to_string(meta.parts_count));
   if (kind == RangeResult::Partial)
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                         std::to_string(range.first + range.length - 1) + "/" +
@@ -266,7 +285,9 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   if (replace) read_meta_headers(req.http.headers, meta);
   meta.tags = replace_tags ? new_tags : source_meta.tags;
   meta.owner = req.owner();
-  meta.parts_count = 0;
+  meta.parts_count = 0;  // a copy is written whole
+  meta.part_runs.clear();
+  meta.upload_id.clear();
 
   const bool onto_itself = src_bucket == req.bucket() && src_key == req.key() && src_version.empty();
   if (onto_itself && !replace && !req.header("x-amz-storage-class") && !replace_tags)

@@ -41,6 +41,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"InvalidPart", {400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."}},
       {"InvalidPartOrder", {400, "The list of parts was not in ascending order. Parts must be ordered by part number."}},
       {"PermanentRedirect", {301, "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint."}},
+      {"InvalidPartNumber", {416, "The requested partnumber is not satisfiable"}},
       {"InvalidRange", {416, "The requested range is not satisfiable"}},
       {"InvalidRequest", {400, "Invalid Request"}},
       {"InvalidStorageClass", {400, "The storage class you specified is not valid"}},

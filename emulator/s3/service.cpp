@@ -62,6 +62,7 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_listing_operations(operations_);
   register_multipart_operations(operations_);
   register_tagging_operations(operations_);
+  register_object_attributes_operation(operations_);
   register_delete_objects_operation(operations_);
   register_cors_operations(operations_);
   register_versioning_operations(operations_);

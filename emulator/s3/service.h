@@ -31,6 +31,7 @@ void register_object_operations(OperationTable& table);
 void register_listing_operations(OperationTable& table);
 void register_multipart_operations(OperationTable& table);
 void register_tagging_operations(OperationTable& table);
+void register_object_attributes_operation(OperationTable& table);
 void register_delete_objects_operation(OperationTable& table);
 void register_cors_operations(OperationTable& table);
 void register_versioning_operations(OperationTable& table);

@@ -1,0 +1,145 @@
+"""S3 behaviours a conformance suite checks, each against boto3 or raw HTTP: listing edges
+(max-keys=0, an empty continuation token, encoding-type=url with control characters),
+CompleteMultipartUpload answered again for a retry, GET/HEAD by partNumber, UploadPartCopy's
+range checks, GetObjectAttributes, Content-Encoding kept as sent beside aws-chunked."""
+
+import unittest
+
+import harness
+
+MIB = 1024 * 1024
+
+
+class S3Fidelity(harness.ServerTestCase):
+
+    def multipart(self, bucket, key, sizes, **create):
+        """A completed multipart object of parts of these sizes; its parts' bodies and the
+        Complete request's parts."""
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key=key, **create)["UploadId"]
+        bodies, parts = [], []
+        for n, size in enumerate(sizes, start=1):
+            body = bytes([64 + n]) * size
+            extra = {"ChecksumAlgorithm": create["ChecksumAlgorithm"]} if "ChecksumAlgorithm" in create else {}
+            answer = self.s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=n, Body=body, **extra)
+            part = {"PartNumber": n, "ETag": answer["ETag"]}
+            for name in ("ChecksumCRC32", "ChecksumSHA256"):
+                if name in answer:
+                    part[name] = answer[name]
+            bodies.append(body)
+            parts.append(part)
+        done = self.s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
+                                                 MultipartUpload={"Parts": parts})
+        return upload, bodies, parts, done
+
+    def test_listing_edges(self):
+        bucket = self.new_bucket()
+        keys = ["a", "ctl\x01key", "ctl\x1fz", "dir/x", "space key"]
+        for key in keys:
+            self.s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+        for call in (self.s3.list_objects_v2, self.s3.list_objects):
+            page = call(Bucket=bucket, MaxKeys=0)
+            self.assertEqual((page["IsTruncated"], page.get("Contents")), (False, None))
+        # An empty continuation token is the first page, echoed back.
+        page = self.s3.list_objects_v2(Bucket=bucket, ContinuationToken="")
+        self.assertEqual((page["ContinuationToken"], [o["Key"] for o in page["Contents"]]), ("", keys))
+        # Control characters survive only URL-encoded; boto3 asks for that and decodes.
+        page = self.s3.list_objects_v2(Bucket=bucket, Prefix="ctl\x01", StartAfter="a", Delimiter="/")
+        self.assertEqual([o["Key"] for o in page["Contents"]], ["ctl\x01key"])
+        self.assertEqual((page["Prefix"], page["StartAfter"]), ("ctl\x01", "a"))
+        raw = self.server.signed("GET", f"/{bucket}", query=[("list-type", "2"), ("encoding-type", "url"),
+                                                              ("prefix", "ctl"), ("start-after", "ctl\x01key")])
+        self.assertIn(b"<Key>ctl%1Fz</Key>", raw.body)
+        self.assertIn(b"<StartAfter>ctl%01key</StartAfter>", raw.body)
+
+    def test_complete_multipart_upload_answers_a_retry_as_the_first_time(self):
+        bucket = self.new_bucket()
+        upload, _, parts, done = self.multipart(bucket, "retried", [5 * MIB, 10])
+        again = self.s3.complete_multipart_upload(Bucket=bucket, Key="retried", UploadId=upload,
+                                                  MultipartUpload={"Parts": parts})
+        self.assertEqual((again["ETag"], again["Key"]), (done["ETag"], "retried"))
+        # Other parts than the ones it was made of: the upload is gone.
+        self.assertClientError(lambda: self.s3.complete_multipart_upload(
+            Bucket=bucket, Key="retried", UploadId=upload, MultipartUpload={"Parts": parts[:1]}), "NoSuchUpload", 404)
+
+    def test_get_and_head_by_part_number(self):
+        bucket = self.new_bucket()
+        _, bodies, _, _ = self.multipart(bucket, "parts", [5 * MIB, 5 * MIB, 7])
+        second = self.s3.get_object(Bucket=bucket, Key="parts", PartNumber=2)
+        self.assertEqual(second["Body"].read(), bodies[1])
+        self.assertEqual((second["PartsCount"], second["ContentRange"], second["ResponseMetadata"]["HTTPStatusCode"]),
+                         (3, f"bytes {5 * MIB}-{10 * MIB - 1}/{10 * MIB + 7}", 206))
+        head = self.s3.head_object(Bucket=bucket, Key="parts", PartNumber=3)
+        self.assertEqual((head["ContentLength"], head["PartsCount"]), (7, 3))
+        self.assertNotIn("PartsCount", self.s3.head_object(Bucket=bucket, Key="parts"))
+        self.assertClientError(lambda: self.s3.get_object(Bucket=bucket, Key="parts", PartNumber=4), "InvalidPartNumber", 416)
+        self.assertClientError(lambda: self.s3.get_object(Bucket=bucket, Key="parts", PartNumber=1, Range="bytes=0-1"),
+                               "InvalidRequest", 400)
+        raw = self.server.signed("GET", f"/{bucket}/parts", query=[("partNumber", "0")])
+        self.assertEqual(raw.status, 400)
+        self.assertIn(b"<Code>InvalidArgument</Code>", raw.body)
+        # A single-part object is its own part 1 and has no other.
+        self.s3.put_object(Bucket=bucket, Key="single", Body=b"whole")
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="single", PartNumber=1)["Body"].read(), b"whole")
+        self.assertClientError(lambda: self.s3.head_object(Bucket=bucket, Key="single", PartNumber=2), "416", 416)
+
+    def test_upload_part_copy_ranges_are_checked(self):
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="source", Body=b"0123456789")
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key="copy")["UploadId"]
+
+        def copy(spec):
+            return self.s3.upload_part_copy(Bucket=bucket, Key="copy", UploadId=upload, PartNumber=1,
+                                            CopySource={"Bucket": bucket, "Key": "source"}, CopySourceRange=spec)
+        for bad in ("bytes=0-10", "bytes=5-2", "bytes=a-3", "bytes=-3", "bytes= 1-2", "0-3"):
+            with self.subTest(range=bad):
+                self.assertClientError(lambda: copy(bad), "InvalidArgument", 400)
+        copy("bytes=2-5")
+        self.s3.complete_multipart_upload(Bucket=bucket, Key="copy", UploadId=upload, MultipartUpload={"Parts": [
+            {"PartNumber": 1, "ETag": self.s3.list_parts(Bucket=bucket, Key="copy", UploadId=upload)["Parts"][0]["ETag"]}]})
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="copy")["Body"].read(), b"2345")
+
+    def test_get_object_attributes(self):
+        bucket = self.new_bucket()
+        self.multipart(bucket, "attrs", [5 * MIB, 5 * MIB, 3], ChecksumAlgorithm="SHA256")
+        everything = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
+        got = self.s3.get_object_attributes(Bucket=bucket, Key="attrs", ObjectAttributes=everything, MaxParts=2)
+        self.assertRegex(got["ETag"], r"^[0-9a-f]{32}-3$")  # unquoted, as AWS answers it
+        self.assertEqual(got["Checksum"]["ChecksumType"], "COMPOSITE")
+        self.assertRegex(got["Checksum"]["ChecksumSHA256"], r"^[A-Za-z0-9+/]{43}=-3$")
+        self.assertEqual((got["StorageClass"], got["ObjectSize"]), ("STANDARD", 10 * MIB + 3))
+        parts = got["ObjectParts"]
+        self.assertEqual((parts["TotalPartsCount"], parts["IsTruncated"], parts["NextPartNumberMarker"]), (3, True, 2))
+        self.assertEqual([(p["PartNumber"], p["Size"]) for p in parts["Parts"]], [(1, 5 * MIB), (2, 5 * MIB)])
+        rest = self.s3.get_object_attributes(Bucket=bucket, Key="attrs", ObjectAttributes=["ObjectParts"],
+                                             PartNumberMarker=2)["ObjectParts"]
+        self.assertEqual([(p["PartNumber"], p["Size"]) for p in rest["Parts"]], [(3, 3)])
+        self.s3.put_object(Bucket=bucket, Key="plain", Body=b"abc")
+        plain = self.s3.get_object_attributes(Bucket=bucket, Key="plain", ObjectAttributes=everything)
+        self.assertNotIn("ObjectParts", plain)
+        self.assertEqual(plain["ETag"], "900150983cd24fb0d6963f7d28e17f72")
+        self.assertClientError(lambda: self.s3.get_object_attributes(Bucket=bucket, Key="none", ObjectAttributes=["ETag"]),
+                               "NoSuchKey", 404)
+        raw = self.server.signed("GET", f"/{bucket}/plain", query=[("attributes", "")],
+                                 headers={"x-amz-object-attributes": "ETag,Colour"})
+        self.assertEqual(raw.status, 400)
+        self.assertIn(b"<Code>InvalidArgument</Code>", raw.body)
+
+    def test_content_encoding_is_kept_as_sent_beside_aws_chunked(self):
+        bucket = self.new_bucket()
+        # boto3 sends the body aws-chunked with a trailing checksum, and puts aws-chunked in
+        # front of the Content-Encoding it was given.
+        self.s3.put_object(Bucket=bucket, Key="enc", Body=b"x" * 100, ContentEncoding="deflate, gzip",
+                           ChecksumAlgorithm="CRC32")
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="enc")["ContentEncoding"], "deflate, gzip")
+        # Raw, aws-chunked in the middle: the rest stays as it was written.
+        data = b"y" * 1000
+        body = harness.aws_chunked_unsigned(data, 400)
+        resp = self.server.signed("PUT", f"/{bucket}/raw-enc", body=body, payload_hash="STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                                  headers={"Content-Encoding": "br,  aws-chunked , gzip",
+                                           "x-amz-decoded-content-length": str(len(data))})
+        self.assertEqual(resp.status, 200, resp.body)
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="raw-enc")["ContentEncoding"], "br, gzip")
+
+
+if __name__ == "__main__":
+    unittest.main()
