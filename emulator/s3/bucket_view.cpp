@@ -1,5 +1,6 @@
 #include "emulator/s3/bucket_view.h"
 
+#include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/cors.h"
 #include "emulator/s3/lifecycle_config.h"
 #include "emulator/s3/tiering_config.h"
@@ -26,6 +27,8 @@ std::shared_ptr<const BucketView> make_view(std::shared_ptr<const BucketState> s
     view->lifecycle = lifecycle_from_document(*doc);
   if (const std::string* doc = state->config(kTieringConfigName))
     view->tiering = std::make_shared<const std::vector<TieringConfig>>(tiering_configs_from_document(*doc));
+  if (const std::string* doc = state->config(kEncryptionConfigName))
+    view->default_encryption = encryption_from_document(*doc);
   view->state = std::move(state);
   return view;
 }

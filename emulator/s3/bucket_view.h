@@ -15,6 +15,7 @@
 namespace bf {
 
 struct CorsConfig;
+struct Encryption;
 struct LifecycleConfig;
 struct TieringConfig;
 
@@ -25,6 +26,7 @@ struct BucketView {
   std::shared_ptr<const NotificationConfig> notifications;  // null: nothing configured
   std::shared_ptr<const LifecycleConfig> lifecycle;         // null: no lifecycle rules
   std::shared_ptr<const std::vector<TieringConfig>> tiering;  // null: no archive tiers opted in
+  std::shared_ptr<const Encryption> default_encryption;        // null: SSE-S3
 
   const BucketRecord& record() const { return state->record; }
   const std::string& name() const { return state->record.name; }

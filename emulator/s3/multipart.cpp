@@ -7,6 +7,7 @@
 #include "emulator/base/time.h"
 #include "sdk/json.h"
 
+#include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/opaque_id.h"
 #include "emulator/s3/owner.h"
@@ -77,7 +78,7 @@ S3Result create_upload(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
   UploadRecord upload;
   UploadMeta meta;
-  if (auto err = read_write_headers(req, upload.storage_class, meta.object.tags)) return *err;
+  if (auto err = read_write_headers(req, upload.storage_class, meta.object.tags, meta.object.encryption)) return *err;
   read_meta_headers(req.http.headers, meta.object);
   meta.owner = req.owner();
   if (const std::string* alg = req.header("x-amz-checksum-algorithm")) {
@@ -109,6 +110,7 @@ S3Result create_upload(S3Context& ctx, S3Request& req, Body*) {
   xml::element(out, "UploadId", upload.upload_id);
   out += "</InitiateMultipartUploadResult>";
   HttpResponse res = xml_response(req, std::move(out));
+  write_encryption_headers(meta.object.encryption, res);
   if (!meta.checksum_algorithm.empty()) {
     res.set_header("x-amz-checksum-algorithm", meta.checksum_algorithm);
     res.set_header("x-amz-checksum-type", meta.checksum_type);
@@ -156,6 +158,7 @@ S3Result upload_part(S3Context& ctx, S3Request& req, Body* body) {
   if (!s) return internal_error(s);
   HttpResponse res = make_response(req);
   res.set_header("ETag", quote_etag(part.etag));
+  write_encryption_headers(meta.object.encryption, res);
   if (body->client_checksum)
     res.set_header(checksum_header(*body->client_checksum),
                    base64_encode(body->checksums[*body->client_checksum]));
@@ -168,13 +171,18 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = read_part_number(req, number)) return *err;
   UploadRecord upload;
   if (auto err = find_upload(ctx, req, upload)) return *err;
-  std::string src_bucket, src_key;
-  if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key)) return *err;
+  std::string src_bucket, src_key, src_version;
+  if (auto err = parse_copy_source(*req.header("x-amz-copy-source"), src_bucket, src_key, &src_version)) return *err;
   if (auto err = resolve_copy_source(ctx, src_bucket, src_key)) return *err;
   if (!ctx.views->find(src_bucket)) return no_such_bucket(src_bucket);
-  auto opened = ctx.objects.open_object(src_bucket, src_key);
-  if (!opened) return no_such_key(src_key);
+  auto opened = src_version.empty() ? ctx.objects.open_object(src_bucket, src_key)
+                                    : ctx.objects.open_version(src_bucket, src_key, src_version);
+  if (!opened)
+    return src_version.empty() ? no_such_key(src_key)
+                               : s3_error("NoSuchVersion").with("Key", src_key).with("VersionId", src_version);
   auto& [source, file] = *opened;
+  if (source.delete_marker)
+    return s3_error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
   const ObjectMeta source_meta = ObjectMeta::from_json(source.meta);
   if (auto err = archived_error(source, source_meta, ctx.clock.now_ms())) return *err;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))
@@ -225,7 +233,10 @@ S3Result upload_part_copy(S3Context& ctx, S3Request& req, Body*) {
   xml::element(out, "LastModified", iso8601_ms(part.last_modified_ms));
   xml::element(out, "ETag", quote_etag(part.etag));
   out += "</CopyPartResult>";
-  return xml_response(req, std::move(out));
+  HttpResponse res = xml_response(req, std::move(out));
+  write_encryption_headers(UploadMeta::from_json(upload.meta).object.encryption, res);
+  if (!src_version.empty()) res.set_header("x-amz-copy-source-version-id", source.version_id);
+  return res;
 }
 
 std::string strip_quotes(std::string s) {
@@ -282,6 +293,7 @@ HttpResponse completed_answer(const S3Request& req, const ObjectRecord& record, 
   }
   out += "</CompleteMultipartUploadResult>";
   HttpResponse res = xml_response(req, std::move(out));
+  write_encryption_headers(meta.encryption, res);
   write_expiration_header(req, record, meta, res);
   set_version_header(versioning, record.version_id, res);
   return res;

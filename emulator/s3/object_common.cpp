@@ -1,6 +1,7 @@
 #include "emulator/s3/object_common.h"
 
 #include "emulator/s3/access_points.h"
+#include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/lifecycle_rules.h"
 #include "emulator/s3/tiering_config.h"
 
@@ -34,13 +35,13 @@ std::optional<S3Error> check_user_metadata_size(const Headers& headers) {
 }
 
 std::optional<S3Error> read_write_headers(const S3Request& req, std::string& storage_class,
-                                          Pairs& tags) {
+                                          Pairs& tags, Encryption& encryption) {
   if (auto err = validate_key(req.key())) return err;
   if (auto err = check_user_metadata_size(req.http.headers)) return err;
   if (auto err = read_storage_class(req.http.headers, storage_class)) return err;
   if (const std::string* tagging = req.header("x-amz-tagging"))
     if (auto err = parse_tagging_header(*tagging, tags)) return err;
-  return std::nullopt;
+  return read_encryption(req, encryption);
 }
 
 void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res) {

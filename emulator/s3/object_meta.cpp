@@ -1,11 +1,14 @@
 #include "emulator/s3/object_meta.h"
 
+#include <pugixml.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include "sdk/json.h"
 #include <set>
 
 #include "emulator/s3/router.h"
+#include "emulator/s3/xml.h"
 #include "sdk/text.h"
 
 namespace bf {
@@ -61,6 +64,9 @@ std::string ObjectMeta::to_json() const {
     j["part_runs"] = std::move(runs);
   }
   if (!upload_id.empty()) j["upload_id"] = upload_id;
+  if (encryption.algorithm != "AES256")
+    j["sse"] = {{"algorithm", encryption.algorithm}, {"kms_key", encryption.kms_key_id},
+                {"bucket_key", encryption.bucket_key}};
   if (!access_tier.empty()) j["access_tier"] = access_tier;
   if (restore)
     j["restore"] = {{"tier", restore->tier},
@@ -93,6 +99,9 @@ ObjectMeta ObjectMeta::from_json(const std::string& text) {
       if (run.is_array() && run.size() == 2 && run[0].is_number_unsigned() && run[1].is_number_integer())
         m.part_runs.emplace_back(run[0].get<std::uint64_t>(), run[1].get<int>());
   m.upload_id = j.value("upload_id", "");
+  if (const auto sse = j.find("sse"); sse != j.end() && sse->is_object())
+    m.encryption = Encryption{sse->value("algorithm", "AES256"), sse->value("kms_key", ""),
+                              sse->value("bucket_key", false)};
   m.access_tier = j.value("access_tier", "");
   if (j.contains("restore") && j["restore"].is_object()) {
     const auto& r = j["restore"];
@@ -174,6 +183,31 @@ std::optional<S3Error> parse_tagging_header(const std::string& value, Pairs& tag
   if (!parse_query(value, params)) return s3_error("InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
   tags.assign(params.begin(), params.end());
   return validate_tags(tags);
+}
+
+std::optional<S3Error> parse_tag_set_xml(const std::string& text, Pairs& tags) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(text.data(), text.size())) return s3_error("MalformedXML");
+  auto set = doc.child("Tagging").child("TagSet");
+  if (!set) return s3_error("MalformedXML");
+  tags.clear();
+  for (auto tag : set.children("Tag")) {
+    if (!tag.child("Key")) return s3_error("MalformedXML");
+    tags.emplace_back(tag.child_value("Key"), tag.child_value("Value"));
+  }
+  return std::nullopt;
+}
+
+std::string tag_set_xml(const Pairs& tags) {
+  std::string out = "<Tagging xmlns=\"" + std::string(xml::kS3Namespace) + "\"><TagSet>";
+  for (const auto& [k, v] : tags) {
+    out += "<Tag>";
+    xml::element(out, "Key", k);
+    xml::element(out, "Value", v);
+    out += "</Tag>";
+  }
+  out += "</TagSet></Tagging>";
+  return out;
 }
 
 }  // namespace bf

@@ -15,6 +15,15 @@ namespace bf {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+// How an object is encrypted at rest, as S3 reports it. Every object is (AWS has encrypted
+// every new object with SSE-S3 since January 2023); bucketfire records and answers the
+// settings but encrypts nothing.
+struct Encryption {
+  std::string algorithm = "AES256";  // AES256, aws:kms or aws:kms:dsse
+  std::string kms_key_id;            // a KMS key's ARN, for the aws:kms algorithms
+  bool bucket_key = false;           // S3 Bucket Key enabled (aws:kms only)
+};
+
 struct ObjectMeta {
   Pairs headers;  // Content-Type, Content-Encoding, ... with their canonical names
   Pairs user;     // x-amz-meta-* as sent (name lower-cased, without the prefix)
@@ -28,6 +37,7 @@ struct ObjectMeta {
   // are many equal parts and a last one), for GET/HEAD ?partNumber and GetObjectAttributes.
   std::vector<std::pair<std::uint64_t, int>> part_runs;
   std::string upload_id;  // the multipart upload that made it: a repeated Complete answers again
+  Encryption encryption;
   std::string access_tier;  // Intelligent-Tiering's archive tiers (ARCHIVE_ACCESS, ...); empty otherwise
   std::optional<RestoreState> restore;  // the latest restore of an archived object, until it lapses
   // When a lifecycle transition moved the object to its class (0: it was written there, at
@@ -55,5 +65,10 @@ std::optional<S3Error> read_storage_class(const Headers& headers, std::string& s
 // "k1=v1&k2=v2" (x-amz-tagging) -> pairs, validated as S3 does (≤ 10 tags, key ≤ 128, value ≤ 256).
 std::optional<S3Error> parse_tagging_header(const std::string& value, Pairs& tags);
 std::optional<S3Error> validate_tags(const Pairs& tags);
+// A <Tagging><TagSet> document (PutObjectTagging, PutBucketTagging, a POST form's `tagging`
+// field) -> pairs, not yet validated.
+std::optional<S3Error> parse_tag_set_xml(const std::string& text, Pairs& tags);
+// The <Tagging> document of these tags.
+std::string tag_set_xml(const Pairs& tags);
 
 }  // namespace bf

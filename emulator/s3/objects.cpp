@@ -1,5 +1,6 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
 #include "emulator/base/time.h"
+#include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/preconditions.h"
 #include "emulator/s3/service.h"
@@ -16,7 +17,7 @@ std::optional<S3Error> precheck_put(S3Context& ctx, S3Request& req) {
   if (auto err = require_bucket(ctx, req)) return err;
   if (!req.http.content_length && !req.http.has_body) return s3_error("MissingContentLength");
   WriteHeaders headers;
-  if (auto err = read_write_headers(req, headers.storage_class, headers.tags)) return err;
+  if (auto err = read_write_headers(req, headers.storage_class, headers.tags, headers.encryption)) return err;
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
   headers.condition = std::move(std::get<WriteCondition>(condition));
@@ -46,6 +47,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   record.storage_class = headers.storage_class;
   ObjectMeta meta;
   meta.tags = headers.tags;
+  meta.encryption = headers.encryption;
   read_meta_headers(req.http.headers, meta);
   meta.owner = req.owner();
   set_client_checksum(*body, meta);
@@ -68,6 +70,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   HttpResponse res = make_response(req);
   res.set_header("ETag", quote_etag(record.etag));
   write_checksum_headers(meta, res);
+  write_encryption_headers(meta.encryption, res);
   write_expiration_header(req, record, meta, res);
   set_version_header(versioning, record.version_id, res);
   return res;
@@ -80,6 +83,7 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
   res.set_header("ETag", quote_etag(object.etag));
   res.set_header("Accept-Ranges", "bytes");
   write_meta_headers(meta, res);
+  write_encryption_headers(meta.encryption, res);
   if (object.storage_class != "STANDARD") res.set_header("x-amz-storage-class", object.storage_class);
   if (meta.access_tier == "ARCHIVE_ACCESS" || meta.access_tier == "DEEP_ARCHIVE_ACCESS")
     res.set_header("x-amz-archive-status", meta.access_tier);
@@ -253,7 +257,8 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
 
   ObjectRecord record;
   Pairs new_tags;
-  if (auto err = read_write_headers(req, record.storage_class, new_tags)) return *err;
+  Encryption encryption;
+  if (auto err = read_write_headers(req, record.storage_class, new_tags, encryption)) return *err;
 
   auto opened = src_version.empty() ? ctx.objects.open_object(src_bucket, src_key)
                                     : ctx.objects.open_version(src_bucket, src_key, src_version);
@@ -284,13 +289,15 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   meta.access_tier.clear();
   if (replace) read_meta_headers(req.http.headers, meta);
   meta.tags = replace_tags ? new_tags : source_meta.tags;
+  meta.encryption = encryption;  // the destination's, never the source's
   meta.owner = req.owner();
   meta.parts_count = 0;  // a copy is written whole
   meta.part_runs.clear();
   meta.upload_id.clear();
 
   const bool onto_itself = src_bucket == req.bucket() && src_key == req.key() && src_version.empty();
-  if (onto_itself && !replace && !req.header("x-amz-storage-class") && !replace_tags)
+  if (onto_itself && !replace && !req.header("x-amz-storage-class") && !replace_tags &&
+      !req.header("x-amz-server-side-encryption"))
     return s3_error("InvalidRequest",
                     "This copy request is illegal because it is trying to copy an object to "
                     "itself without changing the object's metadata, storage class, website "
@@ -336,6 +343,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   }
   body += "</CopyObjectResult>";
   HttpResponse res = xml_response(req, std::move(body));
+  write_encryption_headers(meta.encryption, res);
   write_expiration_header(req, record, meta, res);
   set_version_header(versioning, record.version_id, res);
   if (source_bucket->versioning != Versioning::Unversioned)

@@ -53,6 +53,7 @@ struct S3Context {
 struct WriteHeaders {
   std::string storage_class;
   Pairs tags;
+  Encryption encryption;
   WriteCondition condition;  // If-Match / If-None-Match, checked again inside the commit
 };
 

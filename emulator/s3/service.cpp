@@ -70,6 +70,7 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_restore_operation(operations_);
   register_lifecycle_operations(operations_);
   register_tiering_operations(operations_);
+  register_encryption_operations(operations_);
 }
 
 HttpResponse S3Service::refuse(RequestRefusal why, const std::string& request_id) {

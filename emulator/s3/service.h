@@ -39,6 +39,7 @@ void register_notification_operations(OperationTable& table);
 void register_restore_operation(OperationTable& table);
 void register_lifecycle_operations(OperationTable& table);
 void register_tiering_operations(OperationTable& table);
+void register_encryption_operations(OperationTable& table);
 
 class S3Service final : public Service {
  public:

@@ -1,9 +1,8 @@
-// Object tagging: PutObjectTagging, GetObjectTagging, DeleteObjectTagging.
-#include <pugixml.hpp>
+// Object tagging (Put/Get/DeleteObjectTagging) and bucket tagging (Put/Get/DeleteBucketTagging).
+#include <set>
 
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/service.h"
-#include "emulator/s3/xml.h"
 
 namespace bf {
 
@@ -24,15 +23,8 @@ S3Result change_tags(S3Context& ctx, S3Request& req, const Pairs& tags, int stat
 }
 
 S3Result put_tagging(S3Context& ctx, S3Request& req, Body* body) {
-  pugi::xml_document doc;
-  if (!doc.load_buffer(body->text.data(), body->text.size())) return s3_error("MalformedXML");
-  auto set = doc.child("Tagging").child("TagSet");
-  if (!set) return s3_error("MalformedXML");
   Pairs tags;
-  for (auto tag : set.children("Tag")) {
-    if (!tag.child("Key")) return s3_error("MalformedXML");
-    tags.emplace_back(tag.child_value("Key"), tag.child_value("Value"));
-  }
+  if (auto err = parse_tag_set_xml(body->text, tags)) return *err;
   if (auto err = validate_tags(tags)) return *err;
   return change_tags(ctx, req, tags, 200, "ObjectTagging:Put");
 }
@@ -46,20 +38,56 @@ S3Result get_tagging(S3Context& ctx, S3Request& req, Body*) {
   auto object = ctx.objects.find_object(req.bucket(), req.key());
   if (!object) return no_such_key(req.key());
   ObjectMeta meta = ObjectMeta::from_json(object->meta);
-  std::string out = "<Tagging xmlns=\"" + std::string(xml::kS3Namespace) + "\"><TagSet>";
-  for (const auto& [k, v] : meta.tags) {
-    out += "<Tag>";
-    xml::element(out, "Key", k);
-    xml::element(out, "Value", v);
-    out += "</Tag>";
+  return xml_response(req, tag_set_xml(meta.tags));
+}
+
+// The bucket config document a bucket's tags are kept in, as the <Tagging> document.
+constexpr const char* kBucketTaggingConfigName = "tagging";
+
+// A bucket takes up to 50 tags, none of them in the aws: namespace.
+std::optional<S3Error> validate_bucket_tags(const Pairs& tags) {
+  if (tags.size() > 50) return s3_error("InvalidTag", "Bucket tag count cannot be greater than 50");
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (k.empty() || k.size() > 128) return s3_error("InvalidTag", "The TagKey you have provided is invalid");
+    if (v.size() > 256) return s3_error("InvalidTag", "The TagValue you have provided is invalid");
+    if (k.starts_with("aws:")) return s3_error("InvalidTag", "System tags cannot be added/updated by requester");
+    if (!seen.insert(k).second) return s3_error("InvalidTag", "Cannot provide multiple Tags with the same key");
   }
-  out += "</TagSet></Tagging>";
-  return xml_response(req, std::move(out));
+  return std::nullopt;
+}
+
+S3Result put_bucket_tagging(S3Context& ctx, S3Request& req, Body* body) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  if (auto err = require_integrity_header(req)) return *err;
+  Pairs tags;
+  if (auto err = parse_tag_set_xml(body->text, tags)) return *err;
+  if (auto err = validate_bucket_tags(tags)) return *err;
+  if (Status s = ctx.buckets.put_bucket_config(req.bucket(), kBucketTaggingConfigName, tag_set_xml(tags)); !s)
+    return internal_error(s);
+  return make_response(req, 204);
+}
+
+S3Result get_bucket_tagging(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  const std::string* document = req.view->state->config(kBucketTaggingConfigName);
+  if (!document) return s3_error("NoSuchTagSet").with("BucketName", req.bucket());
+  return xml_response(req, *document);
+}
+
+S3Result delete_bucket_tagging(S3Context& ctx, S3Request& req, Body*) {
+  if (auto err = require_bucket(ctx, req)) return *err;
+  if (Status s = ctx.buckets.delete_bucket_config(req.bucket(), kBucketTaggingConfigName); !s)
+    return internal_error(s);
+  return make_response(req, 204);
 }
 
 }  // namespace
 
 void register_tagging_operations(OperationTable& table) {
+  table["PutBucketTagging"] = {BodyKind::Text, nullptr, put_bucket_tagging};
+  table["GetBucketTagging"] = {BodyKind::None, nullptr, get_bucket_tagging};
+  table["DeleteBucketTagging"] = {BodyKind::None, nullptr, delete_bucket_tagging};
   table["PutObjectTagging"] = {BodyKind::Text, nullptr, put_tagging};
   table["GetObjectTagging"] = {BodyKind::None, nullptr, get_tagging};
   table["DeleteObjectTagging"] = {BodyKind::None, nullptr, delete_tagging};

@@ -1,6 +1,7 @@
 // Every XML body the S3 service parses, signed so it reaches the operation: the first byte
 // picks the document (Delete, CompleteMultipartUpload, notification, CORS, bucket and object
-// tagging, versioning, RestoreObject, lifecycle, Intelligent-Tiering); the rest is the body.
+// tagging, versioning, RestoreObject, lifecycle, Intelligent-Tiering, default encryption); the
+// rest is the body.
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -39,6 +40,7 @@ constexpr Document kDocuments[] = {
     {"POST", "/fuzz/cold?restore", "PUT /fuzz/cold\nx-amz-storage-class: GLACIER\n\narchived"},
     {"PUT", "/fuzz?lifecycle", nullptr},
     {"PUT", "/fuzz?intelligent-tiering&id=arch", nullptr},
+    {"PUT", "/fuzz?encryption", nullptr},
 };
 
 std::string start_upload(bf::fuzz::S3Harness& harness) {
