@@ -166,6 +166,8 @@ echo "  Object Lambda ARN's host, Accept: */*:        $(described curl -sS -x "$
   --aws-sigv4 "aws:amz:us-east-1:s3-object-lambda" --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}" \
   -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -H 'Accept: */*' "http://images-for-clients-$account.$authority/$thumb")"
 echo "  (the reencode function re-encodes for the client's Accept header and strips the metadata)"
+# processed's bucket policy opens thumbnails/ to everyone, as a CDN's origin: no signature.
+echo "  unsigned, as anyone (processed's policy):     $(described curl -sS "$endpoint/processed/$thumb")"
 
 # A year on (originals of 128 KB and up tier down by Intelligent-Tiering, smaller ones by the
 # small-originals lifecycle rule): only on a virtual clock (bash scripts/serve.sh runs one), which moves when asked.

@@ -33,6 +33,7 @@
 #include "emulator/metering/usage_recorder.h"
 #include "emulator/pipeline/pipeline_config.h"
 #include "emulator/s3/access_points.h"
+#include "emulator/s3/bucket_policy.h"
 #include "emulator/s3/object_lambda_access_points.h"
 #include "emulator/s3/object_lambda_requests.h"
 #include "emulator/s3/service.h"
@@ -452,7 +453,16 @@ struct Emulator::Impl {
         // (created below; destinations are checked once every declared bucket exists)
         Status s = buckets.create_bucket({b.name, options_.region, now, "default"});
         if (!s && s.code() != Status::Code::AlreadyExists) return "cannot create bucket " + b.name + ": " + s.message();
+        if (s)
+          if (Status set = set_new_bucket_access(buckets, b.name, "BucketOwnerEnforced"); !set) return set.message();
       }
+      if (b.public_access_block)
+        if (Status s = buckets.put_bucket_config(b.name, kPublicAccessBlockConfigName,
+                                                 public_access_block_xml(*b.public_access_block));
+            !s)
+          return s.message();
+      if (!b.policy.empty())
+        if (Status s = buckets.put_bucket_config(b.name, kPolicyConfigName, b.policy); !s) return s.message();
       if (!b.versioning.empty())
         if (Status s = buckets.put_bucket_config(b.name, "versioning", b.versioning); !s) return s.message();
       if (!b.notifications.functions.empty())

@@ -440,6 +440,12 @@ std::string signed_service(const SignedRequest& req) {
   return cred ? cred->service : "";
 }
 
+bool carries_credentials(const SignedRequest& req) {
+  for (const char* param : {"X-Amz-Algorithm", "X-Amz-Signature", "X-Amz-Credential", "AWSAccessKeyId", "Signature"})
+    if (req.target.has_query(param)) return true;
+  return req.http.header("Authorization") != nullptr;
+}
+
 Result<AuthResult, AuthError> authenticate(const SignedRequest& req,
                                                const AuthSettings& settings) {
   if (const std::string* auth = req.http.header("Authorization")) {

@@ -59,6 +59,11 @@ struct SignedRequest {
 
 Result<AuthResult, AuthError> authenticate(const SignedRequest& request, const AuthSettings& settings);
 
+// Whether the request tries to authenticate at all (an Authorization header, or a presigned
+// URL's parameters). One that does not is anonymous, which S3 admits only where a bucket's
+// policy or ACL lets everyone in.
+bool carries_credentials(const SignedRequest& request);
+
 // The service a SigV4 request's credential scope names ("s3", "s3-object-lambda", ...), or ""
 // for none: for endpoints that answer for two services and check against the one named.
 std::string signed_service(const SignedRequest& request);

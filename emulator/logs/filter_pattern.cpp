@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "emulator/base/glob.h"
 #include "sdk/json.h"
 
 namespace bf {
@@ -165,26 +166,6 @@ class JsonPatternReader {
   int depth_ = 0;
 };
 
-// `*` matches any run of characters.
-bool glob(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p, ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 const Json* select(const Json& root, const Node& node) {
   const Json* at = &root;
   for (const auto& step : node.path) {
@@ -221,7 +202,7 @@ bool evaluate(const Node& node, const Json& root) {
     if (node.op == "<=") return v <= n;
     return v >= n;
   }
-  const bool equal = value->is_string() ? glob(node.text, value->get_ref<const std::string&>())
+  const bool equal = value->is_string() ? glob_match(node.text, value->get_ref<const std::string&>())
                                         : value->is_boolean() && node.text == (value->get<bool>() ? "true" : "false");
   return node.op == "=" ? equal : !equal;
 }

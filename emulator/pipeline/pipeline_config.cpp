@@ -13,6 +13,7 @@
 #include "emulator/pipeline/bucket_rules.h"
 #include "emulator/s3/access_points.h"
 #include "emulator/s3/bucket_name.h"
+#include "emulator/s3/bucket_policy.h"
 
 namespace bf {
 
@@ -190,7 +191,32 @@ FunctionNotification read_notification(const Json& j, const std::string& where) 
 
 // "lifecycle" and "intelligent_tiering": the JSON boto3 and the aws CLI take, checked as S3
 // checks the XML.
+// Public access: the four blocks (each left out is off, as in CloudFormation) and a bucket
+// policy, which the blocks must let through as S3's PutBucketPolicy would.
+void read_bucket_access(const Json& b, const std::string& where, BucketDeclaration& bucket) {
+  if (b.contains("public_access_block")) {
+    const Json& block = b["public_access_block"];
+    const std::string bwhere = where + ".public_access_block";
+    if (!block.is_object()) fail(bwhere, "must be an object of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets");
+    only_fields(block, bwhere, {"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"});
+    for (const auto& [name, value] : block.items())
+      if (!value.is_boolean()) fail(bwhere + "." + name, "must be true or false");
+    bucket.public_access_block = PublicAccessBlock{block.value("BlockPublicAcls", false), block.value("IgnorePublicAcls", false),
+                                                   block.value("BlockPublicPolicy", false),
+                                                   block.value("RestrictPublicBuckets", false)};
+  }
+  if (!b.contains("policy")) return;
+  if (!b["policy"].is_object()) fail(where + ".policy", "must be a bucket policy document (an object)");
+  bucket.policy = b["policy"].dump();
+  auto parsed = parse_bucket_policy(bucket.policy, bucket.name);
+  if (auto* err = std::get_if<S3Error>(&parsed)) fail(where + ".policy", err->message);
+  const PublicAccessBlock block = bucket.public_access_block.value_or(PublicAccessBlock{});
+  if (block.block_public_policy && is_public_policy(std::get<BucketPolicy>(parsed)))
+    fail(where + ".policy", "is public, which BlockPublicPolicy refuses: set public_access_block's BlockPublicPolicy to false");
+}
+
 void read_bucket_rules(const Json& b, const std::string& where, BucketDeclaration& bucket) {
+  read_bucket_access(b, where, bucket);
   if (b.contains("lifecycle")) {
     auto parsed = lifecycle_from_json(b["lifecycle"]);
     if (auto* error = std::get_if<std::string>(&parsed)) fail(where + ".lifecycle", *error);
@@ -322,7 +348,8 @@ std::variant<PipelineConfig, std::string> parse_pipeline(const Json& doc,
       for (std::size_t i = 0; i < doc["buckets"].size(); ++i) {
         std::string where = "buckets[" + std::to_string(i) + "]";
         const Json& b = doc["buckets"][i];
-        only_fields(b, where, {"name", "versioning", "notifications", "lifecycle", "intelligent_tiering"});
+        only_fields(b, where, {"name", "versioning", "notifications", "lifecycle", "intelligent_tiering",
+                                "public_access_block", "policy"});
         BucketDeclaration bucket;
         bucket.name = text(b, where, "name", true);
         if (validate_bucket_name(bucket.name)) fail(where + ".name", "\"" + bucket.name + "\" is not a valid S3 bucket name");

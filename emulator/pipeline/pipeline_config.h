@@ -15,6 +15,7 @@
 #include "emulator/s3/lifecycle_config.h"
 #include "emulator/s3/notification_config.h"
 #include "emulator/s3/object_lambda_access_points.h"
+#include "emulator/s3/public_access.h"
 #include "emulator/s3/tiering_config.h"
 #include "sdk/json.h"
 
@@ -26,6 +27,10 @@ struct BucketDeclaration {
   NotificationConfig notifications;
   std::optional<LifecycleConfig> lifecycle;
   std::vector<TieringConfig> intelligent_tiering;
+  // Block Public Access as declared (CloudFormation's PublicAccessBlockConfiguration); a
+  // bucket the file creates otherwise gets AWS's default, every block on.
+  std::optional<PublicAccessBlock> public_access_block;
+  std::string policy;  // a bucket policy document, validated; empty for none
 };
 
 // An access point to a declared bucket.

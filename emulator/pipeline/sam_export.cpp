@@ -33,6 +33,31 @@ Json bucket_name(const std::string& name) {
   return Json{{"Fn::Sub", name + "-${AWS::AccountId}-${AWS::Region}"}};
 }
 
+// A declared bucket policy for the stack: its resources name the deployed bucket, whose name
+// carries the account and region.
+Json policy_document(const std::string& policy, const std::string& bucket) {
+  Json doc = Json::parse(policy);
+  const std::string local = "arn:aws:s3:::" + bucket;
+  auto deployed = [&](const Json& resource) -> Json {
+    if (!resource.is_string()) return resource;
+    const std::string r = resource.get<std::string>();
+    if (r != local && !r.starts_with(local + "/")) return resource;
+    return Json{{"Fn::Sub", "arn:${AWS::Partition}:s3:::" + bucket + "-${AWS::AccountId}-${AWS::Region}" +
+                                r.substr(local.size())}};
+  };
+  if (!doc["Statement"].is_array()) doc["Statement"] = Json::array({Json(doc["Statement"])});
+  for (Json& s : doc["Statement"])
+    for (const char* field : {"Resource", "NotResource"})
+      if (s.contains(field)) {
+        Json& value = s[field];
+        if (value.is_array())
+          for (Json& r : value) r = deployed(r);
+        else
+          value = deployed(value);
+      }
+  return doc;
+}
+
 Json destination(const Destination& d, const std::string& kind_for_function) {
   if (d.is_bucket())
     return Json{{"Type", "S3Bucket"},
@@ -132,8 +157,19 @@ Json sam_template(const PipelineConfig& pipeline, const SamOptions& options) {
     if (b.lifecycle) properties["LifecycleConfiguration"] = lifecycle_to_cloudformation(*b.lifecycle);
     if (!b.intelligent_tiering.empty())
       properties["IntelligentTieringConfigurations"] = tiering_to_cloudformation(b.intelligent_tiering);
+    if (b.public_access_block)
+      properties["PublicAccessBlockConfiguration"] = {
+          {"BlockPublicAcls", b.public_access_block->block_public_acls},
+          {"IgnorePublicAcls", b.public_access_block->ignore_public_acls},
+          {"BlockPublicPolicy", b.public_access_block->block_public_policy},
+          {"RestrictPublicBuckets", b.public_access_block->restrict_public_buckets}};
     Json bucket{{"Type", "AWS::S3::Bucket"}, {"Properties", properties}};
     resources[logical_id(b.name, "Bucket")] = bucket;
+    if (!b.policy.empty())
+      resources[logical_id(b.name, "BucketPolicy")] = {
+          {"Type", "AWS::S3::BucketPolicy"},
+          {"Properties", {{"Bucket", {{"Ref", logical_id(b.name, "Bucket")}}},
+                          {"PolicyDocument", policy_document(b.policy, b.name)}}}};
   }
 
   for (const auto& f : pipeline.functions) {

@@ -14,17 +14,11 @@
 #include <variant>
 #include <vector>
 
+#include "emulator/s3/public_access.h"
 #include "emulator/s3/s3_error.h"
 #include "emulator/store/document_store.h"
 
 namespace bf {
-
-struct PublicAccessBlock {
-  bool block_public_acls = true;
-  bool ignore_public_acls = true;
-  bool block_public_policy = true;
-  bool restrict_public_buckets = true;
-};
 
 struct AccessPoint {
   std::string name;

@@ -107,20 +107,27 @@ std::variant<Encryption, S3Error> parse_encryption_xml(const std::string& text, 
 }
 
 std::optional<S3Error> read_encryption(const S3Request& req, Encryption& out) {
+  if (req.view) return read_encryption(req.http.headers, *req.view, out);
+  out = Encryption{};
+  return std::nullopt;
+}
+
+std::optional<S3Error> read_encryption(const Headers& headers, const BucketView& bucket, Encryption& out) {
+  auto header = [&](std::string_view name) { return find_header(headers, name); };
   for (const char* name : {"x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-customer-key",
                            "x-amz-copy-source-server-side-encryption-customer-algorithm"})
-    if (req.header(name))
+    if (header(name))
       return s3_error("InvalidRequest", "Requests specifying Server Side Encryption with Customer provided keys "
                                         "must be made over a secure connection.");
-  const std::string* algorithm = req.header("x-amz-server-side-encryption");
-  const std::string* key = req.header("x-amz-server-side-encryption-aws-kms-key-id");
-  const std::string* bucket_key = req.header("x-amz-server-side-encryption-bucket-key-enabled");
+  const std::string* algorithm = header("x-amz-server-side-encryption");
+  const std::string* key = header("x-amz-server-side-encryption-aws-kms-key-id");
+  const std::string* bucket_key = header("x-amz-server-side-encryption-bucket-key-enabled");
   if (!algorithm) {
     if (key)
       return invalid_argument("Server Side Encryption with AWS KMS managed key requires HTTP header "
                               "x-amz-server-side-encryption : aws:kms",
                               "x-amz-server-side-encryption", "null");
-    out = req.view && req.view->default_encryption ? *req.view->default_encryption : Encryption{};
+    out = bucket.default_encryption ? *bucket.default_encryption : Encryption{};
     return std::nullopt;
   }
   if (*algorithm != "AES256" && !is_kms(*algorithm))
@@ -130,7 +137,7 @@ std::optional<S3Error> read_encryption(const S3Request& req, Encryption& out) {
     return invalid_argument("Server Side Encryption with AWS KMS managed key requires HTTP header "
                             "x-amz-server-side-encryption : aws:kms",
                             "x-amz-server-side-encryption", *algorithm);
-  const std::string region = req.view ? req.view->record().region : "us-east-1";
+  const std::string& region = bucket.record().region;
   out = Encryption{*algorithm, is_kms(*algorithm) ? kms_key_arn(key ? *key : "", region) : "",
                    is_kms(*algorithm) && bucket_key && iequals(*bucket_key, "true")};
   return std::nullopt;

@@ -1,6 +1,8 @@
 #include "emulator/s3/bucket_view.h"
 
+#include "emulator/s3/acl.h"
 #include "emulator/s3/bucket_encryption.h"
+#include "emulator/s3/bucket_policy.h"
 #include "emulator/s3/cors.h"
 #include "emulator/s3/lifecycle_config.h"
 #include "emulator/s3/tiering_config.h"
@@ -29,6 +31,16 @@ std::shared_ptr<const BucketView> make_view(std::shared_ptr<const BucketState> s
     view->tiering = std::make_shared<const std::vector<TieringConfig>>(tiering_configs_from_document(*doc));
   if (const std::string* doc = state->config(kEncryptionConfigName))
     view->default_encryption = encryption_from_document(*doc);
+  if (const std::string* doc = state->config(kPublicAccessBlockConfigName))
+    view->public_access_block = public_access_block_from_document(*doc);
+  if (const std::string* doc = state->config(kOwnershipConfigName)) view->ownership = *doc;
+  if (const std::string* doc = state->config(kPolicyConfigName)) {
+    // Stored only after validation; one that somehow no longer parses grants nothing.
+    auto parsed = parse_bucket_policy(*doc, state->record.name);
+    view->policy = std::make_shared<const BucketPolicy>(
+        std::holds_alternative<BucketPolicy>(parsed) ? std::get<BucketPolicy>(std::move(parsed)) : BucketPolicy{*doc, {}});
+  }
+  if (const std::string* doc = state->config(kAclConfigName)) view->acl = grants_from_document(*doc);
   view->state = std::move(state);
   return view;
 }

@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "emulator/s3/notification_config.h"
+#include "emulator/s3/public_access.h"
 #include "emulator/store/bucket_store.h"
 #include "emulator/store/object_store.h"
 
 namespace bf {
 
+struct BucketPolicy;
 struct CorsConfig;
 struct Encryption;
 struct LifecycleConfig;
@@ -27,6 +29,10 @@ struct BucketView {
   std::shared_ptr<const LifecycleConfig> lifecycle;         // null: no lifecycle rules
   std::shared_ptr<const std::vector<TieringConfig>> tiering;  // null: no archive tiers opted in
   std::shared_ptr<const Encryption> default_encryption;        // null: SSE-S3
+  std::optional<PublicAccessBlock> public_access_block;        // nullopt: none configured
+  std::string ownership;                                        // empty: none configured
+  std::shared_ptr<const BucketPolicy> policy;                   // null: no bucket policy
+  std::vector<std::pair<std::string, std::string>> acl;        // grants besides the owner's
 
   const BucketRecord& record() const { return state->record; }
   const std::string& name() const { return state->record.name; }

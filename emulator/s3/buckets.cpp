@@ -4,9 +4,11 @@
 
 #include "emulator/base/aws_region.h"
 #include "emulator/base/time.h"
+#include "emulator/s3/acl.h"
 #include "emulator/s3/bucket_name.h"
 #include "emulator/s3/continuation_token.h"
 #include "emulator/s3/owner.h"
+#include "emulator/s3/public_access.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/xml.h"
 #include "sdk/text.h"
@@ -94,8 +96,28 @@ S3Result create_bucket(S3Context& ctx, S3Request& req, Body* body) {
   } else if (endpoint_region != "us-east-1") {
     return s3_error("IllegalLocationConstraintException");
   }
+  // A new bucket has ACLs disabled unless it asks for another ownership; an ACL then needs it.
+  const std::string* ownership_header = req.header("x-amz-object-ownership");
+  const std::string ownership = ownership_header ? *ownership_header : "BucketOwnerEnforced";
+  if (!is_object_ownership(ownership))
+    return s3_error("InvalidArgument", "Invalid x-amz-object-ownership header: " + ownership)
+        .with("ArgumentName", "x-amz-object-ownership");
+  auto acl = read_acl_headers(req.http.headers, true);
+  if (auto* err = std::get_if<S3Error>(&acl)) return *err;
+  const std::optional<Grants>& grants = std::get<std::optional<Grants>>(acl);
+  if (grants && !grants->empty() && !acls_enabled(ownership)) return s3_error("InvalidBucketAclWithObjectOwnership");
+  // A new bucket blocks public access (below), so a public ACL cannot come with it.
+  if (grants && (grants_everyone(*grants, "READ") || grants_everyone(*grants, "WRITE")))
+    return s3_error("InvalidBucketAclWithBlockPublicAccessError");
   BucketRecord record{req.bucket(), region, ctx.clock.now_ms(), req.owner()};
   Status s = ctx.buckets.create_bucket(record);
+  if (s) {
+    // As AWS makes buckets since 2023: every public access block on.
+    if (Status set = set_new_bucket_access(ctx.buckets, record.name, ownership); !set) return internal_error(set);
+    if (grants && !grants->empty())
+      if (Status set = ctx.buckets.put_bucket_config(record.name, kAclConfigName, grants_document(*grants)); !set)
+        return internal_error(set);
+  }
   if (s.is_already_exists()) {
     auto existing = ctx.buckets.find_bucket(req.bucket());
     if (existing && existing->owner != req.owner())

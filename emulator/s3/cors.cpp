@@ -6,6 +6,7 @@
 
 #include "sdk/json.h"
 
+#include "emulator/base/glob.h"
 #include "emulator/s3/xml.h"
 #include "sdk/text.h"
 
@@ -15,15 +16,6 @@ namespace {
 
 constexpr std::size_t kMaxRules = 100;
 
-
-// A pattern with at most one '*', which matches any run of characters.
-bool wildcard_match(const std::string& pattern, const std::string& value) {
-  auto star = pattern.find('*');
-  if (star == std::string::npos) return pattern == value;
-  std::string prefix = pattern.substr(0, star), suffix = pattern.substr(star + 1);
-  return value.size() >= prefix.size() + suffix.size() && value.starts_with(prefix) &&
-         value.ends_with(suffix);
-}
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
@@ -167,12 +159,12 @@ const CorsRule* match_cors_rule(const CorsConfig& config, const std::string& ori
                                 const std::vector<std::string>& request_headers) {
   for (const auto& rule : config.rules) {
     bool origin_ok = std::any_of(rule.allowed_origins.begin(), rule.allowed_origins.end(),
-                                 [&](const std::string& p) { return wildcard_match(p, origin); });
+                                 [&](const std::string& p) { return glob_match(p, origin); });
     bool method_ok = std::find(rule.allowed_methods.begin(), rule.allowed_methods.end(), method) !=
                      rule.allowed_methods.end();
     bool headers_ok = std::all_of(request_headers.begin(), request_headers.end(), [&](const std::string& h) {
       return std::any_of(rule.allowed_headers.begin(), rule.allowed_headers.end(),
-                         [&](const std::string& p) { return wildcard_match(ascii_lower(p), h); });
+                         [&](const std::string& p) { return glob_match(ascii_lower(p), h); });
     });
     if (origin_ok && method_ok && headers_ok) return &rule;
   }

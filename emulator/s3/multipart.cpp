@@ -78,7 +78,12 @@ S3Result create_upload(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
   UploadRecord upload;
   UploadMeta meta;
-  if (auto err = read_write_headers(req, upload.storage_class, meta.object.tags, meta.object.encryption)) return *err;
+  WriteHeaders written;
+  if (auto err = read_write_headers(req, written)) return *err;
+  upload.storage_class = written.storage_class;
+  meta.object.tags = written.tags;
+  meta.object.encryption = written.encryption;
+  meta.object.acl = written.acl;
   read_meta_headers(req.http.headers, meta.object);
   meta.owner = req.owner();
   if (const std::string* alg = req.header("x-amz-checksum-algorithm")) {

@@ -1,6 +1,7 @@
 #include "emulator/s3/object_common.h"
 
 #include "emulator/s3/access_points.h"
+#include "emulator/s3/acl.h"
 #include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/lifecycle_rules.h"
 #include "emulator/s3/tiering_config.h"
@@ -34,14 +35,20 @@ std::optional<S3Error> check_user_metadata_size(const Headers& headers) {
   return std::nullopt;
 }
 
-std::optional<S3Error> read_write_headers(const S3Request& req, std::string& storage_class,
-                                          Pairs& tags, Encryption& encryption) {
+std::optional<S3Error> read_write_headers(const S3Request& req, WriteHeaders& out) {
   if (auto err = validate_key(req.key())) return err;
   if (auto err = check_user_metadata_size(req.http.headers)) return err;
-  if (auto err = read_storage_class(req.http.headers, storage_class)) return err;
+  if (auto err = read_storage_class(req.http.headers, out.storage_class)) return err;
   if (const std::string* tagging = req.header("x-amz-tagging"))
-    if (auto err = parse_tagging_header(*tagging, tags)) return err;
-  return read_encryption(req, encryption);
+    if (auto err = parse_tagging_header(*tagging, out.tags)) return err;
+  auto acl = read_acl_headers(req.http.headers, false);
+  if (auto* err = std::get_if<S3Error>(&acl)) return *err;
+  if (const auto& grants = std::get<std::optional<Grants>>(acl)) {
+    if (req.view)
+      if (auto err = check_acl_allowed(*req.view, *grants)) return err;
+    out.acl = *grants;
+  }
+  return read_encryption(req, out.encryption);
 }
 
 void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res) {

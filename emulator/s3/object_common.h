@@ -19,9 +19,8 @@ std::string quote_etag(const std::string& etag);
 std::optional<S3Error> validate_key(const std::string& key);
 
 // Checks of a new object's headers shared by PutObject, CopyObject and
-// CreateMultipartUpload: key length, storage class, x-amz-tagging, encryption.
-std::optional<S3Error> read_write_headers(const S3Request& req, std::string& storage_class,
-                                          Pairs& tags, Encryption& encryption);
+// CreateMultipartUpload: key length, storage class, x-amz-tagging, encryption, ACL.
+std::optional<S3Error> read_write_headers(const S3Request& req, WriteHeaders& out);
 
 // Adds x-amz-checksum-<alg> (and its type) for the object's stored checksum.
 void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res);

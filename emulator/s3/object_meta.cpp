@@ -64,6 +64,7 @@ std::string ObjectMeta::to_json() const {
     j["part_runs"] = std::move(runs);
   }
   if (!upload_id.empty()) j["upload_id"] = upload_id;
+  if (!acl.empty()) j["acl"] = pairs_to_json(acl);
   if (encryption.algorithm != "AES256")
     j["sse"] = {{"algorithm", encryption.algorithm}, {"kms_key", encryption.kms_key_id},
                 {"bucket_key", encryption.bucket_key}};
@@ -99,6 +100,7 @@ ObjectMeta ObjectMeta::from_json(const std::string& text) {
       if (run.is_array() && run.size() == 2 && run[0].is_number_unsigned() && run[1].is_number_integer())
         m.part_runs.emplace_back(run[0].get<std::uint64_t>(), run[1].get<int>());
   m.upload_id = j.value("upload_id", "");
+  m.acl = pairs_from_json(j.value("acl", nlohmann::json::array()));
   if (const auto sse = j.find("sse"); sse != j.end() && sse->is_object())
     m.encryption = Encryption{sse->value("algorithm", "AES256"), sse->value("kms_key", ""),
                               sse->value("bucket_key", false)};

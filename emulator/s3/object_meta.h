@@ -38,6 +38,7 @@ struct ObjectMeta {
   std::vector<std::pair<std::uint64_t, int>> part_runs;
   std::string upload_id;  // the multipart upload that made it: a repeated Complete answers again
   Encryption encryption;
+  Pairs acl;  // grants besides the owner's FULL_CONTROL (see acl.h)
   std::string access_tier;  // Intelligent-Tiering's archive tiers (ARCHIVE_ACCESS, ...); empty otherwise
   std::optional<RestoreState> restore;  // the latest restore of an archived object, until it lapses
   // When a lifecycle transition moved the object to its class (0: it was written there, at

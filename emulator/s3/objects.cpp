@@ -17,7 +17,7 @@ std::optional<S3Error> precheck_put(S3Context& ctx, S3Request& req) {
   if (auto err = require_bucket(ctx, req)) return err;
   if (!req.http.content_length && !req.http.has_body) return s3_error("MissingContentLength");
   WriteHeaders headers;
-  if (auto err = read_write_headers(req, headers.storage_class, headers.tags, headers.encryption)) return err;
+  if (auto err = read_write_headers(req, headers)) return err;
   auto condition = write_condition(req);
   if (auto* err = std::get_if<S3Error>(&condition)) return *err;
   headers.condition = std::move(std::get<WriteCondition>(condition));
@@ -48,6 +48,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   ObjectMeta meta;
   meta.tags = headers.tags;
   meta.encryption = headers.encryption;
+  meta.acl = headers.acl;
   read_meta_headers(req.http.headers, meta);
   meta.owner = req.owner();
   set_client_checksum(*body, meta);
@@ -256,9 +257,9 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   if (!source_bucket) return no_such_bucket(src_bucket);
 
   ObjectRecord record;
-  Pairs new_tags;
-  Encryption encryption;
-  if (auto err = read_write_headers(req, record.storage_class, new_tags, encryption)) return *err;
+  WriteHeaders written;
+  if (auto err = read_write_headers(req, written)) return *err;
+  record.storage_class = written.storage_class;
 
   auto opened = src_version.empty() ? ctx.objects.open_object(src_bucket, src_key)
                                     : ctx.objects.open_version(src_bucket, src_key, src_version);
@@ -288,8 +289,9 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   meta.restore.reset();
   meta.access_tier.clear();
   if (replace) read_meta_headers(req.http.headers, meta);
-  meta.tags = replace_tags ? new_tags : source_meta.tags;
-  meta.encryption = encryption;  // the destination's, never the source's
+  meta.tags = replace_tags ? written.tags : source_meta.tags;
+  meta.encryption = written.encryption;  // the destination's, never the source's
+  meta.acl = written.acl;                // likewise
   meta.owner = req.owner();
   meta.parts_count = 0;  // a copy is written whole
   meta.part_runs.clear();

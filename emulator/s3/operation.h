@@ -54,6 +54,7 @@ struct WriteHeaders {
   std::string storage_class;
   Pairs tags;
   Encryption encryption;
+  Pairs acl;                 // x-amz-acl / x-amz-grant-*: grants besides the owner's
   WriteCondition condition;  // If-Match / If-None-Match, checked again inside the commit
 };
 

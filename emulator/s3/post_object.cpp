@@ -1,6 +1,9 @@
 #include "emulator/s3/post_object.h"
 
 #include "emulator/auth/verify.h"
+#include "emulator/s3/access_control.h"
+#include "emulator/s3/acl.h"
+#include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/object_meta.h"
 #include "emulator/s3/post_policy.h"
@@ -211,23 +214,50 @@ class PostObjectSink final : public BodySink {
     } else if (form_.fields.count("awsaccesskeyid") || form_.fields.count("signature")) {
       if (auto err = verify_v2(policy_b64)) return err;
     } else {
-      return s3_error("AccessDenied", "Access Denied");  // anonymous uploads are refused
+      // Unsigned: an anonymous upload, which only the bucket's policy (or a public-write ACL)
+      // can allow; it needs no POST policy.
+      Endpoint endpoint;
+      endpoint.operation = "PostObject";
+      endpoint.bucket = bucket_;
+      endpoint.key = key_;
+      if (auto err = authorize(request_, endpoint, view_.get(), nullptr, ctx_.objects)) return err;
+      principal_ = "anonymous";
     }
-    if (policy_b64.empty())
-      return s3_error("AccessDenied", "Bucket POST must contain a field named 'policy'.");
-    auto policy = base64_decode(policy_b64);
-    if (!policy) return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Base64 encoding.");
-    if (auto err = check_post_policy(*policy, form_, ctx_.signing_clock().now_ms(), range_)) return err;
-
-    Headers storage_header;
-    if (form_.fields.count("x-amz-storage-class"))
-      storage_header.emplace_back("x-amz-storage-class", field("x-amz-storage-class"));
-    if (auto err = read_storage_class(storage_header, storage_class_)) return err;
+    if (signer_) {
+      if (policy_b64.empty()) return s3_error("AccessDenied", "Bucket POST must contain a field named 'policy'.");
+      auto policy = base64_decode(policy_b64);
+      if (!policy) return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Base64 encoding.");
+      if (auto err = check_post_policy(*policy, form_, ctx_.signing_clock().now_ms(), range_)) return err;
+    }
+    if (auto err = read_object_fields()) return err;
 
     auto writer = ctx_.objects.create_blob();
     if (!writer) return s3_error("InternalError");
     blob_ = std::move(writer.value());
     return std::nullopt;
+  }
+
+  // The form's fields that make the object: its class, tags (a <Tagging> document), ACL and
+  // encryption, checked as the same headers of a PutObject are.
+  std::optional<S3Error> read_object_fields() {
+    Headers headers;
+    for (const char* name : {"x-amz-storage-class", "acl", "x-amz-server-side-encryption",
+                             "x-amz-server-side-encryption-aws-kms-key-id",
+                             "x-amz-server-side-encryption-customer-algorithm"})
+      if (form_.fields.count(name))
+        headers.emplace_back(std::string(name) == "acl" ? "x-amz-acl" : name, field(name));
+    if (auto err = read_storage_class(headers, storage_class_)) return err;
+    if (form_.fields.count("tagging")) {
+      if (auto err = parse_tag_set_xml(field("tagging"), meta_.tags)) return err;
+      if (auto err = validate_tags(meta_.tags)) return err;
+    }
+    auto acl = read_acl_headers(headers, false);
+    if (auto* err = std::get_if<S3Error>(&acl)) return *err;
+    if (const auto& grants = std::get<std::optional<Grants>>(acl)) {
+      if (auto err = check_acl_allowed(*view_, *grants)) return err;
+      meta_.acl = *grants;
+    }
+    return read_encryption(headers, *view_, meta_.encryption);
   }
 
   std::optional<S3Error> verify_v4(const std::string& policy_b64) {
@@ -289,7 +319,7 @@ class PostObjectSink final : public BodySink {
   }
 
   HttpResponse commit() {
-    ObjectMeta meta;
+    ObjectMeta& meta = meta_;
     Headers headers;
     for (const auto& [name, value] : form_.fields) headers.emplace_back(original_names_[name], value);
     read_meta_headers(headers, meta);
@@ -317,6 +347,7 @@ class PostObjectSink final : public BodySink {
     res.set_header("x-amz-request-id", request_.request_id);
     res.set_header("x-amz-id-2", request_.request_id);
     res.set_header("ETag", quote_etag(record.etag));
+    write_encryption_headers(meta.encryption, res);
     set_version_header(versioning, record.version_id, res);
     const std::string* host = request_.header("Host");
     std::string location = "http://" + (host ? *host : std::string("localhost")) + "/" + bucket_ + "/" +
@@ -373,7 +404,8 @@ class PostObjectSink final : public BodySink {
   bool failed_ = false;
   std::string key_;
   std::string principal_;
-  const Credentials* signer_ = nullptr;
+  const Credentials* signer_ = nullptr;  // null for an anonymous upload
+  ObjectMeta meta_;  // what the fields before the file set: tags, ACL, encryption
   std::string storage_class_ = "STANDARD";
   ContentLengthRange range_;
   std::unique_ptr<BlobWriter> blob_;

@@ -78,6 +78,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"NoSuchPublicAccessBlockConfiguration", {404, "The public access block configuration was not found"}},
       {"OwnershipControlsNotFoundError", {404, "The bucket ownership controls were not found"}},
       {"AccessControlListNotSupported", {400, "The bucket does not allow ACLs"}},
+      {"InvalidBucketAclWithBlockPublicAccessError", {400, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"}},
       {"InvalidBucketAclWithObjectOwnership", {400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"}},
       {"MalformedACLError", {400, "The XML you provided was not well-formed or did not validate against our published schema"}},
       {"NoSuchVersion", {404, "The specified version does not exist."}},

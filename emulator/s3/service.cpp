@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "emulator/s3/access_control.h"
 #include "emulator/s3/access_points.h"
 #include "emulator/s3/body_pipeline.h"
 #include "emulator/s3/object_lambda_requests.h"
@@ -71,6 +72,8 @@ S3Service::S3Service(S3Context context, const CredentialStore& credentials)
   register_lifecycle_operations(operations_);
   register_tiering_operations(operations_);
   register_encryption_operations(operations_);
+  register_public_access_operations(operations_);
+  register_acl_operations(operations_);
 }
 
 HttpResponse S3Service::refuse(RequestRefusal why, const std::string& request_id) {
@@ -235,8 +238,12 @@ Dispatch S3Service::begin(const HttpRequest& request) {
                         !endpoint.object_lambda.empty() && signed_for_object_lambda ? "s3-object-lambda" : "s3",
                         std::nullopt};
   settings.any_region = true;
-  auto auth = authenticate(SignedRequest{request, endpoint, host_bucket, !endpoint.key.empty()}, settings);
-  if (!auth) return answer(s3_error_from(auth.error()), operation);
+  const SignedRequest signed_request{request, endpoint, host_bucket, !endpoint.key.empty()};
+  auto auth = authenticate(signed_request, settings);
+  // A request without any credentials is anonymous: it goes on only where the bucket's policy
+  // or ACLs let everyone in (decided below, once the bucket's region is known to be right).
+  if (!auth && carries_credentials(signed_request)) return answer(s3_error_from(auth.error()), operation);
+  if (!auth) auth = AuthResult{};
   // A bucket lives in one region. A request signed for another is sent there, as a regional
   // endpoint sends it: 301 with the bucket's region, which the SDKs follow by signing again.
   // GetBucketLocation answers from anywhere; SigV2 and anonymous requests name no region.
@@ -250,6 +257,8 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     return d;
   }
   if (auth->region.empty()) auth->region = context_.region;
+  if (auto refused = authorize(request, endpoint, bucket.get(), auth->principal, context_.objects))
+    return answer(*refused, operation);
   // From here on the request is the bucket owner's to pay for, error or not.
   auto billed = [&](Dispatch d, const Endpoint& addressed, const std::string& upload_class = "") {
     meter(addressed, bucket != nullptr, request, *d.response, upload_class);

@@ -40,6 +40,8 @@ void register_restore_operation(OperationTable& table);
 void register_lifecycle_operations(OperationTable& table);
 void register_tiering_operations(OperationTable& table);
 void register_encryption_operations(OperationTable& table);
+void register_public_access_operations(OperationTable& table);
+void register_acl_operations(OperationTable& table);
 
 class S3Service final : public Service {
  public:

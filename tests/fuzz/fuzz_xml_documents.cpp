@@ -1,7 +1,8 @@
 // Every XML body the S3 service parses, signed so it reaches the operation: the first byte
 // picks the document (Delete, CompleteMultipartUpload, notification, CORS, bucket and object
-// tagging, versioning, RestoreObject, lifecycle, Intelligent-Tiering, default encryption); the
-// rest is the body.
+// tagging, versioning, RestoreObject, lifecycle, Intelligent-Tiering, default encryption,
+// public access block, ownership, bucket and object ACLs, and the bucket policy, which is JSON);
+// the rest is the body.
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
@@ -41,6 +42,11 @@ constexpr Document kDocuments[] = {
     {"PUT", "/fuzz?lifecycle", nullptr},
     {"PUT", "/fuzz?intelligent-tiering&id=arch", nullptr},
     {"PUT", "/fuzz?encryption", nullptr},
+    {"PUT", "/fuzz?publicAccessBlock", nullptr},
+    {"PUT", "/fuzz?ownershipControls", nullptr},
+    {"PUT", "/fuzz?acl", nullptr},
+    {"PUT", "/fuzz/key?acl", kObject},
+    {"PUT", "/fuzz?policy", nullptr},
 };
 
 std::string start_upload(bf::fuzz::S3Harness& harness) {

@@ -176,6 +176,25 @@ def xml_documents():
           b"<Tag><Key>c</Key><Value>d</Value></Tag></TagSet></Tagging>")
     write("xml_documents", "versioning", b"\x06" + f"<VersioningConfiguration{ns}><Status>Suspended</Status>"
           "<MfaDelete>Disabled</MfaDelete></VersioningConfiguration>".encode())
+    write("xml_documents", "encryption", b"\x0a" + b"<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault>"
+          b"<SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>alias/k</KMSMasterKeyID>"
+          b"</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule>"
+          b"</ServerSideEncryptionConfiguration>")
+    write("xml_documents", "public-access-block", b"\x0b" + b"<PublicAccessBlockConfiguration><BlockPublicAcls>true"
+          b"</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>")
+    write("xml_documents", "ownership", b"\x0c" + b"<OwnershipControls><Rule><ObjectOwnership>ObjectWriter"
+          b"</ObjectOwnership></Rule></OwnershipControls>")
+    xsi = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    write("xml_documents", "bucket-acl", b"\x0d" + b"<AccessControlPolicy><Owner><ID>x</ID></Owner><AccessControlList>"
+          b"<Grant><Grantee " + xsi + b' xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI>'
+          b"</Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>")
+    write("xml_documents", "object-acl", b"\x0e" + b"<AccessControlPolicy><AccessControlList><Grant><Grantee " + xsi +
+          b' xsi:type="CanonicalUser"><ID>abc</ID></Grantee><Permission>WRITE_ACP</Permission></Grant>'
+          b"</AccessControlList></AccessControlPolicy>")
+    write("xml_documents", "policy", b"\x0f" + json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": {"AWS": ["*"]}, "NotAction": "s3:List*", "Resource": ["arn:aws:s3:::fuzz/*"],
+         "Condition": {"IpAddressIfExists": {"aws:SourceIp": ["10.0.0.0/8", "::1/128"]},
+                       "StringLike": {"s3:prefix": "a?*"}}}]}).encode())
     write("xml_documents", "doctype", b"\x03" + b"<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"y\">]>"
           b"<CORSConfiguration>&x;</CORSConfiguration>")
 

@@ -37,6 +37,8 @@ class DemoScript(harness.ServerTestCase):
         self.assertRegex(out, r"stored: +image/webp, \d+ bytes, 256x171")
         self.assertRegex(out, r"alias, Accept: image/avif: +image/avif, \d+ bytes, 256x171")
         self.assertRegex(out, r"ARN's host, Accept: \*/\*: +image/jpeg, \d+ bytes, 256x171")
+        # And as anyone may read it: processed's policy opens thumbnails/ to unsigned requests.
+        self.assertRegex(out, r"unsigned, as anyone \(processed's policy\): +image/webp, \d+ bytes, 256x171")
         # A year on: the fixture originals (all under 128 KB, never monitored by
         # Intelligent-Tiering) went to DEEP_ARCHIVE by the small-originals rule at day 180, the
         # big one to the Deep Archive Access tier; leftovers and failure records expired;

@@ -150,6 +150,13 @@ class ExportSam(unittest.TestCase):
         archive = template["Resources"]["ArchiveBucket"]["Properties"]
         self.assertEqual([r["Id"] for r in archive["LifecycleConfiguration"]["Rules"]],
                          ["small-originals", "failure-records", "abandoned-uploads"])
+        # processed's public thumbnails: its access block and its policy, naming the deployed bucket.
+        processed = template["Resources"]["ProcessedBucket"]["Properties"]
+        self.assertEqual(processed["PublicAccessBlockConfiguration"]["BlockPublicPolicy"], False)
+        policy = template["Resources"]["ProcessedBucketPolicy"]["Properties"]
+        self.assertEqual(policy["Bucket"], {"Ref": "ProcessedBucket"})
+        self.assertEqual(policy["PolicyDocument"]["Statement"][0]["Resource"],
+                         {"Fn::Sub": "arn:${AWS::Partition}:s3:::processed-${AWS::AccountId}-${AWS::Region}/thumbnails/*"})
         self.assertEqual(archive["IntelligentTieringConfigurations"][0]["Tierings"],
                          [{"AccessTier": "ARCHIVE_ACCESS", "Days": 90}, {"AccessTier": "DEEP_ARCHIVE_ACCESS", "Days": 180}])
 

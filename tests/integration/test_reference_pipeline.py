@@ -11,6 +11,7 @@ import json
 import os
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 import harness
@@ -38,6 +39,13 @@ class ReferencePipeline(harness.ServerTestCase):
             self.assertEqual(headers["Content-Type"], "image/webp" if t["format"] == "webp" else "image/jpeg")
             width, height = ps.image_size(body)
             self.assertEqual((width, height), (t["size"], round(t["size"] * 2 / 3)), t["key"])
+        # Thumbnails are public, as a CDN's origin: processed's policy lets anyone read
+        # thumbnails/, and nothing else.
+        status, body, _ = ps.fetch(f"{self.server.endpoint}/processed/thumbnails/256/{image_id}.webp")
+        self.assertEqual((status, ps.image_size(body)), (200, (256, 171)))
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            ps.fetch(f"{self.server.endpoint}/processed/metadata/{image_id}.json")
+        self.assertEqual(refused.exception.code, 403)
         head = self.s3.head_object(Bucket="processed", Key=f"thumbnails/256/{image_id}.webp")
         self.assertEqual(head["Metadata"]["source"], f"s3://ingest/{answer['original']['key']}")
 
