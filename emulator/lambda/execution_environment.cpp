@@ -47,10 +47,10 @@ ExternalResult error_result(const std::string& type, const std::string& message)
 }
 
 ExternalEnvironment::ExternalEnvironment(FunctionConfig fn, const ExternalSettings& settings,
-                                         std::string node_module, InvocationLog& log, std::string version)
+                                         SdkSupportFiles sdk_files, InvocationLog& log, std::string version)
     : fn_(std::move(fn)),
       settings_(settings),
-      node_module_(std::move(node_module)),
+      sdk_files_(std::move(sdk_files)),
       log_(log),
       version_(std::move(version)) {}
 
@@ -211,7 +211,7 @@ std::vector<std::string> ExternalEnvironment::environment(const std::string& api
   env.emplace("LANG", "en_US.UTF-8");
   env["TZ"] = ":UTC";
   for (const auto& [k, v] : fn_.environment) env[k] = v;
-  add_host_prefix_settings(env, node_module_);
+  add_host_prefix_settings(env, sdk_files_);
   // Lambda's reserved variables win over the function's own.
   env["AWS_LAMBDA_RUNTIME_API"] = api;
   env["_HANDLER"] = fn_.handler;

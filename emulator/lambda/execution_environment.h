@@ -21,8 +21,8 @@ class HttpServer;
 
 class ExternalEnvironment final : public Service {
  public:
-  // `node_module`: what its Node processes load first (host_prefixes.h); "" for none.
-  ExternalEnvironment(FunctionConfig fn, const ExternalSettings& settings, std::string node_module, InvocationLog& log,
+  // `sdk_files`: what its SDKs are pointed at (host_prefixes.h).
+  ExternalEnvironment(FunctionConfig fn, const ExternalSettings& settings, SdkSupportFiles sdk_files, InvocationLog& log,
                       std::string version);
   ~ExternalEnvironment() override;
 
@@ -65,7 +65,7 @@ class ExternalEnvironment final : public Service {
 
   FunctionConfig fn_;
   ExternalSettings settings_;
-  std::string node_module_;
+  SdkSupportFiles sdk_files_;
   InvocationLog& log_;
   std::string version_;
   std::mutex mu_;

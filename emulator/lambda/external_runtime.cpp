@@ -61,7 +61,7 @@ ExternalRuntimes::ExternalRuntimes(ExternalSettings settings, InvocationLog& log
     std::string pattern = (std::filesystem::temp_directory_path() / "bucketfire-code-XXXXXX").string();
     if (::mkdtemp(pattern.data())) code_root_ = pattern;
   }
-  if (!code_root_.empty()) node_module_ = write_node_host_prefix_module(code_root_ + "/runtime");
+  if (!code_root_.empty()) sdk_files_ = write_sdk_support_files(code_root_ + "/runtime");
 }
 
 ExternalRuntimes::~ExternalRuntimes() {
@@ -166,7 +166,7 @@ std::shared_ptr<ExternalEnvironment> ExternalRuntimes::acquire(const FunctionCon
       return nullptr;
     }
     if (!chosen) {
-      chosen = std::make_shared<ExternalEnvironment>(fn, settings_, node_module_, log_, version);
+      chosen = std::make_shared<ExternalEnvironment>(fn, settings_, sdk_files_, log_, version);
       list.push_back(chosen);
       chosen->busy = true;
     } else {

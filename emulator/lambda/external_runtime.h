@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "emulator/lambda/function.h"
+#include "emulator/lambda/host_prefixes.h"
 #include "emulator/lambda/invocation_log.h"
 #include "sdk/context.h"
 
@@ -77,7 +78,7 @@ class ExternalRuntimes {
   ExternalSettings settings_;
   InvocationLog& log_;
   std::string code_root_;
-  std::string node_module_;  // what every Node process of a function loads (host_prefixes.h)
+  SdkSupportFiles sdk_files_;  // what every function's SDKs are pointed at (host_prefixes.h)
   std::string unpacked_folder(const FunctionConfig& fn) const;
   bool temporary_root_ = false;  // removed at exit
   std::mutex unpack_mu_;

@@ -31,21 +31,33 @@ if (endpointHost) {
 }
 )js";
 
-}  // namespace
+// botocore reads the s3 section of its config file into every S3 client's settings.
+constexpr const char* kBotocoreConfig = R"ini(# Written by bucketfire for the processes of its functions.
+[default]
+s3 =
+    payload_signing_enabled = false
+)ini";
 
-std::string write_node_host_prefix_module(const std::string& folder) {
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  const std::string path = folder + "/host-prefixes.cjs";
+std::string write_file(const std::string& path, const char* text) {
   std::ofstream out(path, std::ios::trunc);
-  out << kNodeModule;
+  out << text;
   return out.good() ? path : "";
 }
 
-void add_host_prefix_settings(std::map<std::string, std::string>& env, const std::string& node_module) {
+}  // namespace
+
+SdkSupportFiles write_sdk_support_files(const std::string& folder) {
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  return SdkSupportFiles{write_file(folder + "/host-prefixes.cjs", kNodeModule),
+                         write_file(folder + "/aws-config", kBotocoreConfig)};
+}
+
+void add_host_prefix_settings(std::map<std::string, std::string>& env, const SdkSupportFiles& files) {
   env.emplace("AWS_DISABLE_HOST_PREFIX_INJECTION", "true");
-  if (node_module.empty()) return;
-  const std::string require = "--require \"" + node_module + "\"";
+  if (!files.botocore_config.empty()) env.emplace("AWS_CONFIG_FILE", files.botocore_config);
+  if (files.node_module.empty()) return;
+  const std::string require = "--require \"" + files.node_module + "\"";
   auto [it, added] = env.emplace("NODE_OPTIONS", require);
   if (!added) it->second = require + " " + it->second;
 }

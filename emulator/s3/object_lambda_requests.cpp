@@ -9,6 +9,7 @@
 #include "emulator/s3/object_lambda_answers.h"
 #include "emulator/s3/opaque_id.h"
 #include "emulator/s3/s3_error.h"
+#include "sdk/hash.h"
 #include "sdk/object_lambda_event.h"
 #include "sdk/signer.h"
 #include "sdk/text.h"
@@ -166,15 +167,27 @@ class ObjectLambdaCallSink final : public BodySink {
 };
 
 // WriteGetObjectResponse's body, handed to the waiting GetObject's response as it arrives.
+// A signed payload hash is checked as the bytes pass. The client's copy streams on before the
+// end is known, less the latest piece, which waits for the next: a body that does not match
+// then ends short of its length with the connection cut, so the client never takes it as
+// whole, and the function gets S3's error.
 class ForwardedBodySink final : public BodySink {
  public:
-  ForwardedBodySink(std::shared_ptr<BodyPipe> pipe, std::string request_id)
-      : pipe_(std::move(pipe)), request_id_(std::move(request_id)) {}
+  ForwardedBodySink(std::shared_ptr<BodyPipe> pipe, std::string request_id, std::string signed_sha256)
+      : pipe_(std::move(pipe)), request_id_(std::move(request_id)), signed_sha256_(std::move(signed_sha256)) {
+    if (!signed_sha256_.empty()) sha256_.emplace(Digest::Kind::Sha256);
+  }
   ~ForwardedBodySink() override {
     if (pipe_ && !closed_) pipe_->close(false);  // the function went away midway
   }
   std::optional<HttpResponse> write(std::string_view bytes) override {
-    if (pipe_) pipe_->write(bytes);
+    if (!sha256_) {
+      if (pipe_) pipe_->write(bytes);
+      return std::nullopt;
+    }
+    sha256_->update(bytes);
+    if (pipe_ && !held_.empty()) pipe_->write(held_);
+    held_.assign(bytes);
     return std::nullopt;
   }
   bool full() const override { return pipe_ && pipe_->full(); }
@@ -185,8 +198,14 @@ class ForwardedBodySink final : public BodySink {
       resume();
   }
   HttpResponse finish() override {
-    if (pipe_) pipe_->close(true);
     closed_ = true;
+    if (sha256_ && to_hex(sha256_->finish()) != signed_sha256_) {
+      if (pipe_) pipe_->close(false);
+      return error_answer("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.",
+                          request_id_);
+    }
+    if (pipe_ && !held_.empty()) pipe_->write(held_);
+    if (pipe_) pipe_->close(true);
     HttpResponse res;
     res.set_header("x-amz-request-id", request_id_);
     res.set_header("x-amz-id-2", request_id_);
@@ -197,6 +216,9 @@ class ForwardedBodySink final : public BodySink {
  private:
   std::shared_ptr<BodyPipe> pipe_;  // null when the answer is an error: the body is dropped
   std::string request_id_;
+  std::string signed_sha256_;     // hex; empty for an unsigned payload
+  std::optional<Digest> sha256_;  // of the bytes so far, when one was signed
+  std::string held_;              // the latest piece, passed on once the next one (or the end) is checked
   bool closed_ = false;
 };
 
@@ -288,7 +310,8 @@ bool is_write_get_object_response(const HttpRequest& request) {
   return path.ends_with("/WriteGetObjectResponse");
 }
 
-Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpRequest& request) {
+Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpRequest& request,
+                                   const std::string& signed_sha256) {
   const std::string& rid = request.request_id;
   const std::string* route = request.header("x-amz-request-route");
   const std::string* token = request.header("x-amz-request-token");
@@ -340,7 +363,7 @@ Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpReq
   pending->changed.notify_all();
   lock.unlock();
 
-  auto sink = std::make_unique<ForwardedBodySink>(std::move(pipe), rid);
+  auto sink = std::make_unique<ForwardedBodySink>(std::move(pipe), rid, signed_sha256);
   Dispatch d;
   if (!request.has_body) {
     d.response = sink->finish();

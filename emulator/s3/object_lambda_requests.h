@@ -81,7 +81,9 @@ Dispatch object_lambda_call(const ObjectLambdaWorld& world, const HttpRequest& r
 // POST /WriteGetObjectResponse with x-amz-request-route: S3 Object Lambda's answer channel.
 bool is_write_get_object_response(const HttpRequest& request);
 // The (authenticated) WriteGetObjectResponse: hands its head to the waiting GetObject and
-// its body, as it arrives, to that GetObject's response.
-Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpRequest& request);
+// its body, as it arrives, to that GetObject's response. `signed_sha256`: the payload hash
+// the signature covers (hex), empty for UNSIGNED-PAYLOAD.
+Dispatch write_get_object_response(const ObjectLambdaWorld& world, const HttpRequest& request,
+                                   const std::string& signed_sha256);
 
 }  // namespace bf

@@ -155,9 +155,19 @@ Dispatch S3Service::begin_write_get_object_response(const HttpRequest& request) 
     const SignedRequest signed_request{request, *target, "", true};
     const std::string service = signed_service(signed_request) == "s3" ? "s3" : "s3-object-lambda";
     AuthSettings settings{credentials_, context_.signing_clock(), context_.region, service, std::nullopt};
+    settings.any_region = true;  // a function of any region answers here
     auto auth = authenticate(signed_request, settings);
-    if (auth) return write_get_object_response(*context_.object_lambda_world, request);
-    d.response = error_response(s3_error_from(auth.error()), request.request_id);
+    // The body is forwarded as it comes, so the framing of aws-chunked would be forwarded too;
+    // the SDKs send this operation's body unsigned or whole.
+    if (auth && auth->payload != PayloadMode::Unsigned && auth->payload != PayloadMode::Sha256)
+      d.response = error_response(s3_error("InvalidRequest", "WriteGetObjectResponse takes an UNSIGNED-PAYLOAD or "
+                                                             "a SHA-256-signed body, not aws-chunked"),
+                                  request.request_id);
+    else if (auth)
+      return write_get_object_response(*context_.object_lambda_world, request,
+                                       auth->payload == PayloadMode::Sha256 ? auth->payload_sha256 : "");
+    else
+      d.response = error_response(s3_error_from(auth.error()), request.request_id);
   }
   d.response->operation = "WriteGetObjectResponse";
   return d;

@@ -7,10 +7,15 @@ listings answer with the JSON their function returns. Functions written for AWS 
 own processes answer with unmodified boto3 and JS SDK calls. (AWS closed Object Lambda to new customers in November 2025; the
 architecture uses it, so teams running it still need to test it.)"""
 
+import hashlib
+import http.client
+import importlib.util
 import json
 import os
 import tempfile
+import time
 import unittest
+import urllib.parse
 import urllib.request
 from unittest import mock
 
@@ -255,9 +260,13 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
         for name, payload, code, status in cases:
             alias, _ = self.olap(name, payload=payload)
             self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt"), code, status)
-        # A function that runs past its own timeout (1 s here; Object Lambda allows at most 60 s).
+        # A function that runs past its own timeout (1 s here; Object Lambda allows at most 60 s):
+        # the invocation ended as a timeout, not as a function that returned without answering.
+        # (FunctionsOutOfProcess has one that would block 600 s.)
         slow, _ = self.olap("slow-ol", function="slow")
         self.assertClientError(lambda: self.s3.get_object(Bucket=slow, Key="notes/hello.txt"), "LambdaTimeout", 500)
+        self.assertEqual((self.server.invocations("slow")[-1]["status"], self.server.invocations("slow")[-1]["errorType"]),
+                         ("Timeout", "Sandbox.Timedout"))
         # A WriteGetObjectResponse with a route or token of no waiting request.
         self.assertClientError(lambda: self.proxied.write_get_object_response(
             RequestRoute="io-0000000000000000", RequestToken="nope", Body=b"x"), "InvalidToken", 400)
@@ -278,6 +287,26 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
         self.assertEqual([o["Key"] for o in self.s3.list_objects_v2(Bucket=alias)["Contents"]], ["notes/hello.txt"])
         # Writes are not what Object Lambda access points are for.
         self.assertClientError(lambda: self.s3.put_object(Bucket=alias, Key="k", Body=b"x"), "InvalidRequest", 400)
+
+    def test_part_numbers_need_their_feature_and_reach_the_function(self):
+        get = lambda bucket, **kw: self.s3.get_object(Bucket=bucket, Key="notes/hello.txt", **kw)
+        # Without GetObject-PartNumber (GetObject-Range is another feature) partNumber is refused.
+        for name, features in (("part-plain-ol", ()), ("part-range-only-ol", ("GetObject-Range",))):
+            alias, _ = self.olap(name, payload='{"mode": "event"}', features=features)
+            self.assertClientError(lambda: get(alias, PartNumber=1), "NotImplemented", 501)
+        alias, _ = self.olap("part-ol", payload='{"mode": "event"}', features=("GetObject-PartNumber",))
+        event = json.loads(get(alias, PartNumber=1)["Body"].read())
+        url = urllib.parse.urlsplit(event["userRequest"]["url"])
+        self.assertEqual((url.path, urllib.parse.parse_qs(url.query)), (f"/{alias}/notes/hello.txt", {"partNumber": ["1"]}))
+        # GetObject-PartNumber does not allow a Range.
+        self.assertClientError(lambda: get(alias, Range="bytes=0-4"), "NotImplemented", 501)
+
+    def test_an_allowed_range_reaches_the_function(self):
+        alias, _ = self.olap("range-event-ol", payload='{"mode": "event"}', features=("GetObject-Range",))
+        event = json.loads(self.s3.get_object(Bucket=alias, Key="notes/hello.txt", Range="bytes=2-6")["Body"].read())
+        headers = {k.lower(): v for k, v in event["userRequest"]["headers"].items()}
+        self.assertEqual(headers["range"], "bytes=2-6")
+        self.assertNotIn("partNumber", event["userRequest"]["url"])
 
     def test_a_large_transformed_body_streams_through_in_flat_memory(self):
         size = 100 * 1024 * 1024
@@ -374,6 +403,23 @@ class HeadAndListThroughObjectLambda(harness.ServerTestCase):
         crash = self.olap("crash-hl-ol", payload='{"mode": "crash"}')
         self.assertClientError(lambda: self.s3.list_objects(Bucket=crash), "LambdaRuntimeError", 500)
 
+    def test_head_part_numbers_need_their_feature_and_reach_the_function(self):
+        head = lambda bucket, **kw: self.s3.head_object(Bucket=bucket, Key="notes/hello.txt", **kw)
+        for name, features in (("head-part-plain-ol", ()), ("head-part-range-only-ol", ("HeadObject-Range",)),
+                               ("head-part-get-only-ol", ("GetObject-PartNumber",))):
+            alias = self.olap(name, payload='{"mode": "event"}', features=features)
+            self.assertClientError(lambda: head(alias, PartNumber=1), "501", 501)
+        alias = self.olap("head-part-ol", payload='{"mode": "event"}', features=("HeadObject-PartNumber",))
+        event = json.loads(head(alias, PartNumber=1)["Metadata"]["event"])
+        self.assertIn("headObjectContext", event)
+        url = urllib.parse.urlsplit(event["userRequest"]["url"])
+        self.assertEqual((url.path, urllib.parse.parse_qs(url.query)), (f"/{alias}/notes/hello.txt", {"partNumber": ["1"]}))
+        self.assertClientError(lambda: head(alias, Range="bytes=0-1"), "501", 501)
+        # An allowed Range reaches the function among the client's headers.
+        ranged = self.olap("head-range-event-ol", payload='{"mode": "event"}', features=("HeadObject-Range",))
+        event = json.loads(head(ranged, Range="bytes=0-1")["Metadata"]["event"])
+        self.assertEqual({k.lower(): v for k, v in event["userRequest"]["headers"].items()}["range"], "bytes=0-1")
+
     def test_aws_cli(self):
         alias = self.olap("cli-hl-ol")
         head = self.server.aws_json("s3api", "head-object", "--bucket", alias, "--key", "top.txt")
@@ -384,14 +430,26 @@ class HeadAndListThroughObjectLambda(harness.ServerTestCase):
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 JS_SDK = os.path.join(REPO, "tests", "browser", "node_modules")
+PYTHON_FUNCTION = os.path.join(REPO, "fixtures", "runtimes", "python-object-lambda")
 FUNCTIONS_OUT_OF_PROCESS = {
     "functions": [
-        {"name": "python-ol", "code": os.path.join(REPO, "fixtures", "runtimes", "python-object-lambda")},
+        {"name": "python-ol", "code": PYTHON_FUNCTION},
+        # The same code with other timeouts: 1 s, and room to stream 100 MiB.
+        {"name": "python-ol-1s", "code": PYTHON_FUNCTION, "timeout": 1},
+        {"name": "python-ol-stream", "code": PYTHON_FUNCTION, "timeout": 300},
         {"name": "node-ol", "code": os.path.join(REPO, "fixtures", "runtimes", "node-object-lambda"),
          "environment": {"NODE_PATH": JS_SDK}},
     ],
     "buckets": [],
 }
+
+
+def python_function_module():
+    """The Python function's own module, for the bytes its "generate" mode streams."""
+    spec = importlib.util.spec_from_file_location("python_object_lambda", os.path.join(PYTHON_FUNCTION, "lambda_function.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class FunctionsOutOfProcess(harness.ServerTestCase):
@@ -410,11 +468,19 @@ class FunctionsOutOfProcess(harness.ServerTestCase):
         cls.supporting = cls.control.create_access_point(AccountId=ACCOUNT, Name="ext-source",
                                                          Bucket=cls.bucket)["AccessPointArn"]
 
-    def olap(self, name, function, actions):
+    def olap(self, name, function, actions, payload=None):
+        lambda_config = {"FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}"}
+        if payload is not None:
+            lambda_config["FunctionPayload"] = json.dumps(payload)
         return self.control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration={
             "SupportingAccessPoint": self.supporting, "TransformationConfigurations": [{
-                "Actions": list(actions), "ContentTransformation": {"AwsLambda": {
-                    "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}"}}}]})["Alias"]["Value"]
+                "Actions": list(actions), "ContentTransformation": {"AwsLambda": lambda_config}}]})["Alias"]["Value"]
+
+    def new_invocation(self, function, seen):
+        """The first invocation of `function` after the `seen` first ones, once it is recorded,
+        with what it returned."""
+        record = harness.wait_for(lambda: self.server.invocations(function)[seen:], f"an invocation of {function}")[0]
+        return dict(record, response=self.server.internal(f"invocations/{record['requestId']}")["response"])
 
     def test_a_python_function_with_boto3(self):
         alias = self.olap("python-ol", "python-ol", ("GetObject", "HeadObject", "ListObjectsV2"))
@@ -433,6 +499,75 @@ class FunctionsOutOfProcess(harness.ServerTestCase):
                 self.assertEqual(f.read(), b"HELLO OBJECT LAMBDA\nSECOND LINE")
         self.assertEqual(self.server.invocations("python-ol")[-1]["status"], "Success")
 
+    def test_a_wrong_token_on_a_live_route(self):
+        # The function answers on the route the client waits on, with a token changed by a character.
+        alias = self.olap("python-token-ol", "python-ol", ("GetObject",), payload={"mode": "wrong-token"})
+        seen = len(self.server.invocations("python-ol"))
+        self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt"),
+                               "LambdaResponseNotReceived", 500)
+        invocation = self.new_invocation("python-ol", seen)
+        self.assertEqual(invocation["status"], "Success")
+        # boto3's write_get_object_response in the function got AWS's error.
+        self.assertEqual(json.loads(invocation["response"]), {"wrongToken": {"code": "InvalidToken", "status": 400}})
+        # The object still reads through the access point.
+        alias = self.olap("python-token-after-ol", "python-ol", ("GetObject",))
+        self.assertEqual(self.s3.get_object(Bucket=alias, Key="notes/hello.txt")["Body"].read(),
+                         b"HELLO OBJECT LAMBDA\nSECOND LINE")
+
+    def test_a_body_that_does_not_match_its_signed_hash(self):
+        # The function signs its body's SHA-256, then other bytes of the same length arrive.
+        alias = self.olap("python-tampered-ol", "python-ol", ("GetObject",), payload={"mode": "tampered"})
+        seen = len(self.server.invocations("python-ol"))
+        # The client never gets the bytes as a whole answer: the body stops short of its length
+        # and the connection is cut.
+        with self.assertRaises(http.client.IncompleteRead) as cut:
+            self.server.signed("GET", f"/{alias}/notes/hello.txt")
+        self.assertLess(len(cut.exception.partial), len(b"signed bytes"))
+        invocation = self.new_invocation("python-ol", seen)
+        self.assertEqual(json.loads(invocation["response"]), {"tampered": "XAmzContentSHA256Mismatch"})
+
+    def test_a_function_that_raises_or_never_answers(self):
+        cases = [("python-raise-ol", "raise", "LambdaRuntimeError", "Unhandled", "RuntimeError"),
+                 ("python-silent-ol", "silent", "LambdaResponseNotReceived", "Success", None)]
+        for name, mode, code, status, error_type in cases:
+            with self.subTest(mode=mode):
+                alias = self.olap(name, "python-ol", ("GetObject",), payload={"mode": mode})
+                seen = len(self.server.invocations("python-ol"))
+                self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt"), code, 500)
+                invocation = self.new_invocation("python-ol", seen)
+                self.assertEqual((invocation["status"], invocation.get("errorType")), (status, error_type))
+
+    def test_the_function_s_own_timeout_ends_it(self):
+        # The function would block 600 s; its timeout is 1 s, far below Object Lambda's 60 s.
+        alias = self.olap("python-block-ol", "python-ol-1s", ("GetObject",), payload={"mode": "block"})
+        seen = len(self.server.invocations("python-ol-1s"))
+        started = time.monotonic()
+        self.assertClientError(lambda: self.s3.get_object(Bucket=alias, Key="notes/hello.txt"), "LambdaTimeout", 500)
+        elapsed = time.monotonic() - started
+        self.assertLess(elapsed, 30, "the client waited for more than the function's own 1 s timeout")
+        invocation = self.new_invocation("python-ol-1s", seen)
+        self.assertEqual((invocation["status"], invocation["errorType"]), ("Timeout", "Sandbox.Timedout"))
+        self.assertIn("Task timed out after 1.00 seconds", invocation["errorMessage"])
+
+    def test_a_large_transformed_body_streams_from_a_function_process(self):
+        size = 100 * 1024 * 1024
+        alias = self.olap("python-big-ol", "python-ol-stream", ("GetObject",), payload={"mode": "generate", "bytes": size})
+        expected = hashlib.sha256()
+        for chunk in python_function_module().generated_chunks(size):
+            expected.update(chunk)
+        seen = len(self.server.invocations("python-ol-stream"))
+        before = harness.proc_status_kib(self.server.proc.pid, "VmHWM")
+        got = self.s3.get_object(Bucket=alias, Key="notes/hello.txt")
+        self.assertEqual((got["ContentLength"], got["ContentType"]), (size, "application/octet-stream"))
+        received, digest = 0, hashlib.sha256()
+        while chunk := got["Body"].read(1 << 20):
+            digest.update(chunk)
+            received += len(chunk)
+        self.assertEqual((received, digest.hexdigest()), (size, expected.hexdigest()))
+        grew_mib = (harness.proc_status_kib(self.server.proc.pid, "VmHWM") - before) / 1024
+        self.assertLess(grew_mib, 32, f"the server's peak memory grew {grew_mib:.1f} MiB for a 100 MiB body")
+        self.assertEqual(self.new_invocation("python-ol-stream", seen)["status"], "Success")
+
     def test_a_node_function_with_the_js_sdk(self):
         if not os.path.isdir(os.path.join(JS_SDK, "@aws-sdk", "client-s3")):
             print("SKIPPED: the JS SDK is not installed (tests/browser/setup.sh)", flush=True)
@@ -441,6 +576,30 @@ class FunctionsOutOfProcess(harness.ServerTestCase):
         got = self.s3.get_object(Bucket=alias, Key="notes/hello.txt")
         self.assertEqual(got["Body"].read(), b"adbmal tcejbo olleh\nenil dnoces")
         self.assertEqual((got["ContentType"], got["Metadata"]), ("text/plain", {"transformed-by": "node"}))
+
+
+class ObjectLambdaWaitsAtMost60Seconds(harness.ServerTestCase):
+    """A function allowed 120 s that never answers: the client gets LambdaTimeout when Object
+    Lambda's 60 s are up, not when the function's own timeout comes. About a minute long."""
+    server_args = ("--config", harness.write_pipeline({"functions": [
+        {"name": "python-ol-120s", "code": PYTHON_FUNCTION, "timeout": 120}], "buckets": []}))
+
+    def test_a_function_allowed_longer_is_cut_off_at_60_seconds(self):
+        control = control_client(self.server)
+        bucket = self.new_bucket(prefix="olcap")
+        self.s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+        supporting = control.create_access_point(AccountId=ACCOUNT, Name="cap-source", Bucket=bucket)["AccessPointArn"]
+        alias = control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name="cap-ol", Configuration={
+            "SupportingAccessPoint": supporting, "TransformationConfigurations": [{"Actions": ["GetObject"],
+            "ContentTransformation": {"AwsLambda": {
+                "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:python-ol-120s",
+                "FunctionPayload": json.dumps({"mode": "block"})}}}]})["Alias"]["Value"]
+        s3 = self.server.client(read_timeout=150)
+        started = time.monotonic()
+        self.assertClientError(lambda: s3.get_object(Bucket=alias, Key="k"), "LambdaTimeout", 500)
+        elapsed = time.monotonic() - started
+        self.assertGreater(elapsed, 55, "answered before Object Lambda's 60 s were up")
+        self.assertLess(elapsed, 100, "the client waited for the function's own 120 s timeout")
 
 
 class ClientLeavesMidStream(unittest.TestCase):
