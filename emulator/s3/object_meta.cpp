@@ -7,6 +7,7 @@
 #include "sdk/json.h"
 #include <set>
 
+#include "emulator/s3/metadata_encoding.h"
 #include "emulator/s3/router.h"
 #include "emulator/s3/xml.h"
 #include "sdk/text.h"
@@ -142,7 +143,7 @@ void read_meta_headers(const Headers& headers, ObjectMeta& meta) {
   }
   for (const auto& [k, v] : headers) {
     if (k.size() > 11 && iequals(std::string_view(k).substr(0, 11), "x-amz-meta-"))
-      meta.user.emplace_back(ascii_lower(k.substr(11)), v);
+      meta.user.emplace_back(ascii_lower(k.substr(11)), decode_metadata_value(v));
   }
 }
 
@@ -153,7 +154,7 @@ void write_meta_headers(const ObjectMeta& meta, HttpResponse& res) {
     if (k == "Content-Type") has_type = true;
   }
   if (!has_type) res.set_header("Content-Type", kDefaultContentType);
-  for (const auto& [k, v] : meta.user) res.set_header("x-amz-meta-" + k, v);
+  for (const auto& [k, v] : meta.user) res.set_header("x-amz-meta-" + k, encode_metadata_value(v));
 }
 
 std::optional<S3Error> read_storage_class(const Headers& headers, std::string& storage_class) {

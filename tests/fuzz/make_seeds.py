@@ -215,6 +215,11 @@ def s3_requests():
       "<LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"), text_request("DELETE", "/new-bucket"))
     w("attributes", text_request("PUT", "/fuzz/x", [], "x"),
       text_request("GET", "/fuzz/x?attributes", [("x-amz-object-attributes", "ETag,ObjectSize,Checksum,ObjectParts")]))
+    w("metadata-acl-sse", text_request("PUT", "/fuzz/m", [("x-amz-meta-a", "=?utf-8?q?caf=C3=A9_ok?="),
+                                                           ("x-amz-meta-b", "=?UTF-8?B?Y2Fm?= =?ISO-8859-1?Q?=E9?="),
+                                                           ("x-amz-meta-c", "caf\xe9"), ("x-amz-acl", "public-read"),
+                                                           ("x-amz-server-side-encryption", "aws:kms")], "body"),
+      text_request("HEAD", "/fuzz/m"), text_request("GET", "/fuzz/m?acl"))
     w("options", text_request("OPTIONS", "/fuzz/x", [("Origin", "http://a"), ("Access-Control-Request-Method", "PUT")]))
     w("streaming", text_request("PUT", "/fuzz/s", [("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
       ("Content-Encoding", "aws-chunked"), ("x-amz-decoded-content-length", "5"), ("x-amz-trailer", "x-amz-checksum-crc32")],

@@ -1,7 +1,8 @@
 """S3 behaviours a conformance suite checks, each against boto3 or raw HTTP: listing edges
 (max-keys=0, an empty continuation token, encoding-type=url with control characters),
 CompleteMultipartUpload answered again for a retry, GET/HEAD by partNumber, UploadPartCopy's
-range checks, GetObjectAttributes, Content-Encoding kept as sent beside aws-chunked."""
+range checks, GetObjectAttributes, Content-Encoding kept as sent beside aws-chunked, metadata
+beyond US-ASCII."""
 
 import unittest
 
@@ -139,6 +140,26 @@ class S3Fidelity(harness.ServerTestCase):
                                            "x-amz-decoded-content-length": str(len(data))})
         self.assertEqual(resp.status, 200, resp.body)
         self.assertEqual(self.s3.head_object(Bucket=bucket, Key="raw-enc")["ContentEncoding"], "br, gzip")
+
+    def test_metadata_beyond_ascii_as_s3_carries_it(self):
+        bucket = self.new_bucket()
+        # boto3 refuses non-ASCII metadata itself; callers send RFC 2047 encoded-words, which S3
+        # decodes to store and answers as one UTF-8 base64 word.
+        self.s3.put_object(Bucket=bucket, Key="b", Body=b"x", Metadata={"name": "=?UTF-8?B?Y2Fmw6kg4pyT?="})
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="b")["Metadata"]["name"], "=?UTF-8?B?Y2Fmw6kg4pyT?=")
+        cases = [
+            ("q", "=?utf-8?q?caf=C3=A9_ok?=", "café ok"),
+            ("two-words", "=?UTF-8?B?Y2Fm?= =?ISO-8859-1?Q?=E9?=", "café"),
+            ("ascii", "plain =?not a word", None),
+        ]
+        for key, sent, text in cases:
+            with self.subTest(key):
+                put = self.server.signed("PUT", f"/{bucket}/{key}", body=b"x", headers={"x-amz-meta-v": sent})
+                self.assertEqual(put.status, 200, put)
+                got = self.server.signed("HEAD", f"/{bucket}/{key}").header("x-amz-meta-v")
+                expected = sent if text is None else "=?UTF-8?B?" + harness.b64(text.encode()) + "?="
+                self.assertEqual(got, expected)
+                self.assertEqual(self.s3.get_object(Bucket=bucket, Key=key)["Metadata"]["v"], expected)
 
 
 if __name__ == "__main__":
