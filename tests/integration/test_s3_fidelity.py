@@ -2,8 +2,9 @@
 (max-keys=0, an empty continuation token, encoding-type=url with control characters),
 CompleteMultipartUpload answered again for a retry, GET/HEAD by partNumber, UploadPartCopy's
 range checks, GetObjectAttributes, Content-Encoding kept as sent beside aws-chunked, metadata
-beyond US-ASCII."""
+beyond US-ASCII, Expect: 100-continue."""
 
+import socket
 import unittest
 
 import harness
@@ -160,6 +161,29 @@ class S3Fidelity(harness.ServerTestCase):
                 expected = sent if text is None else "=?UTF-8?B?" + harness.b64(text.encode()) + "?="
                 self.assertEqual(got, expected)
                 self.assertEqual(self.s3.get_object(Bucket=bucket, Key=key)["Metadata"]["v"], expected)
+
+    def test_expect_100_continue(self):
+        bucket = self.new_bucket()
+
+        def send_head(key, signed=True):
+            url = self.s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=600)
+            target = url.split(str(self.server.port), 1)[1]
+            if not signed:
+                target = target.replace("Signature=", "Signature=x")
+            sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+            sock.sendall(f"PUT {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\nContent-Length: 5\r\n"
+                         "Expect: 100-continue\r\n\r\n".encode())
+            return sock
+
+        # Accepted: the interim answer comes before the body is sent, then the final one.
+        with send_head("k") as sock:
+            self.assertEqual(sock.recv(64), b"HTTP/1.1 100 Continue\r\n\r\n")
+            sock.sendall(b"hello")
+            self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 200 OK"))
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="k")["Body"].read(), b"hello")
+        # Refused: the final answer at once, and the body is never asked for.
+        with send_head("k2", signed=False) as sock:
+            self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 403 Forbidden"))
 
 
 if __name__ == "__main__":
