@@ -338,7 +338,8 @@ Result<AuthResult, AuthError> auth_v4_query(const SignedRequest& req,
   // Expiry is checked after the signature, so a forged URL never learns about timing.
   std::int64_t now = now_seconds(settings.clock);
   if (now + kMaxSkewSeconds < start) return auth_error("AccessDenied", "Request is not valid yet");
-  if (now > start + lifetime)
+  // Valid for `lifetime` seconds from its X-Amz-Date: one of 0 never is.
+  if (now >= start + lifetime)
     return auth_error("AccessDenied", "Request has expired")
         .with("X-Amz-Expires", expires)
         .with("Expires", iso8601_ms((start + lifetime) * 1000))

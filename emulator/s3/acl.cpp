@@ -65,7 +65,7 @@ std::optional<S3Error> read_grant_header(const std::string& value, const std::st
       if (!grantee) return s3_error("InvalidArgument", "Invalid group uri").with("ArgumentName", "uri");
       out.emplace_back(*grantee, permission);
     } else if (type == "emailaddress") {
-      return s3_error("UnresolvableGrantByEmailAddress", "The e-mail address you provided does not match any account on record.");
+      return s3_error("UnresolvableGrantByEmailAddress");
     } else {
       return s3_error("InvalidArgument", "Invalid grant header value");
     }
@@ -184,7 +184,7 @@ std::variant<Grants, S3Error> parse_acl_xml(const std::string& text, const std::
       if (!g) return s3_error("InvalidArgument", "Invalid group uri").with("ArgumentName", "uri");
       grants.emplace_back(*g, permission);
     } else if (type == "AmazonCustomerByEmail") {
-      return s3_error("UnresolvableGrantByEmailAddress", "The e-mail address you provided does not match any account on record.");
+      return s3_error("UnresolvableGrantByEmailAddress");
     } else {
       return malformed_acl();
     }

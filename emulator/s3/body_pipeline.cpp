@@ -182,8 +182,11 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
     if (!raw || raw->size() != 16) return s3_error("InvalidDigest");
     plan.content_md5 = *raw;
   }
+  // CompleteMultipartUpload's x-amz-checksum-* is the object's checksum, not its XML body's:
+  // the operation checks it against the object it assembles.
+  const bool object_checksum = req.endpoint.operation == "CompleteMultipartUpload";
   for (ChecksumAlgorithm alg : kAllChecksumAlgorithms) {
-    const std::string* v = req.header(checksum_header(alg));
+    const std::string* v = object_checksum ? nullptr : req.header(checksum_header(alg));
     if (!v) continue;
     if (plan.header_checksum)
       return s3_error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple "
@@ -205,7 +208,7 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
     plan.trailer_checksum = alg;
   }
   plan.client_checksum = plan.header_checksum ? plan.header_checksum : plan.trailer_checksum;
-  if (const std::string* sdk_alg = req.header("x-amz-sdk-checksum-algorithm")) {
+  if (const std::string* sdk_alg = object_checksum ? nullptr : req.header("x-amz-sdk-checksum-algorithm")) {
     auto alg = parse_checksum_algorithm(*sdk_alg);
     if (!alg) return s3_error("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.");
     if (plan.client_checksum != alg)

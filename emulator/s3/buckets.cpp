@@ -145,6 +145,10 @@ S3Result head_bucket(S3Context& ctx, S3Request& req, Body*) {
 }
 
 S3Result delete_bucket(S3Context& ctx, S3Request& req, Body*) {
+  // S3 deletes a bucket whose only content is unfinished multipart uploads, and them with it.
+  if (ctx.objects.list_objects(req.bucket(), "", ListStart{}, 1).empty() &&
+      ctx.objects.list_versions(req.bucket(), "", "", 0, 1).empty())
+    for (const UploadRecord& upload : ctx.objects.list_uploads(req.bucket())) ctx.objects.abort_upload(upload.upload_id);
   Status s = ctx.buckets.delete_bucket(req.bucket());
   if (s.is_not_found()) return no_such_bucket(req.bucket());
   if (s.is_not_empty()) return s3_error("BucketNotEmpty").with("BucketName", req.bucket());

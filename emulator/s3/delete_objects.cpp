@@ -18,7 +18,9 @@ std::optional<S3Error> precheck(S3Context& ctx, const S3Request& req) {
 
 S3Result delete_objects(S3Context& ctx, S3Request& req, Body* body) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body->text.data(), body->text.size())) return s3_error("MalformedXML");
+  // A key may be nothing but white space, which pugixml drops unless told to keep it.
+  if (!doc.load_buffer(body->text.data(), body->text.size(), pugi::parse_default | pugi::parse_ws_pcdata))
+    return s3_error("MalformedXML");
   auto root = doc.child("Delete");
   if (!root) return s3_error("MalformedXML");
   const bool quiet = std::string_view(root.child_value("Quiet")) == "true";

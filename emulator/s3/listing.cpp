@@ -166,7 +166,9 @@ S3Result list_objects_v1(S3Context& ctx, S3Request& req, Body*) {
 
   std::string out = open_tag("ListBucketResult");
   xml::element(out, "Name", req.bucket());
-  xml::element(out, "Prefix", enc(p, p.prefix));
+  // ListObjects (v1) answers its own Prefix as given even with encoding-type=url, as S3 does
+  // (the SDKs decode every other field of it, but not that one).
+  xml::element(out, "Prefix", p.prefix);
   xml::element(out, "Marker", enc(p, marker));
   // NextMarker is only sent with a delimiter; without one, clients use the last key.
   if (page.truncated && !p.delimiter.empty())

@@ -420,6 +420,9 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
       }
       object_meta.checksum_value = sum.finish_base64();
     }
+    // The client may state the whole object's checksum ("…-N" for a composite one).
+    if (const std::string* claimed = req.header(checksum_header(*alg)); claimed && *claimed != object_meta.checksum_value)
+      return s3_error("BadDigest", "The " + meta.checksum_algorithm + " you specified did not match the calculated checksum.");
   }
 
   ObjectRecord record;

@@ -110,6 +110,11 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
 
 S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
   if (auto err = require_bucket(ctx, req)) return *err;
+  // A read names no encryption: the object's own applies (SSE-C aside, which is refused here).
+  if (const std::string* sse = req.header("x-amz-server-side-encryption"))
+    return s3_error("InvalidArgument", "x-amz-server-side-encryption header is not supported for this operation.")
+        .with("ArgumentName", "x-amz-server-side-encryption")
+        .with("ArgumentValue", *sse);
   const Versioning versioning = req.view->versioning;
   std::optional<ObjectRecord> object;
   std::shared_ptr<OpenFile> file;

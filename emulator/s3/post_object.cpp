@@ -213,6 +213,12 @@ class PostObjectSink final : public BodySink {
       if (auto err = verify_v4(policy_b64)) return err;
     } else if (form_.fields.count("awsaccesskeyid") || form_.fields.count("signature")) {
       if (auto err = verify_v2(policy_b64)) return err;
+    } else if (!policy_b64.empty()) {
+      // A policy without its signature is a signed form missing a field, not an anonymous one.
+      return s3_error("InvalidArgument", "Bucket POST must contain a field named 'AWSAccessKeyId'.  If it is "
+                                         "specified, please check the order of the fields.")
+          .with("ArgumentName", "AWSAccessKeyId")
+          .with("ArgumentValue", "");
     } else {
       // Unsigned: an anonymous upload, which only the bucket's policy (or a public-write ACL)
       // can allow; it needs no POST policy.

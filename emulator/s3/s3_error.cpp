@@ -74,6 +74,7 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"TooManyConfigurations", {400, "You are attempting to create a new configuration but have already reached the limit."}},
       {"NoSuchKey", {404, "The specified key does not exist."}},
       {"NoSuchTagSet", {404, "The TagSet does not exist"}},
+      {"UnresolvableGrantByEmailAddress", {400, "The e-mail address you provided does not match any account on record."}},
       {"NoSuchBucketPolicy", {404, "The bucket policy does not exist"}},
       {"NoSuchPublicAccessBlockConfiguration", {404, "The public access block configuration was not found"}},
       {"OwnershipControlsNotFoundError", {404, "The bucket ownership controls were not found"}},

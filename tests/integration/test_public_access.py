@@ -157,6 +157,8 @@ class PublicAccess(harness.ServerTestCase):
             {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"}]})
         self.assertEqual(len(self.s3.get_bucket_acl(Bucket=bucket)["Grants"]), 1)
         self.assertClientError(self.anonymous.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
+        self.assertClientError(self.s3.put_bucket_acl, "UnresolvableGrantByEmailAddress", 400, Bucket=bucket,
+                               GrantRead='emailAddress="nobody@example.com"')
         self.s3.put_bucket_acl(Bucket=bucket, GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"')
         self.assertEqual(self.anonymous.list_objects_v2(Bucket=bucket)["KeyCount"], 3)
         # IgnorePublicAcls makes every public grant count for nothing.
@@ -192,6 +194,15 @@ class PublicAccess(harness.ServerTestCase):
                          [{"Key": "via", "Value": "form"}])
         refused = post("elsewhere/two.txt")
         self.assertEqual((refused.status, refused.error()["Code"]), (403, "AccessDenied"))
+        # A form with a POST policy but no signature is a signed form missing its key id.
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\ndrop/three.txt\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"policy\"\r\n\r\ne30=\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nx\r\n"
+                f"--{boundary}--\r\n").encode()
+        unsigned = self.server.raw("POST", f"/{bucket}", body=body,
+                                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual((unsigned.status, unsigned.error()["Code"]), (400, "InvalidArgument"))
 
     def test_aws_cli(self):
         bucket = self.new_bucket()

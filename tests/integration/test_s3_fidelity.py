@@ -4,6 +4,7 @@ CompleteMultipartUpload answered again for a retry, GET/HEAD by partNumber, Uplo
 range checks, GetObjectAttributes, Content-Encoding kept as sent beside aws-chunked, metadata
 beyond US-ASCII, Expect: 100-continue."""
 
+import hashlib
 import socket
 import unittest
 
@@ -184,6 +185,68 @@ class S3Fidelity(harness.ServerTestCase):
         # Refused: the final answer at once, and the body is never asked for.
         with send_head("k2", signed=False) as sock:
             self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 403 Forbidden"))
+
+    def test_complete_checks_the_object_checksum_it_is_given(self):
+        bucket = self.new_bucket()
+        for algorithm, kind in (("CRC32", "FULL_OBJECT"), ("SHA256", "COMPOSITE")):
+            with self.subTest(algorithm):
+                key = f"mp-{algorithm}"
+                upload = self.s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm=algorithm,
+                                                         ChecksumType=kind)["UploadId"]
+                parts = []
+                for n, size in ((1, 5 * MIB), (2, 100)):
+                    answer = self.s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=n,
+                                                 Body=bytes([n]) * size, ChecksumAlgorithm=algorithm)
+                    parts.append({"PartNumber": n, "ETag": answer["ETag"],
+                                  f"Checksum{algorithm}": answer[f"Checksum{algorithm}"]})
+                field = f"Checksum{algorithm}"
+                wrong = "AAAAAA==" if algorithm == "CRC32" else harness.b64(b"\0" * 32) + "-2"
+                self.assertClientError(self.s3.complete_multipart_upload, "BadDigest", 400, Bucket=bucket, Key=key,
+                                       UploadId=upload, MultipartUpload={"Parts": parts}, **{field: wrong})
+                whole = bytes([1]) * (5 * MIB) + bytes([2]) * 100
+                if algorithm == "CRC32":
+                    right = harness.crc32_b64(whole)
+                else:
+                    digests = b"".join(hashlib.sha256(bytes([n]) * size).digest()
+                                       for n, size in ((1, 5 * MIB), (2, 100)))
+                    right = harness.b64(hashlib.sha256(digests).digest()) + "-2"
+                done = self.s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
+                                                         MultipartUpload={"Parts": parts}, **{field: right})
+                self.assertEqual(done[field], right)
+
+    def test_edges_a_conformance_suite_found(self):
+        bucket = self.new_bucket()
+        # A key that is only white space is deleted like any other.
+        self.s3.put_object(Bucket=bucket, Key=" ", Body=b"x")
+        self.s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": " "}]})
+        self.assertNotIn("Contents", self.s3.list_objects_v2(Bucket=bucket))
+        # A read names no encryption of its own.
+        self.s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+        for method in ("GET", "HEAD"):
+            raw = self.server.signed(method, f"/{bucket}/k", headers={"x-amz-server-side-encryption": "AES256"})
+            self.assertEqual(raw.status, 400)
+        self.assertEqual(self.server.signed("GET", f"/{bucket}/k", headers={
+            "x-amz-server-side-encryption": "AES256"}).error()["Code"], "InvalidArgument")
+        # A presigned URL valid for 0 seconds never is.
+        v4 = self.server.client(signature_version="s3v4")
+        url = v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=0)
+        got = self.server.raw("GET", url.split(str(self.server.port), 1)[1])
+        self.assertEqual((got.status, got.error()["Code"], got.error()["Message"]),
+                         (403, "AccessDenied", "Request has expired"))
+        # ListObjects (v1) answers its Prefix as given, encoding-type=url or not.
+        raw = self.server.signed("GET", f"/{bucket}", query=[("encoding-type", "url"), ("prefix", "a b")])
+        self.assertIn(b"<Prefix>a b</Prefix>", raw.body)
+        # A bucket holding nothing but an unfinished upload is deleted, and the upload with it.
+        doomed = self.new_bucket()
+        self.s3.create_multipart_upload(Bucket=doomed, Key="never-finished")
+        self.s3.delete_bucket(Bucket=doomed)
+        self.assertClientError(self.s3.head_bucket, "404", 404, Bucket=doomed)
+        # One with an object is not, and keeps its upload.
+        kept = self.new_bucket()
+        self.s3.put_object(Bucket=kept, Key="k", Body=b"x")
+        upload = self.s3.create_multipart_upload(Bucket=kept, Key="later")["UploadId"]
+        self.assertClientError(self.s3.delete_bucket, "BucketNotEmpty", 409, Bucket=kept)
+        self.assertEqual([u["UploadId"] for u in self.s3.list_multipart_uploads(Bucket=kept)["Uploads"]], [upload])
 
 
 if __name__ == "__main__":
