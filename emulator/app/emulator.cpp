@@ -156,10 +156,10 @@ struct Emulator::Impl {
     };
     object_lambda_world_ = std::make_unique<ObjectLambdaWorld>(
         ObjectLambdaWorld{object_lambda_routes_, object_lambda_invoke_, credentials_, options_.region, kAccountId});
-    s3_ = std::make_unique<S3Service>(
-        S3Context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr,
-                  nullptr, recorder_.get(), access_points_.get(), object_lambda_.get(), object_lambda_world_.get()},
-        credentials_);
+    S3Context s3_context{store_->buckets(), store_->objects(), *clock_, options_.region, notifier_.get(), lookup, nullptr,
+                         nullptr, recorder_.get(), access_points_.get(), object_lambda_.get(), object_lambda_world_.get()};
+    s3_context.legacy_bucket_defaults = options_.legacy_bucket_defaults;
+    s3_ = std::make_unique<S3Service>(std::move(s3_context), credentials_);
     invoker_ = std::make_unique<Invoker>(
         registry_,
         [this](const Context& ctx) {
@@ -453,7 +453,7 @@ struct Emulator::Impl {
         // (created below; destinations are checked once every declared bucket exists)
         Status s = buckets.create_bucket({b.name, options_.region, now, "default"});
         if (!s && s.code() != Status::Code::AlreadyExists) return "cannot create bucket " + b.name + ": " + s.message();
-        if (s)
+        if (s && !options_.legacy_bucket_defaults)
           if (Status set = set_new_bucket_access(buckets, b.name, "BucketOwnerEnforced"); !set) return set.message();
       }
       if (b.public_access_block)

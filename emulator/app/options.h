@@ -28,6 +28,9 @@ struct ServeOptions {
   bool free_tier = false;        // the cost report takes AWS's monthly free tier off
   int batch_concurrency = 64;    // Batch Operations tasks in flight at once, across the running job
   int log_retention_days = 7;    // functions' logs kept this long (of the server's clock) without a policy
+  // New buckets as before April 2023 (no public access blocks, ACLs on), for suites and
+  // tools written against those defaults.
+  bool legacy_bucket_defaults = false;
 };
 
 // The in-process handlers this build can run, handed in by main(): the emulator's core knows

@@ -49,6 +49,9 @@ serve options:
                         a function's reserved concurrency lowers it for its jobs)
   --log-retention-days N  functions' logs are kept N days of the server's clock (1 to 3653,
                         default 7) unless their group has a retention policy
+  --bucket-defaults D   2023 (default): new buckets block public access and disable ACLs, as
+                        on AWS since April 2023; legacy: neither, as before (for test suites
+                        and tools written against the old defaults)
 
 invoke options (plus --config, --data-dir, --region, --access-key, --secret-key):
   --event FILE          the event JSON ('-' reads standard input; default {})
@@ -144,6 +147,9 @@ bool apply_serve_option(std::string_view flag, const std::string& value, ServeOp
     const auto n = parse_decimal(value, 3653);
     if (!n || *n == 0) throw std::invalid_argument("--log-retention-days is 1 to 3653");
     options.log_retention_days = static_cast<int>(*n);
+  } else if (flag == "--bucket-defaults") {
+    if (value != "2023" && value != "legacy") throw std::invalid_argument("--bucket-defaults is 2023 or legacy");
+    options.legacy_bucket_defaults = value == "legacy";
   } else if (flag == "--clock") {
     if (value != "real" && value != "virtual") throw std::invalid_argument("--clock is real or virtual");
     options.virtual_clock = value == "virtual";

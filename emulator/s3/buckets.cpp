@@ -105,15 +105,23 @@ S3Result create_bucket(S3Context& ctx, S3Request& req, Body* body) {
   auto acl = read_acl_headers(req.http.headers, true);
   if (auto* err = std::get_if<S3Error>(&acl)) return *err;
   const std::optional<Grants>& grants = std::get<std::optional<Grants>>(acl);
-  if (grants && !grants->empty() && !acls_enabled(ownership)) return s3_error("InvalidBucketAclWithObjectOwnership");
+  const bool legacy = ctx.legacy_bucket_defaults;
+  if (grants && !grants->empty() && !acls_enabled(ownership) && !(legacy && !ownership_header))
+    return s3_error("InvalidBucketAclWithObjectOwnership");
   // A new bucket blocks public access (below), so a public ACL cannot come with it.
-  if (grants && (grants_everyone(*grants, "READ") || grants_everyone(*grants, "WRITE")))
+  if (grants && !legacy && (grants_everyone(*grants, "READ") || grants_everyone(*grants, "WRITE")))
     return s3_error("InvalidBucketAclWithBlockPublicAccessError");
   BucketRecord record{req.bucket(), region, ctx.clock.now_ms(), req.owner()};
   Status s = ctx.buckets.create_bucket(record);
   if (s) {
-    // As AWS makes buckets since 2023: every public access block on.
-    if (Status set = set_new_bucket_access(ctx.buckets, record.name, ownership); !set) return internal_error(set);
+    // As AWS makes buckets since 2023: every public access block on. The legacy defaults set
+    // neither, unless the request names an ownership.
+    if (!legacy) {
+      if (Status set = set_new_bucket_access(ctx.buckets, record.name, ownership); !set) return internal_error(set);
+    } else if (ownership_header) {
+      if (Status set = ctx.buckets.put_bucket_config(record.name, kOwnershipConfigName, ownership); !set)
+        return internal_error(set);
+    }
     if (grants && !grants->empty())
       if (Status set = ctx.buckets.put_bucket_config(record.name, kAclConfigName, grants_document(*grants)); !set)
         return internal_error(set);

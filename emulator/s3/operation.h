@@ -44,6 +44,8 @@ struct S3Context {
   // absent: none.
   const ObjectLambdaAccessPoints* object_lambda = nullptr;
   const ObjectLambdaWorld* object_lambda_world = nullptr;
+  // CreateBucket leaves public access unblocked and ACLs on, as AWS did before April 2023.
+  bool legacy_bucket_defaults = false;
 
   const Clock& signing_clock() const { return client_clock ? *client_clock : real_clock(); }
 };

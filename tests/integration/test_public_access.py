@@ -4,13 +4,13 @@ anonymous readers once Block Public Access lets it, and an explicit Deny wins ov
 canned ACLs where Object Ownership allows them; anonymous POST form uploads a policy allows."""
 
 import json
+import subprocess
 import unittest
 import urllib.error
 import urllib.request
 import uuid
 
 import botocore
-from botocore.config import Config
 
 import harness
 
@@ -214,6 +214,35 @@ class PublicAccess(harness.ServerTestCase):
         self.s3.put_object(Bucket=bucket, Key="f.txt", Body=b"cli")
         out = self.server.aws("s3", "cp", "--no-sign-request", f"s3://{bucket}/f.txt", "-")
         self.assertEqual(out.stdout, "cli")
+
+
+class LegacyBucketDefaults(harness.ServerTestCase):
+    """serve --bucket-defaults legacy: new buckets as AWS made them before April 2023."""
+
+    server_args = ("--bucket-defaults", "legacy")
+
+    def test_new_buckets_neither_block_public_access_nor_disable_acls(self):
+        bucket = harness.unique("b")
+        self.s3.create_bucket(Bucket=bucket, ACL="public-read")
+        self.assertClientError(self.s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", 404,
+                               Bucket=bucket)
+        self.assertClientError(self.s3.get_bucket_ownership_controls, "OwnershipControlsNotFoundError", 404,
+                               Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="k", Body=b"open", ACL="public-read")
+        anonymous = self.server.client(signature_version=botocore.UNSIGNED)
+        self.assertEqual(anonymous.get_object(Bucket=bucket, Key="k")["Body"].read(), b"open")
+        self.assertEqual(anonymous.list_objects_v2(Bucket=bucket)["KeyCount"], 1)
+        # Asking for an ownership still gets it.
+        enforced = harness.unique("b")
+        self.s3.create_bucket(Bucket=enforced, ObjectOwnership="BucketOwnerEnforced")
+        self.assertClientError(self.s3.put_object, "AccessControlListNotSupported", 400, Bucket=enforced, Key="k",
+                               Body=b"x", ACL="public-read")
+
+    def test_a_bad_value_is_refused_at_start(self):
+        proc = subprocess.run([harness.binary_path(), "serve", "--bucket-defaults", "2019"],
+                                      capture_output=True, text=True, timeout=30)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--bucket-defaults is 2023 or legacy", proc.stderr)
 
 
 if __name__ == "__main__":
