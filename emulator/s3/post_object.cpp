@@ -298,6 +298,12 @@ class PostObjectSink final : public BodySink {
   }
 
   std::optional<S3Error> verify_v2(const std::string& policy_b64) {
+    for (const char* required : {"AWSAccessKeyId", "Signature"})
+      if (!form_.fields.count(ascii_lower(required)))
+        return s3_error("InvalidArgument", std::string("Bucket POST must contain a field named '") + required +
+                                               "'.  If it is specified, please check the order of the fields.")
+            .with("ArgumentName", required)
+            .with("ArgumentValue", "");
     std::string access_key = field("awsaccesskeyid");
     const Credentials* creds = credentials_.find(access_key);
     if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", access_key);

@@ -43,6 +43,9 @@ std::optional<S3Error> check_post_policy(const std::string& policy_json, const P
   std::set<std::string> covered;
   for (const auto& cond : policy["conditions"]) {
     if (cond.is_object()) {
+      if (cond.size() != 1)
+        return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must "
+                                                 "have exactly one property specified.");
       for (auto& [name, value] : cond.items()) {
         if (!value.is_string()) return s3_error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition: value must be a string.");
         std::string field = ascii_lower(name);

@@ -126,6 +126,15 @@ class PostObject(harness.ServerTestCase):
         bad = fields[:3] + [("signature", base64.b64encode(b"x" * 20).decode())]
         r = self.post(bucket, bad, b"no")
         self.assertEqual((r.status, r.error()["Code"]), (403, "SignatureDoesNotMatch"), r)
+        # A signed form missing its signature, and a policy with an empty condition.
+        r = self.post(bucket, fields[:3], b"no")
+        self.assertEqual((r.status, r.error()["Code"]), (400, "InvalidArgument"), r)
+        self.assertEqual(r.error()["ArgumentName"], "Signature")
+        empty = base64.b64encode(json.dumps({"expiration": expiration, "conditions": [{}]}).encode()).decode()
+        signed = base64.b64encode(hmac.new(harness.SECRET_KEY.encode(), empty.encode(), hashlib.sha1).digest()).decode()
+        r = self.post(bucket, [("key", "legacy/e"), ("AWSAccessKeyId", harness.ACCESS_KEY), ("policy", empty),
+                               ("signature", signed)], b"no")
+        self.assertEqual((r.status, r.error()["Code"]), (400, "InvalidPolicyDocument"), r)
 
     def test_anonymous_and_malformed(self):
         bucket = self.new_bucket()
