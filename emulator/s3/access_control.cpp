@@ -111,9 +111,18 @@ std::string policy_action(const std::string& operation) {
 
 std::optional<S3Error> authorize(const HttpRequest& request, const Endpoint& endpoint, const BucketView* bucket,
                                  const Credentials* caller, ObjectStore& objects) {
+  // A caller that names the account it expects to own the bucket (or the copy's source) is
+  // refused when another does: every bucket here is the account's.
+  for (const char* header : {"x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner"})
+    if (const std::string* owner = request.header(header); owner && *owner != kAccount) return access_denied();
   // The owner's requests to a bucket without a policy: the common case, decided at once.
   if (caller && (!bucket || !bucket->policy || is_policy_operation(endpoint.operation))) return std::nullopt;
-  if (!bucket) return access_denied();  // anonymous, and no bucket to grant anything
+  // Anonymous, and no bucket: whether a bucket exists is public on S3, so that is the answer
+  // (and all the caller learns); creating one, or listing the service, is refused.
+  if (!bucket) {
+    if (endpoint.bucket.empty() || endpoint.operation == "CreateBucket") return access_denied();
+    return s3_error("NoSuchBucket").with("BucketName", endpoint.bucket);
+  }
   if (!caller && is_policy_operation(endpoint.operation)) return access_denied();
   const PublicAccessBlock open{false, false, false, false};
   const PublicAccessBlock& block = bucket->public_access_block ? *bucket->public_access_block : open;
@@ -129,6 +138,8 @@ std::optional<S3Error> authorize(const HttpRequest& request, const Endpoint& end
   if (is_object_read(endpoint.operation) && !endpoint.key.empty()) {
     auto object = objects.find_object(endpoint.bucket, endpoint.key);
     if (object && grants_everyone(ObjectMeta::from_json(object->meta).acl, "READ")) return std::nullopt;
+    // A missing key is NoSuchKey to whoever may list the bucket, as on S3.
+    if (!object && grants_everyone(bucket->acl, "READ")) return std::nullopt;
     return access_denied();
   }
   const bool listing = endpoint.operation == "ListObjects" || endpoint.operation == "ListObjectsV2" ||

@@ -18,7 +18,8 @@ namespace bf {
 // bytes, ...).
 std::string policy_action(const std::string& operation);
 
-// Nullopt when the request may go on; AccessDenied otherwise. `caller` is null for an
+// Nullopt when the request may go on; AccessDenied otherwise (NoSuchBucket for an anonymous
+// request to a bucket that does not exist, as S3 answers it). `caller` is null for an
 // anonymous request. Reads the object only for an anonymous read that only its ACL could allow.
 std::optional<S3Error> authorize(const HttpRequest& request, const Endpoint& endpoint, const BucketView* bucket,
                                  const Credentials* caller, ObjectStore& objects);

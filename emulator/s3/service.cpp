@@ -242,8 +242,8 @@ Dispatch S3Service::begin(const HttpRequest& request) {
     return d;
   };
 
-  // Authenticate before anything else: an unsigned probe learns no more than AccessDenied,
-  // not even which operations are implemented.
+  // Authenticate before anything else: an unsigned probe learns no more than AccessDenied (or
+  // NoSuchBucket, which S3 tells anyone), not even which operations are implemented.
   AuthSettings settings{credentials_, context_.signing_clock(), context_.region,
                         !endpoint.object_lambda.empty() && signed_for_object_lambda ? "s3-object-lambda" : "s3",
                         std::nullopt};

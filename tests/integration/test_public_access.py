@@ -56,9 +56,15 @@ class PublicAccess(harness.ServerTestCase):
                                ACL="public-read")
         self.assertClientError(self.s3.create_bucket, "InvalidBucketAclWithObjectOwnership", 400,
                                Bucket=harness.unique("b"), ACL="public-read")
-        # Nothing is public: anonymous requests are refused, unknown buckets alike.
+        # Nothing is public: anonymous requests are refused. Whether a bucket exists is no
+        # secret on S3: an unknown one is NoSuchBucket to anyone, and nothing more.
         self.assertEqual(self.anonymous_get(bucket, "k")[0], 403)
-        self.assertEqual(self.anonymous_get("no-such-bucket-here", "k")[0], 403)
+        self.assertEqual(self.anonymous_get("no-such-bucket-here", "k")[0], 404)
+        self.assertClientError(self.anonymous.list_buckets, "AccessDenied", 403)
+        self.assertClientError(self.anonymous.create_bucket, "AccessDenied", 403, Bucket=harness.unique("b"))
+        # Expecting another account as the bucket's owner is refused, signed or not.
+        self.assertClientError(self.s3.head_object, "403", 403, Bucket=bucket, Key="k", ExpectedBucketOwner="111122223333")
+        self.s3.head_object(Bucket=bucket, Key="k", ExpectedBucketOwner="000000000000")
         self.assertClientError(self.anonymous.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
 
     def test_a_policy_opens_a_prefix_once_block_public_access_lets_it(self):
@@ -140,6 +146,7 @@ class PublicAccess(harness.ServerTestCase):
                        "Permission": "READ"}, grants)
         self.assertEqual(self.anonymous_get(bucket, "open"), (200, b"for all"))
         self.assertEqual(self.anonymous_get(bucket, "closed")[0], 403)
+        self.assertEqual(self.anonymous_get(bucket, "never-was")[0], 403)  # no one may list the bucket
         self.s3.put_object_acl(Bucket=bucket, Key="closed", ACL="authenticated-read")
         self.assertEqual(self.anonymous_get(bucket, "closed")[0], 403)
         self.s3.put_object_acl(Bucket=bucket, Key="open", ACL="private")
@@ -149,6 +156,7 @@ class PublicAccess(harness.ServerTestCase):
         self.s3.put_bucket_acl(Bucket=bucket, ACL="public-read-write")
         keys = [o["Key"] for o in self.anonymous.list_objects_v2(Bucket=bucket)["Contents"]]
         self.assertEqual(keys, ["closed", "open"])
+        self.assertEqual(self.anonymous_get(bucket, "never-was")[0], 404)  # anyone may list it now
         self.anonymous.put_object(Bucket=bucket, Key="dropped", Body=b"anon")
         self.assertEqual(self.s3.get_object(Bucket=bucket, Key="dropped")["Body"].read(), b"anon")
         # An AccessControlPolicy document, with x-amz-grant-* headers as the other form.
