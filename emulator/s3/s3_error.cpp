@@ -62,6 +62,8 @@ const std::unordered_map<std::string_view, ErrorInfo>& error_table() {
       {"MalformedPOSTRequest", {400, "The body of your POST request is not well-formed multipart/form-data."}},
       {"MaxPostPreDataLengthExceededError", {400, "Your POST request fields preceding the upload file were too large."}},
       {"MaxMessageLengthExceeded", {400, "Your request was too big."}},
+      {"MissingSecurityHeader", {400, "Your request was missing a required header"}},
+      {"UnexpectedContent", {400, "This request does not support content"}},
       {"MetadataTooLarge", {400, "Your metadata headers exceed the maximum allowed metadata size."}},
       {"MethodNotAllowed", {405, "The specified method is not allowed against this resource."}},
       {"MissingContentLength", {411, "You must provide the Content-Length HTTP header."}},

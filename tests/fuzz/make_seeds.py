@@ -191,6 +191,8 @@ def xml_documents():
     write("xml_documents", "object-acl", b"\x0e" + b"<AccessControlPolicy><AccessControlList><Grant><Grantee " + xsi +
           b' xsi:type="CanonicalUser"><ID>abc</ID></Grantee><Permission>WRITE_ACP</Permission></Grant>'
           b"</AccessControlList></AccessControlPolicy>")
+    # PutObjectAcl with no body and no ACL header: MissingSecurityHeader, once a 500 (found by libFuzzer).
+    write("xml_documents", "object-acl-empty-body", b"\x0e")
     write("xml_documents", "policy", b"\x0f" + json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Deny", "Principal": {"AWS": ["*"]}, "NotAction": "s3:List*", "Resource": ["arn:aws:s3:::fuzz/*"],
          "Condition": {"IpAddressIfExists": {"aws:SourceIp": ["10.0.0.0/8", "::1/128"]},

@@ -165,6 +165,9 @@ class PublicAccess(harness.ServerTestCase):
             {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"}]})
         self.assertEqual(len(self.s3.get_bucket_acl(Bucket=bucket)["Grants"]), 1)
         self.assertClientError(self.anonymous.list_objects_v2, "AccessDenied", 403, Bucket=bucket)
+        # Neither a header nor a document: the request says no ACL at all.
+        empty = self.server.signed("PUT", f"/{bucket}/open", query=[("acl", "")])
+        self.assertEqual((empty.status, empty.error()["Code"]), (400, "MissingSecurityHeader"))
         self.assertClientError(self.s3.put_bucket_acl, "UnresolvableGrantByEmailAddress", 400, Bucket=bucket,
                                GrantRead='emailAddress="nobody@example.com"')
         self.s3.put_bucket_acl(Bucket=bucket, GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"')
