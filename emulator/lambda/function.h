@@ -8,11 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/base/aws_account.h"
 #include "emulator/lambda/arn.h"
 
 namespace bf {
-
-inline constexpr const char* kAccountId = "000000000000";
 
 struct Destination {
   std::string arn;  // "arn:aws:lambda:...:function:name" or "arn:aws:s3:::bucket"; "" = none

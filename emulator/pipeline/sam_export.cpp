@@ -29,8 +29,13 @@ std::string logical_id(const std::string& name, const std::string& suffix) {
 // Buckets are named from the local name, the account and the region (S3 names are global).
 // Functions refer to them by this name, never by Ref/GetAtt: a bucket whose notifications
 // invoke a function that refers to the bucket would otherwise be a dependency cycle.
-Json bucket_name(const std::string& name) {
-  return Json{{"Fn::Sub", name + "-${AWS::AccountId}-${AWS::Region}"}};
+std::string deployed_bucket_name(const std::string& name) { return name + "-${AWS::AccountId}-${AWS::Region}"; }
+
+Json bucket_name(const std::string& name) { return Json{{"Fn::Sub", deployed_bucket_name(name)}}; }
+
+// The deployed bucket's ARN, with `path` ("", "/*", "/thumbnails/*") after it.
+Json bucket_arn(const std::string& name, const std::string& path = "") {
+  return Json{{"Fn::Sub", "arn:${AWS::Partition}:s3:::" + deployed_bucket_name(name) + path}};
 }
 
 // A declared bucket policy for the stack: its resources name the deployed bucket, whose name
@@ -42,8 +47,7 @@ Json policy_document(const std::string& policy, const std::string& bucket) {
     if (!resource.is_string()) return resource;
     const std::string r = resource.get<std::string>();
     if (r != local && !r.starts_with(local + "/")) return resource;
-    return Json{{"Fn::Sub", "arn:${AWS::Partition}:s3:::" + bucket + "-${AWS::AccountId}-${AWS::Region}" +
-                                r.substr(local.size())}};
+    return bucket_arn(bucket, r.substr(local.size()));
   };
   if (!doc["Statement"].is_array()) doc["Statement"] = Json::array({Json(doc["Statement"])});
   for (Json& s : doc["Statement"])
@@ -60,9 +64,7 @@ Json policy_document(const std::string& policy, const std::string& bucket) {
 
 Json destination(const Destination& d, const std::string& kind_for_function) {
   if (d.is_bucket())
-    return Json{{"Type", "S3Bucket"},
-                {"Destination", Json{{"Fn::Sub", "arn:${AWS::Partition}:s3:::" + d.bucket() +
-                                                     "-${AWS::AccountId}-${AWS::Region}"}}}};
+    return Json{{"Type", "S3Bucket"}, {"Destination", bucket_arn(d.bucket())}};
   const auto ref = parse_function_ref(d.arn);
   const std::string function = ref ? ref->name : "";
   return Json{{"Type", kind_for_function},

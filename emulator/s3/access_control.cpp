@@ -1,5 +1,6 @@
 #include "emulator/s3/access_control.h"
 
+#include "emulator/base/aws_account.h"
 #include "emulator/s3/acl.h"
 #include "emulator/s3/bucket_policy.h"
 #include "emulator/s3/object_meta.h"
@@ -10,8 +11,6 @@
 namespace bf {
 
 namespace {
-
-constexpr const char* kAccount = "000000000000";
 
 // The operations whose action is not "s3:" + their own name.
 constexpr std::pair<const char*, const char*> kActions[] = {
@@ -76,8 +75,8 @@ PolicyRequest policy_request(const HttpRequest& request, const Endpoint& endpoin
   PolicyRequest p;
   p.anonymous = caller == nullptr;
   if (caller)
-    p.principal_names = {kAccount, std::string("arn:aws:iam::") + kAccount + ":root",
-                         std::string("arn:aws:iam::") + kAccount + ":user/" + caller->principal,
+    p.principal_names = {kAccountId, std::string("arn:aws:iam::") + kAccountId + ":root",
+                         std::string("arn:aws:iam::") + kAccountId + ":user/" + caller->principal,
                          canonical_user_id(caller->principal)};
   p.action = policy_action(endpoint.operation);
   p.resource = "arn:aws:s3:::" + endpoint.bucket + (endpoint.key.empty() ? "" : "/" + endpoint.key);
@@ -87,7 +86,7 @@ PolicyRequest policy_request(const HttpRequest& request, const Endpoint& endpoin
   // as it would deny them on AWS.
   c["aws:securetransport"] = "false";
   c["aws:principaltype"] = caller ? "Account" : "Anonymous";
-  if (caller) c["aws:principalaccount"] = kAccount;
+  if (caller) c["aws:principalaccount"] = kAccountId;
   if (const std::string* v = request.header("Referer")) c["aws:referer"] = *v;
   if (const std::string* v = request.header("User-Agent")) c["aws:useragent"] = *v;
   for (const char* header : {"x-amz-acl", "x-amz-server-side-encryption", "x-amz-storage-class",
@@ -114,7 +113,7 @@ std::optional<S3Error> authorize(const HttpRequest& request, const Endpoint& end
   // A caller that names the account it expects to own the bucket (or the copy's source) is
   // refused when another does: every bucket here is the account's.
   for (const char* header : {"x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner"})
-    if (const std::string* owner = request.header(header); owner && *owner != kAccount) return access_denied();
+    if (const std::string* owner = request.header(header); owner && *owner != kAccountId) return access_denied();
   // The owner's requests to a bucket without a policy: the common case, decided at once.
   if (caller && (!bucket || !bucket->policy || is_policy_operation(endpoint.operation))) return std::nullopt;
   // Anonymous, and no bucket: whether a bucket exists is public on S3, so that is the answer

@@ -99,8 +99,7 @@ S3Result put_bucket_acl(S3Context& ctx, S3Request& req, Body* body) {
 
 S3Result get_bucket_acl(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = require_bucket(ctx, req)) return *err;
-  const std::string* doc = req.view->state->config(kAclConfigName);
-  return xml_response(req, acl_xml(req.view->record().owner, doc ? grants_from_document(*doc) : Grants{}));
+  return xml_response(req, acl_xml(req.view->record().owner, req.view->acl));
 }
 
 std::optional<ObjectRecord> find_for_acl(S3Context& ctx, S3Request& req) {

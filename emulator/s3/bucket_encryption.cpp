@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/base/aws_account.h"
 #include "emulator/s3/service.h"
 #include "emulator/s3/bucket_view.h"
 #include "emulator/s3/xml.h"
@@ -14,15 +15,13 @@ namespace bf {
 
 namespace {
 
-constexpr const char* kAccount = "000000000000";
-
 bool is_kms(const std::string& algorithm) { return algorithm == "aws:kms" || algorithm == "aws:kms:dsse"; }
 
 // S3 answers a KMS key by its ARN, whichever way the request named it; without one it is the
 // account's AWS managed key for S3.
 std::string kms_key_arn(const std::string& id, const std::string& region) {
   if (id.starts_with("arn:")) return id;
-  const std::string prefix = "arn:aws:kms:" + region + ":" + kAccount + ":";
+  const std::string prefix = "arn:aws:kms:" + region + ":" + kAccountId + ":";
   if (id.empty()) return prefix + "alias/aws/s3";
   return prefix + (id.starts_with("alias/") ? id : "key/" + id);
 }
@@ -104,12 +103,6 @@ std::variant<Encryption, S3Error> parse_encryption_xml(const std::string& text, 
     e.bucket_key = value == "true";
   }
   return e;
-}
-
-std::optional<S3Error> read_encryption(const S3Request& req, Encryption& out) {
-  if (req.view) return read_encryption(req.http.headers, *req.view, out);
-  out = Encryption{};
-  return std::nullopt;
 }
 
 std::optional<S3Error> read_encryption(const Headers& headers, const BucketView& bucket, Encryption& out) {

@@ -23,7 +23,6 @@ std::variant<Encryption, S3Error> parse_encryption_xml(const std::string& text, 
 // The encryption a new object gets: the request's x-amz-server-side-encryption headers, or the
 // bucket's default. SSE-C is refused: S3 takes customer keys only over HTTPS.
 std::optional<S3Error> read_encryption(const Headers& headers, const BucketView& bucket, Encryption& out);
-std::optional<S3Error> read_encryption(const S3Request& req, Encryption& out);
 
 // x-amz-server-side-encryption and, for KMS, the key id and bucket key headers.
 void write_encryption_headers(const Encryption& encryption, HttpResponse& res);

@@ -41,14 +41,18 @@ std::optional<S3Error> read_write_headers(const S3Request& req, WriteHeaders& ou
   if (auto err = read_storage_class(req.http.headers, out.storage_class)) return err;
   if (const std::string* tagging = req.header("x-amz-tagging"))
     if (auto err = parse_tagging_header(*tagging, out.tags)) return err;
-  auto acl = read_acl_headers(req.http.headers, false);
-  if (auto* err = std::get_if<S3Error>(&acl)) return *err;
-  if (const auto& grants = std::get<std::optional<Grants>>(acl)) {
-    if (req.view)
-      if (auto err = check_acl_allowed(*req.view, *grants)) return err;
-    out.acl = *grants;
+  return read_access_headers(req.http.headers, *req.view, out.acl, out.encryption);
+}
+
+std::optional<S3Error> read_access_headers(const Headers& headers, const BucketView& bucket, Pairs& acl,
+                                           Encryption& encryption) {
+  auto requested = read_acl_headers(headers, false);
+  if (auto* err = std::get_if<S3Error>(&requested)) return *err;
+  if (const auto& grants = std::get<std::optional<Grants>>(requested)) {
+    if (auto err = check_acl_allowed(bucket, *grants)) return err;
+    acl = *grants;
   }
-  return read_encryption(req, out.encryption);
+  return read_encryption(headers, bucket, encryption);
 }
 
 void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res) {
@@ -138,6 +142,16 @@ S3Error write_condition_error(const Status& status, const std::string& key) {
   // If-Match on a key that does not exist: S3 answers as GET would.
   if (status.message().empty()) return s3_error("NoSuchKey").with("Key", key);
   return s3_error("PreconditionFailed").with("Condition", status.message());
+}
+
+std::variant<OpenedObject, S3Error> open_copy_source(S3Context& ctx, const std::string& bucket, const std::string& key,
+                                                    const std::string& version) {
+  auto opened = version.empty() ? ctx.objects.open_object(bucket, key) : ctx.objects.open_version(bucket, key, version);
+  if (!opened)
+    return version.empty() ? no_such_key(key) : s3_error("NoSuchVersion").with("Key", key).with("VersionId", version);
+  if (opened->first.delete_marker)
+    return s3_error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
+  return std::move(*opened);
 }
 
 std::optional<S3Error> archived_error(const ObjectRecord& object, const ObjectMeta& meta,

@@ -19,8 +19,13 @@ std::string quote_etag(const std::string& etag);
 std::optional<S3Error> validate_key(const std::string& key);
 
 // Checks of a new object's headers shared by PutObject, CopyObject and
-// CreateMultipartUpload: key length, storage class, x-amz-tagging, encryption, ACL.
+// CreateMultipartUpload: key length, storage class, x-amz-tagging, encryption, ACL. The
+// request's bucket exists (its view is set).
 std::optional<S3Error> read_write_headers(const S3Request& req, WriteHeaders& out);
+// The ACL (x-amz-acl / x-amz-grant-*) and encryption a new object's headers ask for, as its
+// bucket takes them; a POST form's fields read the same way.
+std::optional<S3Error> read_access_headers(const Headers& headers, const BucketView& bucket, Pairs& acl,
+                                           Encryption& encryption);
 
 // Adds x-amz-checksum-<alg> (and its type) for the object's stored checksum.
 void write_checksum_headers(const ObjectMeta& meta, HttpResponse& res);
@@ -39,6 +44,12 @@ std::optional<S3Error> resolve_copy_source(const S3Context& ctx, std::string& bu
 std::variant<WriteCondition, S3Error> write_condition(const S3Request& req);
 // The S3 error for a write refused by that condition.
 S3Error write_condition_error(const Status& status, const std::string& key);
+
+// A copy's source: the current object, or the named version (empty: current). NoSuchKey,
+// NoSuchVersion, or InvalidRequest for a delete marker named by its version.
+using OpenedObject = std::pair<ObjectRecord, std::shared_ptr<OpenFile>>;
+std::variant<OpenedObject, S3Error> open_copy_source(S3Context& ctx, const std::string& bucket, const std::string& key,
+                                                    const std::string& version);
 
 // 403 InvalidObjectState when the object's bytes are archived and no restored copy is
 // readable at `now_ms`: GetObject, and the source of CopyObject and UploadPartCopy.

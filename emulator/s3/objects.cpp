@@ -266,14 +266,9 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   if (auto err = read_write_headers(req, written)) return *err;
   record.storage_class = written.storage_class;
 
-  auto opened = src_version.empty() ? ctx.objects.open_object(src_bucket, src_key)
-                                    : ctx.objects.open_version(src_bucket, src_key, src_version);
-  if (!opened)
-    return src_version.empty() ? no_such_key(src_key)
-                               : s3_error("NoSuchVersion").with("Key", src_key).with("VersionId", src_version);
-  auto& [source, file] = *opened;
-  if (source.delete_marker)
-    return s3_error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.");
+  auto opened = open_copy_source(ctx, src_bucket, src_key, src_version);
+  if (auto* err = std::get_if<S3Error>(&opened)) return *err;
+  auto& [source, file] = std::get<OpenedObject>(opened);
   ObjectMeta source_meta = ObjectMeta::from_json(source.meta);
   if (auto err = archived_error(source, source_meta, ctx.clock.now_ms())) return *err;
   if (auto err = evaluate_preconditions(req.http.headers, source, kCopySourceConditions, true))

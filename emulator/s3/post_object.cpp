@@ -2,7 +2,6 @@
 
 #include "emulator/auth/verify.h"
 #include "emulator/s3/access_control.h"
-#include "emulator/s3/acl.h"
 #include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/object_meta.h"
@@ -257,13 +256,7 @@ class PostObjectSink final : public BodySink {
       if (auto err = parse_tag_set_xml(field("tagging"), meta_.tags)) return err;
       if (auto err = validate_tags(meta_.tags)) return err;
     }
-    auto acl = read_acl_headers(headers, false);
-    if (auto* err = std::get_if<S3Error>(&acl)) return *err;
-    if (const auto& grants = std::get<std::optional<Grants>>(acl)) {
-      if (auto err = check_acl_allowed(*view_, *grants)) return err;
-      meta_.acl = *grants;
-    }
-    return read_encryption(headers, *view_, meta_.encryption);
+    return read_access_headers(headers, *view_, meta_.acl, meta_.encryption);
   }
 
   std::optional<S3Error> verify_v4(const std::string& policy_b64) {

@@ -4,6 +4,7 @@
 
 #include <pugixml.hpp>
 
+#include "emulator/base/aws_account.h"
 #include "emulator/s3/bucket_policy.h"
 #include "emulator/s3/bucket_view.h"
 #include "emulator/s3/service.h"
@@ -86,7 +87,7 @@ S3Result put_policy(S3Context& ctx, S3Request& req, Body* body) {
   if (auto* err = std::get_if<S3Error>(&parsed)) return *err;
   const auto& block = req.view->public_access_block;
   if (block && block->block_public_policy && is_public_policy(std::get<BucketPolicy>(parsed)))
-    return s3_error("AccessDenied", "User: arn:aws:iam::000000000000:root is not authorized to perform: "
+    return s3_error("AccessDenied", std::string("User: arn:aws:iam::") + kAccountId + ":root is not authorized to perform: "
                                     "s3:PutBucketPolicy on resource: \"arn:aws:s3:::" + req.bucket() +
                                     "\" because public policies are blocked by the BlockPublicPolicy block "
                                     "public access setting.");
@@ -120,28 +121,41 @@ S3Result get_policy_status(S3Context& ctx, S3Request& req, Body*) {
 
 }  // namespace
 
-std::variant<PublicAccessBlock, S3Error> parse_public_access_block_xml(const std::string& text) {
-  pugi::xml_document doc;
-  if (!doc.load_buffer(text.data(), text.size())) return s3_error("MalformedXML");
-  auto root = doc.child("PublicAccessBlockConfiguration");
-  if (!root) return s3_error("MalformedXML");
-  // A setting left out is off, as on AWS.
+std::optional<PublicAccessBlock> read_public_access_block(const pugi::xml_node& element) {
   PublicAccessBlock block{false, false, false, false};
   for (int i = 0; i < 4; ++i) {
-    auto node = root.child(kBlockFields[i]);
+    auto node = element.child(kBlockFields[i]);
     if (!node) continue;
     const std::string value = node.text().get();
-    if (value != "true" && value != "false") return s3_error("MalformedXML");
+    if (value != "true" && value != "false") return std::nullopt;
     *field(block, i) = value == "true";
   }
   return block;
 }
 
+void append_public_access_block_xml(std::string& out, const PublicAccessBlock& block, bool with_namespace) {
+  out += with_namespace ? "<PublicAccessBlockConfiguration xmlns=\"" + std::string(xml::kS3Namespace) + "\">"
+                        : std::string("<PublicAccessBlockConfiguration>");
+  const bool values[] = {block.block_public_acls, block.ignore_public_acls, block.block_public_policy,
+                         block.restrict_public_buckets};
+  for (int i = 0; i < 4; ++i) xml::element(out, kBlockFields[i], values[i]);
+  out += "</PublicAccessBlockConfiguration>";
+}
+
+std::variant<PublicAccessBlock, S3Error> parse_public_access_block_xml(const std::string& text) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(text.data(), text.size())) return s3_error("MalformedXML");
+  auto root = doc.child("PublicAccessBlockConfiguration");
+  if (!root) return s3_error("MalformedXML");
+  auto block = read_public_access_block(root);
+  if (!block) return s3_error("MalformedXML");
+  return *block;
+}
+
 std::string public_access_block_xml(const PublicAccessBlock& block) {
-  std::string out = "<PublicAccessBlockConfiguration xmlns=\"" + std::string(xml::kS3Namespace) + "\">";
-  PublicAccessBlock copy = block;
-  for (int i = 0; i < 4; ++i) xml::element(out, kBlockFields[i], *field(copy, i));
-  return out + "</PublicAccessBlockConfiguration>";
+  std::string out;
+  append_public_access_block_xml(out, block, true);
+  return out;
 }
 
 std::optional<PublicAccessBlock> public_access_block_from_document(const std::string& document) {

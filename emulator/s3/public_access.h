@@ -10,6 +10,10 @@
 #include "emulator/s3/s3_error.h"
 #include "emulator/store/bucket_store.h"
 
+namespace pugi {
+class xml_node;
+}
+
 namespace bf {
 
 inline constexpr const char* kPublicAccessBlockConfigName = "publicAccessBlock";
@@ -21,6 +25,12 @@ struct PublicAccessBlock {
   bool block_public_policy = true;      // refuse a public bucket policy
   bool restrict_public_buckets = true;  // a public policy grants nothing to anonymous callers
 };
+
+// A <PublicAccessBlockConfiguration> element, as PutPublicAccessBlock and S3 Control's
+// CreateAccessPoint carry it: a setting left out is off; nullopt for one neither true nor false.
+std::optional<PublicAccessBlock> read_public_access_block(const pugi::xml_node& element);
+// Appends that element; S3's namespace on it when it stands as a document of its own.
+void append_public_access_block_xml(std::string& out, const PublicAccessBlock& block, bool with_namespace);
 
 std::variant<PublicAccessBlock, S3Error> parse_public_access_block_xml(const std::string& text);
 std::string public_access_block_xml(const PublicAccessBlock& block);

@@ -23,15 +23,6 @@ bool read_flag(const pugi::xml_node& parent, const char* name, bool fallback, bo
   return value == "true";
 }
 
-void public_access_block_xml(std::string& out, const PublicAccessBlock& b) {
-  out += "<PublicAccessBlockConfiguration>";
-  xml::element(out, "BlockPublicAcls", b.block_public_acls);
-  xml::element(out, "IgnorePublicAcls", b.ignore_public_acls);
-  xml::element(out, "BlockPublicPolicy", b.block_public_policy);
-  xml::element(out, "RestrictPublicBuckets", b.restrict_public_buckets);
-  out += "</PublicAccessBlockConfiguration>";
-}
-
 void origin_xml(std::string& out, const AccessPoint& point) {
   xml::element(out, "NetworkOrigin", point.vpc_id.empty() ? "Internet" : "VPC");
   if (!point.vpc_id.empty()) {
@@ -53,14 +44,10 @@ std::variant<AccessPoint, S3Error> parse_create_access_point(std::string_view bo
   point.bucket = root.child("Bucket").child_value();
   if (point.bucket.empty()) return s3_error("InvalidRequest", "Bucket is required");
   point.vpc_id = root.child("VpcConfiguration").child("VpcId").child_value();
-  if (const pugi::xml_node block = root.child("PublicAccessBlockConfiguration")) {
-    bool ok = true;
-    PublicAccessBlock& b = point.public_access_block;
-    b.block_public_acls = read_flag(block, "BlockPublicAcls", false, ok);
-    b.ignore_public_acls = read_flag(block, "IgnorePublicAcls", false, ok);
-    b.block_public_policy = read_flag(block, "BlockPublicPolicy", false, ok);
-    b.restrict_public_buckets = read_flag(block, "RestrictPublicBuckets", false, ok);
-    if (!ok) return malformed();
+  if (const pugi::xml_node element = root.child("PublicAccessBlockConfiguration")) {
+    auto block = read_public_access_block(element);
+    if (!block) return malformed();
+    point.public_access_block = *block;
   }
   return point;
 }
@@ -83,7 +70,7 @@ std::string get_access_point_xml(const AccessPoint& point, const AccessPointPlac
   xml::element(out, "Name", point.name);
   xml::element(out, "Bucket", point.bucket);
   origin_xml(out, point);
-  public_access_block_xml(out, point.public_access_block);
+  append_public_access_block_xml(out, point.public_access_block, false);
   xml::element(out, "CreationDate", iso8601_ms(point.created_ms));
   xml::element(out, "Alias", point.alias);
   xml::element(out, "AccessPointArn", access_point_arn(place.region, place.account_id, point.name));
@@ -159,7 +146,7 @@ std::string object_lambda_alias_xml(const ObjectLambdaAccessPoint& point) {
 std::string get_object_lambda_access_point_xml(const ObjectLambdaAccessPoint& point) {
   std::string out = open_result("GetAccessPointForObjectLambdaResult");
   xml::element(out, "Name", point.name);
-  public_access_block_xml(out, PublicAccessBlock{});  // always on for Object Lambda, as on AWS
+  append_public_access_block_xml(out, PublicAccessBlock{}, false);  // always on for Object Lambda, as on AWS
   xml::element(out, "CreationDate", iso8601_ms(point.created_ms));
   out += object_lambda_alias_xml(point);
   return out + "</GetAccessPointForObjectLambdaResult>";
