@@ -222,6 +222,10 @@ def s3_requests():
                                                            ("x-amz-meta-c", "caf\xe9"), ("x-amz-acl", "public-read"),
                                                            ("x-amz-server-side-encryption", "aws:kms")], "body"),
       text_request("HEAD", "/fuzz/m"), text_request("GET", "/fuzz/m?acl"))
+    w("grant-headers", text_request("PUT", "/fuzz/g", [("x-amz-grant-read", 'uri="http://acs.amazonaws.com/groups/global/AllUsers", id="abc"'),
+                                                        ("x-amz-grant-full-control", 'emailAddress="a@b"')], "body"),
+      text_request("PUT", "/fuzz?acl", [("x-amz-grant-write", "id=, uri")]),
+      text_request("PUT", "/fuzz?acl", [("x-amz-acl", "log-delivery-write")]))
     w("options", text_request("OPTIONS", "/fuzz/x", [("Origin", "http://a"), ("Access-Control-Request-Method", "PUT")]))
     w("streaming", text_request("PUT", "/fuzz/s", [("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
       ("Content-Encoding", "aws-chunked"), ("x-amz-decoded-content-length", "5"), ("x-amz-trailer", "x-amz-checksum-crc32")],
