@@ -363,22 +363,27 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   std::vector<std::string> part_etags;
   std::optional<ChecksumAlgorithm> alg = parse_checksum_algorithm(meta.checksum_algorithm);
-  std::string composite_input;
+  // The parts' own checksums, one after another: a composite checksum is the checksum of
+  // them, and GET by partNumber and GetObjectAttributes answer each.
+  std::string part_digests;
+  bool every_part_summed = alg.has_value();
   for (const PartRecord* p : parts) {
     auto file = ctx.objects.open_blob(p->blob_id);
     if (!file) return internal_error(file.error());
     if (Status s = blob->append_from(file.value()->fd(), 0, p->size); !s) return internal_error(s);
     part_etags.push_back(p->etag);
-    if (alg && meta.checksum_type == "COMPOSITE") {
-      auto cs = nlohmann::json::parse(p->checksums, nullptr, false);
-      std::string value = cs.is_object() ? cs.value(meta.checksum_algorithm, "") : "";
-      auto raw = base64_decode(value);
-      if (!raw)
-        return s3_error("InvalidRequest", "The upload was created using a " + meta.checksum_algorithm +
-                                              " checksum. The complete request must include the "
-                                              "checksum for each part. It was missing for part " +
-                                              std::to_string(p->part_number) + " in the request.");
-      composite_input += *raw;
+    if (!alg) continue;
+    auto cs = nlohmann::json::parse(p->checksums, nullptr, false);
+    auto raw = base64_decode(cs.is_object() ? cs.value(meta.checksum_algorithm, "") : "");
+    if (raw && raw->size() == checksum_size(*alg)) {
+      part_digests += *raw;
+    } else if (meta.checksum_type == "COMPOSITE") {
+      return s3_error("InvalidRequest", "The upload was created using a " + meta.checksum_algorithm +
+                                            " checksum. The complete request must include the "
+                                            "checksum for each part. It was missing for part " +
+                                            std::to_string(p->part_number) + " in the request.");
+    } else {
+      every_part_summed = false;
     }
   }
 
@@ -395,8 +400,9 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   if (alg) {
     object_meta.checksum_algorithm = meta.checksum_algorithm;
     object_meta.checksum_type = meta.checksum_type;
+    if (every_part_summed) object_meta.part_checksums = base64_encode(part_digests);
     if (meta.checksum_type == "COMPOSITE") {
-      object_meta.checksum_value = base64_encode(checksum_of(*alg, composite_input)) + "-" +
+      object_meta.checksum_value = base64_encode(checksum_of(*alg, part_digests)) + "-" +
                                    std::to_string(parts.size());
     } else {
       // A full-object checksum needs the whole object's bytes once.

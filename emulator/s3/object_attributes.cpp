@@ -14,24 +14,30 @@ namespace {
 
 constexpr std::uint64_t kMostParts = 1000;
 
-// The parts of a multipart object from `after` on, at most `max`, as ObjectParts lists them.
+// A multipart object's parts, as S3 lists them: one by one, each with its own checksum, only
+// for a composite checksum (the parts' checksums make the object's); otherwise just the count.
 void write_parts(const ObjectMeta& meta, std::uint64_t after, std::uint64_t max, std::string& out) {
   out += "<ObjectParts>";
   const auto count = static_cast<std::uint64_t>(meta.parts_count);
-  const std::uint64_t last = std::min(count, after + max);
-  xml::element(out, "PartNumberMarker", after);
-  if (last < count) xml::element(out, "NextPartNumberMarker", last);
-  xml::element(out, "MaxParts", max);
-  xml::element(out, "IsTruncated", last < count);
-  xml::element(out, "PartsCount", count);
-  for (std::uint64_t n = after + 1; n <= last; ++n) {
-    const auto span = meta.part_span(static_cast<int>(n));
-    if (!span) break;
-    out += "<Part>";
-    xml::element(out, "PartNumber", n);
-    xml::element(out, "Size", span->second);
-    out += "</Part>";
+  const auto alg = parse_checksum_algorithm(meta.checksum_algorithm);
+  if (meta.checksum_type == "COMPOSITE" && alg && meta.part_checksum(1)) {
+    const std::uint64_t last = std::min(count, after + max);
+    xml::element(out, "PartNumberMarker", after);
+    if (last > after) xml::element(out, "NextPartNumberMarker", last);
+    xml::element(out, "MaxParts", max);
+    xml::element(out, "IsTruncated", last < count);
+    for (std::uint64_t n = after + 1; n <= last; ++n) {
+      const auto span = meta.part_span(static_cast<int>(n));
+      const auto checksum = meta.part_checksum(static_cast<int>(n));
+      if (!span || !checksum) break;
+      out += "<Part>";
+      xml::element(out, checksum_xml_element(*alg), *checksum);
+      xml::element(out, "PartNumber", n);
+      xml::element(out, "Size", span->second);
+      out += "</Part>";
+    }
   }
+  xml::element(out, "PartsCount", count);
   out += "</ObjectParts>";
 }
 
@@ -82,11 +88,13 @@ S3Result get_object_attributes(S3Context& ctx, S3Request& req, Body*) {
   if (wanted("Checksum") && !meta.checksum_algorithm.empty())
     if (auto alg = parse_checksum_algorithm(meta.checksum_algorithm)) {
       out += "<Checksum>";
-      xml::element(out, checksum_xml_element(*alg), meta.checksum_value);
+      // A composite checksum without the "-N" that GET and HEAD give it.
+      const std::string& value = meta.checksum_value;
+      xml::element(out, checksum_xml_element(*alg), value.substr(0, value.find('-')));
       xml::element(out, "ChecksumType", meta.checksum_type);
       out += "</Checksum>";
     }
-  if (wanted("ObjectParts") && !meta.part_runs.empty()) write_parts(meta, marker, max_parts, out);
+  if (wanted("ObjectParts") && meta.parts_count > 0) write_parts(meta, marker, max_parts, out);
   if (wanted("StorageClass")) xml::element(out, "StorageClass", object->storage_class);
   if (wanted("ObjectSize")) xml::element(out, "ObjectSize", object->size);
   out += "</GetObjectAttributesResponse>";

@@ -49,6 +49,16 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> ObjectMeta::part_span(int
   return std::nullopt;
 }
 
+std::optional<std::string> ObjectMeta::part_checksum(int number) const {
+  const auto alg = parse_checksum_algorithm(checksum_algorithm);
+  if (!alg || number < 1 || number > parts_count || part_checksums.empty()) return std::nullopt;
+  const auto raw = base64_decode(part_checksums);
+  const std::size_t size = checksum_size(*alg);
+  const std::size_t at = static_cast<std::size_t>(number - 1) * size;
+  if (!raw || raw->size() != size * static_cast<std::size_t>(parts_count)) return std::nullopt;
+  return base64_encode(raw->substr(at, size));
+}
+
 std::string ObjectMeta::to_json() const {
   nlohmann::json j;
   j["headers"] = pairs_to_json(headers);
@@ -64,6 +74,7 @@ std::string ObjectMeta::to_json() const {
     for (const auto& [size, count] : part_runs) runs.push_back({size, count});
     j["part_runs"] = std::move(runs);
   }
+  if (!part_checksums.empty()) j["part_checksums"] = part_checksums;
   if (!upload_id.empty()) j["upload_id"] = upload_id;
   if (!acl.empty()) j["acl"] = pairs_to_json(acl);
   if (encryption.algorithm != "AES256")
@@ -100,6 +111,7 @@ ObjectMeta ObjectMeta::from_json(const std::string& text) {
     for (const auto& run : *runs)
       if (run.is_array() && run.size() == 2 && run[0].is_number_unsigned() && run[1].is_number_integer())
         m.part_runs.emplace_back(run[0].get<std::uint64_t>(), run[1].get<int>());
+  m.part_checksums = j.value("part_checksums", "");
   m.upload_id = j.value("upload_id", "");
   m.acl = pairs_from_json(j.value("acl", nlohmann::json::array()));
   if (const auto sse = j.find("sse"); sse != j.end() && sse->is_object())

@@ -36,6 +36,10 @@ struct ObjectMeta {
   // A multipart object's parts, in order, as runs of equal sizes ({size, count}: most uploads
   // are many equal parts and a last one), for GET/HEAD ?partNumber and GetObjectAttributes.
   std::vector<std::pair<std::uint64_t, int>> part_runs;
+  // Each part's own checksum in checksum_algorithm, as raw digests one after another (base64 of
+  // the concatenation: one short string rather than a list, since GET reads this document);
+  // empty when the upload had no checksum algorithm or a part lacked one.
+  std::string part_checksums;
   std::string upload_id;  // the multipart upload that made it: a repeated Complete answers again
   Encryption encryption;
   Pairs acl;  // grants besides the owner's FULL_CONTROL (see acl.h)
@@ -47,6 +51,8 @@ struct ObjectMeta {
 
   // Where part `number` (1-based) starts and how long it is; nullopt past the last part.
   std::optional<std::pair<std::uint64_t, std::uint64_t>> part_span(int number) const;
+  // Part `number`'s checksum (base64) in checksum_algorithm; nullopt when not kept.
+  std::optional<std::string> part_checksum(int number) const;
 
   std::string to_json() const;
   static ObjectMeta from_json(const std::string& json);

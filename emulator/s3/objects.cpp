@@ -78,8 +78,8 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
 }
 
 // Headers common to GET and HEAD.
-void write_object_headers(const S3Request& req, const ObjectRecord& object,
-                          const ObjectMeta& meta, HttpResponse& res, bool whole) {
+void write_object_headers(const S3Request& req, const ObjectRecord& object, const ObjectMeta& meta,
+                          HttpResponse& res) {
   res.set_header("Last-Modified", http_date(object.last_modified_ms));
   res.set_header("ETag", quote_etag(object.etag));
   res.set_header("Accept-Ranges", "bytes");
@@ -89,9 +89,6 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
   if (meta.access_tier == "ARCHIVE_ACCESS" || meta.access_tier == "DEEP_ARCHIVE_ACCESS")
     res.set_header("x-amz-archive-status", meta.access_tier);
   if (!meta.tags.empty()) res.set_header("x-amz-tagging-count", std::to_string(meta.tags.size()));
-  const std::string* mode = req.header("x-amz-checksum-mode");
-  if (whole && mode && iequals(*mode, "ENABLED")) write_checksum_headers(meta, res);
-
   // response-* query parameters override the stored headers (signed requests only, as on AWS).
   static const std::pair<const char*, const char*> kOverrides[] = {
       {"response-content-type", "Content-Type"},
@@ -105,6 +102,25 @@ void write_object_headers(const S3Request& req, const ObjectRecord& object,
       std::erase_if(res.headers, [&header = header](const auto& h) { return iequals(h.first, header); });
       res.set_header(header, *v);
     }
+  }
+}
+
+// The checksum a read answers when asked (x-amz-checksum-mode: ENABLED), as S3 does: the
+// object's for the whole object; for one part of a composite-checksum object, that part's
+// own; for a part of a full-object checksum, the object's only when the part is all of it;
+// none for a Range.
+void write_read_checksum(const S3Request& req, const ObjectMeta& meta, std::optional<int> part,
+                         bool whole_object, HttpResponse& res) {
+  const std::string* mode = req.header("x-amz-checksum-mode");
+  if (!mode || !iequals(*mode, "ENABLED")) return;
+  if (part && meta.checksum_type == "COMPOSITE") {
+    const auto alg = parse_checksum_algorithm(meta.checksum_algorithm);
+    if (const auto value = meta.part_checksum(*part); alg && value) {
+      res.set_header(checksum_header(*alg), *value);
+      res.set_header("x-amz-checksum-type", meta.checksum_type);
+    }
+  } else if (whole_object) {
+    write_checksum_headers(meta, res);
   }
 }
 
@@ -181,9 +197,9 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
           .with("RangeRequested", *range_header)
           .with("ActualObjectSize", std::to_string(object->size));
   }
-  // ?partNumber=N reads one part of a multipart object, as a range; a single-part object is
+  // ?partNumber=N reads one part of a multipart object as a 206 range; any other object is
   // its own part 1.
-  bool by_part = false;
+  std::optional<int> by_part;
   if (const std::string* part = req.endpoint.query_param("partNumber")) {
     const auto number = parse_decimal(*part, 99999);
     if (!number || *number < 1 || *number > 10000)
@@ -195,23 +211,24 @@ S3Result get_or_head(S3Context& ctx, S3Request& req, bool head) {
     if (meta.parts_count > 1 && meta.part_runs.empty())
       return s3_error("NotImplemented", "This object was completed before part layouts were kept; "
                                         "read it by Range instead of partNumber.");
-    if (meta.part_runs.empty()) {
-      if (*number != 1) return s3_error("InvalidPartNumber");
-    } else {
-      const auto span = meta.part_span(static_cast<int>(*number));
-      if (!span) return s3_error("InvalidPartNumber");
-      range = ByteRange{span->first, span->second};
-      kind = RangeResult::Partial;
-      by_part = true;
-    }
+    const int count = std::max(meta.parts_count, 1);
+    if (*number > static_cast<std::uint64_t>(count))
+      return s3_error("InvalidPartNumber")
+          .with("PartNumberRequested", *part)
+          .with("ActualPartCount", std::to_string(count));
+    by_part = static_cast<int>(*number);
+    if (const auto span = meta.part_span(*by_part)) range = ByteRange{span->first, span->second};
+    if (range.length > 0) kind = RangeResult::Partial;
   }
 
   HttpResponse res = make_response(req, kind == RangeResult::Partial ? 206 : 200);
-  write_object_headers(req, *object, meta, res, kind == RangeResult::Whole);
+  write_object_headers(req, *object, meta, res);
+  write_read_checksum(req, meta, by_part,
+                      kind == RangeResult::Whole || (by_part && range.length == object->size), res);
   write_restore_header(meta, now, res);
   if (!version) write_expiration_header(req, *object, meta, res);
   set_version_header(versioning, object->version_id, res);
-  if (by_part) res.set_header("x-amz-mp-parts-count", std::to_string(meta.parts_count));
+  if (by_part && meta.parts_count > 0) res.set_header("x-amz-mp-parts-count", std::to_string(meta.parts_count));
   if (kind == RangeResult::Partial)
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                         std::to_string(range.first + range.length - 1) + "/" +

@@ -1,9 +1,10 @@
 """S3 behaviours a conformance suite checks, each against boto3 or raw HTTP: listing edges
 (max-keys=0, an empty continuation token, encoding-type=url with control characters),
 CompleteMultipartUpload answered again for a retry, GET/HEAD by partNumber, UploadPartCopy's
-range checks, GetObjectAttributes, Content-Encoding kept as sent beside aws-chunked, metadata
+range checks, GetObjectAttributes, per-part checksums, Content-Encoding kept as sent beside aws-chunked, metadata
 beyond US-ASCII, Expect: 100-continue."""
 
+import base64
 import hashlib
 import socket
 import unittest
@@ -82,8 +83,42 @@ class S3Fidelity(harness.ServerTestCase):
         self.assertIn(b"<Code>InvalidArgument</Code>", raw.body)
         # A single-part object is its own part 1 and has no other.
         self.s3.put_object(Bucket=bucket, Key="single", Body=b"whole")
-        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="single", PartNumber=1)["Body"].read(), b"whole")
+        single = self.s3.get_object(Bucket=bucket, Key="single", PartNumber=1, ChecksumMode="ENABLED")
+        self.assertEqual((single["Body"].read(), single["ContentRange"], single["ResponseMetadata"]["HTTPStatusCode"]),
+                         (b"whole", "bytes 0-4/5", 206))
+        self.assertIn("ChecksumCRC32", single)  # the part is the whole object
+        self.assertNotIn("PartsCount", single)
         self.assertClientError(lambda: self.s3.head_object(Bucket=bucket, Key="single", PartNumber=2), "416", 416)
+        raw = self.server.signed("GET", f"/{bucket}/parts", query=[("partNumber", "9")])
+        self.assertEqual(raw.status, 416)
+        self.assertIn(b"<PartNumberRequested>9</PartNumberRequested>", raw.body)
+        self.assertIn(b"<ActualPartCount>3</ActualPartCount>", raw.body)
+
+    def test_part_checksums(self):
+        bucket = self.new_bucket()
+        # A composite checksum is the checksum of the parts' checksums; each part answers its own.
+        _, bodies, _, done = self.multipart(bucket, "composite", [5 * MIB, 5 * MIB, 3], ChecksumAlgorithm="SHA256")
+        digests = [hashlib.sha256(b).digest() for b in bodies]
+        composite = base64.b64encode(hashlib.sha256(b"".join(digests)).digest()).decode()
+        self.assertEqual(done["ChecksumSHA256"], composite + "-3")
+        whole = self.s3.head_object(Bucket=bucket, Key="composite", ChecksumMode="ENABLED")
+        self.assertEqual((whole["ChecksumSHA256"], whole["ChecksumType"]), (composite + "-3", "COMPOSITE"))
+        for number in (1, 3):
+            with self.subTest(part=number):
+                got = self.s3.get_object(Bucket=bucket, Key="composite", PartNumber=number, ChecksumMode="ENABLED")
+                self.assertEqual(got["Body"].read(), bodies[number - 1])
+                self.assertEqual((got["ChecksumSHA256"], got["ChecksumType"]),
+                                 (base64.b64encode(digests[number - 1]).decode(), "COMPOSITE"))
+        self.assertNotIn("ChecksumSHA256", self.s3.head_object(Bucket=bucket, Key="composite", PartNumber=2))
+        # A full-object checksum has no per-part checksums to answer: a part of it gets none.
+        self.multipart(bucket, "full", [5 * MIB, 5 * MIB, 3], ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")
+        part = self.s3.get_object(Bucket=bucket, Key="full", PartNumber=2, ChecksumMode="ENABLED")
+        self.assertEqual(part["ResponseMetadata"]["HTTPStatusCode"], 206)
+        self.assertNotIn("ChecksumCRC32", part)
+        self.assertNotIn("ChecksumType", part)
+        attrs = self.s3.get_object_attributes(Bucket=bucket, Key="full", ObjectAttributes=["Checksum", "ObjectParts"])
+        self.assertEqual(attrs["ObjectParts"], {"TotalPartsCount": 3})
+        self.assertEqual(attrs["Checksum"]["ChecksumType"], "FULL_OBJECT")
 
     def test_upload_part_copy_ranges_are_checked(self):
         bucket = self.new_bucket()
@@ -108,14 +143,19 @@ class S3Fidelity(harness.ServerTestCase):
         got = self.s3.get_object_attributes(Bucket=bucket, Key="attrs", ObjectAttributes=everything, MaxParts=2)
         self.assertRegex(got["ETag"], r"^[0-9a-f]{32}-3$")  # unquoted, as AWS answers it
         self.assertEqual(got["Checksum"]["ChecksumType"], "COMPOSITE")
-        self.assertRegex(got["Checksum"]["ChecksumSHA256"], r"^[A-Za-z0-9+/]{43}=-3$")
+        # The composite checksum without the "-3" that GET, HEAD and Complete give it (as S3 answers).
+        self.assertRegex(got["Checksum"]["ChecksumSHA256"], r"^[A-Za-z0-9+/]{43}=$")
         self.assertEqual((got["StorageClass"], got["ObjectSize"]), ("STANDARD", 10 * MIB + 3))
         parts = got["ObjectParts"]
         self.assertEqual((parts["TotalPartsCount"], parts["IsTruncated"], parts["NextPartNumberMarker"]), (3, True, 2))
-        self.assertEqual([(p["PartNumber"], p["Size"]) for p in parts["Parts"]], [(1, 5 * MIB), (2, 5 * MIB)])
+        sha = [base64.b64encode(hashlib.sha256(bytes([64 + n]) * size).digest()).decode()
+               for n, size in ((1, 5 * MIB), (2, 5 * MIB), (3, 3))]
+        self.assertEqual([(p["PartNumber"], p["Size"], p["ChecksumSHA256"]) for p in parts["Parts"]],
+                         [(1, 5 * MIB, sha[0]), (2, 5 * MIB, sha[1])])
         rest = self.s3.get_object_attributes(Bucket=bucket, Key="attrs", ObjectAttributes=["ObjectParts"],
                                              PartNumberMarker=2)["ObjectParts"]
-        self.assertEqual([(p["PartNumber"], p["Size"]) for p in rest["Parts"]], [(3, 3)])
+        self.assertEqual([(p["PartNumber"], p["Size"], p["ChecksumSHA256"]) for p in rest["Parts"]], [(3, 3, sha[2])])
+        self.assertEqual((rest["IsTruncated"], rest["NextPartNumberMarker"]), (False, 3))
         self.s3.put_object(Bucket=bucket, Key="plain", Body=b"abc")
         plain = self.s3.get_object_attributes(Bucket=bucket, Key="plain", ObjectAttributes=everything)
         self.assertNotIn("ObjectParts", plain)
