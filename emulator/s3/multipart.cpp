@@ -295,7 +295,7 @@ HttpResponse completed_answer(const S3Request& req, const ObjectRecord& record, 
   HttpResponse res = xml_response(req, std::move(out));
   write_encryption_headers(meta.encryption, res);
   write_expiration_header(req, record, meta, res);
-  set_version_header(versioning, record.version_id, res);
+  set_written_version_header(versioning, record.version_id, res);
   return res;
 }
 

@@ -73,7 +73,7 @@ S3Result put_object(S3Context& ctx, S3Request& req, Body* body) {
   write_checksum_headers(meta, res);
   write_encryption_headers(meta.encryption, res);
   write_expiration_header(req, record, meta, res);
-  set_version_header(versioning, record.version_id, res);
+  set_written_version_header(versioning, record.version_id, res);
   return res;
 }
 

@@ -353,7 +353,7 @@ class PostObjectSink final : public BodySink {
     res.set_header("x-amz-id-2", request_.request_id);
     res.set_header("ETag", quote_etag(record.etag));
     write_encryption_headers(meta.encryption, res);
-    set_version_header(versioning, record.version_id, res);
+    set_written_version_header(versioning, record.version_id, res);
     const std::string* host = request_.header("Host");
     std::string location = "http://" + (host ? *host : std::string("localhost")) + "/" + bucket_ + "/" +
                            sigv4::uri_encode(key_, false);

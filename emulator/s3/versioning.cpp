@@ -52,6 +52,10 @@ void set_version_header(Versioning versioning, const std::string& version_id, Ht
   if (versioning != Versioning::Unversioned) res.set_header("x-amz-version-id", version_id);
 }
 
+void set_written_version_header(Versioning versioning, const std::string& version_id, HttpResponse& res) {
+  if (versioning == Versioning::Enabled) res.set_header("x-amz-version-id", version_id);
+}
+
 void register_versioning_operations(OperationTable& table) {
   table["PutBucketVersioning"] = {BodyKind::Text, nullptr, put_versioning};
   table["GetBucketVersioning"] = {BodyKind::None, nullptr, get_versioning};

@@ -16,6 +16,10 @@ Versioning versioning_from_status(const std::string* status);
 std::string version_id_for(Versioning versioning);
 // Sets x-amz-version-id when the bucket has ever had versioning configured.
 void set_version_header(Versioning versioning, const std::string& version_id, HttpResponse& res);
+// Sets it on the answer to PutObject, a POST form or CompleteMultipartUpload: only while
+// versioning is Enabled, since S3 answers these writes to a Suspended bucket without the
+// "null" version's id (CopyObject, which does answer it, uses set_version_header).
+void set_written_version_header(Versioning versioning, const std::string& version_id, HttpResponse& res);
 
 
 }  // namespace bf
