@@ -70,6 +70,15 @@ class PostObjectSink final : public BodySink {
       return respond_error(s3_error("EntityTooSmall")
                                .with("ProposedSize", std::to_string(size_))
                                .with("MinSizeAllowed", std::to_string(range_.min)));
+    if (checksum_) {
+      const std::string computed = checksum_->finish();
+      if (computed != checksum_expected_)
+        return respond_error(s3_error("BadDigest", "The " + checksum_name(checksum_->algorithm()) +
+                                                       " you specified did not match the calculated checksum."));
+      meta_.checksum_algorithm = checksum_name(checksum_->algorithm());
+      meta_.checksum_value = base64_encode(computed);
+      meta_.checksum_type = "FULL_OBJECT";
+    }
     return commit();
   }
 
@@ -202,7 +211,9 @@ class PostObjectSink final : public BodySink {
     const std::string filename = part_filename_.value_or("");
     for (std::size_t at; (at = key_.find("${filename}")) != std::string::npos;)
       key_.replace(at, 11, filename);
-    // Conditions on $key see the key as sent; the stored key has ${filename} replaced.
+    // Conditions on $key see the key with ${filename} replaced, as S3 compares it (which is why
+    // the SDKs' presigned POSTs give such a key a starts-with condition, never an eq).
+    form_.fields["key"] = key_;
     if (auto err = validate_key(key_)) return err;
     if (key_.empty())
       return s3_error("InvalidArgument", "User key must have a length greater than 0.");
@@ -256,7 +267,27 @@ class PostObjectSink final : public BodySink {
       if (auto err = parse_tag_set_xml(field("tagging"), meta_.tags)) return err;
       if (auto err = validate_tags(meta_.tags)) return err;
     }
+    if (auto err = read_checksum_field()) return err;
     return read_access_headers(headers, *view_, meta_.acl, meta_.encryption);
+  }
+
+  // An x-amz-checksum-<algorithm> field: the file's checksum, checked once it has arrived and
+  // kept with the object, as the same header of a PutObject is. (Like any field it must be
+  // covered by the policy.)
+  std::optional<S3Error> read_checksum_field() {
+    for (ChecksumAlgorithm alg : kAllChecksumAlgorithms) {
+      const std::string name = ascii_lower(checksum_header(alg));
+      if (!form_.fields.count(name)) continue;
+      if (checksum_)
+        return s3_error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple "
+                                          "checksum Types are not allowed.");
+      auto raw = base64_decode(field(name));
+      if (!raw || raw->size() != checksum_size(alg))
+        return s3_error("InvalidRequest", "Value for " + checksum_header(alg) + " header is invalid.");
+      checksum_.emplace(alg);
+      checksum_expected_ = *raw;
+    }
+    return std::nullopt;
   }
 
   std::optional<S3Error> verify_v4(const std::string& policy_b64) {
@@ -274,9 +305,11 @@ class PostObjectSink final : public BodySink {
       return s3_error("InvalidArgument", "Invalid credential").with("ArgumentName", "x-amz-credential");
     const Credentials* creds = credentials_.find(parts[0]);
     if (!creds) return s3_error("InvalidAccessKeyId").with("AWSAccessKeyId", parts[0]);
-    if (parts[2] != ctx_.region)
-      return s3_error("AuthorizationHeaderMalformed", "the region '" + parts[2] + "' is wrong; expecting '" + ctx_.region + "'")
-          .with("Region", ctx_.region);
+    // Signed for the region the bucket lives in, as every request to it is.
+    const std::string& region = view_->record().region;
+    if (parts[2] != region)
+      return s3_error("AuthorizationHeaderMalformed", "the region '" + parts[2] + "' is wrong; expecting '" + region + "'")
+          .with("Region", region);
     std::string key = sigv4::signing_key(creds->secret_key, parts[1], parts[2], parts[3]);
     std::string expected = sigv4::signature(key, policy_b64);
     std::string provided = field("x-amz-signature");
@@ -319,6 +352,7 @@ class PostObjectSink final : public BodySink {
           .with("ProposedSize", std::to_string(size_))
           .with("MaxSizeAllowed", std::to_string(range_.max));
     md5_.update(bytes);
+    if (checksum_) checksum_->update(bytes);
     if (Status s = blob_->write(bytes); !s) return s3_error("InternalError");
     return std::nullopt;
   }
@@ -353,6 +387,7 @@ class PostObjectSink final : public BodySink {
     res.set_header("x-amz-id-2", request_.request_id);
     res.set_header("ETag", quote_etag(record.etag));
     write_encryption_headers(meta.encryption, res);
+    write_checksum_headers(meta, res);
     set_written_version_header(versioning, record.version_id, res);
     const std::string* host = request_.header("Host");
     std::string location = "http://" + (host ? *host : std::string("localhost")) + "/" + bucket_ + "/" +
@@ -415,6 +450,8 @@ class PostObjectSink final : public BodySink {
   ContentLengthRange range_;
   std::unique_ptr<BlobWriter> blob_;
   Digest md5_;
+  std::optional<Checksummer> checksum_;  // the x-amz-checksum-* field's algorithm, if one came
+  std::string checksum_expected_;         // its value, raw
   std::uint64_t size_ = 0;
 };
 

@@ -1,6 +1,7 @@
 """POST Object (browser form uploads): boto3's generate_presigned_post output used unchanged
 with curl and with a hand-built form, policy conditions, legacy SigV2 form fields, and the
-errors AWS answers for each violated condition."""
+errors AWS answers for each violated condition, an x-amz-checksum-* field, ${filename} in
+conditions on $key, and a form signed for the bucket's region."""
 
 import base64
 import datetime
@@ -135,6 +136,52 @@ class PostObject(harness.ServerTestCase):
         r = self.post(bucket, [("key", "legacy/e"), ("AWSAccessKeyId", harness.ACCESS_KEY), ("policy", empty),
                                ("signature", signed)], b"no")
         self.assertEqual((r.status, r.error()["Code"]), (400, "InvalidPolicyDocument"), r)
+
+    def test_checksum_field(self):
+        bucket = self.new_bucket()
+        data = b"checked bytes" * 1000
+        good = base64.b64encode(hashlib.sha256(data).digest()).decode()
+        wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+
+        def form(value):
+            post = self.presigned(bucket, "summed.txt", Fields={"x-amz-checksum-sha256": value},
+                                  Conditions=[{"x-amz-checksum-sha256": value}])
+            return post["fields"]
+        r = self.post(bucket, form(good), data)
+        self.assertEqual((r.status, r.header("x-amz-checksum-sha256")), (204, good), r)
+        head = self.s3.head_object(Bucket=bucket, Key="summed.txt", ChecksumMode="ENABLED")
+        self.assertEqual((head["ChecksumSHA256"], head["ChecksumType"]), (good, "FULL_OBJECT"))
+        # The file's bytes are not what the field says: nothing replaces the object.
+        r = self.post(bucket, form(wrong), b"tampered")
+        self.assertEqual((r.status, r.error()["Code"]), (400, "BadDigest"), r)
+        r = self.post(bucket, form("bad"), b"tampered")
+        self.assertEqual((r.status, r.error()["Code"]), (400, "InvalidRequest"), r)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="summed.txt")["Body"].read(), data)
+        # Like any field, it must be covered by the policy.
+        fields = dict(self.presigned(bucket, "summed.txt")["fields"], **{"x-amz-checksum-sha256": good})
+        r = self.post(bucket, fields, data)
+        self.assertEqual(r.status, 403, r)
+        self.assertIn(b"Extra input fields: x-amz-checksum-sha256", r.body)
+
+    def test_key_conditions_see_the_file_name(self):
+        # ${filename} is replaced before the policy's conditions on $key are checked.
+        bucket = self.new_bucket()
+        post = self.presigned(bucket, "${filename}", Conditions=[["starts-with", "$key", "report-"]])
+        r = self.post(bucket, post["fields"], b"q3", filename="report-q3.csv")
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="report-q3.csv")["Body"].read(), b"q3")
+        r = self.post(bucket, post["fields"], b"no", filename="notes.txt")
+        self.assertEqual((r.status, r.error()["Code"]), (403, "AccessDenied"), r)
+
+    def test_form_signed_for_the_buckets_region(self):
+        eu = self.server.client(region="eu-west-1", signature_version="s3v4")
+        bucket = harness.unique("eu")
+        eu.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        r = self.post(bucket, eu.generate_presigned_post(bucket, "eu.txt", ExpiresIn=600)["fields"], b"eu")
+        self.assertEqual(r.status, 204, r)
+        us = self.server.client(signature_version="s3v4").generate_presigned_post(bucket, "us.txt", ExpiresIn=600)
+        r = self.post(bucket, us["fields"], b"us")
+        self.assertEqual((r.status, r.error()["Code"]), (400, "AuthorizationHeaderMalformed"), r)
 
     def test_anonymous_and_malformed(self):
         bucket = self.new_bucket()
