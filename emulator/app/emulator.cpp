@@ -124,7 +124,15 @@ struct Emulator::Impl {
     log_.on_line([this](const std::string& function, std::string_view line) {
       if (LogRecorder* logs = log_recorder_.get()) logs->line(function, line);
     });
-    logs_api_ = std::make_unique<LogsApi>(store_->logs(), *log_recorder_, credentials_, options_.region, kAccountId);
+    // A function's log group lives in the function's region.
+    auto group_region = [this](const std::string& group) -> std::string {
+      const std::string_view prefix = "/aws/lambda/";
+      if (!group.starts_with(prefix)) return "";
+      const auto fn = registry_.find(group.substr(prefix.size()));
+      return fn ? fn->region : "";
+    };
+    logs_api_ = std::make_unique<LogsApi>(store_->logs(), *log_recorder_, credentials_, options_.region, kAccountId,
+                                          real_clock(), group_region);
 
     notifier_ = std::make_unique<S3Notifier>(*clock_, options_.region, kAccountId);
     FunctionLookup lookup = [this](const std::string& arn) -> std::optional<std::string> {

@@ -113,13 +113,14 @@ bool is_logs_request(const HttpRequest& request) {
 }
 
 LogsApi::LogsApi(LogStore& store, LogRecorder& recorder, const CredentialStore& credentials, std::string region,
-                 std::string account_id, const Clock& signing_clock)
+                 std::string account_id, const Clock& signing_clock, GroupRegion group_region)
     : store_(store),
       recorder_(recorder),
       credentials_(credentials),
       region_(std::move(region)),
       account_id_(std::move(account_id)),
-      signing_clock_(signing_clock) {}
+      signing_clock_(signing_clock),
+      group_region_(std::move(group_region)) {}
 
 Dispatch LogsApi::begin(const HttpRequest& request) {
   Dispatch d;
@@ -142,6 +143,7 @@ HttpResponse LogsApi::handle(const HttpRequest& request, const std::string& body
   const auto target = parse_target(request.target);
   if (!target) return answer(error_answer({"SerializationException", "The request target does not parse"}, request.request_id));
   AuthSettings settings{credentials_, signing_clock_, region_, "logs", sha256_hex(body)};
+  settings.any_region = true;  // the region signed for is the endpoint's
   auto auth = authenticate(SignedRequest{request, *target}, settings);
   if (!auth) {
     const AuthError& e = auth.error();
@@ -153,17 +155,27 @@ HttpResponse LogsApi::handle(const HttpRequest& request, const std::string& body
                                     : e.message.empty() ? e.code : e.message;
     return answer(error_answer({type, message}, request.request_id));
   }
-  return answer(operate(operation, body, request.request_id));
+  return answer(operate(operation, body, request.request_id, auth->region));
 }
 
-HttpResponse LogsApi::operate(const std::string& operation, const std::string& body, const std::string& request_id) {
+std::string LogsApi::region_of(const std::string& group) const {
+  std::string region = group_region_ ? group_region_(group) : std::string();
+  return region.empty() ? region_ : region;
+}
+
+HttpResponse LogsApi::operate(const std::string& operation, const std::string& body, const std::string& request_id,
+                              const std::string& signed_region) {
+  const std::string& region = signed_region.empty() ? region_ : signed_region;
   const Json in = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
   if (in.is_discarded() || !in.is_object())
     return error_answer({"SerializationException", "The request body is not a JSON object"}, request_id);
   try {
+    // A group of another region does not exist here.
+    if (operation != "DescribeLogGroups" && store_.has_group(group_name(in)) && region_of(group_name(in)) != region)
+      throw no_group();
     Json out;
-    if (operation == "DescribeLogGroups") out = describe_log_groups(in);
-    else if (operation == "DescribeLogStreams") out = describe_log_streams(in);
+    if (operation == "DescribeLogGroups") out = describe_log_groups(in, region);
+    else if (operation == "DescribeLogStreams") out = describe_log_streams(in, region);
     else if (operation == "GetLogEvents") out = get_log_events(in);
     else if (operation == "FilterLogEvents") out = filter_log_events(in);
     else if (operation == "PutRetentionPolicy") out = put_retention_policy(in);
@@ -176,11 +188,11 @@ HttpResponse LogsApi::operate(const std::string& operation, const std::string& b
   }
 }
 
-std::string LogsApi::group_arn(const std::string& group) const {
-  return "arn:aws:logs:" + region_ + ":" + account_id_ + ":log-group:" + group;
+std::string LogsApi::group_arn(const std::string& group, const std::string& region) const {
+  return "arn:aws:logs:" + region + ":" + account_id_ + ":log-group:" + group;
 }
 
-Json LogsApi::describe_log_groups(const Json& in) {
+Json LogsApi::describe_log_groups(const Json& in, const std::string& region) {
   recorder_.flush();
   const std::string prefix = text_field(in, "logGroupNamePrefix");
   const std::string pattern = ascii_lower(text_field(in, "logGroupNamePattern"));
@@ -193,6 +205,7 @@ Json LogsApi::describe_log_groups(const Json& in) {
   bool more = false;
   for (const LogGroupInfo& g : store_.groups()) {
     if (!g.name.starts_with(prefix) || ascii_lower(g.name).find(pattern) == std::string::npos) continue;
+    if (region_of(g.name) != region) continue;
     if (!after.empty() && g.name <= after) continue;
     if (groups.size() == limit) {
       more = true;
@@ -201,10 +214,10 @@ Json LogsApi::describe_log_groups(const Json& in) {
     Json group{{"logGroupName", g.name}, {"creationTime", g.created_ms}};
     group["retentionInDays"] = g.retention_days > 0 ? g.retention_days : recorder_.retention_days();
     group["metricFilterCount"] = 0;
-    group["arn"] = group_arn(g.name) + ":*";
+    group["arn"] = group_arn(g.name, region) + ":*";
     group["storedBytes"] = g.stored_bytes;
     group["logGroupClass"] = "STANDARD";
-    group["logGroupArn"] = group_arn(g.name);
+    group["logGroupArn"] = group_arn(g.name, region);
     groups.push_back(std::move(group));
     last = g.name;
   }
@@ -213,7 +226,7 @@ Json LogsApi::describe_log_groups(const Json& in) {
   return out;
 }
 
-Json LogsApi::describe_log_streams(const Json& in) {
+Json LogsApi::describe_log_streams(const Json& in, const std::string& region) {
   recorder_.flush();
   const std::string group = group_name(in);
   if (!store_.has_group(group)) throw no_group();
@@ -248,7 +261,7 @@ Json LogsApi::describe_log_streams(const Json& in) {
                         {"lastEventTimestamp", s.last_event_ms},
                         {"lastIngestionTime", s.last_ingestion_ms},
                         {"uploadSequenceToken", "1"},
-                        {"arn", group_arn(group) + ":log-stream:" + s.name},
+                        {"arn", group_arn(group, region) + ":log-stream:" + s.name},
                         {"storedBytes", 0}});
   }
   Json out{{"logStreams", list}};

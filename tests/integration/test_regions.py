@@ -4,7 +4,8 @@ region of its LocationConstraint (and refuses what AWS refuses); GetBucketLocati
 and ListBuckets (with its 2024 parameters) tell each bucket's region; a request for a bucket in
 another region gets 301 PermanentRedirect with x-amz-bucket-region, which boto3, the aws CLI and
 the JS SDK follow to success; functions live in the region they were made in, S3 notifies only
-those of the bucket's region, and events carry the bucket's region."""
+those of the bucket's region, events carry the bucket's region, and a function's logs are read
+from its region."""
 
 import io
 import json
@@ -183,11 +184,35 @@ class RegionalFunctions(harness.ServerTestCase):
         eu.create_bucket(Bucket="eu-events", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         eu.put_bucket_notification_configuration(Bucket="eu-events", NotificationConfiguration=notify)
         eu.put_object(Bucket="eu-events", Key="a.txt", Body=b"a")
-        (invocation,) = harness.wait_for(lambda: self.server.invocations("eu-summary") or None, "the event's invocation")
-        kept = json.loads(self.server.raw("GET", f"/_bucketfire/invocations/{invocation['requestId']}").body)
+
+        def notified():  # the invocation by the event (another test invokes the function directly)
+            for invocation in self.server.invocations("eu-summary"):
+                kept = json.loads(self.server.raw("GET", f"/_bucketfire/invocations/{invocation['requestId']}").body)
+                if json.loads(kept["event"]).get("Records"):
+                    return kept
+        kept = harness.wait_for(notified, "the event's invocation")
         (record,) = json.loads(kept["event"])["Records"]
         self.assertEqual((record["awsRegion"], record["s3"]["bucket"]["name"]), ("eu-west-1", "eu-events"))
         self.assertEqual(json.loads(kept["response"])["objects"][0]["key"], "a.txt")
+
+    def test_a_function_s_logs_live_in_its_region(self):
+        self.lam_eu.invoke(FunctionName="eu-summary", Payload=b'{"Records": []}')
+        group = "/aws/lambda/eu-summary"
+
+        def logs(region):
+            session = harness.boto3.session.Session(aws_access_key_id=harness.ACCESS_KEY,
+                                                    aws_secret_access_key=harness.SECRET_KEY, region_name=region)
+            return session.client("logs", endpoint_url=self.server.endpoint,
+                                  config=harness.Config(retries={"mode": "standard", "total_max_attempts": 1}))
+        eu, us = logs("eu-west-1"), logs("us-east-1")
+        (listed,) = [g for g in eu.describe_log_groups()["logGroups"] if g["logGroupName"] == group]
+        self.assertEqual(listed["logGroupArn"], f"arn:aws:logs:eu-west-1:000000000000:log-group:{group}")
+        events = harness.wait_for(lambda: eu.filter_log_events(logGroupName=group)["events"] or None,
+                                  "the invocation's log lines")
+        self.assertTrue(any(e["message"].startswith("START RequestId:") for e in events), events)
+        self.assertNotIn(group, [g["logGroupName"] for g in us.describe_log_groups()["logGroups"]])
+        with self.assertRaises(us.exceptions.ResourceNotFoundException):
+            us.filter_log_events(logGroupName=group)
 
 
 if __name__ == "__main__":
