@@ -88,7 +88,7 @@ void JobRunner::set_status_locked(Job& job, const std::string& status) {
   job.status = status;
 }
 
-JobResult<Job> JobRunner::create(JobSpec spec, const std::string& fingerprint) {
+JobResult<Job> JobRunner::create(JobSpec spec, const std::string& fingerprint, const std::string& region) {
   std::unique_lock lock(mu_);
   for (const auto& [id, job] : jobs_)
     if (job.spec.client_request_token == spec.client_request_token) {
@@ -101,7 +101,7 @@ JobResult<Job> JobRunner::create(JobSpec spec, const std::string& fingerprint) {
   job.spec = std::move(spec);
   job.fingerprint = fingerprint;
   job.creation_ms = world_.clock.now_ms();
-  job.region = world_.region;
+  job.region = region.empty() ? world_.region : region;
   job.account_id = world_.account_id;
   save_locked(job);
   jobs_[job.id] = job;

@@ -43,7 +43,8 @@ class JobRunner {
 
   // A new job; the same ClientRequestToken with the same request (`fingerprint`) answers the
   // job it made before.
-  JobResult<Job> create(JobSpec spec, const std::string& fingerprint);
+  // `region`: where the job lives (its ARN's); empty: the world's.
+  JobResult<Job> create(JobSpec spec, const std::string& fingerprint, const std::string& region = "");
   std::optional<Job> find(const std::string& id) const;
   // Every job, newest first.
   std::vector<Job> list() const;

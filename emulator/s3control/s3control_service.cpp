@@ -64,12 +64,14 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
   const auto target = parse_target(request.target);
   if (!target) return control_error(400, "InvalidURI", "Couldn't parse the specified URI.", rid);
   // Signatures are dated by the client's real clock, whatever the server's clock says.
-  auto auth = authenticate(SignedRequest{request, *target},
-                           AuthSettings{credentials_, real_clock(), region_, "s3", std::nullopt});
+  AuthSettings settings{credentials_, real_clock(), region_, "s3", std::nullopt};
+  settings.any_region = true;
+  auto auth = authenticate(SignedRequest{request, *target}, settings);
   if (!auth) {
     const S3Error e = s3_error_from(auth.error());
     return control_error(e.status, e.code, e.message, rid);
   }
+  const std::string region = auth.value().region.empty() ? region_ : auth.value().region;
   if (auth.value().payload == PayloadMode::Sha256 && sha256_hex(body) != auth.value().payload_sha256)
     return control_error(400, "XAmzContentSHA256Mismatch",
                          "The provided 'x-amz-content-sha256' header does not match what was computed.", rid);
@@ -87,21 +89,24 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
     return object_lambda_request(request, *target, body, rest.substr(kObjectLambda.size()));
   constexpr std::string_view kAccessPoint = "accesspoint";
   if (rest.starts_with(kAccessPoint) && (rest.size() == kAccessPoint.size() || rest[kAccessPoint.size()] == '/'))
-    return access_point_request(request, *target, body, rest.substr(kAccessPoint.size()));
+    return access_point_request(request, *target, body, rest.substr(kAccessPoint.size()), region);
   // /v20180820/jobs[/{id}[/priority|/status|/tagging]]
   if (!rest.starts_with("jobs"))
     return control_error(501, "NotImplemented",
                          "bucketfire's S3 Control API serves Batch Operations jobs and access points only", rid);
   rest.remove_prefix(4);
   if (rest.empty() || rest == "/") {
-    if (request.method == "POST") return create_job(request, body);
-    if (request.method == "GET") return list_jobs(request, *target);
+    if (request.method == "POST") return create_job(request, body, region);
+    if (request.method == "GET") return list_jobs(request, *target, region);
     return control_error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", rid);
   }
   rest.remove_prefix(1);
   const auto slash = rest.find('/');
   const std::string id(rest.substr(0, slash));
   const std::string_view sub = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  // Another region's job does not exist here.
+  if (const auto job = jobs_.find(id); job && job->region != region)
+    return control_error(404, "NotFoundException", "No such job: " + id, rid);
   if (sub.empty() && request.method == "GET") return describe_job(request, id);
   if (sub == "priority" && request.method == "POST") return update_priority(request, *target, id);
   if (sub == "status" && request.method == "POST") return update_status(request, *target, id);
@@ -109,7 +114,8 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
   return control_error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", rid);
 }
 
-HttpResponse S3ControlService::create_job(const HttpRequest& request, const std::string& body) {
+HttpResponse S3ControlService::create_job(const HttpRequest& request, const std::string& body,
+                                          const std::string& region) {
   auto parsed = parse_create_job(body);
   if (auto* r = std::get_if<JobRefusal>(&parsed)) return refusal(*r, request.request_id);
   JobSpec spec = std::get<JobSpec>(std::move(parsed));
@@ -120,14 +126,15 @@ HttpResponse S3ControlService::create_job(const HttpRequest& request, const std:
                            request.request_id);
   }
   const std::string fingerprint = spec_fingerprint(spec);
-  auto made = jobs_.create(std::move(spec), fingerprint);
+  auto made = jobs_.create(std::move(spec), fingerprint, region);
   if (auto* r = std::get_if<JobRefusal>(&made)) return refusal(*r, request.request_id);
   std::string out = open_result("CreateJobResult");
   xml::element(out, "JobId", std::get<Job>(made).id);
   return xml_answer(out + "</CreateJobResult>", request.request_id, "CreateJob");
 }
 
-HttpResponse S3ControlService::list_jobs(const HttpRequest& request, const RequestTarget& target) {
+HttpResponse S3ControlService::list_jobs(const HttpRequest& request, const RequestTarget& target,
+                                         const std::string& region) {
   std::vector<std::string> statuses;
   for (const auto& [name, value] : target.query) {
     if (name != "jobStatuses") continue;
@@ -144,7 +151,8 @@ HttpResponse S3ControlService::list_jobs(const HttpRequest& request, const Reque
   }
   std::vector<Job> jobs;
   for (auto& job : jobs_.list())
-    if (statuses.empty() || std::find(statuses.begin(), statuses.end(), job.status) != statuses.end())
+    if (job.region == region &&
+        (statuses.empty() || std::find(statuses.begin(), statuses.end(), job.status) != statuses.end()))
       jobs.push_back(std::move(job));
   // The token is the id of the last job of the page before; jobs are listed newest first.
   std::size_t start = 0;

@@ -1,6 +1,10 @@
 // The S3 Control API (rest-xml, signed for "s3", account in x-amz-account-id and in front of
 // the host): Batch Operations jobs, access points and Object Lambda access points. Requests reach it at {account}.<endpoint host> — through
 // the server as the client's HTTP proxy, or any name that resolves here.
+//
+// Every region answers on the one endpoint: a request signed for a region sees the jobs made
+// there and the access points of that region's buckets, as a regional S3 Control endpoint
+// does. Object Lambda access points live in the default region.
 #pragma once
 #include <string>
 #include <string_view>
@@ -41,16 +45,19 @@ class S3ControlService final : public Service {
   HttpResponse handle(const HttpRequest& request, const std::string& body);
 
  private:
-  HttpResponse create_job(const HttpRequest& request, const std::string& body);
-  HttpResponse list_jobs(const HttpRequest& request, const RequestTarget& target);
+  // `region`: the one the request was signed for.
+  HttpResponse create_job(const HttpRequest& request, const std::string& body, const std::string& region);
+  HttpResponse list_jobs(const HttpRequest& request, const RequestTarget& target, const std::string& region);
   HttpResponse describe_job(const HttpRequest& request, const std::string& id);
   HttpResponse update_priority(const HttpRequest& request, const RequestTarget& target, const std::string& id);
   HttpResponse update_status(const HttpRequest& request, const RequestTarget& target, const std::string& id);
   HttpResponse job_tagging(const HttpRequest& request, const std::string& body, const std::string& id);
   // access_point_requests.cpp: `rest` is what follows /v20180820/accesspoint.
   HttpResponse access_point_request(const HttpRequest& request, const RequestTarget& target,
-                                    const std::string& body, std::string_view rest);
-  HttpResponse list_access_points(const HttpRequest& request, const RequestTarget& target);
+                                    const std::string& body, std::string_view rest, const std::string& region);
+  HttpResponse list_access_points(const HttpRequest& request, const RequestTarget& target, const std::string& region);
+  // An access point lives in its bucket's region.
+  std::string region_of(const AccessPoint& point) const;
   // object_lambda_requests.cpp: `rest` is what follows /v20180820/accesspointforobjectlambda.
   HttpResponse object_lambda_request(const HttpRequest& request, const RequestTarget& target,
                                      const std::string& body, std::string_view rest);

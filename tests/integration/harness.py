@@ -260,12 +260,12 @@ class Server:
                                         aws_secret_access_key=secret_key, region_name=region)
         return session.client("s3", endpoint_url=endpoint, config=Config(**cfg))
 
-    def proxied_client(self, service, **config):
+    def proxied_client(self, service, region=REGION, **config):
         """A boto3 client for `service` at http://localhost:PORT with the server as its HTTP
         proxy, so the names clients build there (the account's for S3 Control, an access
         point's, a WriteGetObjectResponse route's) reach it with no DNS."""
         session = boto3.session.Session(aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                                        region_name=REGION)
+                                        region_name=region)
         return session.client(service, endpoint_url=f"http://localhost:{self.port}", config=Config(
             proxies={"http": f"http://127.0.0.1:{self.port}"}, retries={"mode": "standard", "total_max_attempts": 1},
             **config))

@@ -109,6 +109,26 @@ class AccessPoints(harness.ServerTestCase):
         self.assertClientError(lambda: self.control.get_access_point(AccountId="111122223333", Name="taken"),
                                "AccessDenied", 403)
 
+    def test_an_access_point_lives_in_its_bucket_s_region(self):
+        eu_control = proxied(self.server, "s3control", region="eu-west-1")
+        eu_s3 = self.server.client(region="eu-west-1")
+        bucket = harness.unique("apeu")
+        eu_s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        # From another region's endpoint the bucket is not there to attach to.
+        self.assertClientError(lambda: self.create("eu-point", bucket), "NoSuchBucket", 404)
+        arn = eu_control.create_access_point(AccountId=ACCOUNT, Name="eu-point", Bucket=bucket)["AccessPointArn"]
+        self.assertEqual(arn, f"arn:aws:s3:eu-west-1:{ACCOUNT}:accesspoint/eu-point")
+        self.assertEqual(eu_control.get_access_point(AccountId=ACCOUNT, Name="eu-point")["Bucket"], bucket)
+        self.assertIn(arn, [p["AccessPointArn"] for p in eu_control.list_access_points(AccountId=ACCOUNT)["AccessPointList"]])
+        self.assertNotIn("eu-point", [p["Name"] for p in self.control.list_access_points(AccountId=ACCOUNT)["AccessPointList"]])
+        self.assertClientError(lambda: self.control.get_access_point(AccountId=ACCOUNT, Name="eu-point"),
+                               "NoSuchAccessPoint", 404)
+        # The ARN's region is the one the SDK signs for, and the bucket's: requests through it go straight.
+        through = proxied(self.server, "s3", region="eu-west-1")
+        through.put_object(Bucket=arn, Key="k.txt", Body=b"eu")
+        self.assertEqual(eu_s3.get_object(Bucket=bucket, Key="k.txt")["Body"].read(), b"eu")
+        eu_control.delete_access_point(AccountId=ACCOUNT, Name="eu-point")
+
     def test_requests_through_the_arn_and_the_alias_act_on_the_bucket(self):
         bucket = self.new_bucket(prefix="apb")
         alias = self.create("shared", bucket)["Alias"]

@@ -225,6 +225,22 @@ class BatchOperations(harness.ServerTestCase):
         self.assertEqual(pages, everything)
         self.assertEqual(everything.index(other), everything.index(job_id) - 1)
 
+    def test_a_job_lives_in_the_region_it_was_made_in(self):
+        src = self.new_bucket(prefix="src")
+        self.s3.put_object(Bucket=src, Key="k", Body=b"v")
+        manifest = self.put_manifest([(src, "k")])
+        eu = self.server.proxied_client("s3control", region="eu-west-1")
+        job_id = eu.create_job(AccountId=ACCOUNT, ConfirmationRequired=True, RoleArn=ROLE, Priority=1,
+                               ClientRequestToken=harness.unique("token"),
+                               Operation={"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}},
+                               Manifest=manifest, Report={"Enabled": False})["JobId"]
+        job = eu.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+        self.assertEqual(job["JobArn"], f"arn:aws:s3:eu-west-1:{ACCOUNT}:job/{job_id}")
+        self.assertIn(job_id, [j["JobId"] for j in eu.list_jobs(AccountId=ACCOUNT)["Jobs"]])
+        self.assertNotIn(job_id, [j["JobId"] for j in self.control.list_jobs(AccountId=ACCOUNT)["Jobs"]])
+        self.assertClientError(lambda: self.control.describe_job(AccountId=ACCOUNT, JobId=job_id), "NotFoundException", 404)
+        eu.update_job_status(AccountId=ACCOUNT, JobId=job_id, RequestedJobStatus="Cancelled")
+
     def test_idempotency_and_api_errors(self):
         src = self.new_bucket(prefix="src")
         self.s3.put_object(Bucket=src, Key="k", Body=b"v")
