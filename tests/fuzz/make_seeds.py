@@ -260,6 +260,16 @@ def post_form():
     write("post_form", "anonymous", '{"conditions": []}\n\nkey: a\n\n=====\n' +
           "--fuzzboundary\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nanon\r\n--fuzzboundary\r\n"
           "Content-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--fuzzboundary--\r\n")
+    # An x-amz-checksum-* field: matching the file, not matching, malformed, and two of them.
+    good = base64.b64encode(hashlib.sha256(b"x").digest()).decode()
+    for name, checksum_fields in (("checksum-field", [("x-amz-checksum-sha256", good)]),
+                                  ("checksum-field-wrong", [("x-amz-checksum-crc32", "AAAAAA==")]),
+                                  ("checksum-field-malformed", [("x-amz-checksum-sha1", "bad")]),
+                                  ("checksum-fields-two", [("x-amz-checksum-sha256", good), ("x-amz-checksum-crc32", "AAAAAA==")])):
+        parts = [("key", "sum/${filename}")] + checksum_fields
+        body = "".join(f"--fuzzboundary\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n" for k, v in parts)
+        body += "--fuzzboundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.txt\"\r\n\r\nx\r\n--fuzzboundary--\r\n"
+        write("post_form", name, '{"conditions": []}\n\nkey: a\n\n=====\n' + body)
 
 
 def lambda_json():
