@@ -145,11 +145,11 @@ S3Result upload_part(S3Context& ctx, S3Request& req, Body* body) {
   UploadRecord upload;
   if (auto err = find_upload(ctx, req, upload)) return *err;
   UploadMeta meta = UploadMeta::from_json(upload.meta);
-  if (!meta.checksum_algorithm.empty() && meta.checksum_type == "COMPOSITE" &&
-      body->client_checksum && checksum_name(*body->client_checksum) != meta.checksum_algorithm)
+  if (!meta.checksum_algorithm.empty() && body->client_checksum &&
+      checksum_name(*body->client_checksum) != meta.checksum_algorithm)
     return s3_error("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: " +
-                                          meta.checksum_algorithm + ", actual checksum Type: " +
-                                          checksum_name(*body->client_checksum));
+                                          ascii_lower(meta.checksum_algorithm) + ", actual checksum Type: " +
+                                          ascii_lower(checksum_name(*body->client_checksum)));
   PartRecord part;
   part.upload_id = upload.upload_id;
   part.part_number = number;
@@ -328,6 +328,13 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   const auto parsed = read_requested_parts(body->text);
   if (!parsed) return s3_error("MalformedXML");
   const std::vector<RequestedPart>& requested = *parsed;
+  std::optional<ChecksumAlgorithm> alg = parse_checksum_algorithm(meta.checksum_algorithm);
+  // S3 names algorithms in lower case in these messages.
+  const std::string alg_name = ascii_lower(meta.checksum_algorithm);
+  const std::string* claimed_type = req.header("x-amz-checksum-type");
+  if (claimed_type && *claimed_type != (alg ? meta.checksum_type : "null"))
+    return s3_error("InvalidRequest", "The upload was created using the " + (alg ? meta.checksum_type : "null") +
+                                          " checksum mode. The complete request must use the same checksum mode.");
 
   std::map<int, PartRecord> stored;
   for (auto& p : ctx.objects.list_parts(upload.upload_id)) stored.emplace(p.part_number, std::move(p));
@@ -345,8 +352,16 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
     auto it = stored.find(r.number);
     if (it == stored.end() || it->second.etag != r.etag) return invalid_part(r);
     auto part_checksums = nlohmann::json::parse(it->second.checksums, nullptr, false);
-    for (const auto& [alg, value] : r.checksums)
-      if (!part_checksums.is_object() || part_checksums.value(alg, "") != value) return invalid_part(r);
+    for (const auto& [name, value] : r.checksums)
+      if (!part_checksums.is_object() || part_checksums.value(name, "") != value)
+        return s3_error("BadDigest", "The " + ascii_lower(name) + " you specified for part " +
+                                         std::to_string(r.number) + " did not match what we received.");
+    // A composite checksum is made of the parts' checksums: the request must list each.
+    if (alg && meta.checksum_type == "COMPOSITE" && !r.checksums.count(meta.checksum_algorithm))
+      return s3_error("InvalidRequest", "The upload was created using a " + alg_name +
+                                            " checksum. The complete request must include the checksum for "
+                                            "each part. It was missing for part " +
+                                            std::to_string(r.number) + " in the request.");
     parts.push_back(&it->second);
   }
   for (std::size_t i = 0; i + 1 < parts.size(); ++i)
@@ -362,7 +377,6 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   std::vector<std::string> part_etags;
-  std::optional<ChecksumAlgorithm> alg = parse_checksum_algorithm(meta.checksum_algorithm);
   // The parts' own checksums, one after another: a composite checksum is the checksum of
   // them, and GET by partNumber and GetObjectAttributes answer each.
   std::string part_digests;
@@ -375,16 +389,10 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
     if (!alg) continue;
     auto cs = nlohmann::json::parse(p->checksums, nullptr, false);
     auto raw = base64_decode(cs.is_object() ? cs.value(meta.checksum_algorithm, "") : "");
-    if (raw && raw->size() == checksum_size(*alg)) {
+    if (raw && raw->size() == checksum_size(*alg))
       part_digests += *raw;
-    } else if (meta.checksum_type == "COMPOSITE") {
-      return s3_error("InvalidRequest", "The upload was created using a " + meta.checksum_algorithm +
-                                            " checksum. The complete request must include the "
-                                            "checksum for each part. It was missing for part " +
-                                            std::to_string(p->part_number) + " in the request.");
-    } else {
+    else
       every_part_summed = false;
-    }
   }
 
   ObjectMeta object_meta = meta.object;
@@ -402,6 +410,8 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
     object_meta.checksum_type = meta.checksum_type;
     if (every_part_summed) object_meta.part_checksums = base64_encode(part_digests);
     if (meta.checksum_type == "COMPOSITE") {
+      // Every part listed its checksum, and each matched the part's (checked above).
+      if (!every_part_summed) return internal_error(Status::io_error("a part's checksum is missing"));
       object_meta.checksum_value = base64_encode(checksum_of(*alg, part_digests)) + "-" +
                                    std::to_string(parts.size());
     } else {
@@ -421,9 +431,18 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
       }
       object_meta.checksum_value = sum.finish_base64();
     }
-    // The client may state the whole object's checksum ("…-N" for a composite one).
-    if (const std::string* claimed = req.header(checksum_header(*alg)); claimed && *claimed != object_meta.checksum_value)
-      return s3_error("BadDigest", "The " + meta.checksum_algorithm + " you specified did not match the calculated checksum.");
+    // The client may state the whole object's checksum, of the type x-amz-checksum-type says
+    // (composite without it, with or without its "-N"): another algorithm, type or value is
+    // BadDigest, as S3 answers.
+    const std::string type = claimed_type ? *claimed_type : "COMPOSITE";
+    const std::string& value = object_meta.checksum_value;
+    for (ChecksumAlgorithm other : kAllChecksumAlgorithms) {
+      const std::string* claimed = req.header(checksum_header(other));
+      if (!claimed) continue;
+      const bool matches = other == *alg && type == meta.checksum_type &&
+                           (*claimed == value || (type == "COMPOSITE" && *claimed == value.substr(0, value.find('-'))));
+      if (!matches) return s3_error("BadDigest", "The " + alg_name + " you specified did not match the calculated checksum.");
+    }
   }
 
   ObjectRecord record;

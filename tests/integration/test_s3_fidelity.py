@@ -240,19 +240,55 @@ class S3Fidelity(harness.ServerTestCase):
                     parts.append({"PartNumber": n, "ETag": answer["ETag"],
                                   f"Checksum{algorithm}": answer[f"Checksum{algorithm}"]})
                 field = f"Checksum{algorithm}"
+                complete = dict(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": parts})
                 wrong = "AAAAAA==" if algorithm == "CRC32" else harness.b64(b"\0" * 32) + "-2"
-                self.assertClientError(self.s3.complete_multipart_upload, "BadDigest", 400, Bucket=bucket, Key=key,
-                                       UploadId=upload, MultipartUpload={"Parts": parts}, **{field: wrong})
+                self.assertClientError(self.s3.complete_multipart_upload, "BadDigest", 400,
+                                       **complete, ChecksumType=kind, **{field: wrong})
                 whole = bytes([1]) * (5 * MIB) + bytes([2]) * 100
                 if algorithm == "CRC32":
                     right = harness.crc32_b64(whole)
+                    # Without x-amz-checksum-type the value stated is taken as composite: S3
+                    # answers BadDigest even for the right full-object value.
+                    self.assertClientError(self.s3.complete_multipart_upload, "BadDigest", 400,
+                                           **complete, **{field: right})
+                    # Another algorithm's value is never the object's.
+                    self.assertClientError(self.s3.complete_multipart_upload, "BadDigest", 400,
+                                           **complete, ChecksumType=kind, ChecksumCRC32C="AAAAAA==")
                 else:
                     digests = b"".join(hashlib.sha256(bytes([n]) * size).digest()
                                        for n, size in ((1, 5 * MIB), (2, 100)))
                     right = harness.b64(hashlib.sha256(digests).digest()) + "-2"
-                done = self.s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
-                                                         MultipartUpload={"Parts": parts}, **{field: right})
-                self.assertEqual(done[field], right)
+                # The type must be the upload's.
+                other = "COMPOSITE" if kind == "FULL_OBJECT" else "FULL_OBJECT"
+                self.assertClientError(self.s3.complete_multipart_upload, "InvalidRequest", 400,
+                                       **complete, ChecksumType=other)
+                done = self.s3.complete_multipart_upload(**complete, ChecksumType=kind, **{field: right})
+                self.assertEqual((done[field], done["ChecksumType"]), (right, kind))
+
+    def test_complete_checks_each_part_s_checksum(self):
+        bucket = self.new_bucket()
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA256")["UploadId"]
+        # A part of another algorithm than the upload's is refused.
+        self.assertClientError(lambda: self.s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1,
+                                                           Body=b"abc", ChecksumAlgorithm="CRC32"),
+                               "InvalidRequest", 400)
+        part = self.s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"abc",
+                                   ChecksumAlgorithm="SHA256")
+        listed = {"PartNumber": 1, "ETag": part["ETag"]}
+        # A composite checksum needs each part's checksum in the request, and the right one.
+        raw = self.server.signed("POST", "/%s/k" % bucket, query=[("uploadId", upload)],
+                                 body=b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>%s</ETag>"
+                                      b"</Part></CompleteMultipartUpload>" % part["ETag"].encode())
+        self.assertEqual((raw.status, raw.error()["Code"]), (400, "InvalidRequest"))
+        self.assertIn(b"using a sha256 checksum", raw.body)
+        self.assertIn(b"It was missing for part 1 in the request.", raw.body)
+        wrong = dict(listed, ChecksumSHA256=harness.b64(hashlib.sha256(b"abd").digest()))
+        self.assertClientError(lambda: self.s3.complete_multipart_upload(
+            Bucket=bucket, Key="k", UploadId=upload, MultipartUpload={"Parts": [wrong]}), "BadDigest", 400)
+        right = dict(listed, ChecksumSHA256=part["ChecksumSHA256"])
+        done = self.s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload,
+                                                 MultipartUpload={"Parts": [right]})
+        self.assertEqual(done["ChecksumType"], "COMPOSITE")
 
     def test_edges_a_conformance_suite_found(self):
         bucket = self.new_bucket()
