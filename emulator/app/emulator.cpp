@@ -143,7 +143,7 @@ struct Emulator::Impl {
     };
     access_points_ = std::make_unique<AccessPoints>(store_->documents(), kAccountId);
     object_lambda_ =
-        std::make_unique<ObjectLambdaAccessPoints>(store_->documents(), *access_points_, options_.region, kAccountId);
+        std::make_unique<ObjectLambdaAccessPoints>(store_->documents(), *access_points_, kAccountId);
     // Object Lambda runs its function synchronously, as the Invoke API does.
     object_lambda_invoke_ = [this](const std::string& arn, const std::string& event) {
       ObjectLambdaInvocation out;
@@ -370,8 +370,9 @@ struct Emulator::Impl {
     return [this](const HttpRequest& request) -> std::string {
       const auto target = parse_target(request.target);
       if (!target) return "Couldn't parse the specified URI.";
-      auto auth = authenticate(SignedRequest{request, *target},
-                               AuthSettings{credentials_, real_clock(), options_.region, "s3", std::nullopt});
+      AuthSettings settings{credentials_, real_clock(), options_.region, "s3", std::nullopt};
+      settings.any_region = true;  // as every other request here
+      auto auth = authenticate(SignedRequest{request, *target}, settings);
       if (!auth)
         return "this server listens beyond loopback: sign requests to /_bucketfire/ with its "
                "credentials (SigV4, service s3): " + auth.error().code + ": " + auth.error().message;

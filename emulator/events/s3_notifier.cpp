@@ -84,10 +84,14 @@ std::vector<OutboxEntry> S3Notifier::entries_for(const EventOrigin& origin, cons
     const auto ref = parse_function_ref(n->function_arn);
     e.function = ref ? ref->name : "";
     e.payload = to_text(S3Event{{r}}.to_json());
-    InvocationContext context{new_uuid(), "s3:" + name, r.bucket_arn + "/" + change.object.key, lineage,
-                              std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count()};
+    InvocationContext context;
+    context.request_id = new_uuid();
+    context.trigger = "s3:" + name;
+    context.source = r.bucket_arn + "/" + change.object.key;
+    context.lineage = lineage;
+    context.enqueued_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
     context.trace = origin.trace_header;  // the invocation continues the write's trace
     e.context = context.to_json();
     e.created_ms = now;

@@ -126,6 +126,21 @@ std::string access_point_arn(const std::string& region, const std::string& accou
   return "arn:aws:s3:" + region + ":" + account + ":accesspoint/" + name;
 }
 
+std::optional<AccessPointArn> parse_access_point_arn(std::string_view arn) {
+  constexpr std::string_view kPrefix = "arn:aws:s3:", kResource = ":accesspoint/";
+  if (!arn.starts_with(kPrefix)) return std::nullopt;
+  arn.remove_prefix(kPrefix.size());
+  const auto colon = arn.find(':');
+  const auto resource = arn.find(kResource);
+  if (colon == std::string_view::npos || resource == std::string_view::npos || resource <= colon) return std::nullopt;
+  AccessPointArn parts{std::string(arn.substr(0, colon)), std::string(arn.substr(colon + 1, resource - colon - 1)),
+                       std::string(arn.substr(resource + kResource.size()))};
+  if (parts.region.empty() || parts.account.empty() || parts.name.empty() ||
+      parts.name.find('/') != std::string::npos)
+    return std::nullopt;
+  return parts;
+}
+
 bool allowed_through_access_point(const std::string& operation) {
   static const std::set<std::string, std::less<>> kAllowed = {
       "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload",

@@ -70,6 +70,13 @@ std::string new_access_point_alias(const std::string& name, std::string_view suf
 
 // "arn:aws:s3:{region}:{account}:accesspoint/{name}"
 std::string access_point_arn(const std::string& region, const std::string& account, const std::string& name);
+struct AccessPointArn {
+  std::string region;
+  std::string account;
+  std::string name;
+};
+// The parts of an access point ARN; nothing for any other text or an empty part.
+std::optional<AccessPointArn> parse_access_point_arn(std::string_view arn);
 
 // The S3 operations a request may make through an access point (AWS's compatibility list).
 bool allowed_through_access_point(const std::string& operation);

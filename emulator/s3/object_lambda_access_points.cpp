@@ -30,12 +30,14 @@ std::string object_lambda_access_point_arn(const std::string& region, const std:
   return "arn:aws:s3-object-lambda:" + region + ":" + account + ":accesspoint/" + name;
 }
 
+std::string object_lambda_region(const ObjectLambdaAccessPoint& point) {
+  const auto arn = parse_access_point_arn(point.configuration.supporting_access_point);
+  return arn ? arn->region : std::string();
+}
+
 ObjectLambdaAccessPoints::ObjectLambdaAccessPoints(DocumentStore& documents, const AccessPoints& access_points,
-                                                   std::string region, std::string account_id)
-    : documents_(documents),
-      access_points_(access_points),
-      region_(std::move(region)),
-      account_id_(std::move(account_id)) {
+                                                   std::string account_id)
+    : documents_(documents), access_points_(access_points), account_id_(std::move(account_id)) {
   for (const auto& [name, text] : documents_.list_documents(kKind)) {
     const auto doc = nlohmann::json::parse(text, nullptr, false);
     if (!doc.is_object()) continue;
@@ -46,10 +48,10 @@ ObjectLambdaAccessPoints::ObjectLambdaAccessPoints(DocumentStore& documents, con
 }
 
 std::optional<S3Error> ObjectLambdaAccessPoints::check(const ObjectLambdaConfiguration& c) const {
-  // The supporting access point: an access point ARN of this account and region that exists.
-  const std::string prefix = access_point_arn(region_, account_id_, "");
-  if (!c.supporting_access_point.starts_with(prefix) ||
-      !access_points_.find(c.supporting_access_point.substr(prefix.size())))
+  // The supporting access point: an access point ARN of this account that exists (S3 Control
+  // checks that it is of the region asked, which needs the bucket's).
+  const auto arn = parse_access_point_arn(c.supporting_access_point);
+  if (!arn || arn->account != account_id_ || !access_points_.find(arn->name))
     return invalid("The supporting access point " + c.supporting_access_point + " does not exist");
   for (const auto& feature : c.allowed_features)
     if (!kFeatures.count(feature)) return invalid("Invalid allowed feature: " + feature);

@@ -40,8 +40,7 @@ struct ObjectLambdaAccessPoint {
 
 class ObjectLambdaAccessPoints {
  public:
-  ObjectLambdaAccessPoints(DocumentStore& documents, const AccessPoints& access_points, std::string region,
-                           std::string account_id);
+  ObjectLambdaAccessPoints(DocumentStore& documents, const AccessPoints& access_points, std::string account_id);
 
   std::variant<ObjectLambdaAccessPoint, S3Error> create(ObjectLambdaAccessPoint point);
   std::optional<ObjectLambdaAccessPoint> find(const std::string& name) const;
@@ -62,7 +61,6 @@ class ObjectLambdaAccessPoints {
 
   DocumentStore& documents_;
   const AccessPoints& access_points_;
-  std::string region_;
   std::string account_id_;
   mutable std::mutex mu_;
   std::atomic<std::size_t> count_{0};
@@ -72,5 +70,8 @@ class ObjectLambdaAccessPoints {
 // "arn:aws:s3-object-lambda:{region}:{account}:accesspoint/{name}"
 std::string object_lambda_access_point_arn(const std::string& region, const std::string& account,
                                            const std::string& name);
+// The region an Object Lambda access point lives in: its supporting access point's (which
+// lives in its bucket's).
+std::string object_lambda_region(const ObjectLambdaAccessPoint& point);
 
 }  // namespace bf

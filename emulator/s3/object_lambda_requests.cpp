@@ -71,10 +71,14 @@ std::string event_of(const ObjectLambdaWorld& world, const HttpRequest& request,
   ObjectLambdaEvent event;
   event.request_id = request.request_id;
   event.context = context_name(endpoint.operation);
-  event.input_s3_url = input_url(request, endpoint, auth, supporting, world.region, endpoint.operation);
+  // The point lives in its supporting access point's region (its bucket's): the event's ARN
+  // names it and the input URL is signed for it.
+  std::string region = object_lambda_region(point);
+  if (region.empty()) region = world.region;
+  event.input_s3_url = input_url(request, endpoint, auth, supporting, region, endpoint.operation);
   event.output_route = route;
   event.output_token = token;
-  event.access_point_arn = object_lambda_access_point_arn(world.region, world.account_id, point.name);
+  event.access_point_arn = object_lambda_access_point_arn(region, world.account_id, point.name);
   event.supporting_access_point_arn = point.configuration.supporting_access_point;
   event.payload = transformation.function_payload;
   const std::string* host = request.header("Host");

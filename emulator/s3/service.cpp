@@ -301,7 +301,7 @@ Dispatch S3Service::begin(const HttpRequest& request) {
 
   const OperationSpec& spec = spec_it->second;
   auto req = std::make_shared<S3Request>(
-      S3Request{request, std::move(endpoint), std::move(*auth), bucket, std::nullopt});
+      S3Request{request, std::move(endpoint), std::move(*auth), bucket, std::nullopt, ""});
 
   if (spec.precheck)
     if (auto err = spec.precheck(context_, *req))

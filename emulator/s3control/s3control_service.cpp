@@ -86,7 +86,7 @@ HttpResponse S3ControlService::handle(const HttpRequest& request, const std::str
   std::string_view rest = std::string_view(target->path).substr(kVersionPath.size());
   constexpr std::string_view kObjectLambda = "accesspointforobjectlambda";
   if (rest.starts_with(kObjectLambda) && (rest.size() == kObjectLambda.size() || rest[kObjectLambda.size()] == '/'))
-    return object_lambda_request(request, *target, body, rest.substr(kObjectLambda.size()));
+    return object_lambda_request(request, *target, body, rest.substr(kObjectLambda.size()), region);
   constexpr std::string_view kAccessPoint = "accesspoint";
   if (rest.starts_with(kAccessPoint) && (rest.size() == kAccessPoint.size() || rest[kAccessPoint.size()] == '/'))
     return access_point_request(request, *target, body, rest.substr(kAccessPoint.size()), region);

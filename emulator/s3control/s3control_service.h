@@ -3,8 +3,8 @@
 // the server as the client's HTTP proxy, or any name that resolves here.
 //
 // Every region answers on the one endpoint: a request signed for a region sees the jobs made
-// there and the access points of that region's buckets, as a regional S3 Control endpoint
-// does. Object Lambda access points live in the default region.
+// there and the access points of that region's buckets (an Object Lambda access point's is its
+// supporting access point's), as a regional S3 Control endpoint does.
 #pragma once
 #include <string>
 #include <string_view>
@@ -60,8 +60,13 @@ class S3ControlService final : public Service {
   std::string region_of(const AccessPoint& point) const;
   // object_lambda_requests.cpp: `rest` is what follows /v20180820/accesspointforobjectlambda.
   HttpResponse object_lambda_request(const HttpRequest& request, const RequestTarget& target,
-                                     const std::string& body, std::string_view rest);
-  HttpResponse list_object_lambda_access_points(const HttpRequest& request, const RequestTarget& target);
+                                     const std::string& body, std::string_view rest, const std::string& region);
+  HttpResponse list_object_lambda_access_points(const HttpRequest& request, const RequestTarget& target,
+                                                const std::string& region);
+  // Nothing when the configuration's supporting access point lives in `region`; else the
+  // refusal (it does not exist there).
+  std::optional<S3Error> supporting_point_error(const ObjectLambdaConfiguration& configuration,
+                                                const std::string& region) const;
 
   JobRunner& jobs_;
   AccessPoints& access_points_;

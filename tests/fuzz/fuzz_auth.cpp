@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto routed = bf::route_s3(request, router);
   auto* endpoint = std::get_if<bf::Endpoint>(&routed);
   if (!endpoint) return 0;
-  bf::AuthSettings settings{credentials, clock, bf::fuzz::kRegion};
+  bf::AuthSettings settings{credentials, clock, bf::fuzz::kRegion, "s3", std::nullopt};
   auto s3 = bf::authenticate(
       bf::SignedRequest{request, *endpoint, endpoint->virtual_hosted ? endpoint->bucket : "",
                         !endpoint->key.empty()},

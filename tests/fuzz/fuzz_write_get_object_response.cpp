@@ -143,7 +143,7 @@ Fixture::Fixture() {
   store = std::move(opened.value());
   access_points = std::make_unique<bf::AccessPoints>(store->documents(), kAccount);
   object_lambda =
-      std::make_unique<bf::ObjectLambdaAccessPoints>(store->documents(), *access_points, bf::fuzz::kRegion, kAccount);
+      std::make_unique<bf::ObjectLambdaAccessPoints>(store->documents(), *access_points, kAccount);
   invoke = [this](const std::string&, const std::string& event) { return function(event); };
   world = std::make_unique<bf::ObjectLambdaWorld>(
       bf::ObjectLambdaWorld{routes, invoke, credentials, bf::fuzz::kRegion, kAccount});

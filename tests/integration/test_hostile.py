@@ -534,11 +534,13 @@ class PublicBind(harness.ServerTestCase):
             anonymous = harness.raw_request(port, "GET", "/_bucketfire/health")
             self.assertEqual(anonymous.status, 403, anonymous)
             self.assertIn(b"sign requests to /_bucketfire/", anonymous.body)
-            for user, status in [(f"operator:{secret}", 200), ("test:test", 403)]:
-                with self.subTest(user=user.split(":")[0]):
+            # Signed for any region, as every request here may be.
+            for user, region, status in [(f"operator:{secret}", harness.REGION, 200),
+                                         (f"operator:{secret}", "eu-west-1", 200), ("test:test", harness.REGION, 403)]:
+                with self.subTest(user=user.split(":")[0], region=region):
                     signed = subprocess.run(
                         ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--aws-sigv4",
-                         f"aws:amz:{harness.REGION}:s3", "--user", user,
+                         f"aws:amz:{region}:s3", "--user", user,
                          "-H", f"x-amz-content-sha256: {harness.EMPTY_SHA256}",
                          f"http://127.0.0.1:{port}/_bucketfire/health"],
                         capture_output=True, text=True, timeout=20)

@@ -253,6 +253,37 @@ class GetObjectThroughObjectLambda(harness.ServerTestCase):
         missing, _ = self.olap("missing-ol", function="no-such-function")
         self.assertClientError(lambda: self.s3.get_object(Bucket=missing, Key="notes/hello.txt"), "LambdaNotFound", 404)
 
+    def test_a_point_lives_in_its_supporting_access_point_s_region(self):
+        eu_control = self.server.proxied_client("s3control", region="eu-west-1")
+        eu_s3 = self.server.client(region="eu-west-1")
+        bucket = harness.unique("oleu")
+        eu_s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        eu_s3.put_object(Bucket=bucket, Key="k.txt", Body=b"from ireland")
+        supporting = eu_control.create_access_point(AccountId=ACCOUNT, Name="eu-source", Bucket=bucket)["AccessPointArn"]
+        config = {"SupportingAccessPoint": supporting, "TransformationConfigurations": [{
+            "Actions": ["GetObject"], "ContentTransformation": {"AwsLambda": {
+                "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:upper", "FunctionPayload": '{"mode": "event"}'}}}]}
+        # From another region the supporting access point does not exist.
+        self.assertClientError(lambda: self.control.create_access_point_for_object_lambda(
+            AccountId=ACCOUNT, Name="eu-ol", Configuration=config), "InvalidRequest", 400)
+        arn = eu_control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name="eu-ol",
+                                                               Configuration=config)["ObjectLambdaAccessPointArn"]
+        self.assertEqual(arn, f"arn:aws:s3-object-lambda:eu-west-1:{ACCOUNT}:accesspoint/eu-ol")
+        self.assertIn("eu-ol", [p["Name"] for p in eu_control.list_access_points_for_object_lambda(
+            AccountId=ACCOUNT)["ObjectLambdaAccessPointList"]])
+        self.assertNotIn("eu-ol", [p["Name"] for p in self.control.list_access_points_for_object_lambda(
+            AccountId=ACCOUNT)["ObjectLambdaAccessPointList"]])
+        self.assertClientError(lambda: self.control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name="eu-ol"),
+                               "NoSuchAccessPoint", 404)
+        # The SDK signs a request through the ARN for its region; the event names the point there
+        # and its input URL, signed for that region, reads the original.
+        through = self.server.proxied_client("s3", region="eu-west-1")
+        event = json.loads(through.get_object(Bucket=arn, Key="k.txt")["Body"].read())
+        self.assertEqual(event["configuration"]["accessPointArn"], arn)
+        with urllib.request.urlopen(event["getObjectContext"]["inputS3Url"], timeout=10) as original:
+            self.assertEqual(original.read(), b"from ireland")
+        eu_control.delete_access_point_for_object_lambda(AccountId=ACCOUNT, Name="eu-ol")
+
     def test_failures_get_aws_errors(self):
         cases = [("error-ol", '{"mode": "error"}', "NotAllowed", 403),
                  ("crash-ol", '{"mode": "crash"}', "LambdaRuntimeError", 500),
