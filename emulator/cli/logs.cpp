@@ -30,7 +30,7 @@ struct LogsOptions {
 // Reads everything from `start_ms` (pages of FilterLogEvents) and prints the events `printed`
 // does not hold yet; returns the newest timestamp read, or nullopt (having said why) on failure.
 std::optional<std::int64_t> print_new(ServerClient& server, const LogsOptions& options, std::int64_t start_ms,
-                                      std::map<std::string, std::int64_t>& printed) {
+                                      std::map<std::string, std::int64_t>& printed, bool& said_waiting) {
   std::string token;
   std::int64_t newest = start_ms;
   do {
@@ -53,8 +53,16 @@ std::optional<std::int64_t> print_new(ServerClient& server, const LogsOptions& o
     const Json out = Json::parse(reply.body, nullptr, false);
     if (reply.status != 200 || !out.is_object()) {
       const std::string why = out.is_object() ? out.value("message", reply.body) : reply.body;
-      if (out.is_object() && out.value("__type", "") == "ResourceNotFoundException" && options.follow)
-        return newest;  // no line yet: the group appears with the function's first line
+      if (out.is_object() && out.value("__type", "") == "ResourceNotFoundException" && options.follow) {
+        // No line yet: the group appears with the function's first line. Or the function lives
+        // in another region than the one signed for: say which, once.
+        if (!said_waiting)
+          std::fprintf(stderr, "bucketfire: no log group /aws/lambda/%s in %s yet; waiting for its first line "
+                               "(a function of another region: set AWS_DEFAULT_REGION)\n",
+                       options.function.c_str(), server.region().c_str());
+        said_waiting = true;
+        return newest;
+      }
       std::fprintf(stderr, "bucketfire: %s: %s\n", options.function.c_str(), why.c_str());
       return std::nullopt;
     }
@@ -98,8 +106,9 @@ int run(const LogsOptions& options) {
     start = *now - *parse_duration_ms(options.since);
   }
   std::map<std::string, std::int64_t> printed;  // event id -> timestamp, of the newest millisecond
+  bool said_waiting = false;
   for (;;) {
-    const auto newest = print_new(*server, options, start, printed);
+    const auto newest = print_new(*server, options, start, printed, said_waiting);
     if (!newest) return 1;
     if (!options.follow) return 0;
     // Events at the newest time may still be joined by others of that millisecond: read from

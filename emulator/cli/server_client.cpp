@@ -18,12 +18,15 @@ std::string env_or(const char* name, const char* fallback) {
 }  // namespace
 
 ServerClient::ServerClient(const std::string& endpoint)
-    : url_(endpoint), endpoint_(parse_endpoint_url(endpoint)), transport_(make_network_transport(endpoint_)) {}
+    : url_(endpoint),
+      region_(env_or("AWS_DEFAULT_REGION", "us-east-1")),
+      endpoint_(parse_endpoint_url(endpoint)),
+      transport_(make_network_transport(endpoint_)) {}
 
 HttpReply ServerClient::send(OutgoingRequest request, const char* service) {
   request.host = endpoint_.authority();
   sign_sigv4(request, {env_or("AWS_ACCESS_KEY_ID", "test"), env_or("AWS_SECRET_ACCESS_KEY", "test"), ""},
-             env_or("AWS_DEFAULT_REGION", "us-east-1"), service, std::chrono::system_clock::now());
+             region_, service, std::chrono::system_clock::now());
   return transport_->send(request);
 }
 

@@ -1,6 +1,7 @@
 // How the commands that read a running server (cost, logs, top) reach it: the --endpoint URL,
-// requests signed with the AWS_* credentials (or test/test) for the service they address, so
-// they also work against a server listening beyond loopback.
+// requests signed with the AWS_* credentials (or test/test) for the service they address and
+// the region AWS_DEFAULT_REGION names (or us-east-1), as the AWS tools sign them, so they also
+// work against a server listening beyond loopback.
 #pragma once
 #include <optional>
 #include <stdexcept>
@@ -18,9 +19,11 @@ class ServerClient {
   // std::runtime_error when the server cannot be reached.
   HttpReply send(OutgoingRequest request, const char* service);
   const std::string& endpoint() const { return url_; }
+  const std::string& region() const { return region_; }
 
  private:
   std::string url_;
+  std::string region_;
   EndpointUrl endpoint_;
   std::shared_ptr<HttpTransport> transport_;
 };

@@ -6,6 +6,7 @@ retention on the server's clock, and logs that outlive a restart; `bucketfire lo
 --follow) and `bucketfire top` read the same server."""
 
 import json
+import os
 import re
 import subprocess
 import threading
@@ -200,6 +201,27 @@ class CommandLine(harness.ServerTestCase):
         lam.invoke(FunctionName="logger", Payload=b'{"second": 2}')
         harness.wait_for(lambda: any('{"second":2}' in line for line in seen), "the new line printed", timeout=15)
         self.assertEqual(sum('{"first":1}' in line for line in seen), 1)  # nothing printed twice
+
+    def test_logs_reads_the_region_signed_for(self):
+        # The pipeline's functions live in the server's region; signed for another, the group
+        # is not there (as with the aws CLI), and a follower says so while it waits.
+        self.server.lambda_client().invoke(FunctionName="logger", Payload=b'{"here": 1}')
+        env = dict(os.environ, AWS_DEFAULT_REGION="eu-west-1")
+        elsewhere = subprocess.run([harness.binary_path(), "logs", "logger", "--endpoint", self.server.endpoint],
+                                   capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(elsewhere.returncode, 1)
+        self.assertIn("The specified log group does not exist.", elsewhere.stderr)
+        follower = subprocess.Popen([harness.binary_path(), "logs", "logger", "--follow", "--endpoint",
+                                     self.server.endpoint], stderr=subprocess.PIPE, text=True, env=env)
+        self.addCleanup(follower.stderr.close)
+        self.addCleanup(follower.wait, 10)
+        self.addCleanup(follower.kill)
+        said = []
+        reader = threading.Thread(target=lambda: said.append(follower.stderr.readline()), daemon=True)
+        reader.start()
+        harness.wait_for(lambda: said or None, "the follower's note")
+        self.assertIn("no log group /aws/lambda/logger in eu-west-1 yet", said[0])
+        self.assertIn("AWS_DEFAULT_REGION", said[0])
 
     def test_top_shows_the_counters(self):
         self.s3.create_bucket(Bucket="toppled")
