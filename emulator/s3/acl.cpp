@@ -197,7 +197,6 @@ std::string acl_xml(const std::string& owner, const Grants& grants) {
   out += owner_xml("Owner", owner);
   out += "<AccessControlList><Grant><Grantee " + std::string(kXsi) + " xsi:type=\"CanonicalUser\">";
   xml::element(out, "ID", canonical_user_id(owner));
-  xml::element(out, "DisplayName", owner);
   out += "</Grantee><Permission>FULL_CONTROL</Permission></Grant>";
   for (const auto& [grantee, permission] : grants) {
     out += "<Grant><Grantee " + std::string(kXsi);

@@ -504,7 +504,7 @@ S3Result list_parts(S3Context& ctx, S3Request& req, Body*) {
   xml::element(out, "Bucket", upload.bucket);
   xml::element(out, "Key", upload.key);
   xml::element(out, "UploadId", upload.upload_id);
-  out += owner_xml("Initiator", meta.owner);
+  out += initiator_xml(meta.owner);
   out += owner_xml("Owner", meta.owner);
   xml::element(out, "StorageClass", upload.storage_class);
   xml::element(out, "PartNumberMarker", static_cast<std::uint64_t>(marker));
@@ -572,7 +572,7 @@ S3Result list_uploads(S3Context& ctx, S3Request& req, Body*) {
     out += "<Upload>";
     xml::element(out, "Key", u.key);
     xml::element(out, "UploadId", u.upload_id);
-    out += owner_xml("Initiator", meta.owner);
+    out += initiator_xml(meta.owner);
     out += owner_xml("Owner", meta.owner);
     xml::element(out, "StorageClass", u.storage_class);
     xml::element(out, "Initiated", iso8601_ms(u.initiated_ms));

@@ -12,8 +12,15 @@ std::string canonical_user_id(const std::string& principal) {
 std::string owner_xml(const std::string& tag, const std::string& principal) {
   std::string out = "<" + tag + ">";
   xml::element(out, "ID", canonical_user_id(principal));
-  xml::element(out, "DisplayName", principal);
   out += "</" + tag + ">";
+  return out;
+}
+
+std::string initiator_xml(const std::string& principal) {
+  std::string out = "<Initiator>";
+  xml::element(out, "ID", canonical_user_id(principal));
+  xml::element(out, "DisplayName", principal);
+  out += "</Initiator>";
   return out;
 }
 

@@ -290,6 +290,24 @@ class S3Fidelity(harness.ServerTestCase):
                                                  MultipartUpload={"Parts": [right]})
         self.assertEqual(done["ChecksumType"], "COMPOSITE")
 
+    def test_owners_have_no_display_name(self):
+        # S3 stopped answering owners' and grantees' DisplayName on 2025-11-21; a multipart
+        # upload's Initiator still has one.
+        bucket = self.new_bucket()
+        self.s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+        upload = self.s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+        for path, query in ((f"/{bucket}", [("fetch-owner", "true"), ("list-type", "2")]), ("/", []),
+                            (f"/{bucket}", [("acl", "")]), (f"/{bucket}/k", [("acl", "")]),
+                            (f"/{bucket}", [("versions", "")]), (f"/{bucket}/mp", [("uploadId", upload)])):
+            with self.subTest(path=path, query=query):
+                raw = self.server.signed("GET", path, query=query)
+                self.assertEqual(raw.status, 200, raw.body)
+                self.assertIn(b"<Owner><ID>", raw.body)
+                self.assertNotIn(b"</ID><DisplayName>", raw.body.split(b"<Initiator>")[0])
+        parts = self.s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload)
+        self.assertTrue(parts["Initiator"]["DisplayName"])  # the principal's name
+        self.assertNotIn("DisplayName", parts["Owner"])
+
     def test_edges_a_conformance_suite_found(self):
         bucket = self.new_bucket()
         # A key that is only white space is deleted like any other.
