@@ -312,6 +312,7 @@ S3Result copy_object(S3Context& ctx, S3Request& req, Body*) {
   meta.owner = req.owner();
   meta.parts_count = 0;  // a copy is written whole
   meta.part_runs.clear();
+  meta.part_checksums.clear();
   meta.upload_id.clear();
 
   const bool onto_itself = src_bucket == req.bucket() && src_key == req.key() && src_version.empty();

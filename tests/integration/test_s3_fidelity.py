@@ -110,6 +110,12 @@ class S3Fidelity(harness.ServerTestCase):
                 self.assertEqual((got["ChecksumSHA256"], got["ChecksumType"]),
                                  (base64.b64encode(digests[number - 1]).decode(), "COMPOSITE"))
         self.assertNotIn("ChecksumSHA256", self.s3.head_object(Bucket=bucket, Key="composite", PartNumber=2))
+        # A copy is written whole: its part 1 is all of it, with none of the source's parts.
+        self.s3.copy_object(Bucket=bucket, Key="copied", CopySource={"Bucket": bucket, "Key": "composite"})
+        copied = self.s3.head_object(Bucket=bucket, Key="copied", PartNumber=1, ChecksumMode="ENABLED")
+        self.assertEqual((copied["ContentLength"], copied.get("ChecksumSHA256")), (10 * MIB + 3, None))
+        self.assertNotIn("ObjectParts", self.s3.get_object_attributes(Bucket=bucket, Key="copied",
+                                                                      ObjectAttributes=["ObjectParts"]))
         # A full-object checksum has no per-part checksums to answer: a part of it gets none.
         self.multipart(bucket, "full", [5 * MIB, 5 * MIB, 3], ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")
         part = self.s3.get_object(Bucket=bucket, Key="full", PartNumber=2, ChecksumMode="ENABLED")
