@@ -170,9 +170,8 @@ HttpResponse LogsApi::operate(const std::string& operation, const std::string& b
   if (in.is_discarded() || !in.is_object())
     return error_answer({"SerializationException", "The request body is not a JSON object"}, request_id);
   try {
-    // A group of another region does not exist here.
-    if (operation != "DescribeLogGroups" && store_.has_group(group_name(in)) && region_of(group_name(in)) != region)
-      throw no_group();
+    // A group of another region does not exist here (the operation itself finds a missing one).
+    if (operation != "DescribeLogGroups" && region_of(group_name(in)) != region) throw no_group();
     Json out;
     if (operation == "DescribeLogGroups") out = describe_log_groups(in, region);
     else if (operation == "DescribeLogStreams") out = describe_log_streams(in, region);

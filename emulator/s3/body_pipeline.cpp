@@ -143,9 +143,7 @@ class BodyPipeline final : public BodySink {
                                                 " trailing header is invalid.");
         claimed = *raw;
       }
-      if (!claimed.empty() && claimed != computed)
-        return s3_error("BadDigest", "The " + checksum_name(c.algorithm()) +
-                                         " you specified did not match the calculated checksum.");
+      if (!claimed.empty() && claimed != computed) return checksum_mismatch(c.algorithm());
     }
     return std::nullopt;
   }
@@ -170,6 +168,28 @@ class BodyPipeline final : public BodySink {
 
 }  // namespace
 
+std::variant<std::optional<StatedChecksum>, S3Error> read_stated_checksum(
+    const std::function<const std::string*(const std::string& name)>& value_of) {
+  std::optional<StatedChecksum> stated;
+  for (ChecksumAlgorithm alg : kAllChecksumAlgorithms) {
+    const std::string name = ascii_lower(checksum_header(alg));
+    const std::string* v = value_of(name);
+    if (!v) continue;
+    if (stated)
+      return s3_error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple "
+                                        "checksum Types are not allowed.");
+    auto raw = base64_decode(*v);
+    if (!raw || raw->size() != checksum_size(alg))
+      return s3_error("InvalidRequest", "Value for " + checksum_header(alg) + " header is invalid.");
+    stated = StatedChecksum{alg, std::move(*raw)};
+  }
+  return stated;
+}
+
+S3Error checksum_mismatch(ChecksumAlgorithm algorithm) {
+  return s3_error("BadDigest", "The " + checksum_name(algorithm) + " you specified did not match the calculated checksum.");
+}
+
 std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination destination) {
   BodyPlan plan;
   plan.destination = destination;
@@ -185,17 +205,13 @@ std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination 
   // CompleteMultipartUpload's x-amz-checksum-* is the object's checksum, not its XML body's:
   // the operation checks it against the object it assembles.
   const bool object_checksum = req.endpoint.operation == "CompleteMultipartUpload";
-  for (ChecksumAlgorithm alg : kAllChecksumAlgorithms) {
-    const std::string* v = object_checksum ? nullptr : req.header(checksum_header(alg));
-    if (!v) continue;
-    if (plan.header_checksum)
-      return s3_error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple "
-                                        "checksum Types are not allowed.");
-    auto raw = base64_decode(*v);
-    if (!raw || raw->size() != checksum_size(alg))
-      return s3_error("InvalidRequest", "Value for " + checksum_header(alg) + " header is invalid.");
-    plan.header_checksum = alg;
-    plan.header_checksum_value = *raw;
+  if (!object_checksum) {
+    auto stated = read_stated_checksum([&](const std::string& name) { return req.header(name); });
+    if (auto* err = std::get_if<S3Error>(&stated)) return *err;
+    if (auto& header = std::get<std::optional<StatedChecksum>>(stated)) {
+      plan.header_checksum = header->algorithm;
+      plan.header_checksum_value = std::move(header->raw);
+    }
   }
   if (const std::string* trailer = req.header("x-amz-trailer")) {
     std::optional<ChecksumAlgorithm> alg;

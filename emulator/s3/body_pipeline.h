@@ -27,6 +27,18 @@ struct BodyPlan {
   std::optional<ChecksumAlgorithm> client_checksum;  // what to store with the object
 };
 
+// The one x-amz-checksum-<algorithm> value a request states, decoded: a header's, or a POST
+// form's field of that name (`value_of` looks a lower-case name up). Nothing when none is
+// stated; InvalidRequest for more than one or a malformed value.
+struct StatedChecksum {
+  ChecksumAlgorithm algorithm;
+  std::string raw;
+};
+std::variant<std::optional<StatedChecksum>, S3Error> read_stated_checksum(
+    const std::function<const std::string*(const std::string& name)>& value_of);
+// BadDigest: the bytes' checksum is not the one stated.
+S3Error checksum_mismatch(ChecksumAlgorithm algorithm);
+
 // Validates the integrity headers of a request and decides how its body will be read.
 std::variant<BodyPlan, S3Error> plan_body(const S3Request& req, BodyDestination destination);
 

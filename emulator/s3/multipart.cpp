@@ -346,6 +346,10 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
         .with("ETag", r.etag);
   };
   std::vector<const PartRecord*> parts;
+  // The parts' own checksums in the upload's algorithm, one after another: a composite
+  // checksum is the checksum of them, and GET by partNumber and GetObjectAttributes answer each.
+  std::string part_digests;
+  bool every_part_summed = alg.has_value();
   for (std::size_t i = 0; i < requested.size(); ++i) {
     const RequestedPart& r = requested[i];
     if (i > 0 && r.number <= requested[i - 1].number) return s3_error("InvalidPartOrder").with("UploadId", upload.upload_id);
@@ -362,6 +366,13 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
                                             " checksum. The complete request must include the checksum for "
                                             "each part. It was missing for part " +
                                             std::to_string(r.number) + " in the request.");
+    if (alg) {
+      auto raw = base64_decode(part_checksums.is_object() ? part_checksums.value(meta.checksum_algorithm, "") : "");
+      if (raw && raw->size() == checksum_size(*alg))
+        part_digests += *raw;
+      else
+        every_part_summed = false;
+    }
     parts.push_back(&it->second);
   }
   for (std::size_t i = 0; i + 1 < parts.size(); ++i)
@@ -377,22 +388,11 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
   if (!writer) return internal_error(writer.error());
   std::unique_ptr<BlobWriter> blob = std::move(writer.value());
   std::vector<std::string> part_etags;
-  // The parts' own checksums, one after another: a composite checksum is the checksum of
-  // them, and GET by partNumber and GetObjectAttributes answer each.
-  std::string part_digests;
-  bool every_part_summed = alg.has_value();
   for (const PartRecord* p : parts) {
     auto file = ctx.objects.open_blob(p->blob_id);
     if (!file) return internal_error(file.error());
     if (Status s = blob->append_from(file.value()->fd(), 0, p->size); !s) return internal_error(s);
     part_etags.push_back(p->etag);
-    if (!alg) continue;
-    auto cs = nlohmann::json::parse(p->checksums, nullptr, false);
-    auto raw = base64_decode(cs.is_object() ? cs.value(meta.checksum_algorithm, "") : "");
-    if (raw && raw->size() == checksum_size(*alg))
-      part_digests += *raw;
-    else
-      every_part_summed = false;
   }
 
   ObjectMeta object_meta = meta.object;
@@ -419,6 +419,7 @@ S3Result complete_upload(S3Context& ctx, S3Request& req, Body* body) {
       Checksummer sum(*alg);
       std::vector<char> buf(256 * 1024);
       for (const PartRecord* p : parts) {
+        // Opened again, one at a time: an upload's 10,000 parts never hold 10,000 descriptors.
         auto f = ctx.objects.open_blob(p->blob_id);
         if (!f) return internal_error(f.error());
         std::uint64_t off = 0;

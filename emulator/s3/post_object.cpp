@@ -2,6 +2,7 @@
 
 #include "emulator/auth/verify.h"
 #include "emulator/s3/access_control.h"
+#include "emulator/s3/body_pipeline.h"
 #include "emulator/s3/bucket_encryption.h"
 #include "emulator/s3/object_common.h"
 #include "emulator/s3/object_meta.h"
@@ -72,9 +73,7 @@ class PostObjectSink final : public BodySink {
                                .with("MinSizeAllowed", std::to_string(range_.min)));
     if (checksum_) {
       const std::string computed = checksum_->finish();
-      if (computed != checksum_expected_)
-        return respond_error(s3_error("BadDigest", "The " + checksum_name(checksum_->algorithm()) +
-                                                       " you specified did not match the calculated checksum."));
+      if (computed != checksum_expected_) return respond_error(checksum_mismatch(checksum_->algorithm()));
       meta_.checksum_algorithm = checksum_name(checksum_->algorithm());
       meta_.checksum_value = base64_encode(computed);
       meta_.checksum_type = "FULL_OBJECT";
@@ -275,17 +274,14 @@ class PostObjectSink final : public BodySink {
   // kept with the object, as the same header of a PutObject is. (Like any field it must be
   // covered by the policy.)
   std::optional<S3Error> read_checksum_field() {
-    for (ChecksumAlgorithm alg : kAllChecksumAlgorithms) {
-      const std::string name = ascii_lower(checksum_header(alg));
-      if (!form_.fields.count(name)) continue;
-      if (checksum_)
-        return s3_error("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple "
-                                          "checksum Types are not allowed.");
-      auto raw = base64_decode(field(name));
-      if (!raw || raw->size() != checksum_size(alg))
-        return s3_error("InvalidRequest", "Value for " + checksum_header(alg) + " header is invalid.");
-      checksum_.emplace(alg);
-      checksum_expected_ = *raw;
+    auto stated = read_stated_checksum([&](const std::string& name) -> const std::string* {
+      auto it = form_.fields.find(name);
+      return it == form_.fields.end() ? nullptr : &it->second;
+    });
+    if (auto* err = std::get_if<S3Error>(&stated)) return *err;
+    if (auto& field = std::get<std::optional<StatedChecksum>>(stated)) {
+      checksum_.emplace(field->algorithm);
+      checksum_expected_ = std::move(field->raw);
     }
     return std::nullopt;
   }

@@ -47,9 +47,8 @@ HttpResponse S3ControlService::access_point_request(const HttpRequest& request, 
       return xml_answer(out + "</CreateAccessPointResult>", rid, "CreateAccessPoint");
     }
     if (request.method == "GET") {
-      const auto point = access_points_.find(name);
-      if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
-      return xml_answer(get_access_point_xml(*point, place), rid, "GetAccessPoint");
+      if (!existing) return control_error(s3_error("NoSuchAccessPoint"), rid);
+      return xml_answer(get_access_point_xml(*existing, place), rid, "GetAccessPoint");
     }
     if (request.method == "DELETE") {
       if (!access_points_.remove(name)) return control_error(s3_error("NoSuchAccessPoint"), rid);
@@ -57,10 +56,9 @@ HttpResponse S3ControlService::access_point_request(const HttpRequest& request, 
     }
     return method_not_allowed(rid);
   }
-  const auto point = access_points_.find(name);
-  if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
+  if (!existing) return control_error(s3_error("NoSuchAccessPoint"), rid);
   return access_point_policy_request(
-      request, body, sub, point->policy, [&](const std::string& policy) { return access_points_.set_policy(name, policy); },
+      request, body, sub, existing->policy, [&](const std::string& policy) { return access_points_.set_policy(name, policy); },
       "");
 }
 

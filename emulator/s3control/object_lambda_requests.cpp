@@ -51,9 +51,8 @@ HttpResponse S3ControlService::object_lambda_request(const HttpRequest& request,
       return xml_answer(out + "</CreateAccessPointForObjectLambdaResult>", rid, "CreateAccessPointForObjectLambda");
     }
     if (request.method == "GET") {
-      const auto point = object_lambda_.find(name);
-      if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
-      return xml_answer(get_object_lambda_access_point_xml(*point), rid, "GetAccessPointForObjectLambda");
+      if (!existing) return control_error(s3_error("NoSuchAccessPoint"), rid);
+      return xml_answer(get_object_lambda_access_point_xml(*existing), rid, "GetAccessPointForObjectLambda");
     }
     if (request.method == "DELETE") {
       if (!object_lambda_.remove(name)) return control_error(s3_error("NoSuchAccessPoint"), rid);
@@ -61,11 +60,10 @@ HttpResponse S3ControlService::object_lambda_request(const HttpRequest& request,
     }
     return method_not_allowed(rid);
   }
-  const auto point = object_lambda_.find(name);
-  if (!point) return control_error(s3_error("NoSuchAccessPoint"), rid);
+  if (!existing) return control_error(s3_error("NoSuchAccessPoint"), rid);
   if (sub == "configuration") {
     if (request.method == "GET")
-      return xml_answer(object_lambda_configuration_xml(point->configuration), rid,
+      return xml_answer(object_lambda_configuration_xml(existing->configuration), rid,
                         "GetAccessPointConfigurationForObjectLambda");
     if (request.method == "PUT") {
       auto config = parse_object_lambda_configuration(body, "PutAccessPointConfigurationForObjectLambdaRequest");
@@ -79,7 +77,7 @@ HttpResponse S3ControlService::object_lambda_request(const HttpRequest& request,
     return method_not_allowed(rid);
   }
   return access_point_policy_request(
-      request, body, sub, point->policy, [&](const std::string& policy) { return object_lambda_.set_policy(name, policy); },
+      request, body, sub, existing->policy, [&](const std::string& policy) { return object_lambda_.set_policy(name, policy); },
       "ForObjectLambda");
 }
 
